@@ -1,0 +1,136 @@
+/**
+ * CaIssuer — the cert-manager issuer KubeDB issues the database's certificates from.
+ *
+ * Bootstrapped (default): a `selfSigned` issuer signs one `isCA` Certificate; its Secret backs a
+ * `ca` issuer. `pulumi up` waits until the CA certificate and the CA issuer are Ready, so the
+ * database is never created against an issuer that cannot sign yet. No manual openssl step.
+ *
+ * Existing: `existing` names a user's Issuer or ClusterIssuer; nothing is created.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { IssuerKind } from "./api/kubedb";
+import { PrivateKeyAlgorithm } from "./api/certManager";
+import { Certificate } from "./certificate";
+import { caIssuerManifest, selfSignedIssuerManifest } from "./manifests";
+import { labelsFor, names } from "./names";
+import { Problems, checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkOneOf, parseGoDuration } from "./validation";
+import { waitForCondition } from "./waiting";
+
+export interface CaIssuerArgs {
+    /** Name of the database the CA serves; object names derive from it. Required. */
+    database: string;
+    /** Namespace of the database (and of a namespaced issuer). Required. */
+    namespace: string;
+    /** A user's existing issuer to pass through. Default: none (bootstrap a CA). */
+    existing?: { kind: IssuerKind; name: string };
+    /** Kind of the bootstrapped CA issuer. Default: "Issuer" (namespaced). */
+    kind?: IssuerKind;
+    /** Lifetime of the CA certificate, a Go duration. Default: "87600h" (10 years). */
+    duration?: string;
+    /** Renew the CA this long before it expires. Default: "720h" (30 days). */
+    renewBefore?: string;
+    /** CA key algorithm. Default: "ECDSA" (P-256). */
+    algorithm?: PrivateKeyAlgorithm;
+    /** cert-manager's cluster resource namespace, where a ClusterIssuer's CA Secret must live. Default: "cert-manager". */
+    clusterResourceNamespace?: string;
+    /** Minutes to wait for the CA to be Ready. Default: 10. */
+    timeoutMinutes?: number;
+}
+
+export interface CaIssuerPlan {
+    issuer: { kind: IssuerKind; name: string };
+    bootstrap?: {
+        selfSignedName: string;
+        certificateName: string;
+        /** Where the CA Certificate and its Secret live. */
+        secretNamespace: string;
+        secretName: string;
+    };
+}
+
+/** Names and kinds of everything the CA needs; validates the args first. */
+export function planCaIssuer(args: CaIssuerArgs): CaIssuerPlan {
+    const problems = new Problems("CaIssuer args");
+    problems.add("database", checkDnsLabel(args.database));
+    problems.add("namespace", checkDnsLabel(args.namespace));
+    if (args.existing) {
+        problems.add("existing.kind", checkOneOf(args.existing.kind, ["Issuer", "ClusterIssuer"] as const));
+        problems.add("existing.name", checkDnsSubdomain(args.existing.name));
+        problems.throwIfAny();
+        return { issuer: { ...args.existing } };
+    }
+    const kind = args.kind ?? "Issuer";
+    problems.add("kind", checkOneOf(kind, ["Issuer", "ClusterIssuer"] as const));
+    problems.add("duration", args.duration === undefined ? undefined : checkGoDuration(args.duration, 3600));
+    problems.add("renewBefore", args.renewBefore === undefined ? undefined : checkGoDuration(args.renewBefore, 300));
+    const d = parseGoDuration(args.duration ?? "87600h");
+    const r = parseGoDuration(args.renewBefore ?? "720h");
+    if (d !== undefined && r !== undefined && r >= d) problems.add("renewBefore", "must be shorter than duration");
+    const clusterResourceNamespace = args.clusterResourceNamespace ?? "cert-manager";
+    problems.add("clusterResourceNamespace", checkDnsLabel(clusterResourceNamespace));
+    problems.throwIfAny();
+
+    const cluster = kind === "ClusterIssuer";
+    const base = cluster ? names.clusterCaIssuer(args.namespace, args.database) : names.caIssuer(args.database);
+    return {
+        issuer: { kind, name: base },
+        bootstrap: {
+            selfSignedName: cluster ? `${args.namespace}-${names.selfSignedIssuer(args.database)}` : names.selfSignedIssuer(args.database),
+            certificateName: cluster ? base : names.caCertificate(args.database),
+            secretNamespace: cluster ? clusterResourceNamespace : args.namespace,
+            secretName: cluster ? base : names.caSecret(args.database),
+        },
+    };
+}
+
+export class CaIssuer extends pulumi.ComponentResource {
+    /** The issuer to put in the database's `spec.tls.issuerRef`. */
+    readonly issuer: { kind: IssuerKind; name: string };
+    /** `<namespace>/<name>` of the CA Secret when bootstrapped; undefined for an existing issuer. */
+    readonly caSecret?: { namespace: string; name: string };
+    /** Resources to depend on: the CA is Ready when they are. Empty for an existing issuer. */
+    readonly ready: pulumi.Resource[];
+
+    constructor(name: string, args: CaIssuerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("kubedb-mssql:tls:CaIssuer", name, {}, opts);
+        const plan = planCaIssuer(args);
+        this.issuer = plan.issuer;
+        const timeout = args.timeoutMinutes ?? 10;
+        const b = plan.bootstrap;
+        if (!b) {
+            this.ready = [];
+            this.registerOutputs({ issuer: this.issuer });
+            return;
+        }
+        const kind = plan.issuer.kind;
+        const issuerNamespace = kind === "ClusterIssuer" ? undefined : args.namespace;
+
+        const selfSigned = new k8s.apiextensions.CustomResource(`${name}-selfsigned`,
+            waitForCondition(selfSignedIssuerManifest(kind, b.selfSignedName, issuerNamespace), "Ready", timeout),
+            { parent: this });
+
+        const caCertificate = new Certificate(`${name}-ca`, {
+            name: b.certificateName,
+            namespace: b.secretNamespace,
+            secretName: b.secretName,
+            issuer: { kind, name: b.selfSignedName },
+            commonName: `${args.database}.${args.namespace} CA`.slice(0, 64),
+            isCA: true,
+            duration: args.duration ?? "87600h",
+            renewBefore: args.renewBefore ?? "720h",
+            algorithm: args.algorithm ?? "ECDSA",
+            usages: ["cert sign", "crl sign", "digital signature"],
+            labels: labelsFor(args.database, "ca"),
+            timeoutMinutes: timeout,
+        }, { parent: this, dependsOn: [selfSigned] });
+
+        const caIssuer = new k8s.apiextensions.CustomResource(`${name}-issuer`,
+            waitForCondition(caIssuerManifest(kind, plan.issuer.name, issuerNamespace, b.secretName), "Ready", timeout),
+            { parent: this, dependsOn: [caCertificate] });
+
+        this.caSecret = { namespace: b.secretNamespace, name: b.secretName };
+        this.ready = [caCertificate, caIssuer];
+        this.registerOutputs({ issuer: this.issuer, caSecret: this.caSecret });
+    }
+}

@@ -1,0 +1,118 @@
+/**
+ * CredentialRotation — keeps the database on the current credential version.
+ *
+ * When the credential Secret changes (a bumped generation, a passed schedule boundary, a changed
+ * `saPassword`), `pulumi up` creates one KubeDB `MSSQLServerOpsRequest` of type RotateAuth for it,
+ * waits with fail-fast until KubeDB reports Successful, reads back which Secret the database now
+ * references, and only then lets the connection Secret change. A re-run with the same config
+ * changes nothing. The work is done by credentialRotationProvider, serialized into the state.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { CredentialRotationInputs, CredentialRotationOutputs, credentialRotationProvider } from "./credentialRotationProvider";
+import { names } from "./names";
+import { Problems, checkDnsLabel, checkGoDuration, checkInteger } from "./validation";
+
+export interface CredentialRotationArgs {
+    /** Database name. Required. */
+    database: string;
+    /** Database namespace. Required. */
+    namespace: string;
+    /** The credential Secret the database must use (SaCredential.secretName). Required. */
+    secretName: pulumi.Input<string>;
+    /** Rotation generation, for the ledger. Default: 0. */
+    generation?: number;
+    /** Start of the current schedule period, for the ledger. Default: "none". */
+    periodStart?: string;
+    /** KubeDB's per-step timeout of the request. Default: "10m". */
+    stepTimeout?: string;
+    /** How long `pulumi up` waits for the request, in minutes. Default: 30. */
+    timeoutMinutes?: number;
+    /** Secret whose `ca.crt` clients need to verify the server. Default: "<database>-server-cert". */
+    caSecretName?: string;
+    /** Kubeconfig text (secret); absent = the ambient kubeconfig, as for the Kubernetes provider. */
+    kubeconfig?: pulumi.Input<string>;
+}
+
+/** The dynamic resource that runs the request; its type token is pulumi-nodejs:dynamic/kubedb-mssql:CredentialRotation. */
+class CredentialRotationResource extends pulumi.dynamic.Resource {
+    declare readonly appliedSecretName: pulumi.Output<string>;
+    declare readonly activeSecretName: pulumi.Output<string>;
+    declare readonly lastPhase: pulumi.Output<string>;
+    declare readonly lastRequest: pulumi.Output<string>;
+    declare readonly activeSince: pulumi.Output<string>;
+    declare readonly caBundle: pulumi.Output<string>;
+
+    constructor(name: string, inputs: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
+        const outputs: Record<keyof Omit<CredentialRotationOutputs, keyof CredentialRotationInputs>, undefined> = {
+            appliedSecretName: undefined, activeSecretName: undefined, lastPhase: undefined, lastRequest: undefined,
+            activeSince: undefined, caBundle: undefined, removedSecrets: undefined,
+        };
+        super(credentialRotationProvider, name, { ...inputs, ...outputs }, opts, "kubedb-mssql", "CredentialRotation");
+    }
+}
+
+/** Inputs of the dynamic resource from the component's args; validates first. */
+export function credentialRotationInputs(args: CredentialRotationArgs): pulumi.Inputs {
+    const p = new Problems("CredentialRotation args");
+    p.add("database", checkDnsLabel(args.database));
+    p.add("namespace", checkDnsLabel(args.namespace));
+    const stepTimeout = args.stepTimeout ?? "10m";
+    p.add("stepTimeout", checkGoDuration(stepTimeout, 60));
+    const timeoutMinutes = args.timeoutMinutes ?? 30;
+    p.add("timeoutMinutes", checkInteger(timeoutMinutes, 1, 24 * 60));
+    p.add("generation", checkInteger(args.generation ?? 0, 0, 1_000_000));
+    p.throwIfAny();
+    const secretName = pulumi.output(args.secretName);
+    const inputs: Record<keyof CredentialRotationInputs, pulumi.Input<unknown> | undefined> = {
+        namespace: args.namespace,
+        database: args.database,
+        secretName,
+        // One request per credential version: the request carries the Secret's fingerprint.
+        requestName: secretName.apply((s) => names.rotateAuthRequest(args.database, s.slice(names.credentialSecret(args.database, "").length))),
+        generation: args.generation ?? 0,
+        periodStart: args.periodStart ?? "none",
+        stepTimeout,
+        timeoutSeconds: timeoutMinutes * 60,
+        caSecretName: args.caSecretName ?? names.certificateSecret(args.database, "server"),
+        kubeconfig: args.kubeconfig === undefined ? undefined : pulumi.secret(args.kubeconfig),
+    };
+    return inputs;
+}
+
+export class CredentialRotation extends pulumi.ComponentResource {
+    /** The Secret this program last made the database use. */
+    readonly appliedSecretName: pulumi.Output<string>;
+    /** The Secret the database references (`spec.authSecret.name`), read back after each rotation. */
+    readonly activeSecretName: pulumi.Output<string>;
+    /** "Initial" before any rotation, then the phase of the last request. */
+    readonly lastPhase: pulumi.Output<string>;
+    /** Name of the last RotateAuth request ("" before any rotation). */
+    readonly lastRequest: pulumi.Output<string>;
+    /** When the current credential became active (RFC 3339). */
+    readonly activeSince: pulumi.Output<string>;
+    /** PEM CA bundle from the server certificate Secret, read after the rotation. */
+    readonly caBundle: pulumi.Output<string>;
+    /** The dynamic resource; depend on it to run after the rotation succeeded. */
+    readonly resource: pulumi.Resource;
+
+    constructor(name: string, args: CredentialRotationArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("kubedb-mssql:credential:CredentialRotation", name, {}, opts);
+        const rotation = new CredentialRotationResource(`${name}-ledger`, credentialRotationInputs(args), {
+            parent: this,
+            dependsOn: opts?.dependsOn,
+            // The provider never returns the kubeconfig, but should a future one, keep it encrypted.
+            additionalSecretOutputs: ["kubeconfig"],
+        });
+        this.resource = rotation;
+        this.appliedSecretName = rotation.appliedSecretName;
+        this.activeSecretName = rotation.activeSecretName;
+        this.lastPhase = rotation.lastPhase;
+        this.lastRequest = rotation.lastRequest;
+        this.activeSince = rotation.activeSince;
+        this.caBundle = rotation.caBundle;
+        this.registerOutputs({
+            appliedSecretName: this.appliedSecretName, activeSecretName: this.activeSecretName,
+            lastPhase: this.lastPhase, lastRequest: this.lastRequest, activeSince: this.activeSince,
+        });
+    }
+}

@@ -1,0 +1,189 @@
+/**
+ * The dynamic provider behind {@link CredentialRotation}: it makes the database use the current
+ * credential Secret, through a KubeDB RotateAuth request, and blocks `pulumi up` until KubeDB says
+ * it is done.
+ *
+ * - create: the database was just created with this Secret (or already uses it): nothing to do.
+ *   If it uses another Secret (an adopted database), rotate.
+ * - update: the Secret changed (new password), or the last attempt failed: rotate.
+ * - diff: pure, never calls the cluster, so `pulumi preview` shows a rotation without touching it.
+ *
+ * A failed or timed-out rotation is reported as an initialization error: Pulumi keeps the
+ * resource with the state before the rotation, the next `pulumi up` updates it again, and the
+ * runner creates a fresh request (`-r2`, `-r3`, …). The database keeps its working Secret and the
+ * connection Secret is not touched, because it depends on this resource's success.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { KubeApi, MSSQL_SERVERS, kubeApi } from "./kube";
+import { rotateAuthRequestManifest } from "./manifests";
+import { LABEL_DATABASE, LABEL_MANAGED_BY, LABEL_ROLE, MANAGED_BY } from "./names";
+import { runOpsRequest } from "./opsRequestRunner";
+import { OpsRequestProgress, describeCondition } from "./waitForOpsRequest";
+
+export interface CredentialRotationInputs {
+    namespace: string;
+    database: string;
+    /** The credential Secret the database must use. */
+    secretName: string;
+    /** Base name of the RotateAuth request for this Secret. */
+    requestName: string;
+    /** Ledger facts carried through (not used to decide anything). */
+    generation: number;
+    periodStart: string;
+    stepTimeout: string;
+    timeoutSeconds: number;
+    /** Secret holding `ca.crt` for the server certificate (read back for the connection Secret). */
+    caSecretName: string;
+    kubeconfig?: string;
+}
+
+export interface CredentialRotationOutputs {
+    namespace: string;
+    database: string;
+    secretName: string;
+    requestName: string;
+    generation: number;
+    periodStart: string;
+    stepTimeout: string;
+    timeoutSeconds: number;
+    caSecretName: string;
+    /** The Secret this resource last made the database use. */
+    appliedSecretName: string;
+    /** The Secret `spec.authSecret.name` of the database names, read back after the rotation. */
+    activeSecretName: string;
+    /** `Initial` (no rotation needed), or the phase of the last request. */
+    lastPhase: string;
+    lastRequest: string;
+    activeSince: string;
+    caBundle: string;
+    removedSecrets: string[];
+}
+
+/** Fields whose change means "rotate now"; the rest are bookkeeping. */
+const ROTATING_FIELDS = ["secretName"] as const;
+const REPLACING_FIELDS = ["namespace", "database"] as const;
+
+export function diffCredentialRotation(olds: Partial<CredentialRotationOutputs>, news: CredentialRotationInputs): pulumi.dynamic.DiffResult {
+    const replaces = REPLACING_FIELDS.filter((f) => olds[f] !== news[f]);
+    const changed = (Object.keys(news) as (keyof CredentialRotationInputs)[])
+        .filter((k) => k !== "kubeconfig" && JSON.stringify(olds[k as keyof CredentialRotationOutputs]) !== JSON.stringify(news[k]));
+    return { changes: changed.length > 0 || olds.lastPhase !== undefined && !isSettled(olds), replaces, deleteBeforeReplace: false };
+}
+
+function isSettled(olds: Partial<CredentialRotationOutputs>): boolean {
+    return olds.lastPhase === "Initial" || olds.lastPhase === "Successful";
+}
+
+/** Whether an update must run a RotateAuth request (a new Secret, or the last attempt did not succeed). */
+export function rotationNeeded(olds: Partial<CredentialRotationOutputs>, news: CredentialRotationInputs): boolean {
+    return ROTATING_FIELDS.some((f) => olds.appliedSecretName !== news[f]) || !isSettled(olds);
+}
+
+function log(progress: OpsRequestProgress): void {
+    const condition = progress.condition ? ` ${describeCondition(progress.condition)}` : "";
+    console.error(`[kubedb-mssql] ${progress.request}: ${progress.phase ?? ""}${condition}`);
+}
+
+async function readCaBundle(api: KubeApi, namespace: string, secretName: string): Promise<string> {
+    const secret = await api.getSecret(namespace, secretName).catch(() => undefined);
+    const encoded = secret?.data?.["ca.crt"];
+    return encoded ? Buffer.from(encoded, "base64").toString("utf8") : "";
+}
+
+async function settle(api: KubeApi, inputs: CredentialRotationInputs, fields: Pick<CredentialRotationOutputs, "lastPhase" | "lastRequest" | "activeSince" | "removedSecrets"> & { activeSecretName?: string }): Promise<CredentialRotationOutputs> {
+    const { kubeconfig: _omit, ...plain } = inputs; // never store the kubeconfig in outputs
+    void _omit;
+    return {
+        ...plain,
+        appliedSecretName: inputs.secretName,
+        activeSecretName: fields.activeSecretName ?? inputs.secretName,
+        lastPhase: fields.lastPhase,
+        lastRequest: fields.lastRequest,
+        activeSince: fields.activeSince,
+        caBundle: await readCaBundle(api, inputs.namespace, inputs.caSecretName),
+        removedSecrets: fields.removedSecrets,
+    };
+}
+
+/**
+ * Makes the database use `inputs.secretName`. On failure throws an initialization error that
+ * keeps `previous` (the state before this attempt) so the next `pulumi up` retries.
+ */
+export async function rotateCredential(inputs: CredentialRotationInputs, previous: Partial<CredentialRotationOutputs>, api: KubeApi = kubeApi(inputs.kubeconfig)): Promise<CredentialRotationOutputs> {
+    const { namespace, database, secretName } = inputs;
+    const before = await api.getObject(MSSQL_SERVERS, namespace, database);
+    if (!before) throw new Error(`MSSQLServer ${namespace}/${database} not found; cannot rotate its credential`);
+    const usedBefore: string = before.spec?.authSecret?.name ?? "";
+
+    if (usedBefore === secretName && previous.lastPhase === undefined) {
+        // First deployment: the database was created with this very Secret.
+        return settle(api, inputs, { lastPhase: "Initial", lastRequest: "", activeSince: before.metadata.creationTimestamp ?? new Date().toISOString(), removedSecrets: [] });
+    }
+    if (!(await api.getSecret(namespace, secretName))) {
+        throw new Error(`credential Secret ${namespace}/${secretName} does not exist; KubeDB requires it before the RotateAuth request`);
+    }
+
+    let attemptName = inputs.requestName;
+    try {
+        const result = await runOpsRequest({
+            api,
+            manifest: rotateAuthRequestManifest({ name: inputs.requestName, namespace, database, stepTimeout: inputs.stepTimeout, secretName }),
+            timeoutSeconds: inputs.timeoutSeconds,
+            onProgress: log,
+            onAttempt: (name) => (attemptName = name),
+        });
+        const after = await api.getObject(MSSQL_SERVERS, namespace, database);
+        const activeSecretName: string = after?.spec?.authSecret?.name ?? secretName;
+        const removedSecrets = activeSecretName === secretName ? await removeSupersededSecrets(api, namespace, database, secretName) : [];
+        return settle(api, inputs, { lastPhase: "Successful", lastRequest: result.name, activeSince: result.observedAt, activeSecretName, removedSecrets });
+    } catch (error) {
+        const phase = (error as { phase?: string }).phase ?? "Failed";
+        const kept = usedBefore || previous.activeSecretName || "(unknown)";
+        const message = `RotateAuth for ${namespace}/${database} did not succeed: ${(error as Error).message}\n`
+            + `The database still uses Secret ${kept}; the connection Secret is unchanged. `
+            + `Fix the cause (\`kubectl describe msops ${attemptName} -n ${namespace}\`), then run \`pulumi up\` again to retry with a new request.`;
+        const { kubeconfig: _omit, ...plain } = inputs;
+        void _omit;
+        const state: Partial<CredentialRotationOutputs> = {
+            ...previous,
+            ...plain,
+            // What the database uses is what it used before this attempt.
+            appliedSecretName: previous.appliedSecretName ?? usedBefore,
+            activeSecretName: usedBefore,
+            lastPhase: phase,
+            lastRequest: attemptName,
+        };
+        throw Object.assign(new Error(message), { id: `${namespace}/${database}`, properties: state, reasons: [message] });
+    }
+}
+
+/**
+ * Deletes this database's earlier credential Secrets, but only those we created (labels) and only
+ * once the database is confirmed to reference the new one.
+ */
+async function removeSupersededSecrets(api: KubeApi, namespace: string, database: string, current: string): Promise<string[]> {
+    const selector = `${LABEL_MANAGED_BY}=${MANAGED_BY},${LABEL_DATABASE}=${database},${LABEL_ROLE}=credential`;
+    const stale = (await api.listSecrets(namespace, selector)).map((s) => s.metadata.name).filter((name) => name !== current);
+    for (const name of stale) await api.deleteSecret(namespace, name);
+    return stale.sort();
+}
+
+export const credentialRotationProvider: pulumi.dynamic.ResourceProvider = {
+    async diff(_id: string, olds: Partial<CredentialRotationOutputs>, news: CredentialRotationInputs) {
+        return diffCredentialRotation(olds, news);
+    },
+    async create(inputs: CredentialRotationInputs) {
+        const outs = await rotateCredential(inputs, {});
+        return { id: `${inputs.namespace}/${inputs.database}`, outs };
+    },
+    async update(_id: string, olds: Partial<CredentialRotationOutputs>, news: CredentialRotationInputs) {
+        if (!rotationNeeded(olds, news)) {
+            const { kubeconfig: _omit, ...plain } = news;
+            void _omit;
+            return { outs: { ...olds, ...plain } };
+        }
+        return { outs: await rotateCredential(news, olds) };
+    },
+    // Deleting the ledger leaves the database, its Secrets and the requests' history alone.
+    async delete() {},
+};

@@ -1,0 +1,21 @@
+/**
+ * kubedb-mssql components: SQL Server on Kubernetes through KubeDB, TLS from cert-manager,
+ * credential rotation through KubeDB ops requests.
+ */
+export * from "./api/meta";
+export * from "./api/kubedb";
+export * as certManager from "./api/certManager";
+export { CaIssuer, CaIssuerArgs, planCaIssuer } from "./caIssuer";
+export { Certificate, CertificateArgs } from "./certificate";
+export { ConnectionSecret, ConnectionSecretArgs } from "./connectionSecret";
+export { SaCredential, SaCredentialArgs, GENERATED_PASSWORD } from "./credential";
+export { CredentialRotation, CredentialRotationArgs } from "./credentialRotation";
+export { MssqlServer, MssqlServerArgs, resolveMssqlServerArgs } from "./mssqlServer";
+export { StackConfig, parseStackConfig, readStackConfig } from "./config";
+export { ConfigError } from "./validation";
+export { currentPeriod } from "./schedule";
+export {
+    waitForOpsRequest, WaitForOpsRequestOptions, OpsRequestResult, OpsRequestProgress, OpsRequestFailedError, OpsRequestWaitError,
+} from "./waitForOpsRequest";
+export * as manifests from "./manifests";
+export { names } from "./names";

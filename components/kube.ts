@@ -1,0 +1,131 @@
+/**
+ * The few API-server calls the waiters make, through @kubernetes/client-node (auth plugins, exec
+ * credentials, in-cluster config and TLS all come with it).
+ *
+ * client-node is an ES module: every function here requires it at call time, because these
+ * functions also run from their serialized form inside Pulumi's dynamic-provider host, where the
+ * closure serializer cannot capture an ES module by reference.
+ */
+import type * as k8sClient from "@kubernetes/client-node";
+
+export interface ResourceRef {
+    group: string;
+    version: string;
+    plural: string;
+}
+
+export const OPS_REQUESTS: ResourceRef = { group: "ops.kubedb.com", version: "v1alpha1", plural: "mssqlserveropsrequests" };
+export const MSSQL_SERVERS: ResourceRef = { group: "kubedb.com", version: "v1alpha2", plural: "mssqlservers" };
+export const ISSUERS: ResourceRef = { group: "cert-manager.io", version: "v1", plural: "issuers" };
+export const CLUSTER_ISSUERS: ResourceRef = { group: "cert-manager.io", version: "v1", plural: "clusterissuers" };
+
+/** A minimal Kubernetes object as the API returns it. */
+export interface KubeObject {
+    apiVersion?: string;
+    kind?: string;
+    metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string; labels?: Record<string, string>; creationTimestamp?: string };
+    spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    status?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    data?: Record<string, string>;
+}
+
+export function clientNode(): typeof k8sClient {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require("@kubernetes/client-node");
+}
+
+/** Kubeconfig text (as the Kubernetes provider takes it), or the ambient kubeconfig when absent. */
+export function loadKubeConfig(kubeconfig?: string): k8sClient.KubeConfig {
+    const kc = new (clientNode().KubeConfig)();
+    if (kubeconfig && kubeconfig.trim() !== "") kc.loadFromString(kubeconfig);
+    else kc.loadFromDefault();
+    return kc;
+}
+
+/** HTTP status of an error thrown by client-node (ApiException.code), or undefined. */
+export function statusCode(error: unknown): number | undefined {
+    const e = error as { code?: unknown; statusCode?: unknown; response?: { statusCode?: unknown } };
+    for (const candidate of [e?.code, e?.statusCode, e?.response?.statusCode]) {
+        if (typeof candidate === "number") return candidate;
+    }
+    return undefined;
+}
+
+/** The message of a Kubernetes `Status` carried by a client-node error, or the error's own message. */
+export function apiErrorMessage(error: unknown): string {
+    const e = error as { body?: unknown; message?: string };
+    let body = e?.body;
+    if (typeof body === "string") {
+        try {
+            body = JSON.parse(body);
+        } catch {
+            /* keep text */
+        }
+    }
+    const message = (body as { message?: string } | undefined)?.message;
+    return message ?? (typeof e?.body === "string" && e.body ? e.body : e?.message ?? String(error));
+}
+
+export interface KubeApi {
+    getObject(ref: ResourceRef, namespace: string, name: string): Promise<KubeObject | undefined>;
+    listObjects(ref: ResourceRef, namespace: string, options?: { fieldSelector?: string; labelSelector?: string }): Promise<{ items: KubeObject[]; resourceVersion: string }>;
+    createObject(ref: ResourceRef, namespace: string, body: object): Promise<KubeObject>;
+    getSecret(namespace: string, name: string): Promise<KubeObject | undefined>;
+    listSecrets(namespace: string, labelSelector: string): Promise<KubeObject[]>;
+    deleteSecret(namespace: string, name: string): Promise<void>;
+    /** JSON merge patch of a Secret's `data` (values base64). */
+    patchSecretData(namespace: string, name: string, data: Record<string, string>): Promise<void>;
+    /** Watch one named object of a collection; resolves to a handle that stops the watch. */
+    watchObject(
+        ref: ResourceRef, namespace: string, name: string, resourceVersion: string,
+        onEvent: (type: string, object: KubeObject) => void, onDone: (error: unknown) => void,
+    ): Promise<{ abort(): void }>;
+}
+
+/** The API calls used by the waiters, bound to one kubeconfig. */
+export function kubeApi(kubeconfig?: string): KubeApi {
+    const k8s = clientNode();
+    const kc = loadKubeConfig(kubeconfig);
+    const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const watcher = new k8s.Watch(kc);
+    const orUndefinedOn404 = async <T>(call: () => Promise<T>): Promise<T | undefined> => {
+        try {
+            return await call();
+        } catch (e) {
+            if (statusCode(e) === 404) return undefined;
+            throw e;
+        }
+    };
+    const collectionPath = (ref: ResourceRef, namespace: string) => `/apis/${ref.group}/${ref.version}/namespaces/${namespace}/${ref.plural}`;
+    const asObject = (o: unknown) => o as KubeObject;
+    return {
+        getObject: (ref, namespace, name) =>
+            orUndefinedOn404(async () => asObject(await custom.getNamespacedCustomObject({ ...ref, namespace, name }))),
+        listObjects: async (ref, namespace, options = {}) => {
+            const list = (await custom.listNamespacedCustomObject({ ...ref, namespace, ...options })) as { items: KubeObject[]; metadata: { resourceVersion: string } };
+            return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? "" };
+        },
+        createObject: async (ref, namespace, body) => asObject(await custom.createNamespacedCustomObject({ ...ref, namespace, body })),
+        getSecret: (namespace, name) => orUndefinedOn404(async () => asObject(await core.readNamespacedSecret({ namespace, name }))),
+        listSecrets: async (namespace, labelSelector) => ((await core.listNamespacedSecret({ namespace, labelSelector })).items ?? []).map(asObject),
+        deleteSecret: async (namespace, name) => {
+            await orUndefinedOn404(() => core.deleteNamespacedSecret({ namespace, name }));
+        },
+        patchSecretData: async (namespace, name, data) => {
+            await core.patchNamespacedSecret(
+                { namespace, name, body: { data } },
+                k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
+            );
+        },
+        watchObject: async (ref, namespace, name, resourceVersion, onEvent, onDone) => {
+            const controller = await watcher.watch(
+                collectionPath(ref, namespace),
+                { resourceVersion, fieldSelector: `metadata.name=${name}`, allowWatchBookmarks: true, timeoutSeconds: 300 },
+                (type: string, object: unknown) => onEvent(type, asObject(object)),
+                onDone,
+            );
+            return { abort: () => controller.abort() };
+        },
+    };
+}

@@ -1,0 +1,132 @@
+/**
+ * MssqlServer — a KubeDB `MSSQLServer`, Standalone or AvailabilityGroup, with TLS from a
+ * cert-manager issuer. `pulumi up` waits until KubeDB reports `status.phase: Ready`.
+ *
+ * After creation the operator owns two parts of the spec: `spec.authSecret` (RotateAuth switches
+ * it to the new Secret) and `spec.tls` (ReconfigureTLS rewrites it). The program sets them at
+ * creation only (ignoreChanges, so server-side apply leaves them to the operator); credential and
+ * TLS changes go through ops requests (CredentialRotation, TlsLifecycle).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { DELETION_POLICIES, DeletionPolicy, ISSUER_KINDS, IssuerKind, ResourceRequirements, SECONDARY_ACCESS_MODES, SecondaryAccessMode } from "./api/kubedb";
+import { CertificateAliasSettings, EDITIONS, MAX_AG_REPLICAS, MAX_DATABASE_NAME_LENGTH } from "./config";
+import { SQL_SERVER_PORT, mssqlServerManifest } from "./manifests";
+import { names } from "./names";
+import { Problems, checkDnsLabel, checkDnsSubdomain, checkInteger, checkOneOf, checkStorageQuantity } from "./validation";
+import { waitForPhase } from "./waiting";
+
+export interface MssqlServerArgs {
+    /** Kubernetes name of the database (DNS-1123 label starting with a letter, ≤ 40 characters). Required. */
+    name: string;
+    /** Namespace to create it in (must exist). Required. */
+    namespace: string;
+    /** KubeDB MSSQLServerVersion, e.g. "2022-cu22". Required. */
+    version: string;
+    /** SQL Server edition (`MSSQL_PID`). Default: "Developer". Cannot change after creation. */
+    edition?: string;
+    /** Accept the SQL Server EULA. Must be true. */
+    acceptEula: boolean;
+    /** Number of replicas. Default: 1 (Standalone), 3 (AvailabilityGroup). */
+    replicas?: number;
+    /** Run an availability group; absent = Standalone. */
+    availabilityGroup?: { databases: string[]; secondaryAccessMode?: SecondaryAccessMode };
+    /** Data volume per replica. Default: { size: "10Gi" } on the default storage class. */
+    storage?: { size: string; storageClass?: string };
+    /** What `pulumi destroy` does to the data. Default: "Halt" (keeps PVCs and Secrets). */
+    deletionPolicy?: DeletionPolicy;
+    /** CPU/memory of the mssql container. Default: KubeDB's defaults. */
+    resources?: ResourceRequirements;
+    /** Secret with `username: sa` and `password` the database starts with. Required. */
+    authSecretName: pulumi.Input<string>;
+    /** cert-manager issuer for the server, client (and endpoint) certificates. Required. */
+    issuer: { kind: IssuerKind; name: string };
+    /** Force encrypted client connections. Default: true. */
+    clientTLS?: boolean;
+    /** Per-alias certificate settings (extra DNS names, IPs, duration, subject). Default: KubeDB's. */
+    certificates?: CertificateAliasSettings;
+    /** Minutes to wait for Ready. Default: 25 (Standalone), 40 (AvailabilityGroup). */
+    readyTimeoutMinutes?: number;
+}
+
+/** Validates the args (all at once, before anything is created) and fills the defaults. */
+export function resolveMssqlServerArgs(args: MssqlServerArgs): Required<Omit<MssqlServerArgs, "availabilityGroup" | "resources" | "certificates">> & Pick<MssqlServerArgs, "resources" | "certificates"> & { availabilityGroup?: { databases: string[]; secondaryAccessMode: SecondaryAccessMode } } {
+    const p = new Problems("MssqlServer args");
+    p.add("name", checkDnsLabel(args.name, MAX_DATABASE_NAME_LENGTH) ?? (/^[a-z]/.test(args.name) ? undefined : `${JSON.stringify(args.name)} must start with a letter (KubeDB's rule for database names)`));
+    p.add("namespace", checkDnsLabel(args.namespace));
+    p.add("version", typeof args.version === "string" && args.version !== "" ? undefined : "must name a KubeDB MSSQLServerVersion, e.g. \"2022-cu22\"");
+    const edition = args.edition ?? "Developer";
+    p.add("edition", checkOneOf(edition, EDITIONS));
+    if (args.acceptEula !== true) p.add("acceptEula", "must be true: the SQL Server container does not start without accepting the EULA");
+    const ag = args.availabilityGroup ? { databases: args.availabilityGroup.databases ?? [], secondaryAccessMode: args.availabilityGroup.secondaryAccessMode ?? "Passive" as SecondaryAccessMode } : undefined;
+    const replicas = args.replicas ?? (ag ? 3 : 1);
+    if (ag) {
+        p.add("replicas", checkInteger(replicas, 1, MAX_AG_REPLICAS));
+        p.add("availabilityGroup.secondaryAccessMode", checkOneOf(ag.secondaryAccessMode, SECONDARY_ACCESS_MODES));
+    } else if (replicas !== 1) {
+        p.add("replicas", `is ${JSON.stringify(replicas)}, but a Standalone server has exactly 1 replica; pass availabilityGroup for more`);
+    }
+    const storage = args.storage ?? { size: "10Gi" };
+    p.add("storage.size", checkStorageQuantity(storage.size));
+    if (storage.storageClass !== undefined) p.add("storage.storageClass", checkDnsSubdomain(storage.storageClass));
+    const deletionPolicy = args.deletionPolicy ?? "Halt";
+    p.add("deletionPolicy", checkOneOf(deletionPolicy, DELETION_POLICIES));
+    p.add("issuer.kind", checkOneOf(args.issuer?.kind, ISSUER_KINDS));
+    p.add("issuer.name", checkDnsSubdomain(args.issuer?.name));
+    if (args.certificates?.endpoint && !ag) p.add("certificates.endpoint", "applies only to an availability group");
+    const readyTimeoutMinutes = args.readyTimeoutMinutes ?? (ag ? 40 : 25);
+    p.add("readyTimeoutMinutes", checkInteger(readyTimeoutMinutes, 1, 24 * 60));
+    p.throwIfAny();
+    return {
+        ...args, edition, replicas, availabilityGroup: ag, storage, deletionPolicy, clientTLS: args.clientTLS ?? true,
+        readyTimeoutMinutes,
+    };
+}
+
+/** Resource options of the MSSQLServer object; a plain function so that tests can check them. */
+export function mssqlServerOptions(parent: pulumi.Resource, readyTimeoutMinutes: number, dependsOn?: pulumi.CustomResourceOptions["dependsOn"]): pulumi.CustomResourceOptions {
+    return {
+        parent,
+        dependsOn,
+        // Operator-owned after creation; see the file comment.
+        ignoreChanges: ["spec.authSecret", "spec.tls"],
+        customTimeouts: { create: `${readyTimeoutMinutes}m`, update: `${readyTimeoutMinutes}m` },
+    };
+}
+
+export class MssqlServer extends pulumi.ComponentResource {
+    readonly name: string;
+    readonly namespace: string;
+    /** In-cluster DNS name of the primary's Service. */
+    readonly primaryHost: string;
+    /** In-cluster DNS name of the read-only secondaries' Service (availability groups only). */
+    readonly secondaryHost?: string;
+    readonly port: number = SQL_SERVER_PORT;
+    /** Secret names of the certificates KubeDB issues, per alias. */
+    readonly certificateSecrets: Record<string, string>;
+    /** The MSSQLServer object; depend on it to start once the database is Ready. */
+    readonly resource: k8s.apiextensions.CustomResource;
+
+    constructor(name: string, args: MssqlServerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("kubedb-mssql:database:MssqlServer", name, {}, opts);
+        const a = resolveMssqlServerArgs(args);
+        this.name = a.name;
+        this.namespace = a.namespace;
+        this.primaryHost = `${names.primaryService(a.name)}.${a.namespace}.svc`;
+        this.secondaryHost = a.availabilityGroup ? `${names.secondaryService(a.name)}.${a.namespace}.svc` : undefined;
+        const aliases = a.availabilityGroup ? ["server", "client", "endpoint"] : ["server", "client"];
+        this.certificateSecrets = Object.fromEntries(aliases.map((alias) => [alias, names.certificateSecret(a.name, alias)]));
+
+        const manifest = pulumi.output(a.authSecretName).apply((authSecretName) =>
+            waitForPhase(mssqlServerManifest({ ...a, authSecretName }), "Ready", a.readyTimeoutMinutes));
+        this.resource = new k8s.apiextensions.CustomResource(name, {
+            apiVersion: "kubedb.com/v1alpha2",
+            kind: "MSSQLServer",
+            metadata: manifest.metadata,
+            spec: manifest.spec,
+        }, // dependsOn is passed on: a component's dependencies do not hold back its children by themselves.
+        mssqlServerOptions(this, a.readyTimeoutMinutes, opts?.dependsOn));
+
+        this.registerOutputs({ name: this.name, namespace: this.namespace, primaryHost: this.primaryHost, secondaryHost: this.secondaryHost, port: this.port });
+    }
+}

@@ -1,0 +1,71 @@
+/**
+ * Every Kubernetes object name and label this project uses, in one place. Names of one-shot
+ * objects (credential Secrets, ops requests) carry a fingerprint of what they stand for, so each
+ * version gets its own object and the same config always gives the same name.
+ */
+import { createHmac } from "crypto";
+
+export const MANAGED_BY = "kubedb-mssql";
+export const LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+export const LABEL_DATABASE = "kubedb-mssql.io/database";
+export const LABEL_ROLE = "kubedb-mssql.io/role";
+export const ANNOTATION_GENERATION = "kubedb-mssql.io/rotation-generation";
+export const ANNOTATION_PERIOD = "kubedb-mssql.io/rotation-period-start";
+
+export type ObjectRole = "credential" | "connection" | "ca" | "ops-request";
+
+/** Labels on every object we create for a database: lets us find (and only ever delete) our own. */
+export function labelsFor(database: string, role: ObjectRole): Record<string, string> {
+    return { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_DATABASE]: database, [LABEL_ROLE]: role };
+}
+
+export const names = {
+    /** Issuer that signs only the bootstrapped CA certificate. */
+    selfSignedIssuer: (db: string) => `${db}-selfsigned`,
+    caCertificate: (db: string) => `${db}-ca`,
+    caSecret: (db: string) => `${db}-ca`,
+    caIssuer: (db: string) => `${db}-ca`,
+    /** ClusterIssuers and their secret are cluster-wide: the namespace keeps two stacks apart. */
+    clusterCaIssuer: (namespace: string, db: string) => `${namespace}-${db}-ca`,
+    /** KubeDB's default secret name per certificate alias. */
+    certificateSecret: (db: string, alias: string) => `${db}-${alias}-cert`,
+    credentialSecret: (db: string, fingerprint: string) => `${db}-auth-${fingerprint}`,
+    connectionSecret: (db: string) => `${db}-connection`,
+    primaryService: (db: string) => db,
+    secondaryService: (db: string) => `${db}-secondary`,
+    rotateAuthRequest: (db: string, fingerprint: string) => `${db}-rotate-auth-${fingerprint}`,
+    reconfigureTlsRequest: (db: string, fingerprint: string) => `${db}-reconfigure-tls-${fingerprint}`,
+};
+
+/** The name of the n-th retry of a request (n ≥ 2); the first attempt keeps the base name. */
+export function retryRequestName(base: string, attempt: number): string {
+    return attempt <= 1 ? base : `${base}-r${attempt}`;
+}
+
+/**
+ * A short, stable tag for a credential version. Keyed with a per-database secret key so that the
+ * tag says nothing about the password it was computed from (a plain hash of a weak password could
+ * be reversed by guessing); the tag itself is not secret.
+ */
+export function credentialFingerprint(key: string, parts: { generation: number; period: string; password: string }): string {
+    return createHmac("sha256", key)
+        .update(`credential/v1\0${parts.generation}\0${parts.period}\0${parts.password}`)
+        .digest("hex")
+        .slice(0, 10);
+}
+
+/** A stable tag for any non-secret value (e.g. a desired TLS configuration). */
+export function valueFingerprint(value: unknown): string {
+    return createHmac("sha256", "kubedb-mssql/v1").update(stableJson(value)).digest("hex").slice(0, 10);
+}
+
+/** JSON with sorted keys, so equal values always give equal text. */
+export function stableJson(value: unknown): string {
+    if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+    if (value && typeof value === "object") {
+        const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+        entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+    }
+    return JSON.stringify(value);
+}

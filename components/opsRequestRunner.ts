@@ -1,0 +1,92 @@
+/**
+ * Runs one KubeDB ops request to its end: waits for any other unfinished request of the same
+ * database (KubeDB skips or interleaves concurrent ones), creates the request unless an earlier
+ * `pulumi up` already did, and waits for it with fail-fast.
+ *
+ * Retries: a request's spec is immutable and a failed request stays failed, so a retry is a new
+ * object. Attempt 1 uses the base name; when the object of that name already failed, attempt n
+ * is `<base>-r<n>`. An attempt that is still running or already succeeded is adopted, not repeated,
+ * so an interrupted `pulumi up` never starts a second rotation.
+ */
+import { MSSQLServerOpsRequest } from "./api/kubedb";
+import { KubeApi, KubeObject, MSSQL_SERVERS, OPS_REQUESTS, apiErrorMessage, statusCode } from "./kube";
+import { retryRequestName } from "./names";
+import { OpsRequestProgress, OpsRequestResult, waitForOpsRequest } from "./waitForOpsRequest";
+
+export const MAX_ATTEMPTS = 20;
+const FINISHED_PHASES = ["Successful", "Failed", "Denied", "Skipped"];
+
+export interface RunOpsRequestOptions {
+    api: KubeApi;
+    /** The request to run, with its base name. */
+    manifest: MSSQLServerOpsRequest;
+    timeoutSeconds: number;
+    onProgress?: (progress: OpsRequestProgress) => void;
+    /** Called with the name of the attempt before it is waited on (so a failure can name it). */
+    onAttempt?: (name: string, attempt: number) => void;
+}
+
+export interface RunOpsRequestResult extends OpsRequestResult {
+    attempt: number;
+}
+
+export async function runOpsRequest(options: RunOpsRequestOptions): Promise<RunOpsRequestResult> {
+    const { api, manifest } = options;
+    const namespace = manifest.metadata.namespace!;
+    const database = manifest.spec.databaseRef.name;
+    const base = manifest.metadata.name;
+    const deadline = Date.now() + options.timeoutSeconds * 1000;
+    const remaining = () => Math.max(1, Math.round((deadline - Date.now()) / 1000));
+    const wait = (name: string) =>
+        waitForOpsRequest({ api, namespace, name, timeoutSeconds: remaining(), onProgress: options.onProgress });
+
+    await waitForOtherRequests(api, namespace, database, base, remaining, options.onProgress);
+
+    const db = await api.getObject(MSSQL_SERVERS, namespace, database);
+    if (!db) throw new Error(`MSSQLServer ${namespace}/${database} does not exist; cannot run ${manifest.spec.type}`);
+
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        const name = retryRequestName(base, attempt);
+        const existing = await api.getObject(OPS_REQUESTS, namespace, name);
+        const phase: string | undefined = existing?.status?.phase;
+        if (existing && phase !== undefined && FINISHED_PHASES.includes(phase) && phase !== "Successful") continue;
+        options.onAttempt?.(name, attempt);
+        if (!existing) {
+            try {
+                await api.createObject(OPS_REQUESTS, namespace, withName(manifest, name, db));
+            } catch (error) {
+                // Someone created it between our read and our create: adopt it like any existing attempt.
+                if (statusCode(error) !== 409) {
+                    throw new Error(`KubeDB refused ${manifest.spec.type} request ${namespace}/${name}: ${apiErrorMessage(error)}`);
+                }
+            }
+        }
+        return { ...(await wait(name)), attempt };
+    }
+    throw new Error(`${manifest.spec.type} for ${namespace}/${database} failed ${MAX_ATTEMPTS} times (${base} … ${retryRequestName(base, MAX_ATTEMPTS)}); inspect them with \`kubectl describe msops -n ${namespace}\``);
+}
+
+/** The manifest under an attempt's name, owned by the database so that it goes when the database goes. */
+function withName(manifest: MSSQLServerOpsRequest, name: string, db: KubeObject): MSSQLServerOpsRequest {
+    const ownerReferences = db.metadata.uid
+        ? [{ apiVersion: "kubedb.com/v1alpha2", kind: "MSSQLServer", name: db.metadata.name, uid: db.metadata.uid }]
+        : undefined;
+    return { ...manifest, metadata: { ...manifest.metadata, name, ...(ownerReferences ? { ownerReferences } : {}) } };
+}
+
+/** Waits until no other request of this database is unfinished; their outcome is not ours to judge. */
+async function waitForOtherRequests(
+    api: KubeApi, namespace: string, database: string, base: string,
+    remaining: () => number, onProgress?: (progress: OpsRequestProgress) => void,
+): Promise<void> {
+    const { items } = await api.listObjects(OPS_REQUESTS, namespace);
+    const others = items.filter(
+        (r) => r.spec?.databaseRef?.name === database
+            && !r.metadata.name.startsWith(base)
+            && !FINISHED_PHASES.includes(r.status?.phase),
+    );
+    for (const other of others) {
+        onProgress?.({ request: `${namespace}/${other.metadata.name}`, phase: `${other.status?.phase ?? "Pending"} (waiting for it to finish before starting ${base})` });
+        await waitForOpsRequest({ api, namespace, name: other.metadata.name, timeoutSeconds: remaining(), onProgress }).catch(() => undefined);
+    }
+}

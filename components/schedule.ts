@@ -1,0 +1,24 @@
+/**
+ * The rotation schedule. Boundaries are counted from a fixed anchor (the Unix epoch unless
+ * `rotation.anchor` says otherwise), never from "now" or the last run: every machine computes the
+ * same boundaries, they never drift, and the first `pulumi up` (or preview) after a boundary sees
+ * a new period and so a new password.
+ */
+import { parseInterval } from "./validation";
+
+export interface RotationPeriod {
+    /** Start of the current period, RFC 3339 (UTC); "none" when there is no schedule. */
+    start: string;
+    /** When the next period starts; undefined when there is no schedule. */
+    next?: string;
+}
+
+export function currentPeriod(interval: string | undefined, anchor: string, now: Date): RotationPeriod {
+    if (interval === undefined) return { start: "none" };
+    const length = parseInterval(interval);
+    if (length === undefined) throw new Error(`invalid rotation interval ${JSON.stringify(interval)}`);
+    const origin = Date.parse(anchor);
+    const index = Math.floor((now.getTime() - origin) / length);
+    const start = origin + index * length;
+    return { start: new Date(start).toISOString(), next: new Date(start + length).toISOString() };
+}

@@ -1,0 +1,116 @@
+/**
+ * The kubedb-mssql stack: SQL Server on KubeDB with cert-manager TLS, its credential rotated from
+ * stack config. Reads like the architecture: config → CA → credential → database → rotation →
+ * connection Secret.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    CaIssuer, ConnectionSecret, CredentialRotation, MssqlServer, SaCredential, currentPeriod, names, readStackConfig,
+} from "./components";
+import { resolveKubeconfig } from "./components/kubeconfig";
+
+// 1. Config, validated as a whole before any resource is registered.
+const config = readStackConfig();
+const period = currentPeriod(config.rotation.interval, config.rotation.anchor, new Date());
+const kubeconfig = resolveKubeconfig(config.kubeconfig);
+
+// 2. One Kubernetes provider for everything; Secrets are updated in place (the connection Secret
+//    must never be absent), and the kubeconfig, if given, stays a secret.
+const provider = new k8s.Provider("kubernetes", {
+    enableSecretMutable: true,
+    ...(kubeconfig !== undefined ? { kubeconfig: pulumi.secret(kubeconfig) } : {}),
+});
+const opts = { providers: { kubernetes: provider } };
+
+// 3. The namespace; kept on destroy, because deleting it would delete the data volumes in it.
+const namespace = new k8s.core.v1.Namespace("namespace", { metadata: { name: config.namespace } },
+    { provider, retainOnDelete: true });
+
+// 4. The issuer KubeDB issues the database's certificates from: a bootstrapped CA or the user's.
+const ca = new CaIssuer("ca", {
+    database: config.name,
+    namespace: config.namespace,
+    existing: config.tls.issuer,
+    kind: config.tls.ca.kind,
+    duration: config.tls.ca.duration,
+    renewBefore: config.tls.ca.renewBefore,
+    algorithm: config.tls.ca.algorithm,
+    clusterResourceNamespace: config.tls.ca.clusterResourceNamespace,
+}, { ...opts, dependsOn: [namespace] });
+
+// 5. The sa credential of the current version (generation, schedule period, saPassword).
+const credential = new SaCredential("sa", {
+    database: config.name,
+    namespace: config.namespace,
+    generation: config.rotation.generation,
+    periodStart: period.start,
+    password: config.saPassword === undefined ? undefined : pulumi.secret(config.saPassword),
+}, { ...opts, dependsOn: [namespace] });
+
+// 6. The database, created with that credential once the CA is Ready; waits for phase Ready.
+const database = new MssqlServer("database", {
+    name: config.name,
+    namespace: config.namespace,
+    version: config.version,
+    edition: config.edition,
+    acceptEula: config.acceptEula,
+    replicas: config.replicas,
+    availabilityGroup: config.availabilityGroup,
+    storage: config.storage,
+    deletionPolicy: config.deletionPolicy,
+    resources: config.resources,
+    authSecretName: credential.secretName,
+    issuer: ca.issuer,
+    clientTLS: config.tls.clientTLS,
+    certificates: config.tls.certificates,
+    readyTimeoutMinutes: config.timeouts.readyMinutes,
+}, { ...opts, dependsOn: [...ca.ready, credential.secret] });
+
+// 7. Keep the database on the current credential: a RotateAuth request when it changed.
+const rotation = new CredentialRotation("rotation", {
+    database: config.name,
+    namespace: config.namespace,
+    secretName: credential.secretName,
+    generation: config.rotation.generation,
+    periodStart: period.start,
+    stepTimeout: config.timeouts.opsStepTimeout,
+    timeoutMinutes: config.timeouts.opsRequestMinutes,
+    caSecretName: database.certificateSecrets.server,
+    kubeconfig: kubeconfig === undefined ? undefined : pulumi.secret(kubeconfig),
+}, { ...opts, dependsOn: [database.resource, credential.secret] });
+
+// 8. What apps mount: changes only after the rotation succeeded.
+const connection = new ConnectionSecret("connection", {
+    database: config.name,
+    namespace: config.namespace,
+    password: pulumi.all([rotation.appliedSecretName, credential.password]).apply(([, password]) => password),
+    caBundle: rotation.caBundle,
+    caSecretName: database.certificateSecrets.server,
+    clientTLS: config.tls.clientTLS,
+}, { ...opts, dependsOn: [rotation.resource] });
+
+// Outputs: how to connect and what is in use; never a password.
+export const databaseName = database.name;
+export const databaseNamespace = database.namespace;
+export const primaryHost = database.primaryHost;
+export const secondaryHost = database.secondaryHost;
+export const port = database.port;
+export const connectionSecret = connection.secretName;
+export const tls = {
+    issuer: ca.issuer,
+    clientTLS: config.tls.clientTLS,
+    caSecret: ca.caSecret,
+    certificateSecrets: database.certificateSecrets,
+};
+export const credentialRotation = {
+    generation: config.rotation.generation,
+    interval: config.rotation.interval ?? "none",
+    periodStart: period.start,
+    nextScheduledRotation: period.next ?? "none",
+    activeSecret: rotation.activeSecretName,
+    appliedSecret: rotation.appliedSecretName,
+    lastRequest: rotation.lastRequest,
+    lastPhase: rotation.lastPhase,
+    activeSince: rotation.activeSince,
+};
