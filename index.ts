@@ -6,13 +6,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    CaIssuer, ConnectionSecret, CredentialRotation, MssqlServer, SaCredential, currentPeriod, names, readStackConfig,
+    CaIssuer, ConnectionSecret, CredentialRotation, MssqlServer, SaCredential, currentPeriod, readStackConfig,
 } from "./components";
 import { resolveKubeconfig } from "./components/kubeconfig";
 
 // 1. Config, validated as a whole before any resource is registered.
 const config = readStackConfig();
-const period = currentPeriod(config.rotation.interval, config.rotation.anchor, new Date());
+const period = currentPeriod(config.rotation.interval, config.rotation.anchor, Date.now());
 const kubeconfig = resolveKubeconfig(config.kubeconfig);
 
 // 2. One Kubernetes provider for everything; Secrets are updated in place (the connection Secret

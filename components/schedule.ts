@@ -13,12 +13,12 @@ export interface RotationPeriod {
     next?: string;
 }
 
-export function currentPeriod(interval: string | undefined, anchor: string, now: Date): RotationPeriod {
+export function currentPeriod(interval: string | undefined, anchor: string, now: number): RotationPeriod {
     if (interval === undefined) return { start: "none" };
     const length = parseInterval(interval);
     if (length === undefined) throw new Error(`invalid rotation interval ${JSON.stringify(interval)}`);
     const origin = Date.parse(anchor);
-    const index = Math.floor((now.getTime() - origin) / length);
+    const index = Math.floor((now - origin) / length);
     const start = origin + index * length;
     return { start: new Date(start).toISOString(), next: new Date(start + length).toISOString() };
 }

@@ -93,123 +93,137 @@ export function explainingCondition(conditions: Condition[]): Condition | undefi
 }
 
 export function waitForOpsRequest(options: WaitForOpsRequestOptions): Promise<OpsRequestResult> {
-    const { namespace, name } = options;
-    const request = `${namespace}/${name}`;
-    const api = options.api ?? kubeApi(options.kubeconfig);
-    const timeoutMs = (options.timeoutSeconds ?? 1800) * 1000;
-    const graceMs = (options.notFoundGraceSeconds ?? 30) * 1000;
+    return new OpsRequestWatch(options).run();
+}
 
-    return new Promise<OpsRequestResult>((resolve, reject) => {
-        let settled = false;
-        let phase: string | undefined;
-        let lastCondition: Condition | undefined;
-        let resourceVersion = "";
-        let watch: { abort(): void } | undefined;
-        let retryTimer: NodeJS.Timeout | undefined;
-        let graceTimer: NodeJS.Timeout | undefined;
-        let failures = 0;
-        const seen = new Map<string, string>();
+/**
+ * One wait: list, then watch from the list's resourceVersion, resuming or re-listing as the
+ * connection demands. (A class rather than nested closures: Pulumi's closure serializer cannot
+ * follow closures that refer to each other before they are declared.)
+ */
+class OpsRequestWatch {
+    private readonly request: string;
+    private readonly api: KubeApi;
+    private readonly timeoutMs: number;
+    private readonly graceMs: number;
+    private readonly seen = new Map<string, string>();
+    private settled = false;
+    private phase: string | undefined;
+    private lastCondition: Condition | undefined;
+    private resourceVersion = "";
+    private failures = 0;
+    private watch: { abort(): void } | undefined;
+    private timers: { deadline?: NodeJS.Timeout; retry?: NodeJS.Timeout; grace?: NodeJS.Timeout } = {};
+    private resolve: (result: OpsRequestResult) => void = () => undefined;
+    private reject: (error: Error) => void = () => undefined;
 
-        const finish = (error: Error | undefined, result?: OpsRequestResult) => {
-            if (settled) return;
-            settled = true;
-            clearTimeout(deadline);
-            clearTimeout(retryTimer);
-            clearTimeout(graceTimer);
-            watch?.abort();
-            if (error) reject(error);
-            else resolve(result!);
-        };
-        const deadline = setTimeout(
-            () => finish(new OpsRequestWaitError(request, "Timeout", phase, lastCondition, `not finished after ${timeoutMs / 1000}s`)),
-            timeoutMs,
+    constructor(private readonly options: WaitForOpsRequestOptions) {
+        this.request = `${options.namespace}/${options.name}`;
+        this.api = options.api ?? kubeApi(options.kubeconfig);
+        this.timeoutMs = (options.timeoutSeconds ?? 1800) * 1000;
+        this.graceMs = (options.notFoundGraceSeconds ?? 30) * 1000;
+    }
+
+    run(): Promise<OpsRequestResult> {
+        return new Promise<OpsRequestResult>((resolve, reject) => {
+            this.resolve = resolve;
+            this.reject = reject;
+            this.timers.deadline = setTimeout(
+                () => this.fail("Timeout", `not finished after ${this.timeoutMs / 1000}s`), this.timeoutMs);
+            this.listThenWatch();
+        });
+    }
+
+    private finish(error: Error | undefined, result?: OpsRequestResult): void {
+        if (this.settled) return;
+        this.settled = true;
+        clearTimeout(this.timers.deadline);
+        clearTimeout(this.timers.retry);
+        clearTimeout(this.timers.grace);
+        this.watch?.abort();
+        if (error) this.reject(error);
+        else this.resolve(result!);
+    }
+
+    private fail(kind: OpsRequestWaitError["kind"], detail: string): void {
+        this.finish(new OpsRequestWaitError(this.request, kind, this.phase, this.lastCondition, detail));
+    }
+
+    private observe(object: KubeObject): void {
+        clearTimeout(this.timers.grace);
+        this.timers.grace = undefined;
+        const status = object.status ?? {};
+        const conditions: Condition[] = Array.isArray(status.conditions) ? status.conditions : [];
+        for (const condition of conditions) {
+            const key = `${condition.status}/${condition.reason ?? ""}/${condition.message ?? ""}`;
+            if (this.seen.get(condition.type) === key) continue;
+            this.seen.set(condition.type, key);
+            this.lastCondition = condition;
+            this.options.onProgress?.({ request: this.request, phase: status.phase, condition });
+        }
+        if (status.phase !== this.phase) {
+            this.phase = status.phase;
+            this.options.onProgress?.({ request: this.request, phase: this.phase });
+        }
+        if (this.phase === "Successful") {
+            const { namespace, name } = this.options;
+            this.finish(undefined, { name, namespace, phase: "Successful", conditions, observedAt: new Date().toISOString() });
+        } else if (this.phase !== undefined && FAILURE_PHASES.includes(this.phase)) {
+            this.finish(new OpsRequestFailedError(this.request, this.phase, explainingCondition(conditions), conditions));
+        }
+    }
+
+    private listThenWatch(): void {
+        const { namespace, name } = this.options;
+        this.api.listObjects(OPS_REQUESTS, namespace, { fieldSelector: `metadata.name=${name}` }).then(
+            (list) => {
+                if (this.settled) return;
+                this.failures = 0;
+                this.resourceVersion = list.resourceVersion;
+                if (list.items.length > 0) this.observe(list.items[0]);
+                else this.timers.grace ??= setTimeout(() => this.fail("NotFound", `not found after ${this.graceMs / 1000}s`), this.graceMs);
+                if (!this.settled) this.startWatch();
+            },
+            (error) => this.retry(error, true),
         );
+    }
 
-        const observe = (object: KubeObject) => {
-            clearTimeout(graceTimer);
-            graceTimer = undefined;
-            const status = object.status ?? {};
-            const conditions: Condition[] = Array.isArray(status.conditions) ? status.conditions : [];
-            for (const condition of conditions) {
-                const key = `${condition.status}/${condition.reason ?? ""}/${condition.message ?? ""}`;
-                if (seen.get(condition.type) === key) continue;
-                seen.set(condition.type, key);
-                lastCondition = condition;
-                options.onProgress?.({ request, phase: status.phase, condition });
-            }
-            if (status.phase !== phase) {
-                phase = status.phase;
-                options.onProgress?.({ request, phase });
-            }
-            if (phase === "Successful") {
-                finish(undefined, { name, namespace, phase: "Successful", conditions, observedAt: new Date().toISOString() });
-            } else if (phase !== undefined && FAILURE_PHASES.includes(phase)) {
-                finish(new OpsRequestFailedError(request, phase, explainingCondition(conditions), conditions));
-            }
-        };
+    private startWatch(): void {
+        const { namespace, name } = this.options;
+        let expired = false;
+        this.api.watchObject(OPS_REQUESTS, namespace, name, this.resourceVersion,
+            (type, object) => {
+                if (type === "ERROR") {
+                    // 410 Gone: our resourceVersion is older than the server keeps; start over from a list.
+                    expired = true;
+                    return;
+                }
+                this.failures = 0;
+                if (object.metadata?.resourceVersion) this.resourceVersion = object.metadata.resourceVersion;
+                if (type === "BOOKMARK") return;
+                if (type === "DELETED") this.fail("Deleted", "was deleted before it finished");
+                else this.observe(object);
+            },
+            (error) => this.retry(error, expired || error != null),
+        ).then(
+            (handle) => {
+                if (this.settled) handle.abort();
+                else this.watch = handle;
+            },
+            (error) => this.retry(error, true),
+        );
+    }
 
-        const startGrace = () => {
-            graceTimer ??= setTimeout(
-                () => finish(new OpsRequestWaitError(request, "NotFound", phase, lastCondition, `not found after ${graceMs / 1000}s`)),
-                graceMs,
-            );
-        };
-
-        // Reconnects back off from 250 ms to 5 s; a 403/401 is not worth retrying.
-        const retry = (error: unknown, relist: boolean) => {
-            if (settled) return;
-            const code = statusCode(error);
-            if (code === 401 || code === 403) {
-                finish(new OpsRequestWaitError(request, "ApiError", phase, lastCondition, `the API server refused access (${code}): ${apiErrorMessage(error)}`));
-                return;
-            }
-            failures += 1;
-            const delay = Math.min(5000, 250 * 2 ** Math.min(failures - 1, 5));
-            retryTimer = setTimeout(() => (relist ? listThenWatch() : startWatch()), delay);
-        };
-
-        const startWatch = () => {
-            let expired = false;
-            api.watchObject(OPS_REQUESTS, namespace, name, resourceVersion,
-                (type, object) => {
-                    if (type === "ERROR") {
-                        // 410 Gone: our resourceVersion is older than the server keeps; start over from a list.
-                        expired = true;
-                        return;
-                    }
-                    failures = 0;
-                    if (object.metadata?.resourceVersion) resourceVersion = object.metadata.resourceVersion;
-                    if (type === "BOOKMARK") return;
-                    if (type === "DELETED") {
-                        finish(new OpsRequestWaitError(request, "Deleted", phase, lastCondition, "was deleted before it finished"));
-                        return;
-                    }
-                    observe(object);
-                },
-                (error) => retry(error, expired || error != null),
-            ).then(
-                (handle) => {
-                    if (settled) handle.abort();
-                    else watch = handle;
-                },
-                (error) => retry(error, true),
-            );
-        };
-
-        const listThenWatch = () => {
-            api.listObjects(OPS_REQUESTS, namespace, { fieldSelector: `metadata.name=${name}` }).then(
-                (list) => {
-                    if (settled) return;
-                    failures = 0;
-                    resourceVersion = list.resourceVersion;
-                    if (list.items.length > 0) observe(list.items[0]);
-                    else startGrace();
-                    if (!settled) startWatch();
-                },
-                (error) => retry(error, true),
-            );
-        };
-
-        listThenWatch();
-    });
+    /** Reconnects back off from 250 ms to 5 s; refused access is not worth retrying. */
+    private retry(error: unknown, relist: boolean): void {
+        if (this.settled) return;
+        const code = statusCode(error);
+        if (code === 401 || code === 403) {
+            this.fail("ApiError", `the API server refused access (${code}): ${apiErrorMessage(error)}`);
+            return;
+        }
+        this.failures += 1;
+        const delay = Math.min(5000, 250 * 2 ** Math.min(this.failures - 1, 5));
+        this.timers.retry = setTimeout(() => (relist ? this.listThenWatch() : this.startWatch()), delay);
+    }
 }

@@ -3,6 +3,7 @@
  * read, write, patch and watch through it, the shapes are the real ones.
  */
 import { strict as assert } from "assert";
+import * as http from "http";
 import * as net from "net";
 import * as k8s from "@kubernetes/client-node";
 import { FakeKubeApi, KubeObject } from "./support/fakeKubeApi";
@@ -110,7 +111,23 @@ describe("FakeKubeApi through @kubernetes/client-node 1.4.0", () => {
 
         const watch = await startWatch(OPS_PATH);
         await waitFor("the watch to be open", () => fake.openWatches === 1);
-        await fake.stop();
+        // An idle keep-alive connection must not hold stop() up either.
+        const agent = new http.Agent({ keepAlive: true });
+        const version = await new Promise<number | undefined>((resolve, reject) =>
+            http.get(`${fake.url}/version`, { agent, headers: { authorization: "Bearer fake-token" } }, (res) => res.resume().on("end", () => resolve(res.statusCode))).on("error", reject),
+        );
+        assert.equal(version, 200);
+        // ...nor a client stuck halfway through sending its request.
+        const halfway = net.connect({ host: "127.0.0.1", port });
+        await new Promise((r) => halfway.once("connect", r));
+        halfway.write("GET /version HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        const halfwayClosed = new Promise((r) => halfway.once("close", r));
+        halfway.on("error", () => undefined);
+        const stopped = await Promise.race([fake.stop().then(() => "stopped"), new Promise((r) => setTimeout(r, 2000, "hung"))]);
+        agent.destroy();
+        halfway.destroy();
+        assert.equal(stopped, "stopped");
+        await halfwayClosed;
         await watch.done;
         assert.equal(await connects("127.0.0.1", port), false);
         // The port is really free again.
@@ -344,6 +361,43 @@ describe("FakeKubeApi through @kubernetes/client-node 1.4.0", () => {
         assert.equal(fake.get("kubedb.com/v1alpha2", "mssqlservers", NS, "held"), undefined);
     });
 
+    it("server-side apply (apply-patch+yaml with a JSON body) creates, then merges; CRDs refuse strategic merge (415)", async () => {
+        const ssa = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.ServerSideApply);
+        const ref = { ...MSSQL, namespace: NS, name: "applied", fieldManager: "pulumi", force: true };
+        const created = await custom.patchNamespacedCustomObject({ ...ref, body: mssql("applied") }, ssa);
+        assert.equal(created.metadata.generation, 1);
+        const updated = await custom.patchNamespacedCustomObject({ ...ref, body: { ...mssql("applied"), spec: { replicas: 3 } } }, ssa);
+        assert.equal(updated.spec.replicas, 3);
+        assert.equal(updated.spec.version, "2022-cu16");
+        assert.equal(updated.metadata.uid, created.metadata.uid);
+        assert.equal(fake.requests[fake.requests.length - 1].contentType, "application/apply-patch+yaml");
+
+        const noManager = await apiError(custom.patchNamespacedCustomObject({ ...ref, fieldManager: undefined, force: undefined, body: mssql("applied") }, ssa));
+        assert.equal(noManager.code, 422);
+        const strategic = await apiError(
+            custom.patchNamespacedCustomObject(
+                { ...MSSQL, namespace: NS, name: "applied", body: { spec: { replicas: 1 } } },
+                k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.StrategicMergePatch),
+            ),
+        );
+        assert.equal(strategic.code, 415);
+    });
+
+    it("serves discovery, so KubernetesObjectApi can map apiVersion/kind to a path", async () => {
+        const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+        const issuer = { apiVersion: "cert-manager.io/v1", kind: "Issuer", metadata: { name: "ca", namespace: NS }, spec: { selfSigned: {} } };
+        await objects.create(issuer);
+        const cluster = { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "root" }, spec: { selfSigned: {} } };
+        await objects.create(cluster);
+        const read = await objects.read({ apiVersion: "cert-manager.io/v1", kind: "Issuer", metadata: { name: "ca", namespace: NS } });
+        assert.equal(read.metadata?.namespace, NS);
+        assert.ok(fake.get("cert-manager.io/v1", "clusterissuers", undefined, "root"));
+        assert.equal(fake.countRequests({ path: `/apis/cert-manager.io/v1/namespaces/${NS}/issuers` }), 1);
+        assert.equal(fake.countRequests({ path: "/apis/cert-manager.io/v1/clusterissuers" }), 1);
+        await objects.delete({ apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "root" } });
+        assert.equal(fake.get("cert-manager.io/v1", "ClusterIssuer", undefined, "root"), undefined);
+    });
+
     // ------------------------------------------------------------ fault injection
 
     it("injects failures with failNext and onRequest, and logs every request", async () => {
@@ -490,6 +544,7 @@ describe("FakeKubeApi through @kubernetes/client-node 1.4.0", () => {
         fake.dropWatches();
         const err = await watch.done;
         assert.ok(err instanceof Error, `done got ${String(err)}`);
+        assert.equal((err as NodeJS.ErrnoException).code, "ERR_STREAM_PREMATURE_CLOSE", "node-fetch's 'Premature close'");
         assert.equal(fake.openWatches, 0);
     });
 
@@ -513,6 +568,40 @@ describe("FakeKubeApi through @kubernetes/client-node 1.4.0", () => {
         assert.equal(err.statusCode, 403);
         assert.equal(err.message, "Forbidden");
         assert.equal(watch.events.length, 0);
+    });
+
+    it("drives client-node's informer: relist after 410, but a dropped connection stops it with an error", async () => {
+        fake.put(opsRequest("a"));
+        const listFn = () => custom.listNamespacedCustomObject({ ...OPS, namespace: NS });
+        const informer = k8s.makeInformer(kc, OPS_PATH, listFn);
+        const added: string[] = [];
+        const errors: unknown[] = [];
+        informer.on("add", (o) => added.push(o.metadata?.name ?? ""));
+        informer.on("error", (e) => errors.push(e));
+        await informer.start();
+        await waitFor("the first watch", () => fake.openWatches === 1 && added.length === 1);
+
+        // When the informer re-watches, something changes and history is compacted under it: 410.
+        let armed = true;
+        fake.onRequest((req) => {
+            if (req.watch && armed) {
+                armed = false;
+                fake.put(opsRequest("z"));
+                fake.expireHistory();
+            }
+            return undefined;
+        });
+        fake.endWatches();
+        await waitFor("relist and a third watch", () => fake.countRequests({ watch: true }) === 3 && fake.openWatches === 1);
+        assert.deepEqual(added, ["a", "z"]);
+        assert.equal(fake.countRequests({ method: "GET", path: OPS_PATH, watch: false }), 2, "listed again after the 410");
+        assert.deepEqual(errors, []);
+
+        fake.dropWatches();
+        await waitFor("the informer's error", () => errors.length === 1);
+        await new Promise((r) => setTimeout(r, 100));
+        assert.equal(fake.countRequests({ watch: true }), 3, "client-node's informer does not reconnect after an error");
+        await informer.stop();
     });
 
     it("sends BOOKMARK events only to watches that asked for them", async () => {

@@ -618,7 +618,7 @@ export class FakeKubeApi {
     static async start(options: FakeKubeApiOptions = {}): Promise<FakeKubeApi> {
         const server = http.createServer();
         const fake = new FakeKubeApi(server, options);
-        server.on("request", (req, res) => void fake.handle(req, res));
+        server.on("request", (req, res) => fake.handle(req, res).catch(() => res.destroy()));
         await new Promise<void>((resolve, reject) => {
             server.once("error", reject);
             server.listen(0, "127.0.0.1", () => {
@@ -932,7 +932,13 @@ export class FakeKubeApi {
     private listObjects(route: Route, query: Record<string, string>): KubeObject {
         const matches = this.selector(route, query);
         const items = this.store.list(route.rt, route.namespace).filter(matches);
-        if (route.rt.builtin) for (const item of items) delete item.apiVersion, delete item.kind;
+        // kube-apiserver omits apiVersion/kind on the items of built-in lists (CRD lists keep them).
+        if (route.rt.builtin) {
+            for (const item of items) {
+                delete item.apiVersion;
+                delete item.kind;
+            }
+        }
         return {
             apiVersion: groupVersion(route.rt),
             kind: `${route.rt.kind}List`,
@@ -1036,7 +1042,7 @@ export class FakeKubeApi {
         const old = this.existing(route);
         let patched: unknown;
         if (type === "application/merge-patch+json") patched = mergePatch(old, parse());
-        else if (type === "application/json-patch+json") patched = mergePatch(old, {});
+        else if (type === "application/json-patch+json") patched = jsonPatch(old, parse());
         else if (type === "application/strategic-merge-patch+json" && route.rt.builtin) patched = mergePatch(old, parse());
         else {
             fail(

@@ -1,0 +1,261 @@
+/**
+ * The stack program under mocks: the exact objects sent to the cluster for each topology and
+ * issuer choice, their validity, wait annotations, dependency order, secrecy and determinism.
+ */
+import { strict as assert } from "assert";
+import { assertAllObjectsValid, assertNeverLeaked } from "./support/checks";
+import { FAKE_CA, ProgramRun, Registration, fakeGeneratedPassword, runProgram } from "./support/program";
+
+const T = {
+    provider: "pulumi:providers:kubernetes",
+    namespace: "kubernetes:core/v1:Namespace",
+    secret: "kubernetes:core/v1:Secret",
+    db: "kubernetes:kubedb.com/v1alpha2:MSSQLServer",
+    issuer: "kubernetes:cert-manager.io/v1:Issuer",
+    clusterIssuer: "kubernetes:cert-manager.io/v1:ClusterIssuer",
+    certificate: "kubernetes:cert-manager.io/v1:Certificate",
+    password: "random:index/randomPassword:RandomPassword",
+    rotation: "pulumi-nodejs:dynamic/kubedb-mssql:CredentialRotation",
+};
+
+const USER_PASSWORD = "Str0ng!Passw0rd-For-Sa";
+
+function dependsOn(run: ProgramRun, dependent: Registration, dependency: Registration): boolean {
+    return dependent.dependencies.includes(dependency.urn);
+}
+
+describe("stack program: Standalone with defaults", () => {
+    let run: ProgramRun;
+    before(async () => {
+        run = await runProgram({ config: { acceptEula: true } });
+    });
+
+    it("sends exactly this MSSQLServer", () => {
+        const db = run.one(T.db).inputs;
+        const credential = run.one(T.secret, "sa-secret").inputs;
+        assert.deepEqual(db, {
+            apiVersion: "kubedb.com/v1alpha2",
+            kind: "MSSQLServer",
+            metadata: {
+                name: "mssql",
+                namespace: "mssql",
+                annotations: { "pulumi.com/waitFor": "jsonpath={.status.phase}=Ready", "pulumi.com/timeoutSeconds": "1500" },
+            },
+            spec: {
+                version: "2022-cu22",
+                replicas: 1,
+                authSecret: { kind: "Secret", name: credential.metadata.name },
+                tls: { issuerRef: { apiGroup: "cert-manager.io", kind: "Issuer", name: "mssql-ca" }, clientTLS: true },
+                storageType: "Durable",
+                storage: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } },
+                podTemplate: { spec: { containers: [{ name: "mssql", env: [{ name: "ACCEPT_EULA", value: "Y" }, { name: "MSSQL_PID", value: "Developer" }] }] } },
+                deletionPolicy: "Halt",
+            },
+        });
+        assert.equal(db.spec.topology, undefined, "Standalone must omit topology entirely");
+    });
+
+    it("bootstraps a CA: selfSigned Issuer → isCA Certificate → ca Issuer", () => {
+        assert.deepEqual(run.one(T.issuer, "ca-selfsigned").inputs.spec, { selfSigned: {} });
+        const ca = run.one(T.certificate).inputs;
+        assert.equal(ca.metadata.namespace, "mssql");
+        assert.deepEqual(ca.spec.issuerRef, { group: "cert-manager.io", kind: "Issuer", name: "mssql-selfsigned" });
+        assert.equal(ca.spec.isCA, true);
+        assert.equal(ca.spec.secretName, "mssql-ca");
+        assert.equal(ca.spec.duration, "87600h");
+        assert.equal(ca.spec.renewBefore, "720h");
+        assert.deepEqual(ca.spec.privateKey, { algorithm: "ECDSA", size: 256 });
+        const caIssuer = run.one(T.issuer, "ca-issuer").inputs;
+        assert.deepEqual(caIssuer.metadata, {
+            name: "mssql-ca", namespace: "mssql",
+            annotations: { "pulumi.com/waitFor": "condition=Ready", "pulumi.com/timeoutSeconds": "600" },
+        });
+        assert.deepEqual(caIssuer.spec, { ca: { secretName: "mssql-ca" } });
+    });
+
+    it("waits for the CA certificate and both issuers to be Ready", () => {
+        for (const r of [run.one(T.certificate), run.one(T.issuer, "ca-selfsigned"), run.one(T.issuer, "ca-issuer")]) {
+            assert.equal(r.inputs.metadata.annotations["pulumi.com/waitFor"], "condition=Ready", r.name);
+        }
+    });
+
+    it("every object is valid against the upstream CRDs and KubeDB's webhook rules", () => {
+        assert.equal(assertAllObjectsValid(run), 4); // MSSQLServer, Certificate, 2 Issuers
+    });
+
+    it("creates the sa credential as a basic-auth Secret with a generated, secret password", () => {
+        const secret = run.one(T.secret, "sa-secret");
+        assert.equal(secret.inputs.type, "kubernetes.io/basic-auth");
+        assert.equal(secret.inputs.stringData.username, "sa");
+        assert.match(secret.inputs.metadata.name, /^mssql-auth-[0-9a-f]{10}$/);
+        assert.deepEqual(secret.secretPaths, ["stringData"]);
+        const password = run.one(T.password);
+        assert.equal(secret.inputs.stringData.password, fakeGeneratedPassword(password.name, password.inputs.keepers));
+        assert.deepEqual(password.inputs.keepers, { generation: "0", period: "none" });
+        assert.equal(password.inputs.length, 32);
+        for (const min of ["minUpper", "minLower", "minNumeric", "minSpecial"]) assert.ok(password.inputs[min] >= 1, min);
+        assert.doesNotMatch(password.inputs.overrideSpecial, /[;'"{}]/, "no character that breaks a connection string");
+        assert.equal(secret.retainOnDelete, true, "a credential Secret is never deleted by Pulumi");
+    });
+
+    it("orders the work: CA Ready and the credential before the database; the database before the rotation; the rotation before the connection Secret", () => {
+        const db = run.one(T.db);
+        assert.ok(dependsOn(run, db, run.one(T.issuer, "ca-issuer")), "database waits for the CA issuer");
+        assert.ok(dependsOn(run, db, run.one(T.certificate)), "database waits for the CA certificate");
+        assert.ok(dependsOn(run, db, run.one(T.secret, "sa-secret")), "database waits for its auth Secret");
+        const rotation = run.one(T.rotation);
+        assert.ok(dependsOn(run, rotation, db), "rotation waits for the database");
+        const connection = run.one(T.secret, "connection-secret");
+        assert.ok(dependsOn(run, connection, rotation), "connection Secret waits for the rotation");
+        assert.ok(dependsOn(run, run.one(T.issuer, "ca-issuer"), run.one(T.certificate)), "CA issuer waits for the CA certificate");
+    });
+
+    it("leaves the operator-owned parts of the database alone and waits long enough for SQL Server", () => {
+        const db = run.one(T.db);
+        assert.deepEqual(db.ignoreChanges, ["spec.authSecret", "spec.tls"]);
+        assert.deepEqual(db.customTimeouts, { create: "25m", update: "25m", delete: "" });
+    });
+
+    it("keeps data on destroy: Halt, and the namespace is never deleted", () => {
+        assert.equal(run.one(T.db).inputs.spec.deletionPolicy, "Halt");
+        assert.equal(run.one(T.namespace).retainOnDelete, true);
+    });
+
+    it("runs one Kubernetes provider that updates Secrets in place", () => {
+        assert.equal(run.one(T.provider).inputs.enableSecretMutable, "true");
+        const connection = run.one(T.secret, "connection-secret");
+        assert.equal(connection.inputs.metadata.name, "mssql-connection");
+        assert.equal(connection.deleteBeforeReplace, false);
+    });
+
+    it("publishes host, port, username, password, connection strings and the CA in the connection Secret", () => {
+        const connection = run.one(T.secret, "connection-secret");
+        const password = run.one(T.secret, "sa-secret").inputs.stringData.password;
+        const data = connection.inputs.stringData;
+        assert.deepEqual(connection.secretPaths, ["stringData"]);
+        assert.equal(data.host, "mssql.mssql.svc");
+        assert.equal(data.port, "1433");
+        assert.equal(data.username, "sa");
+        assert.equal(data.password, password);
+        assert.equal(data["connection-string"], `Server=tcp:mssql.mssql.svc,1433;Database=master;User ID=sa;Password=${password};Encrypt=True;TrustServerCertificate=False;`);
+        assert.match(data["jdbc-url"], /^jdbc:sqlserver:\/\/mssql\.mssql\.svc:1433;.*encrypt=true;trustServerCertificate=false$/);
+        assert.equal(data["ca.crt"], FAKE_CA);
+        assert.equal(data["ca-secret"], "mssql-server-cert");
+    });
+
+    it("never puts the password in a name, a label, an annotation, a keeper or an output", () => {
+        const password = run.one(T.secret, "sa-secret").inputs.stringData.password;
+        assertNeverLeaked(run, password);
+    });
+
+    it("exports what a user needs to connect", () => {
+        assert.equal(run.outputs.primaryHost, "mssql.mssql.svc");
+        assert.equal(run.outputs.secondaryHost, undefined);
+        assert.equal(run.outputs.port, 1433);
+        assert.equal(run.outputs.connectionSecret, "mssql-connection");
+        assert.deepEqual(run.outputs.tls, {
+            issuer: { kind: "Issuer", name: "mssql-ca" }, clientTLS: true, caSecret: { namespace: "mssql", name: "mssql-ca" },
+            certificateSecrets: { server: "mssql-server-cert", client: "mssql-client-cert" },
+        });
+    });
+});
+
+describe("stack program: AvailabilityGroup", () => {
+    it("emits the topology, three replicas by default, and the secondary service", async () => {
+        const run = await runProgram({ config: { acceptEula: true, name: "sales", namespace: "db", availabilityGroup: { databases: ["orders", "stock_2"], secondaryAccessMode: "ReadOnly" } } });
+        const db = run.one(T.db).inputs;
+        assert.equal(db.spec.replicas, 3);
+        assert.deepEqual(db.spec.topology, { mode: "AvailabilityGroup", availabilityGroup: { databases: ["orders", "stock_2"], secondaryAccessMode: "ReadOnly" } });
+        assert.equal(db.metadata.annotations["pulumi.com/timeoutSeconds"], "2400");
+        assert.equal(run.outputs.secondaryHost, "sales-secondary.db.svc");
+        assert.deepEqual((run.outputs.tls as { certificateSecrets: object }).certificateSecrets, { server: "sales-server-cert", client: "sales-client-cert", endpoint: "sales-endpoint-cert" });
+        assertAllObjectsValid(run);
+    });
+
+    it("takes an explicit replica count and an endpoint certificate setting", async () => {
+        const run = await runProgram({ config: {
+            acceptEula: true, replicas: 4, availabilityGroup: { databases: ["app"] },
+            tls: { certificates: { endpoint: { duration: "4320h" } } },
+        } });
+        const db = run.one(T.db).inputs;
+        assert.equal(db.spec.replicas, 4);
+        assert.equal(db.spec.topology.availabilityGroup.secondaryAccessMode, "Passive");
+        assert.deepEqual(db.spec.tls.certificates, [{ alias: "endpoint", duration: "4320h" }]);
+        assertAllObjectsValid(run);
+    });
+});
+
+describe("stack program: an existing ClusterIssuer", () => {
+    it("creates no cert-manager object and points the database at the user's issuer", async () => {
+        const run = await runProgram({ config: { acceptEula: true, tls: { issuer: { kind: "ClusterIssuer", name: "corp-ca" }, clientTLS: false } } });
+        assert.equal(run.ofType(T.issuer).length + run.ofType(T.clusterIssuer).length + run.ofType(T.certificate).length, 0);
+        const db = run.one(T.db).inputs;
+        assert.deepEqual(db.spec.tls, { issuerRef: { apiGroup: "cert-manager.io", kind: "ClusterIssuer", name: "corp-ca" }, clientTLS: false });
+        const data = run.one(T.secret, "connection-secret").inputs.stringData;
+        assert.match(data["connection-string"], /;Encrypt=False;$/);
+        assert.deepEqual(run.outputs.tls, { issuer: { kind: "ClusterIssuer", name: "corp-ca" }, clientTLS: false, caSecret: undefined, certificateSecrets: { server: "mssql-server-cert", client: "mssql-client-cert" } });
+        assertAllObjectsValid(run);
+    });
+});
+
+describe("stack program: a bootstrapped ClusterIssuer", () => {
+    it("puts the CA in cert-manager's namespace and names the cluster-wide objects per namespace", async () => {
+        const run = await runProgram({ config: { acceptEula: true, namespace: "team-a", tls: { ca: { kind: "ClusterIssuer", duration: "43800h", algorithm: "RSA" } } } });
+        const [selfSigned, caIssuer] = run.ofType(T.clusterIssuer).map((r) => r.inputs);
+        assert.deepEqual(selfSigned.metadata.name, "team-a-mssql-selfsigned");
+        assert.equal(selfSigned.metadata.namespace, undefined);
+        assert.deepEqual(caIssuer.spec, { ca: { secretName: "team-a-mssql-ca" } });
+        const ca = run.one(T.certificate).inputs;
+        assert.equal(ca.metadata.namespace, "cert-manager");
+        assert.equal(ca.spec.duration, "43800h");
+        assert.deepEqual(ca.spec.privateKey, { algorithm: "RSA", size: 3072 });
+        assert.deepEqual(run.one(T.db).inputs.spec.tls.issuerRef, { apiGroup: "cert-manager.io", kind: "ClusterIssuer", name: "team-a-mssql-ca" });
+        assertAllObjectsValid(run);
+    });
+});
+
+describe("stack program: custom settings", () => {
+    it("passes certificate settings, storage class, resources, edition and deletion policy through", async () => {
+        const run = await runProgram({ config: {
+            acceptEula: true, edition: "Standard", version: "2022-cu16", deletionPolicy: "DoNotTerminate",
+            storage: { size: "200Gi", storageClass: "fast-ssd" },
+            resources: { requests: { cpu: "2", memory: "8Gi" }, limits: { memory: "8Gi" } },
+            tls: { certificates: {
+                server: { dnsNames: ["sql.example.com", "*.sql.example.com"], ipAddresses: ["10.0.0.5"], duration: "2160h", renewBefore: "360h", subject: { organizations: ["Example"] } },
+                client: { duration: "720h" },
+            } },
+        } });
+        const spec = run.one(T.db).inputs.spec;
+        assert.equal(spec.version, "2022-cu16");
+        assert.equal(spec.deletionPolicy, "DoNotTerminate");
+        assert.deepEqual(spec.storage, { accessModes: ["ReadWriteOnce"], storageClassName: "fast-ssd", resources: { requests: { storage: "200Gi" } } });
+        assert.deepEqual(spec.podTemplate.spec.containers[0], {
+            name: "mssql", env: [{ name: "ACCEPT_EULA", value: "Y" }, { name: "MSSQL_PID", value: "Standard" }],
+            resources: { requests: { cpu: "2", memory: "8Gi" }, limits: { memory: "8Gi" } },
+        });
+        assert.deepEqual(spec.tls.certificates, [
+            { alias: "server", dnsNames: ["sql.example.com", "*.sql.example.com"], ipAddresses: ["10.0.0.5"], duration: "2160h", renewBefore: "360h", subject: { organizations: ["Example"] } },
+            { alias: "client", duration: "720h" },
+        ]);
+        assertAllObjectsValid(run);
+    });
+
+    it("uses the saPassword from secret config instead of generating one, and never leaks it", async () => {
+        const run = await runProgram({ config: { acceptEula: true, saPassword: USER_PASSWORD } });
+        assert.equal(run.ofType(T.password).length, 0);
+        const secret = run.one(T.secret, "sa-secret");
+        assert.equal(secret.inputs.stringData.password, USER_PASSWORD);
+        assert.deepEqual(secret.secretPaths, ["stringData"]);
+        assertNeverLeaked(run, USER_PASSWORD);
+    });
+});
+
+describe("stack program: determinism", () => {
+    it("the same config gives identical objects and options", async () => {
+        const config = { acceptEula: true, availabilityGroup: { databases: ["a"] }, rotation: { generation: 2 } };
+        const strip = (run: ProgramRun) => run.registrations.map(({ urn, ...rest }) => ({ urn, ...rest }));
+        const first = strip(await runProgram({ config }));
+        const second = strip(await runProgram({ config }));
+        assert.deepEqual(second, first);
+    });
+});

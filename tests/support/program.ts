@@ -1,0 +1,181 @@
+/**
+ * Runs the real stack program (index.ts) under pulumi.runtime.setMocks and records every resource
+ * registration as the engine would receive it: type, name, inputs (with the paths that are
+ * secret), and the resource options that mocks alone do not show (dependencies, ignoreChanges,
+ * retainOnDelete, custom timeouts, ...), read from the registration request itself.
+ */
+import { createHash } from "crypto";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+
+// Internal runtime modules: the mock monitor's raw requests and the RPC queue.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const runtimeState = require("@pulumi/pulumi/runtime/state");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const runtimeSettings = require("@pulumi/pulumi/runtime/settings");
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export const PROJECT = "kubedb-mssql";
+export const FAKE_CA = "-----BEGIN CERTIFICATE-----\nMIIBfakeCA\n-----END CERTIFICATE-----\n";
+
+export interface Registration {
+    type: string;
+    name: string;
+    urn: string;
+    /** Inputs with secrets unwrapped. */
+    inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    /** Dotted paths of inputs that were sent as secrets ("" = the whole object). */
+    secretPaths: string[];
+    parent: string;
+    dependencies: string[];
+    ignoreChanges: string[];
+    replaceOnChanges: string[];
+    retainOnDelete: boolean | undefined;
+    deleteBeforeReplace: boolean;
+    customTimeouts?: { create: string; update: string; delete: string };
+    additionalSecretOutputs: string[];
+    provider: string;
+}
+
+export interface ProgramRun {
+    registrations: Registration[];
+    outputs: Record<string, unknown>;
+    /** All registrations of a type token. */
+    ofType(type: string): Registration[];
+    /** The one registration of a type (and name suffix), failing loudly when there is not exactly one. */
+    one(type: string, name?: string): Registration;
+    /** The Kubernetes objects the program sends (apiVersion/kind/metadata/...), secrets unwrapped. */
+    kubernetesObjects(): Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export interface RunOptions {
+    /** Config values by key (without the project prefix); objects are sent as JSON text. */
+    config: Record<string, unknown>;
+    /** Keys to mark secret. Default: ["saPassword"] when present. */
+    secretKeys?: string[];
+    preview?: boolean;
+    /** Fixes the clock for the rotation schedule. */
+    now?: Date;
+    /** Overrides a mocked resource's state. */
+    state?: (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown> | undefined;
+}
+
+/** A deterministic password per name and keepers, meeting SQL Server's policy. */
+export function fakeGeneratedPassword(name: string, keepers: unknown): string {
+    return "Gen-" + createHash("sha256").update(`${name}/${JSON.stringify(keepers ?? {})}`).digest("hex").slice(0, 20) + "-X9";
+}
+
+function defaultState(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
+    const inputs = args.inputs;
+    switch (args.type) {
+        case "random:index/randomPassword:RandomPassword":
+            return { ...inputs, result: fakeGeneratedPassword(args.name, inputs.keepers) };
+        case "random:index/randomBytes:RandomBytes": {
+            const hex = createHash("sha256").update(`key/${args.name}`).digest("hex");
+            return { ...inputs, hex, base64: Buffer.from(hex, "hex").toString("base64") };
+        }
+        case "pulumi-nodejs:dynamic/kubedb-mssql:CredentialRotation":
+            return {
+                ...inputs, appliedSecretName: inputs.secretName, activeSecretName: inputs.secretName, lastPhase: "Initial",
+                lastRequest: "", activeSince: "2026-01-01T00:00:00.000Z", caBundle: FAKE_CA, removedSecrets: [],
+            };
+        default:
+            return { ...inputs };
+    }
+}
+
+function unwrap(value: unknown, at: string, secretPaths: string[]): unknown {
+    if (Array.isArray(value)) return value.map((v, i) => unwrap(v, `${at}[${i}]`, secretPaths));
+    if (value && typeof value === "object") {
+        const record = value as Record<string, unknown>;
+        if (record[SIG_KEY] === SECRET_SIG) {
+            secretPaths.push(at);
+            return unwrap(record.value, at, secretPaths);
+        }
+        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrap(v, at ? `${at}.${k}` : k, secretPaths)]));
+    }
+    return value;
+}
+
+async function resolve(value: unknown): Promise<unknown> {
+    if (pulumi.Output.isInstance(value)) return resolve(await (value as unknown as { promise(withUnknowns?: boolean): Promise<unknown> }).promise(true));
+    if (Array.isArray(value)) return Promise.all(value.map(resolve));
+    if (value && typeof value === "object" && !(value instanceof pulumi.Resource)) {
+        const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolve(v)] as const));
+        return Object.fromEntries(entries);
+    }
+    return value;
+}
+
+const PROGRAM = path.resolve(__dirname, "../../index.ts");
+
+/** Runs index.ts with the given config; rejects with the program's error (e.g. a ConfigError). */
+export async function runProgram(options: RunOptions): Promise<ProgramRun> {
+    const raw: Record<string, string> = {};
+    for (const [key, value] of Object.entries(options.config)) {
+        if (value === undefined) continue;
+        raw[`${PROJECT}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    const secretKeys = (options.secretKeys ?? Object.keys(options.config).filter((k) => k === "saPassword" || k === "kubeconfig"))
+        .map((k) => `${PROJECT}:${k}`);
+    pulumi.runtime.setAllConfig(raw, secretKeys);
+
+    const registrations: Registration[] = [];
+    await pulumi.runtime.setMocks({
+        newResource: (args) => ({ id: `${args.name}-id`, state: options.state?.(args) ?? defaultState(args) }),
+        call: (args) => args.inputs,
+    }, PROJECT, "test", options.preview ?? false);
+
+    const monitor = runtimeState.getStore().settings.monitor;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: unknown, res: any) => void) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+        register(req, (err: unknown, res: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+            if (!err) {
+                const secretPaths: string[] = [];
+                const inputs = unwrap(req.getObject()?.toJavaScript() ?? {}, "", secretPaths) as Record<string, unknown>;
+                const timeouts = req.getCustomtimeouts();
+                registrations.push({
+                    type: req.getType(), name: req.getName(), urn: res.getUrn(), inputs, secretPaths,
+                    parent: req.getParent(), dependencies: req.getDependenciesList(),
+                    ignoreChanges: req.getIgnorechangesList(), replaceOnChanges: req.getReplaceonchangesList(),
+                    retainOnDelete: req.hasRetainondelete?.() ? req.getRetainondelete() : undefined,
+                    deleteBeforeReplace: req.getDeletebeforereplace(),
+                    customTimeouts: timeouts ? { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() } : undefined,
+                    additionalSecretOutputs: req.getAdditionalsecretoutputsList(), provider: req.getProvider(),
+                });
+            }
+            callback(err, res);
+        });
+    };
+
+    const realNow = Date.now;
+    if (options.now) {
+        const fixed = options.now.getTime();
+        Date.now = () => fixed;
+    }
+    try {
+        delete require.cache[PROGRAM];
+        const exports = require(PROGRAM); // eslint-disable-line @typescript-eslint/no-require-imports
+        const outputs = (await resolve({ ...exports })) as Record<string, unknown>;
+        await runtimeSettings.waitForRPCs();
+        const run: ProgramRun = {
+            registrations,
+            outputs,
+            ofType: (type) => registrations.filter((r) => r.type === type),
+            one: (type, name) => {
+                const found = registrations.filter((r) => r.type === type && (name === undefined || r.name === name));
+                if (found.length !== 1) throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((f) => f.name).join(", ")}`);
+                return found[0];
+            },
+            kubernetesObjects: () => registrations
+                .filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:providers"))
+                .map((r) => r.inputs),
+        };
+        return run;
+    } finally {
+        Date.now = realNow;
+    }
+}
