@@ -204,7 +204,8 @@ class OpsRequestWatch {
                 if (type === "DELETED") this.fail("Deleted", "was deleted before it finished");
                 else this.observe(object);
             },
-            (error) => this.retry(error, expired || error != null),
+            // A dropped connection resumes from the last resourceVersion; only a 410 needs a new list.
+            (error) => this.retry(error, expired),
         ).then(
             (handle) => {
                 if (this.settled) handle.abort();

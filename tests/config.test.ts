@@ -1,0 +1,162 @@
+/**
+ * The config contract: defaults, the shapes Pulumi hands a program, and bad values refused
+ * before any resource exists, with messages that name the key and never echo a secret.
+ */
+import { strict as assert } from "assert";
+import { ConfigError } from "../components/validation";
+import { DEFAULT_VERSION, parseStackConfig } from "../components/config";
+import { runProgram } from "./support/program";
+
+const P = "kubedb-mssql";
+const raw = (values: Record<string, unknown>): Record<string, string> =>
+    Object.fromEntries(Object.entries(values).map(([k, v]) => [`${P}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
+const parse = (values: Record<string, unknown>, secretKeys?: string[]) => parseStackConfig(raw(values), { secretKeys });
+
+function problemsOf(values: Record<string, unknown>, secretKeys?: string[]): string[] {
+    try {
+        parse(values, secretKeys);
+    } catch (error) {
+        assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
+        return (error as ConfigError).problems;
+    }
+    assert.fail(`expected ${JSON.stringify(values)} to be refused`);
+}
+
+describe("config: defaults", () => {
+    it("fills every default from the config contract", () => {
+        const c = parse({ acceptEula: true });
+        assert.equal(c.namespace, "mssql");
+        assert.equal(c.name, "mssql");
+        assert.equal(c.version, DEFAULT_VERSION);
+        assert.equal(c.edition, "Developer");
+        assert.equal(c.replicas, 1);
+        assert.equal(c.availabilityGroup, undefined);
+        assert.deepEqual(c.storage, { size: "10Gi" });
+        assert.equal(c.deletionPolicy, "Halt");
+        assert.equal(c.tls.issuer, undefined);
+        assert.equal(c.tls.clientTLS, true);
+        assert.deepEqual(c.tls.ca, { kind: "Issuer", duration: "87600h", renewBefore: "720h", algorithm: "ECDSA", clusterResourceNamespace: "cert-manager" });
+        assert.equal(c.saPassword, undefined);
+        assert.deepEqual(c.rotation, { generation: 0, interval: undefined, anchor: "1970-01-01T00:00:00Z" });
+        assert.deepEqual(c.timeouts, { readyMinutes: 25, opsRequestMinutes: 30, opsStepTimeout: "10m" });
+    });
+
+    it("defaults an availability group to 3 replicas and Passive secondaries", () => {
+        const c = parse({ acceptEula: true, availabilityGroup: { databases: ["app"] } });
+        assert.equal(c.replicas, 3);
+        assert.deepEqual(c.availabilityGroup, { databases: ["app"], secondaryAccessMode: "Passive" });
+        assert.equal(c.timeouts.readyMinutes, 40);
+    });
+
+    it("reads flat dotted keys (`pulumi config set rotation.generation 2`) like --path objects", () => {
+        const c = parse({ acceptEula: true, "rotation.generation": 2, "storage.size": "50Gi", "tls.rotation.generation": 1 });
+        assert.equal(c.rotation.generation, 2);
+        assert.equal(c.storage.size, "50Gi");
+        assert.equal(c.tls.rotation.generation, 1);
+    });
+
+    it("treats Pulumi's text values as JSON where they are JSON", () => {
+        const c = parseStackConfig({ [`${P}:acceptEula`]: "true", [`${P}:replicas`]: "5", [`${P}:availabilityGroup`]: "{\"databases\":[\"x\"]}" });
+        assert.equal(c.replicas, 5);
+        assert.deepEqual(c.availabilityGroup?.databases, ["x"]);
+    });
+});
+
+describe("config: bad values are refused, naming the key", () => {
+    const cases: Array<[string, Record<string, unknown>, string, RegExp]> = [
+        ["missing EULA", {}, "acceptEula", /must be set to true/],
+        ["EULA false", { acceptEula: false }, "acceptEula", /does not start unless it is true/],
+        ["Standalone with 3 replicas", { acceptEula: true, replicas: 3 }, "replicas", /Standalone server has exactly 1 replica/],
+        ["Standalone with 0 replicas", { acceptEula: true, replicas: 0 }, "replicas", /exactly 1 replica/],
+        ["AG with 0 replicas", { acceptEula: true, replicas: 0, availabilityGroup: { databases: ["a"] } }, "replicas", /whole number from 1 to 9/],
+        ["AG with 2.5 replicas", { acceptEula: true, replicas: 2.5, availabilityGroup: { databases: ["a"] } }, "replicas", /whole number/],
+        ["AG with too many replicas", { acceptEula: true, replicas: 12, availabilityGroup: { databases: ["a"] } }, "replicas", /from 1 to 9/],
+        ["AG with a bad database name", { acceptEula: true, availabilityGroup: { databases: ["my-db"] } }, "availabilityGroup.databases[0]", /not a database name/],
+        ["AG with an unknown access mode", { acceptEula: true, availabilityGroup: { databases: ["a"], secondaryAccessMode: "ReadWrite" } }, "availabilityGroup.secondaryAccessMode", /"Passive", "ReadOnly", "All"/],
+        ["name with capitals", { acceptEula: true, name: "MyDB" }, "name", /not a DNS-1123 label/],
+        ["name starting with a digit", { acceptEula: true, name: "1db" }, "name", /must start with a letter/],
+        ["name too long", { acceptEula: true, name: "a".repeat(41) }, "name", /at most 40/],
+        ["namespace with dots", { acceptEula: true, namespace: "my.ns" }, "namespace", /not a DNS-1123 label/],
+        ["storage size in GB", { acceptEula: true, storage: { size: "10GB" } }, "storage.size", /not a Kubernetes quantity/],
+        ["storage size negative", { acceptEula: true, storage: { size: "-5Gi" } }, "storage.size", /not a Kubernetes quantity/],
+        ["storage too small", { acceptEula: true, storage: { size: "100Mi" } }, "storage.size", /too small/],
+        ["unknown storage field", { acceptEula: true, storage: { size: "10Gi", class: "x" } }, "storage.class", /unknown field/],
+        ["unknown issuer kind", { acceptEula: true, tls: { issuer: { kind: "Vault", name: "x" } } }, "tls.issuer.kind", /"Issuer", "ClusterIssuer"/],
+        ["empty issuer name", { acceptEula: true, tls: { issuer: { kind: "Issuer", name: "" } } }, "tls.issuer.name", /is empty/],
+        ["unknown deletion policy", { acceptEula: true, deletionPolicy: "Keep" }, "deletionPolicy", /"Halt", "Delete", "WipeOut", "DoNotTerminate"/],
+        ["unknown edition", { acceptEula: true, edition: "Ultimate" }, "edition", /"Developer"/],
+        ["clientTLS not a boolean", { acceptEula: true, tls: { clientTLS: "yes" } }, "tls.clientTLS", /true or false/],
+        ["renewBefore longer than duration", { acceptEula: true, tls: { certificates: { server: { duration: "720h", renewBefore: "800h" } } } }, "tls.certificates.server.renewBefore", /shorter than the duration/],
+        ["a duration in days", { acceptEula: true, tls: { certificates: { server: { duration: "90d" } } } }, "tls.certificates.server.duration", /no days/],
+        ["endpoint certificate on Standalone", { acceptEula: true, tls: { certificates: { endpoint: {} } } }, "tls.certificates.endpoint", /only to an availability group/],
+        ["bad DNS name", { acceptEula: true, tls: { certificates: { server: { dnsNames: ["bad name"] } } } }, "tls.certificates.server.dnsNames[0]", /not a valid DNS name/],
+        ["unknown key", { acceptEula: true, acceptEULA: true }, "acceptEULA", /unknown config key/],
+        ["negative generation", { acceptEula: true, rotation: { generation: -1 } }, "rotation.generation", /whole number/],
+        ["interval in seconds", { acceptEula: true, rotation: { interval: "3600s" } }, "rotation.interval", /not an interval/],
+        ["interval under an hour", { acceptEula: true, rotation: { interval: "30m" } }, "rotation.interval", /shorter than one hour/],
+        ["bad anchor", { acceptEula: true, rotation: { interval: "30d", anchor: "next monday" } }, "rotation.anchor", /RFC 3339/],
+    ];
+    for (const [title, values, key, message] of cases) {
+        it(title, () => {
+            const problems = problemsOf(values);
+            const mine = problems.filter((p) => p.startsWith(`"${key}":`));
+            assert.ok(mine.length > 0, `no problem names "${key}": ${problems.join(" | ")}`);
+            assert.ok(mine.some((p) => message.test(p)), `"${key}" problem does not say ${message}: ${mine.join(" | ")}`);
+        });
+    }
+
+    it("reports every problem at once", () => {
+        const problems = problemsOf({ replicas: 2, deletionPolicy: "Keep", storage: { size: "lots" } });
+        assert.deepEqual(problems.map((p) => p.split(":")[0]).sort(), ['"acceptEula"', '"deletionPolicy"', '"replicas"', '"storage.size"']);
+    });
+
+    describe("saPassword", () => {
+        const weak: Array<[string, string, RegExp]> = [
+            ["too short", "Ab1!xyz", /has 7 characters; SQL Server requires 8 to 128/],
+            ["too long", "Ab1!" + "x".repeat(130), /has 134 characters/],
+            ["two classes", "alllowercase123", /uses 2 of the 4 character classes/],
+            ["connection-string breaker", "Abc123;DROP", /break connection strings/],
+        ];
+        for (const [title, password, message] of weak) {
+            it(`refuses a password that is ${title}, without echoing it`, () => {
+                const problems = problemsOf({ acceptEula: true, saPassword: password }, ["saPassword"]);
+                const text = problems.join("\n");
+                assert.match(text, /"saPassword":/);
+                assert.match(text, message);
+                assert.ok(!text.includes(password), "the error must not contain the password");
+            });
+        }
+
+        it("accepts a policy-compliant password", () => {
+            assert.equal(parse({ acceptEula: true, saPassword: "Str0ng!Passw0rd" }, ["saPassword"]).saPassword, "Str0ng!Passw0rd");
+        });
+
+        it("refuses a password stored in plain text", () => {
+            const problems = problemsOf({ acceptEula: true, saPassword: "Str0ng!Passw0rd" }, []);
+            assert.ok(problems.some((p) => /--secret/.test(p)));
+            assert.ok(!problems.join("").includes("Str0ng!Passw0rd"));
+        });
+
+        it("refuses a schedule together with a password the user supplies", () => {
+            const problems = problemsOf({ acceptEula: true, saPassword: "Str0ng!Passw0rd", rotation: { interval: "30d" } }, ["saPassword"]);
+            assert.ok(problems.some((p) => p.startsWith('"rotation.interval":') && /cannot rotate a password you supply/.test(p)));
+        });
+    });
+});
+
+describe("config: the program refuses bad config before creating anything", () => {
+    it("registers no resource at all and throws the ConfigError", async () => {
+        let registered = -1;
+        await assert.rejects(
+            runProgram({ config: { acceptEula: true, replicas: 2, saPassword: "short" }, state: () => { registered++; return undefined; } }),
+            (error: Error) => {
+                assert.ok(error instanceof ConfigError || error.name === "ConfigError", String(error));
+                assert.match(error.message, /"replicas"/);
+                assert.match(error.message, /"saPassword"/);
+                assert.ok(!error.message.includes("short\""), "never echoes the password");
+                return true;
+            },
+        );
+        assert.equal(registered, -1, "no resource may be registered");
+    });
+});

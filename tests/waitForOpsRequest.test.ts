@@ -1,0 +1,138 @@
+/**
+ * waitForOpsRequest against a Kubernetes-shaped API server on 127.0.0.1, through the real
+ * @kubernetes/client-node: list + watch, resourceVersions, dropped and expired watches, a missing
+ * object, every terminal phase, timeout, and how many API requests a wait costs.
+ */
+import { strict as assert } from "assert";
+import { OpsRequestFailedError, OpsRequestProgress, OpsRequestWaitError, waitForOpsRequest } from "../components/waitForOpsRequest";
+import { FakeKubeApi } from "./support/fakeKubeApi";
+import { NS, OPS, condition, putRequest } from "./support/fakeKubeDb";
+
+describe("waitForOpsRequest", () => {
+    let fake: FakeKubeApi;
+    let kubeconfig: string;
+    const setPhase = (name: string, phase: string, conditions: object[] = []) =>
+        fake.patchStatus(OPS, "mssqlserveropsrequests", NS, name, { phase, conditions });
+    const lists = () => fake.countRequests({ method: "GET", path: /mssqlserveropsrequests$/, watch: false });
+    const watches = () => fake.countRequests({ watch: true });
+
+    beforeEach(async () => {
+        fake = await FakeKubeApi.start();
+        kubeconfig = fake.kubeconfig();
+    });
+    afterEach(async () => {
+        await fake.stop();
+    });
+
+    it("resolves on Successful, reporting each condition once and in order, with one list and one watch", async () => {
+        putRequest(fake, "r1", { phase: "Pending" });
+        const progress: OpsRequestProgress[] = [];
+        const wait = waitForOpsRequest({ namespace: NS, name: "r1", kubeconfig, onProgress: (p) => progress.push(p) });
+        fake.schedule(30, () => setPhase("r1", "Progressing", [condition("DatabasePauseSucceeded", "True", "DatabasePauseSucceeded")]));
+        fake.schedule(60, () => setPhase("r1", "Progressing", [condition("DatabasePauseSucceeded", "True", "DatabasePauseSucceeded"), condition("UpdateCredential", "True", "UpdateCredential")]));
+        fake.schedule(90, () => setPhase("r1", "Successful", [condition("DatabasePauseSucceeded", "True", "DatabasePauseSucceeded"), condition("UpdateCredential", "True", "UpdateCredential"), condition("Successful", "True", "Successful")]));
+        const result = await wait;
+        assert.equal(result.phase, "Successful");
+        assert.equal(result.name, "r1");
+        assert.deepEqual(progress.filter((p) => p.condition).map((p) => p.condition!.type), ["DatabasePauseSucceeded", "UpdateCredential", "Successful"]);
+        assert.deepEqual(progress.filter((p) => !p.condition).map((p) => p.phase), ["Pending", "Progressing", "Successful"]);
+        assert.equal(lists(), 1);
+        assert.equal(watches(), 1);
+    });
+
+    for (const [phase, reason, message] of [
+        ["Failed", "UpdateCredentialFailed", "login failed for user 'sa'"],
+        ["Denied", "OpsRequestDenied", "denied by approval policy"],
+        ["Skipped", "NewerOpsRequestExists", "a newer RotateAuth exists"],
+    ] as const) {
+        it(`rejects within a second of ${phase}, naming the request, the phase and KubeDB's reason`, async () => {
+            putRequest(fake, "r2", { phase: "Progressing" });
+            const wait = waitForOpsRequest({ namespace: NS, name: "r2", kubeconfig, timeoutSeconds: 60 });
+            let changedAt = 0;
+            fake.schedule(50, () => {
+                changedAt = Date.now();
+                setPhase("r2", phase, [condition("DatabasePauseSucceeded", "True", "DatabasePauseSucceeded", "", Date.now() - 1000), condition("Step", "False", reason, message)]);
+            });
+            const error = await wait.then(() => assert.fail("should reject"), (e) => e);
+            const latency = Date.now() - changedAt;
+            assert.ok(error instanceof OpsRequestFailedError, String(error));
+            assert.equal(error.phase, phase);
+            assert.equal(error.condition.reason, reason);
+            assert.match(error.message, new RegExp(`MSSQLServerOpsRequest db/r2 is ${phase}: Step=False \\(${reason}\\): ${message}`));
+            assert.ok(latency < 1000, `took ${latency} ms`);
+        });
+    }
+
+    it("rejects at once when the request had already failed before the wait began", async () => {
+        putRequest(fake, "r3", { phase: "Failed", conditions: [condition("UpdateCredential", "False", "Boom", "it broke")] });
+        await assert.rejects(waitForOpsRequest({ namespace: NS, name: "r3", kubeconfig }), /is Failed: UpdateCredential=False \(Boom\): it broke/);
+        assert.equal(watches(), 0, "no watch is needed for a request that is already finished");
+    });
+
+    it("resumes a dropped watch from the last resourceVersion without re-listing", async () => {
+        putRequest(fake, "r4", { phase: "Progressing" });
+        const wait = waitForOpsRequest({ namespace: NS, name: "r4", kubeconfig });
+        fake.schedule(50, () => setPhase("r4", "Progressing", [condition("UpdatePetSets", "True", "UpdatePetSets")]));
+        fake.schedule(100, () => fake.dropWatches());
+        fake.schedule(150, () => setPhase("r4", "Successful", [condition("Successful", "True", "Successful")]));
+        assert.equal((await wait).phase, "Successful");
+        assert.equal(lists(), 1);
+        assert.equal(watches(), 2);
+        const resumed = fake.requests.filter((r) => r.watch)[1];
+        assert.ok(Number(resumed.query.resourceVersion) > Number(fake.requests.filter((r) => r.watch)[0].query.resourceVersion), "resumed from a newer resourceVersion");
+    });
+
+    it("re-lists after a 410 Expired and still sees the outcome", async () => {
+        putRequest(fake, "r5", { phase: "Progressing" });
+        fake.expireHistory();
+        // The request finishes while no watch is open: only the re-list can see it.
+        let first = true;
+        fake.onRequest((req) => {
+            if (req.watch && first) {
+                first = false;
+                setPhase("r5", "Successful", [condition("Successful", "True", "Successful")]);
+                fake.expireHistory();
+            }
+            return undefined;
+        });
+        assert.equal((await waitForOpsRequest({ namespace: NS, name: "r5", kubeconfig })).phase, "Successful");
+        assert.ok(lists() >= 2, "listed again after the 410");
+    });
+
+    it("waits for a request that appears shortly after, and gives up on one that never does", async () => {
+        const appearing = waitForOpsRequest({ namespace: NS, name: "late", kubeconfig, notFoundGraceSeconds: 5 });
+        fake.schedule(100, () => putRequest(fake, "late", { phase: "Successful" }));
+        assert.equal((await appearing).phase, "Successful");
+
+        const started = Date.now();
+        await assert.rejects(
+            waitForOpsRequest({ namespace: NS, name: "missing", kubeconfig, notFoundGraceSeconds: 0.3 }),
+            (e: OpsRequestWaitError) => e.kind === "NotFound" && /db\/missing: not found after 0.3s/.test(e.message),
+        );
+        assert.ok(Date.now() - started < 2000);
+    });
+
+    it("rejects when the request is deleted before it finishes", async () => {
+        putRequest(fake, "r6", { phase: "Progressing" });
+        const wait = waitForOpsRequest({ namespace: NS, name: "r6", kubeconfig });
+        fake.schedule(50, () => fake.remove(OPS, "mssqlserveropsrequests", NS, "r6"));
+        await assert.rejects(wait, (e: OpsRequestWaitError) => e.kind === "Deleted" && /last phase: Progressing/.test(e.message));
+    });
+
+    it("rejects on timeout with the last phase and condition it saw", async () => {
+        putRequest(fake, "r7", { phase: "Progressing", conditions: [condition("RestartNodes", "True", "RestartNodes", "restarting mssql-0")] });
+        await assert.rejects(
+            waitForOpsRequest({ namespace: NS, name: "r7", kubeconfig, timeoutSeconds: 0.4 }),
+            (e: OpsRequestWaitError) => e.kind === "Timeout"
+                && /not finished after 0.4s \(last phase: Progressing; last condition: RestartNodes=True \(RestartNodes\): restarting mssql-0\)/.test(e.message),
+        );
+    });
+
+    it("retries server errors and fails fast when access is refused", async () => {
+        putRequest(fake, "r8", { phase: "Successful" });
+        fake.failNext(2, 500);
+        assert.equal((await waitForOpsRequest({ namespace: NS, name: "r8", kubeconfig })).phase, "Successful");
+        fake.failNext(1, 403, { message: "mssqlserveropsrequests is forbidden: User \"ci\" cannot list" });
+        await assert.rejects(waitForOpsRequest({ namespace: NS, name: "r8", kubeconfig }), /refused access \(403\): mssqlserveropsrequests is forbidden/);
+    });
+});
