@@ -226,6 +226,8 @@ export function parseStackConfig(raw: Record<string, string>, options: ParseOpti
             for (const [k, v] of Object.entries(checked)) problems.add(`resources.${part}.${k}`, checkResourceQuantity(v));
             resources[part] = Object.fromEntries(Object.entries(checked).map(([k, v]) => [k, String(v)]));
         }
+        // `{}` (Pulumi.yaml's default) means KubeDB's defaults, like an absent key.
+        if (Object.keys(resources).length === 0) resources = undefined;
     }
 
     const tls = parseTls(problems, object("tls", KNOWN_KEYS.tls!) ?? {}, availabilityGroup !== undefined);

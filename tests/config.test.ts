@@ -160,3 +160,32 @@ describe("config: the program refuses bad config before creating anything", () =
         assert.equal(registered, -1, "no resource may be registered");
     });
 });
+
+describe("config: Pulumi.yaml", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const yaml = require("js-yaml");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const project = yaml.load(require("fs").readFileSync(require("path").join(__dirname, "..", "Pulumi.yaml"), "utf8"));
+    const declared: Record<string, { type: string; default?: unknown; description: string }> = project.config;
+
+    it("names the project, runs TypeScript on node and keeps state local by default", () => {
+        assert.equal(project.name, "kubedb-mssql");
+        assert.deepEqual(project.runtime, { name: "nodejs", options: { typescript: true, packagemanager: "npm" } });
+        assert.equal(project.backend.url, "file://~");
+    });
+
+    it("declares keys with a type and a description, and requires acceptEula", () => {
+        for (const [key, decl] of Object.entries(declared)) {
+            assert.ok(["string", "integer", "boolean", "object"].includes(decl.type), `${key} type`);
+            assert.ok(decl.description.length > 20, `${key} description`);
+        }
+        assert.equal(declared.acceptEula.default, undefined, "no default: the CLI makes the user set it");
+        for (const key of ["namespace", "name", "version", "edition", "storage", "deletionPolicy", "tls", "rotation"]) assert.ok(key in declared, key);
+    });
+
+    it("declares the same defaults the program applies", () => {
+        // The CLI merges project defaults into the config it hands the program.
+        const defaults = Object.fromEntries(Object.entries(declared).filter(([, d]) => d.default !== undefined).map(([k, d]) => [k, d.default]));
+        assert.deepEqual(parse({ ...defaults, acceptEula: true }), parse({ acceptEula: true }));
+    });
+});
