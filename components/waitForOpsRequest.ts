@@ -102,26 +102,37 @@ export function waitForOpsRequest(options: WaitForOpsRequestOptions): Promise<Op
  * follow closures that refer to each other before they are declared.)
  */
 class OpsRequestWatch {
+    private readonly options: WaitForOpsRequestOptions;
     private readonly request: string;
     private readonly api: KubeApi;
     private readonly timeoutMs: number;
     private readonly graceMs: number;
-    private readonly seen = new Map<string, string>();
-    private settled = false;
+    private readonly seen: Map<string, string>;
+    private readonly timers: { deadline?: NodeJS.Timeout; retry?: NodeJS.Timeout; grace?: NodeJS.Timeout };
+    private settled: boolean;
     private phase: string | undefined;
     private lastCondition: Condition | undefined;
-    private resourceVersion = "";
-    private failures = 0;
+    private resourceVersion: string;
+    private failures: number;
     private watch: { abort(): void } | undefined;
-    private timers: { deadline?: NodeJS.Timeout; retry?: NodeJS.Timeout; grace?: NodeJS.Timeout } = {};
-    private resolve: (result: OpsRequestResult) => void = () => undefined;
-    private reject: (error: Error) => void = () => undefined;
+    private resolve: (result: OpsRequestResult) => void;
+    private reject: (error: Error) => void;
 
-    constructor(private readonly options: WaitForOpsRequestOptions) {
+    // Every field is set here, not in a field initializer: Pulumi's closure serializer rebuilds the
+    // class from its constructor and would drop initializers.
+    constructor(options: WaitForOpsRequestOptions) {
+        this.options = options;
         this.request = `${options.namespace}/${options.name}`;
         this.api = options.api ?? kubeApi(options.kubeconfig);
         this.timeoutMs = (options.timeoutSeconds ?? 1800) * 1000;
         this.graceMs = (options.notFoundGraceSeconds ?? 30) * 1000;
+        this.seen = new Map();
+        this.timers = {};
+        this.settled = false;
+        this.resourceVersion = "";
+        this.failures = 0;
+        this.resolve = () => undefined;
+        this.reject = () => undefined;
     }
 
     run(): Promise<OpsRequestResult> {

@@ -1,0 +1,242 @@
+/**
+ * The credential rotation provider against a Kubernetes-shaped API server with a scripted KubeDB
+ * operator: what a rotation creates and changes, what it must leave alone, failures, retries,
+ * adoption, one request at a time, and the serialized provider running in a fresh Node process.
+ */
+import { strict as assert } from "assert";
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    CredentialRotationInputs, CredentialRotationOutputs, credentialRotationProvider, diffCredentialRotation, rotateCredential,
+} from "../components/credentialRotationProvider";
+import { kubeApi } from "../components/kube";
+import { labelsFor } from "../components/names";
+import { assertValid } from "./support/crdSchema";
+import { FakeKubeApi } from "./support/fakeKubeApi";
+import { DB, NS, OPS, installOperator, putDatabase, putRequest, putSecret, condition } from "./support/fakeKubeDb";
+import { webhookViolations } from "./support/webhookRules";
+
+const OLD = "mssql-auth-0000000000";
+const NEW = "mssql-auth-1111111111";
+
+function inputs(kubeconfig: string, overrides: Partial<CredentialRotationInputs> = {}): CredentialRotationInputs {
+    return {
+        namespace: NS, database: "mssql", secretName: NEW, requestName: "mssql-rotate-auth-1111111111",
+        generation: 1, periodStart: "none", stepTimeout: "10m", timeoutSeconds: 30, caSecretName: "mssql-server-cert",
+        kubeconfig, ...overrides,
+    };
+}
+
+const settledOld: Partial<CredentialRotationOutputs> = {
+    namespace: NS, database: "mssql", secretName: OLD, appliedSecretName: OLD, activeSecretName: OLD, lastPhase: "Initial",
+};
+
+describe("credential rotation provider", () => {
+    let fake: FakeKubeApi;
+    let kubeconfig: string;
+    const requests = () => fake.list(OPS, "mssqlserveropsrequests", NS);
+
+    beforeEach(async () => {
+        fake = await FakeKubeApi.start();
+        kubeconfig = fake.kubeconfig();
+        putDatabase(fake, "mssql", OLD);
+        putSecret(fake, OLD, "Old-Passw0rd!", labelsFor("mssql", "credential"));
+        putSecret(fake, NEW, "New-Passw0rd!", labelsFor("mssql", "credential"));
+        fake.put({ apiVersion: "v1", kind: "Secret", type: "kubernetes.io/tls", metadata: { name: "mssql-server-cert", namespace: NS },
+            stringData: { "ca.crt": "-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n" } });
+    });
+    afterEach(async () => {
+        await fake.stop();
+    });
+
+    it("on first deployment (the database already uses the Secret) creates no request", async () => {
+        const outs = await rotateCredential(inputs(kubeconfig, { secretName: OLD }), {});
+        assert.equal(outs.lastPhase, "Initial");
+        assert.equal(outs.lastRequest, "");
+        assert.equal(outs.activeSecretName, OLD);
+        assert.match(outs.caBundle, /BEGIN CERTIFICATE/);
+        assert.equal(requests().length, 0);
+        assert.equal(fake.countRequests({ method: "POST" }), 0);
+        assert.equal((outs as unknown as Record<string, unknown>).kubeconfig, undefined, "the kubeconfig never lands in the state");
+    });
+
+    it("rotates with exactly one valid RotateAuth request, reads back the Secret in use, and removes the superseded one", async () => {
+        const operator = installOperator(fake, { outcomes: ["Successful"] });
+        putSecret(fake, "someone-elses-secret", "Unrelated-1!"); // not ours: must survive
+        const outs = await rotateCredential(inputs(kubeconfig), settledOld);
+
+        assert.deepEqual(operator.created, ["mssql-rotate-auth-1111111111"]);
+        const [request] = requests();
+        const sent = { apiVersion: request.apiVersion, kind: request.kind, metadata: { name: request.metadata.name, namespace: request.metadata.namespace, labels: request.metadata.labels }, spec: request.spec };
+        assert.deepEqual(sent.spec, {
+            type: "RotateAuth", authentication: { secretRef: { kind: "Secret", name: NEW } }, databaseRef: { name: "mssql" }, timeout: "10m", apply: "IfReady",
+        });
+        assertValid(sent);
+        assert.deepEqual(webhookViolations(sent), []);
+        assert.equal(request.metadata.ownerReferences[0].kind, "MSSQLServer", "requests go with their database");
+
+        assert.equal(outs.lastPhase, "Successful");
+        assert.equal(outs.lastRequest, "mssql-rotate-auth-1111111111");
+        assert.equal(outs.appliedSecretName, NEW);
+        assert.equal(outs.activeSecretName, NEW);
+        assert.deepEqual(outs.removedSecrets, [OLD]);
+        assert.equal(fake.get("v1", "secrets", NS, OLD), undefined);
+        assert.ok(fake.get("v1", "secrets", NS, NEW));
+        assert.ok(fake.get("v1", "secrets", NS, "someone-elses-secret"));
+    });
+
+    it("touches nothing in the database spec but what the operator changes", async () => {
+        installOperator(fake, { outcomes: ["Successful"] });
+        const before = fake.get(DB, "mssqlservers", NS, "mssql")!;
+        await rotateCredential(inputs(kubeconfig), settledOld);
+        const after = fake.get(DB, "mssqlservers", NS, "mssql")!;
+        assert.deepEqual({ ...after.spec, authSecret: undefined }, { ...before.spec, authSecret: undefined });
+        assert.equal(fake.countRequests({ method: "PATCH", path: /mssqlservers/ }) + fake.countRequests({ method: "PUT", path: /mssqlservers/ }), 0, "the provider never writes the database");
+    });
+
+    it("keeps the old Secret when the operator did not switch the database to the new one", async () => {
+        installOperator(fake, { outcomes: ["Successful"], switchAuthSecret: false });
+        const outs = await rotateCredential(inputs(kubeconfig), settledOld);
+        assert.equal(outs.activeSecretName, OLD);
+        assert.deepEqual(outs.removedSecrets, []);
+        assert.ok(fake.get("v1", "secrets", NS, OLD), "still referenced by the database: never removed");
+    });
+
+    for (const outcome of ["Failed", "Denied", "Skipped"] as const) {
+        it(`on ${outcome} fails fast with KubeDB's reason, keeps the previous state for a retry, and loses nothing`, async () => {
+            installOperator(fake, { outcomes: [outcome] });
+            const started = Date.now();
+            const error = await rotateCredential(inputs(kubeconfig), settledOld).then(() => assert.fail("should fail"), (e) => e);
+            assert.ok(Date.now() - started < 3000);
+            assert.match(error.message, new RegExp(`MSSQLServerOpsRequest db/mssql-rotate-auth-1111111111 is ${outcome}`));
+            assert.match(error.message, /The database still uses Secret mssql-auth-0000000000; the connection Secret is unchanged/);
+            assert.match(error.message, /run `pulumi up` again to retry/);
+            // An initialization error: Pulumi keeps the resource with these properties and retries on the next update.
+            assert.equal(error.id, "db/mssql");
+            assert.equal(error.properties.appliedSecretName, OLD);
+            assert.equal(error.properties.activeSecretName, OLD);
+            assert.equal(error.properties.lastPhase, outcome);
+            assert.equal(error.properties.kubeconfig, undefined);
+            assert.deepEqual(error.reasons, [error.message]);
+            assert.ok(fake.get("v1", "secrets", NS, OLD), "the working credential stays");
+            assert.equal(fake.get(DB, "mssqlservers", NS, "mssql")!.spec.authSecret.name, OLD);
+        });
+    }
+
+    it("retries a failed rotation with a new request on the next update, and then succeeds", async () => {
+        installOperator(fake, { outcomes: ["Failed", "Successful"] });
+        const failure = await rotateCredential(inputs(kubeconfig), settledOld).then(() => assert.fail("should fail"), (e) => e);
+        const retried = await credentialRotationProvider.update!("db/mssql", failure.properties, inputs(kubeconfig));
+        assert.equal(retried.outs.lastPhase, "Successful");
+        assert.equal(retried.outs.lastRequest, "mssql-rotate-auth-1111111111-r2");
+        assert.deepEqual(requests().map((r) => r.metadata.name).sort(), ["mssql-rotate-auth-1111111111", "mssql-rotate-auth-1111111111-r2"]);
+    });
+
+    it("adopts a request an interrupted run left running instead of starting a second rotation", async () => {
+        putRequest(fake, "mssql-rotate-auth-1111111111", { phase: "Progressing" });
+        fake.schedule(100, () => {
+            fake.patch(DB, "mssqlservers", NS, "mssql", { spec: { authSecret: { kind: "Secret", name: NEW } } });
+            fake.patchStatus(OPS, "mssqlserveropsrequests", NS, "mssql-rotate-auth-1111111111", { phase: "Successful", conditions: [condition("Successful", "True", "Successful")] });
+        });
+        const outs = await rotateCredential(inputs(kubeconfig), settledOld);
+        assert.equal(outs.lastPhase, "Successful");
+        assert.equal(fake.countRequests({ method: "POST", path: /mssqlserveropsrequests/ }), 0);
+    });
+
+    it("never runs two requests for one database at once: waits for an unfinished one first", async () => {
+        const operator = installOperator(fake, { outcomes: ["Successful"] });
+        putRequest(fake, "someone-elses-restart", { phase: "Progressing" });
+        let otherFinishedAt = 0;
+        fake.schedule(200, () => {
+            otherFinishedAt = Date.now();
+            fake.patchStatus(OPS, "mssqlserveropsrequests", NS, "someone-elses-restart", { phase: "Successful" });
+        });
+        let createdAt = 0;
+        fake.onCreate("mssqlserveropsrequests", () => { createdAt = Date.now(); });
+        await rotateCredential(inputs(kubeconfig), settledOld);
+        assert.deepEqual(operator.created, ["mssql-rotate-auth-1111111111"]);
+        assert.ok(otherFinishedAt > 0 && createdAt >= otherFinishedAt, "created only after the other request finished");
+    });
+
+    it("refuses to start when the new Secret does not exist (KubeDB's webhook requires it first)", async () => {
+        await assert.rejects(rotateCredential(inputs(kubeconfig, { secretName: "mssql-auth-nope" }), settledOld), /credential Secret db\/mssql-auth-nope does not exist/);
+        assert.equal(requests().length, 0);
+    });
+
+    it("an update with the same Secret makes no API call at all", async () => {
+        const before = fake.requests.length;
+        const result = await credentialRotationProvider.update!("db/mssql", { ...settledOld, secretName: NEW, appliedSecretName: NEW, lastPhase: "Successful" }, inputs(kubeconfig));
+        assert.equal(result.outs.appliedSecretName, NEW);
+        assert.equal(fake.requests.length, before);
+    });
+
+    it("reports KubeDB's webhook refusal of the request with its message", async () => {
+        fake.onRequest((req) => req.method === "POST" && /mssqlserveropsrequests/.test(req.path)
+            ? { code: 422, reason: "Invalid", message: "admission webhook \"mssqlserveropsrequestwebhook.validators.ops.kubedb.com\" denied the request: database username cannot be changed" }
+            : undefined);
+        await assert.rejects(rotateCredential(inputs(kubeconfig), settledOld), /KubeDB refused RotateAuth request db\/mssql-rotate-auth-1111111111: .*database username cannot be changed/);
+    });
+});
+
+describe("credential rotation diff (what preview shows, without calling the cluster)", () => {
+    const news = inputs("kubeconfig-a");
+    const olds: Partial<CredentialRotationOutputs> = { ...news, kubeconfig: undefined, appliedSecretName: NEW, activeSecretName: NEW, lastPhase: "Successful" } as Partial<CredentialRotationOutputs>;
+
+    it("sees no change for the same inputs, even with another kubeconfig", () => {
+        assert.deepEqual(diffCredentialRotation(olds, { ...news, kubeconfig: "kubeconfig-b" }), { changes: false, replaces: [], deleteBeforeReplace: false });
+    });
+    it("sees a change (a rotation) for a new Secret", () => {
+        assert.equal(diffCredentialRotation(olds, { ...news, secretName: "mssql-auth-2222222222" }).changes, true);
+    });
+    it("sees a change after a failed attempt, so the next `pulumi up` retries", () => {
+        assert.equal(diffCredentialRotation({ ...olds, lastPhase: "Failed" }, news).changes, true);
+    });
+    it("replaces for another database", () => {
+        assert.deepEqual(diffCredentialRotation(olds, { ...news, database: "other" }).replaces, ["database"]);
+    });
+});
+
+describe("the serialized provider, as Pulumi's dynamic-provider host runs it", function () {
+    this.timeout(60_000);
+    let fake: FakeKubeApi;
+    before(async () => {
+        fake = await FakeKubeApi.start();
+        putDatabase(fake, "mssql", OLD);
+        putSecret(fake, OLD, "Old-Passw0rd!", labelsFor("mssql", "credential"));
+        putSecret(fake, NEW, "New-Passw0rd!", labelsFor("mssql", "credential"));
+        installOperator(fake, { outcomes: ["Successful"] });
+    });
+    after(async () => {
+        await fake.stop();
+    });
+
+    it("loads in a fresh Node process (no ts-node) and rotates against the API server", async () => {
+        const serialized = await pulumi.runtime.serializeFunction(() => credentialRotationProvider, { allowSecrets: true });
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubedb-mssql-provider-"));
+        fs.writeFileSync(path.join(dir, "provider.js"), serialized.text);
+        fs.writeFileSync(path.join(dir, "run.js"), `
+            const provider = require("./provider.js").handler();
+            const inputs = JSON.parse(process.argv[2]);
+            provider.update("db/mssql", JSON.parse(process.argv[3]), inputs)
+                .then((r) => console.log(JSON.stringify(r.outs)), (e) => { console.error(e.message); process.exit(3); });
+        `);
+        const stdout = await new Promise<string>((resolve, reject) => {
+            execFile(process.execPath, [path.join(dir, "run.js"), JSON.stringify(inputs(fake.kubeconfig())), JSON.stringify(settledOld)], {
+                // Like the provider host: node_modules of the project on the resolution path, nothing of ts-node's.
+                env: { PATH: process.env.PATH, NODE_PATH: path.resolve(__dirname, "..", "node_modules") },
+                timeout: 45_000,
+            }, (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)));
+        });
+        const outs = JSON.parse(stdout.trim().split("\n").pop()!);
+        assert.equal(outs.lastPhase, "Successful");
+        assert.equal(outs.activeSecretName, NEW);
+        assert.equal(fake.get(DB, "mssqlservers", NS, "mssql")!.spec.authSecret.name, NEW);
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+});
+
+// Keep kubeApi in the import list honest: the provider builds it from the kubeconfig input.
+void kubeApi;
