@@ -1,0 +1,154 @@
+/**
+ * Rotation from stack config, at the level of the program: what a generation bump, a schedule
+ * boundary or a changed saPassword changes in the objects sent to the cluster, what must stay
+ * the same, and that the same config twice changes nothing.
+ */
+import { strict as assert } from "assert";
+import { assertAllObjectsValid, assertNeverLeaked } from "./support/checks";
+import { ProgramRun, Registration, runProgram } from "./support/program";
+
+const T = {
+    secret: "kubernetes:core/v1:Secret",
+    db: "kubernetes:kubedb.com/v1alpha2:MSSQLServer",
+    password: "random:index/randomPassword:RandomPassword",
+    rotation: "pulumi-nodejs:dynamic/kubedb-mssql:CredentialRotation",
+};
+const DAY = 86_400_000;
+
+/** The registrations that differ between two runs, by type and name, with the changed input paths. */
+function changes(a: ProgramRun, b: ProgramRun): Record<string, string[]> {
+    const diff: Record<string, string[]> = {};
+    const paths = (x: unknown, y: unknown, at: string, out: string[]) => {
+        if (JSON.stringify(x) === JSON.stringify(y)) return;
+        if (x && y && typeof x === "object" && typeof y === "object" && !Array.isArray(x)) {
+            for (const k of new Set([...Object.keys(x), ...Object.keys(y as object)])) {
+                paths((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k], at ? `${at}.${k}` : k, out);
+            }
+        } else out.push(at);
+    };
+    const key = (r: Registration) => `${r.type}::${r.name}`;
+    const byKey = new Map(a.registrations.map((r) => [key(r), r]));
+    for (const r of b.registrations) {
+        const before = byKey.get(key(r));
+        const out: string[] = [];
+        if (!before) out.push("(new)");
+        else paths(before.inputs, r.inputs, "", out);
+        if (out.length) diff[key(r)] = out.filter((p) => p !== "__provider").sort();
+    }
+    assert.equal(a.registrations.length, b.registrations.length, "the same resources exist before and after");
+    return diff;
+}
+
+const base = { acceptEula: true };
+
+describe("rotation: a bumped rotation.generation", () => {
+    let previous: ProgramRun;
+    let after: ProgramRun;
+    before(async () => {
+        previous = await runProgram({ config: { ...base, rotation: { generation: 0 } } });
+        after = await runProgram({ config: { ...base, rotation: { generation: 1 } } });
+    });
+
+    it("changes exactly: the password, the credential Secret, the rotation ledger and the connection Secret", () => {
+        assert.deepEqual(changes(previous, after), {
+            [`${T.password}::sa-password`]: ["keepers.generation"],
+            [`${T.secret}::sa-secret`]: ["metadata.annotations.kubedb-mssql.io/rotation-generation", "metadata.name", "stringData.password"],
+            [`${T.db}::database`]: ["spec.authSecret.name"],
+            [`${T.rotation}::rotation-ledger`]: ["generation", "requestName", "secretName"],
+            [`${T.secret}::connection-secret`]: ["stringData.connection-string", "stringData.jdbc-url", "stringData.password"],
+        });
+    });
+
+    it("the database's authSecret is the only spec change, and the program leaves it to the operator", () => {
+        const db = after.one(T.db);
+        assert.ok(db.ignoreChanges.includes("spec.authSecret"), "ignored: no update of the MSSQLServer, no fight with the operator");
+    });
+
+    it("names a new Secret and one new RotateAuth request for the new credential version", () => {
+        const oldName = previous.one(T.secret, "sa-secret").inputs.metadata.name;
+        const newName = after.one(T.secret, "sa-secret").inputs.metadata.name;
+        assert.notEqual(newName, oldName);
+        assert.match(newName, /^mssql-auth-[0-9a-f]{10}$/);
+        const ledger = after.one(T.rotation).inputs;
+        assert.equal(ledger.secretName, newName);
+        assert.equal(ledger.requestName, `mssql-rotate-auth-${newName.slice("mssql-auth-".length)}`);
+        assert.equal(after.ofType(T.rotation).length, 1, "one rotation resource, so one request, per database");
+    });
+
+    it("keeps the old credential Secret on replacement and the new one valid", () => {
+        assert.equal(after.one(T.secret, "sa-secret").retainOnDelete, true);
+        assert.equal(after.one(T.secret, "sa-secret").deleteBeforeReplace, false, "create the new Secret before anything lets go of the old");
+        assertAllObjectsValid(after);
+    });
+
+    it("never leaks either password", () => {
+        assertNeverLeaked(after, after.one(T.secret, "sa-secret").inputs.stringData.password);
+        assertNeverLeaked(after, previous.one(T.secret, "sa-secret").inputs.stringData.password);
+    });
+
+    it("exports a ledger without secrets", () => {
+        assert.deepEqual(after.outputs.credentialRotation, {
+            generation: 1, interval: "none", periodStart: "none", nextScheduledRotation: "none",
+            activeSecret: after.one(T.secret, "sa-secret").inputs.metadata.name,
+            appliedSecret: after.one(T.secret, "sa-secret").inputs.metadata.name,
+            lastRequest: "", lastPhase: "Initial", activeSince: "2026-01-01T00:00:00.000Z",
+        });
+    });
+});
+
+describe("rotation: a schedule (rotation.interval)", () => {
+    const config = { ...base, rotation: { interval: "30d" } };
+    // 30-day periods counted from the Unix epoch: 2026-10-04 is day 20730 = 691 × 30.
+    const boundary = Date.parse("2026-10-04T00:00:00Z");
+
+    it("is anchored: the same period everywhere, whatever the hour, and identical objects within it", async () => {
+        const early = await runProgram({ config, now: new Date(boundary + 1000) });
+        const late = await runProgram({ config, now: new Date(boundary + 29 * DAY) });
+        assert.deepEqual(changes(early, late), {});
+        assert.equal((early.outputs.credentialRotation as { periodStart: string }).periodStart, "2026-10-04T00:00:00.000Z");
+        assert.equal((early.outputs.credentialRotation as { nextScheduledRotation: string }).nextScheduledRotation, "2026-11-03T00:00:00.000Z");
+    });
+
+    it("rotates on the first run after a boundary: new period in the keepers, new Secret, new request", async () => {
+        const before = await runProgram({ config, now: new Date(boundary - 1000) });
+        const after = await runProgram({ config, now: new Date(boundary + 1000) });
+        assert.deepEqual(after.one(T.password).inputs.keepers, { generation: "0", period: "2026-10-04T00:00:00.000Z" });
+        assert.deepEqual(before.one(T.password).inputs.keepers, { generation: "0", period: "2026-09-04T00:00:00.000Z" });
+        const diff = changes(before, after);
+        assert.deepEqual(diff[`${T.password}::sa-password`], ["keepers.period"]);
+        assert.ok(diff[`${T.rotation}::rotation-ledger`].includes("requestName"));
+        assert.ok(diff[`${T.secret}::sa-secret`].includes("metadata.name"));
+    });
+
+    it("takes an anchor to put the boundaries where the user wants them", async () => {
+        const run = await runProgram({ config: { ...base, rotation: { interval: "1w", anchor: "2026-01-04T02:00:00Z" } }, now: new Date("2026-11-23T10:00:00Z") });
+        const ledger = run.outputs.credentialRotation as { periodStart: string; nextScheduledRotation: string };
+        assert.equal(ledger.periodStart, "2026-11-22T02:00:00.000Z");
+        assert.equal(ledger.nextScheduledRotation, "2026-11-29T02:00:00.000Z");
+    });
+});
+
+describe("rotation: a changed saPassword", () => {
+    it("rotates to the new password: new Secret, new request, no generated password", async () => {
+        const secretKeys = ["saPassword"];
+        const before = await runProgram({ config: { ...base, saPassword: "First-Passw0rd!" }, secretKeys });
+        const after = await runProgram({ config: { ...base, saPassword: "Second-Passw0rd!" }, secretKeys });
+        assert.equal(after.ofType(T.password).length, 0);
+        const diff = changes(before, after);
+        assert.deepEqual(diff[`${T.secret}::sa-secret`], ["metadata.name", "stringData.password"]);
+        assert.deepEqual(diff[`${T.rotation}::rotation-ledger`], ["requestName", "secretName"]);
+        assert.equal(after.one(T.secret, "sa-secret").inputs.stringData.password, "Second-Passw0rd!");
+        assertNeverLeaked(after, "Second-Passw0rd!");
+        assertNeverLeaked(after, "First-Passw0rd!");
+    });
+});
+
+describe("rotation: no accidental rotation", () => {
+    it("the same config twice gives the same password inputs, Secret name and request name", async () => {
+        const config = { ...base, rotation: { generation: 3, interval: "12h" } };
+        const now = new Date("2026-11-23T05:00:00Z");
+        const first = await runProgram({ config, now });
+        const second = await runProgram({ config, now: new Date("2026-11-23T11:59:00Z") });
+        assert.deepEqual(changes(first, second), {});
+    });
+});
