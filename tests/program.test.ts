@@ -52,7 +52,7 @@ describe("stack program: Standalone with defaults", () => {
                 deletionPolicy: "Halt",
             },
         });
-        assert.equal(db.spec.topology, undefined, "Standalone must omit topology entirely");
+        assert.equal((db.spec as Record<string, unknown>).topology, undefined, "Standalone must omit topology entirely");
     });
 
     it("bootstraps a CA: selfSigned Issuer → isCA Certificate → ca Issuer", () => {

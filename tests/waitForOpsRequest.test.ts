@@ -28,9 +28,9 @@ describe("waitForOpsRequest", () => {
         putRequest(fake, "r1", { phase: "Pending" });
         const progress: OpsRequestProgress[] = [];
         const wait = waitForOpsRequest({ namespace: NS, name: "r1", kubeconfig, onProgress: (p) => progress.push(p) });
-        fake.schedule(30, () => setPhase("r1", "Progressing", [condition("DatabasePauseSucceeded", "True", "DatabasePauseSucceeded")]));
-        fake.schedule(60, () => setPhase("r1", "Progressing", [condition("DatabasePauseSucceeded", "True", "DatabasePauseSucceeded"), condition("UpdateCredential", "True", "UpdateCredential")]));
-        fake.schedule(90, () => setPhase("r1", "Successful", [condition("DatabasePauseSucceeded", "True", "DatabasePauseSucceeded"), condition("UpdateCredential", "True", "UpdateCredential"), condition("Successful", "True", "Successful")]));
+        fake.schedule(30, () => void setPhase("r1", "Progressing", [condition("DatabasePauseSucceeded", "True", "DatabasePauseSucceeded")]));
+        fake.schedule(60, () => void setPhase("r1", "Progressing", [condition("DatabasePauseSucceeded", "True", "DatabasePauseSucceeded"), condition("UpdateCredential", "True", "UpdateCredential")]));
+        fake.schedule(90, () => void setPhase("r1", "Successful", [condition("DatabasePauseSucceeded", "True", "DatabasePauseSucceeded"), condition("UpdateCredential", "True", "UpdateCredential"), condition("Successful", "True", "Successful")]));
         const result = await wait;
         assert.equal(result.phase, "Successful");
         assert.equal(result.name, "r1");
@@ -57,7 +57,7 @@ describe("waitForOpsRequest", () => {
             const latency = Date.now() - changedAt;
             assert.ok(error instanceof OpsRequestFailedError, String(error));
             assert.equal(error.phase, phase);
-            assert.equal(error.condition.reason, reason);
+            assert.equal(error.condition?.reason, reason);
             assert.match(error.message, new RegExp(`MSSQLServerOpsRequest db/r2 is ${phase}: Step=False \\(${reason}\\): ${message}`));
             assert.ok(latency < 1000, `took ${latency} ms`);
         });
@@ -72,9 +72,9 @@ describe("waitForOpsRequest", () => {
     it("resumes a dropped watch from the last resourceVersion without re-listing", async () => {
         putRequest(fake, "r4", { phase: "Progressing" });
         const wait = waitForOpsRequest({ namespace: NS, name: "r4", kubeconfig });
-        fake.schedule(50, () => setPhase("r4", "Progressing", [condition("UpdatePetSets", "True", "UpdatePetSets")]));
+        fake.schedule(50, () => void setPhase("r4", "Progressing", [condition("UpdatePetSets", "True", "UpdatePetSets")]));
         fake.schedule(100, () => fake.dropWatches());
-        fake.schedule(150, () => setPhase("r4", "Successful", [condition("Successful", "True", "Successful")]));
+        fake.schedule(150, () => void setPhase("r4", "Successful", [condition("Successful", "True", "Successful")]));
         assert.equal((await wait).phase, "Successful");
         assert.equal(lists(), 1);
         assert.equal(watches(), 2);
@@ -101,7 +101,7 @@ describe("waitForOpsRequest", () => {
 
     it("waits for a request that appears shortly after, and gives up on one that never does", async () => {
         const appearing = waitForOpsRequest({ namespace: NS, name: "late", kubeconfig, notFoundGraceSeconds: 5 });
-        fake.schedule(100, () => putRequest(fake, "late", { phase: "Successful" }));
+        fake.schedule(100, () => void putRequest(fake, "late", { phase: "Successful" }));
         assert.equal((await appearing).phase, "Successful");
 
         const started = Date.now();
@@ -115,7 +115,7 @@ describe("waitForOpsRequest", () => {
     it("rejects when the request is deleted before it finishes", async () => {
         putRequest(fake, "r6", { phase: "Progressing" });
         const wait = waitForOpsRequest({ namespace: NS, name: "r6", kubeconfig });
-        fake.schedule(50, () => fake.remove(OPS, "mssqlserveropsrequests", NS, "r6"));
+        fake.schedule(50, () => void fake.remove(OPS, "mssqlserveropsrequests", NS, "r6"));
         await assert.rejects(wait, (e: OpsRequestWaitError) => e.kind === "Deleted" && /last phase: Progressing/.test(e.message));
     });
 

@@ -37,14 +37,14 @@ export function installOperator(fake: FakeKubeApi, script: OperatorScript): { cr
         const setStatus = (status: KubeObject) => fake.patchStatus(OPS, "mssqlserveropsrequests", NS, name, status);
         const conditions: KubeObject[] = [];
         if (outcome === "Denied") {
-            fake.schedule(step, () => setStatus({ phase: "Denied", conditions: [condition("Denied", "False", "OpsRequestDenied", "denied by the approval policy of namespace db")] }));
+            fake.schedule(step, () => void setStatus({ phase: "Denied", conditions: [condition("Denied", "False", "OpsRequestDenied", "denied by the approval policy of namespace db")] }));
             return;
         }
         if (outcome === "Skipped") {
-            fake.schedule(step, () => setStatus({ phase: "Skipped", conditions: [condition("Skipped", "True", "NewerOpsRequestExists", "a newer RotateAuth request exists for mssql")] }));
+            fake.schedule(step, () => void setStatus({ phase: "Skipped", conditions: [condition("Skipped", "True", "NewerOpsRequestExists", "a newer RotateAuth request exists for mssql")] }));
             return;
         }
-        fake.schedule(step, () => setStatus({ phase: "Progressing", conditions: [condition("Progressing", "True", "OpsRequestProgressingStarted", "started")] }));
+        fake.schedule(step, () => void setStatus({ phase: "Progressing", conditions: [condition("Progressing", "True", "OpsRequestProgressingStarted", "started")] }));
         const steps = outcome === "Failed" ? ROTATE_STEPS.slice(0, 2) : ROTATE_STEPS;
         steps.forEach((type, i) => {
             fake.schedule(step * (i + 2), () => {
