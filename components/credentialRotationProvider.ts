@@ -131,6 +131,7 @@ export async function rotateCredential(inputs: CredentialRotationInputs, previou
             timeoutSeconds: inputs.timeoutSeconds,
             onProgress: log,
             onAttempt: (name) => (attemptName = name),
+            database: before,
         });
         const after = await api.getObject(MSSQL_SERVERS, namespace, database);
         const activeSecretName: string = after?.spec?.authSecret?.name ?? secretName;

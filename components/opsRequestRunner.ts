@@ -24,6 +24,8 @@ export interface RunOpsRequestOptions {
     onProgress?: (progress: OpsRequestProgress) => void;
     /** Called with the name of the attempt before it is waited on (so a failure can name it). */
     onAttempt?: (name: string, attempt: number) => void;
+    /** The database object, when the caller has just read it (saves a request). */
+    database?: KubeObject;
 }
 
 export interface RunOpsRequestResult extends OpsRequestResult {
@@ -42,7 +44,7 @@ export async function runOpsRequest(options: RunOpsRequestOptions): Promise<RunO
 
     await waitForOtherRequests(api, namespace, database, base, remaining, options.onProgress);
 
-    const db = await api.getObject(MSSQL_SERVERS, namespace, database);
+    const db = options.database ?? await api.getObject(MSSQL_SERVERS, namespace, database);
     if (!db) throw new Error(`MSSQLServer ${namespace}/${database} does not exist; cannot run ${manifest.spec.type}`);
 
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
