@@ -1,12 +1,12 @@
 /**
  * The kubedb-mssql stack: SQL Server on KubeDB with cert-manager TLS, its credential rotated from
- * stack config. Reads like the architecture: config → CA → credential → database → rotation →
- * connection Secret.
+ * stack config. Reads like the architecture: config → CA → credential → database → credential
+ * rotation → TLS changes → connection Secret.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    CaIssuer, ConnectionSecret, CredentialRotation, MssqlServer, SaCredential, currentPeriod, readStackConfig,
+    CaIssuer, ConnectionSecret, CredentialRotation, MssqlServer, SaCredential, TlsLifecycle, currentPeriod, readStackConfig,
 } from "./components";
 import { resolveKubeconfig } from "./components/kubeconfig";
 
@@ -36,6 +36,7 @@ const ca = new CaIssuer("ca", {
     duration: config.tls.ca.duration,
     renewBefore: config.tls.ca.renewBefore,
     algorithm: config.tls.ca.algorithm,
+    rotationPolicy: config.tls.privateKeyRotationPolicy,
     clusterResourceNamespace: config.tls.ca.clusterResourceNamespace,
 }, { ...opts, dependsOn: [namespace] });
 
@@ -76,19 +77,34 @@ const rotation = new CredentialRotation("rotation", {
     periodStart: period.start,
     stepTimeout: config.timeouts.opsStepTimeout,
     timeoutMinutes: config.timeouts.opsRequestMinutes,
-    caSecretName: database.certificateSecrets.server,
     kubeconfig: kubeconfig === undefined ? undefined : pulumi.secret(kubeconfig),
 }, { ...opts, dependsOn: [database.resource, credential.secret] });
 
-// 8. What apps mount: changes only after the rotation succeeded.
+// 8. Keep TLS on the config through ReconfigureTLS requests — after the credential rotation, so
+//    two requests never run at once, and after a new CA is Ready.
+const tlsLifecycle = new TlsLifecycle("tls", {
+    database: config.name,
+    namespace: config.namespace,
+    issuer: ca.issuer,
+    certificates: config.tls.certificates,
+    clientTLS: config.tls.clientTLS,
+    rotationGeneration: config.tls.rotation.generation,
+    caRevision: ca.revision,
+    clusterResourceNamespace: config.tls.ca.clusterResourceNamespace,
+    stepTimeout: config.timeouts.opsStepTimeout,
+    timeoutMinutes: config.timeouts.opsRequestMinutes,
+    kubeconfig: kubeconfig === undefined ? undefined : pulumi.secret(kubeconfig),
+}, { ...opts, dependsOn: [rotation.resource, database.resource, ...ca.ready] });
+
+// 9. What apps mount: changes only after the rotation and the TLS change succeeded.
 const connection = new ConnectionSecret("connection", {
     database: config.name,
     namespace: config.namespace,
     password: pulumi.all([rotation.appliedSecretName, credential.password]).apply(([, password]) => password),
-    caBundle: rotation.caBundle,
+    caBundle: tlsLifecycle.caBundle,
     caSecretName: database.certificateSecrets.server,
     clientTLS: config.tls.clientTLS,
-}, { ...opts, dependsOn: [rotation.resource] });
+}, { ...opts, dependsOn: [rotation.resource, tlsLifecycle.resource] });
 
 // Outputs: how to connect and what is in use; never a password.
 export const databaseName = database.name;
@@ -102,6 +118,12 @@ export const tls = {
     clientTLS: config.tls.clientTLS,
     caSecret: ca.caSecret,
     certificateSecrets: database.certificateSecrets,
+    rotationGeneration: config.tls.rotation.generation,
+    lastRequest: tlsLifecycle.lastRequest,
+    lastPhase: tlsLifecycle.lastPhase,
+    lastAction: tlsLifecycle.lastAction,
+    caFingerprint: tlsLifecycle.caFingerprint,
+    caNotAfter: tlsLifecycle.caNotAfter,
 };
 export const credentialRotation = {
     generation: config.rotation.generation,

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
         const started = Date.now();
         await rotateCredential({
             namespace: NS, database: "mssql", secretName: "mssql-auth-new", requestName: "mssql-rotate-auth-new",
-            generation: 1, periodStart: "none", stepTimeout: "10m", timeoutSeconds: 60, caSecretName: "mssql-server-cert",
+            generation: 1, periodStart: "none", stepTimeout: "10m", timeoutSeconds: 60,
             kubeconfig: fake.kubeconfig(),
         }, { appliedSecretName: "mssql-auth-old", lastPhase: "Initial" });
         const rotation = fake.requests.slice(before);

@@ -10,10 +10,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IssuerKind } from "./api/kubedb";
-import { PrivateKeyAlgorithm } from "./api/certManager";
+import { PrivateKeyAlgorithm, PrivateKeyRotationPolicy } from "./api/certManager";
 import { Certificate } from "./certificate";
 import { caIssuerManifest, selfSignedIssuerManifest } from "./manifests";
-import { labelsFor, names } from "./names";
+import { labelsFor, names, valueFingerprint } from "./names";
 import { Problems, checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkOneOf, parseGoDuration } from "./validation";
 import { waitForCondition } from "./waiting";
 
@@ -32,6 +32,8 @@ export interface CaIssuerArgs {
     renewBefore?: string;
     /** CA key algorithm. Default: "ECDSA" (P-256). */
     algorithm?: PrivateKeyAlgorithm;
+    /** Private key rotation policy of the CA certificate. Default: cert-manager's (Always since v1.18). */
+    rotationPolicy?: PrivateKeyRotationPolicy;
     /** cert-manager's cluster resource namespace, where a ClusterIssuer's CA Secret must live. Default: "cert-manager". */
     clusterResourceNamespace?: string;
     /** Minutes to wait for the CA to be Ready. Default: 10. */
@@ -40,6 +42,8 @@ export interface CaIssuerArgs {
 
 export interface CaIssuerPlan {
     issuer: { kind: IssuerKind; name: string };
+    /** Fingerprint of the bootstrapped CA's settings ("" for an existing issuer): when it changes the CA is re-issued. */
+    revision: string;
     bootstrap?: {
         selfSignedName: string;
         certificateName: string;
@@ -58,7 +62,7 @@ export function planCaIssuer(args: CaIssuerArgs): CaIssuerPlan {
         problems.add("existing.kind", checkOneOf(args.existing.kind, ["Issuer", "ClusterIssuer"] as const));
         problems.add("existing.name", checkDnsSubdomain(args.existing.name));
         problems.throwIfAny();
-        return { issuer: { ...args.existing } };
+        return { issuer: { ...args.existing }, revision: "" };
     }
     const kind = args.kind ?? "Issuer";
     problems.add("kind", checkOneOf(kind, ["Issuer", "ClusterIssuer"] as const));
@@ -69,12 +73,15 @@ export function planCaIssuer(args: CaIssuerArgs): CaIssuerPlan {
     if (d !== undefined && r !== undefined && r >= d) problems.add("renewBefore", "must be shorter than duration");
     const clusterResourceNamespace = args.clusterResourceNamespace ?? "cert-manager";
     problems.add("clusterResourceNamespace", checkDnsLabel(clusterResourceNamespace));
+    if (args.rotationPolicy !== undefined) problems.add("rotationPolicy", checkOneOf(args.rotationPolicy, ["Never", "Always"] as const));
     problems.throwIfAny();
 
     const cluster = kind === "ClusterIssuer";
     const base = cluster ? names.clusterCaIssuer(args.namespace, args.database) : names.caIssuer(args.database);
+    const settings = { kind, duration: args.duration ?? "87600h", renewBefore: args.renewBefore ?? "720h", algorithm: args.algorithm ?? "ECDSA", rotationPolicy: args.rotationPolicy ?? "" };
     return {
         issuer: { kind, name: base },
+        revision: valueFingerprint(settings),
         bootstrap: {
             selfSignedName: cluster ? `${args.namespace}-${names.selfSignedIssuer(args.database)}` : names.selfSignedIssuer(args.database),
             certificateName: cluster ? base : names.caCertificate(args.database),
@@ -87,6 +94,8 @@ export function planCaIssuer(args: CaIssuerArgs): CaIssuerPlan {
 export class CaIssuer extends pulumi.ComponentResource {
     /** The issuer to put in the database's `spec.tls.issuerRef`. */
     readonly issuer: { kind: IssuerKind; name: string };
+    /** Changes whenever the bootstrapped CA is re-issued by a settings change; "" for an existing issuer. */
+    readonly revision: string;
     /** `<namespace>/<name>` of the CA Secret when bootstrapped; undefined for an existing issuer. */
     readonly caSecret?: { namespace: string; name: string };
     /** Resources to depend on: the CA is Ready when they are. Empty for an existing issuer. */
@@ -96,6 +105,7 @@ export class CaIssuer extends pulumi.ComponentResource {
         super("kubedb-mssql:tls:CaIssuer", name, {}, opts);
         const plan = planCaIssuer(args);
         this.issuer = plan.issuer;
+        this.revision = plan.revision;
         const timeout = args.timeoutMinutes ?? 10;
         const b = plan.bootstrap;
         if (!b) {
@@ -120,6 +130,7 @@ export class CaIssuer extends pulumi.ComponentResource {
             duration: args.duration ?? "87600h",
             renewBefore: args.renewBefore ?? "720h",
             algorithm: args.algorithm ?? "ECDSA",
+            rotationPolicy: args.rotationPolicy,
             usages: ["cert sign", "crl sign", "digital signature"],
             labels: labelsFor(args.database, "ca"),
             timeoutMinutes: timeout,

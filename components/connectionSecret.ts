@@ -44,7 +44,12 @@ export class ConnectionSecret extends pulumi.ComponentResource {
                 clientTLS: args.clientTLS ?? true, caSecretName: args.caSecretName,
             })));
         new k8s.core.v1.Secret(`${name}-secret`, {
-            metadata: { name: this.secretName, namespace: args.namespace, labels: labelsFor(args.database, "connection") },
+            metadata: {
+                name: this.secretName, namespace: args.namespace, labels: labelsFor(args.database, "connection"),
+                // TlsLifecycle widens `ca.crt` to old + new CA during a CA switch; this program is
+                // this Secret's only other writer, so taking the field back is safe.
+                annotations: { "pulumi.com/patchForce": "true" },
+            },
             type: "Opaque",
             stringData,
         }, connectionSecretOptions(this, opts?.dependsOn));

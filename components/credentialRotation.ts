@@ -27,8 +27,6 @@ export interface CredentialRotationArgs {
     stepTimeout?: string;
     /** How long `pulumi up` waits for the request, in minutes. Default: 30. */
     timeoutMinutes?: number;
-    /** Secret whose `ca.crt` clients need to verify the server. Default: "<database>-server-cert". */
-    caSecretName?: string;
     /** Kubeconfig text (secret); absent = the ambient kubeconfig, as for the Kubernetes provider. */
     kubeconfig?: pulumi.Input<string>;
 }
@@ -40,12 +38,11 @@ class CredentialRotationResource extends pulumi.dynamic.Resource {
     declare readonly lastPhase: pulumi.Output<string>;
     declare readonly lastRequest: pulumi.Output<string>;
     declare readonly activeSince: pulumi.Output<string>;
-    declare readonly caBundle: pulumi.Output<string>;
 
     constructor(name: string, inputs: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
         const outputs: Record<keyof Omit<CredentialRotationOutputs, keyof CredentialRotationInputs>, undefined> = {
             appliedSecretName: undefined, activeSecretName: undefined, lastPhase: undefined, lastRequest: undefined,
-            activeSince: undefined, caBundle: undefined, removedSecrets: undefined,
+            activeSince: undefined, removedSecrets: undefined,
         };
         super(credentialRotationProvider, name, { ...inputs, ...outputs }, opts, "kubedb-mssql", "CredentialRotation");
     }
@@ -73,7 +70,6 @@ export function credentialRotationInputs(args: CredentialRotationArgs): pulumi.I
         periodStart: args.periodStart ?? "none",
         stepTimeout,
         timeoutSeconds: timeoutMinutes * 60,
-        caSecretName: args.caSecretName ?? names.certificateSecret(args.database, "server"),
         kubeconfig: args.kubeconfig === undefined ? undefined : pulumi.secret(args.kubeconfig),
     };
     return inputs;
@@ -90,8 +86,6 @@ export class CredentialRotation extends pulumi.ComponentResource {
     readonly lastRequest: pulumi.Output<string>;
     /** When the current credential became active (RFC 3339). */
     readonly activeSince: pulumi.Output<string>;
-    /** PEM CA bundle from the server certificate Secret, read after the rotation. */
-    readonly caBundle: pulumi.Output<string>;
     /** The dynamic resource; depend on it to run after the rotation succeeded. */
     readonly resource: pulumi.Resource;
 
@@ -109,7 +103,6 @@ export class CredentialRotation extends pulumi.ComponentResource {
         this.lastPhase = rotation.lastPhase;
         this.lastRequest = rotation.lastRequest;
         this.activeSince = rotation.activeSince;
-        this.caBundle = rotation.caBundle;
         this.registerOutputs({
             appliedSecretName: this.appliedSecretName, activeSecretName: this.activeSecretName,
             lastPhase: this.lastPhase, lastRequest: this.lastRequest, activeSince: this.activeSince,

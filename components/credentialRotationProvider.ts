@@ -32,8 +32,6 @@ export interface CredentialRotationInputs {
     periodStart: string;
     stepTimeout: string;
     timeoutSeconds: number;
-    /** Secret holding `ca.crt` for the server certificate (read back for the connection Secret). */
-    caSecretName: string;
     kubeconfig?: string;
 }
 
@@ -46,7 +44,6 @@ export interface CredentialRotationOutputs {
     periodStart: string;
     stepTimeout: string;
     timeoutSeconds: number;
-    caSecretName: string;
     /** The Secret this resource last made the database use. */
     appliedSecretName: string;
     /** The Secret `spec.authSecret.name` of the database names, read back after the rotation. */
@@ -55,7 +52,6 @@ export interface CredentialRotationOutputs {
     lastPhase: string;
     lastRequest: string;
     activeSince: string;
-    caBundle: string;
     removedSecrets: string[];
 }
 
@@ -84,13 +80,7 @@ function log(progress: OpsRequestProgress): void {
     console.error(`[kubedb-mssql] ${progress.request}: ${progress.phase ?? ""}${condition}`);
 }
 
-async function readCaBundle(api: KubeApi, namespace: string, secretName: string): Promise<string> {
-    const secret = await api.getSecret(namespace, secretName).catch(() => undefined);
-    const encoded = secret?.data?.["ca.crt"];
-    return encoded ? Buffer.from(encoded, "base64").toString("utf8") : "";
-}
-
-async function settle(api: KubeApi, inputs: CredentialRotationInputs, fields: Pick<CredentialRotationOutputs, "lastPhase" | "lastRequest" | "activeSince" | "removedSecrets"> & { activeSecretName?: string }): Promise<CredentialRotationOutputs> {
+function settle(inputs: CredentialRotationInputs, fields: Pick<CredentialRotationOutputs, "lastPhase" | "lastRequest" | "activeSince" | "removedSecrets"> & { activeSecretName?: string }): CredentialRotationOutputs {
     const { kubeconfig: _omit, ...plain } = inputs; // never store the kubeconfig in outputs
     void _omit;
     return {
@@ -100,7 +90,6 @@ async function settle(api: KubeApi, inputs: CredentialRotationInputs, fields: Pi
         lastPhase: fields.lastPhase,
         lastRequest: fields.lastRequest,
         activeSince: fields.activeSince,
-        caBundle: await readCaBundle(api, inputs.namespace, inputs.caSecretName),
         removedSecrets: fields.removedSecrets,
     };
 }
@@ -117,7 +106,7 @@ export async function rotateCredential(inputs: CredentialRotationInputs, previou
 
     if (usedBefore === secretName && previous.lastPhase === undefined) {
         // First deployment: the database was created with this very Secret.
-        return settle(api, inputs, { lastPhase: "Initial", lastRequest: "", activeSince: before.metadata.creationTimestamp ?? new Date().toISOString(), removedSecrets: [] });
+        return settle(inputs, { lastPhase: "Initial", lastRequest: "", activeSince: before.metadata.creationTimestamp ?? new Date().toISOString(), removedSecrets: [] });
     }
     if (!(await api.getSecret(namespace, secretName))) {
         throw new Error(`credential Secret ${namespace}/${secretName} does not exist; KubeDB requires it before the RotateAuth request`);
@@ -136,7 +125,7 @@ export async function rotateCredential(inputs: CredentialRotationInputs, previou
         const after = await api.getObject(MSSQL_SERVERS, namespace, database);
         const activeSecretName: string = after?.spec?.authSecret?.name ?? secretName;
         const removedSecrets = activeSecretName === secretName ? await removeSupersededSecrets(api, namespace, database, secretName) : [];
-        return settle(api, inputs, { lastPhase: "Successful", lastRequest: result.name, activeSince: result.observedAt, activeSecretName, removedSecrets });
+        return settle(inputs, { lastPhase: "Successful", lastRequest: result.name, activeSince: result.observedAt, activeSecretName, removedSecrets });
     } catch (error) {
         const phase = (error as { phase?: string }).phase ?? "Failed";
         const kept = usedBefore || previous.activeSecretName || "(unknown)";

@@ -11,6 +11,8 @@ export { ConnectionSecret, ConnectionSecretArgs } from "./connectionSecret";
 export { SaCredential, SaCredentialArgs, GENERATED_PASSWORD } from "./credential";
 export { CredentialRotation, CredentialRotationArgs } from "./credentialRotation";
 export { MssqlServer, MssqlServerArgs, resolveMssqlServerArgs } from "./mssqlServer";
+export { TlsLifecycle, TlsLifecycleArgs } from "./tlsLifecycle";
+export { planTlsChange, TlsState, TlsPlan } from "./tlsPlan";
 export { StackConfig, parseStackConfig, readStackConfig } from "./config";
 export { ConfigError } from "./validation";
 export { currentPeriod } from "./schedule";

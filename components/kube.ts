@@ -68,6 +68,7 @@ export function apiErrorMessage(error: unknown): string {
 
 export interface KubeApi {
     getObject(ref: ResourceRef, namespace: string, name: string): Promise<KubeObject | undefined>;
+    getClusterObject(ref: ResourceRef, name: string): Promise<KubeObject | undefined>;
     listObjects(ref: ResourceRef, namespace: string, options?: { fieldSelector?: string; labelSelector?: string }): Promise<{ items: KubeObject[]; resourceVersion: string }>;
     createObject(ref: ResourceRef, namespace: string, body: object): Promise<KubeObject>;
     getSecret(namespace: string, name: string): Promise<KubeObject | undefined>;
@@ -102,6 +103,8 @@ export function kubeApi(kubeconfig?: string): KubeApi {
     return {
         getObject: (ref, namespace, name) =>
             orUndefinedOn404(async () => asObject(await custom.getNamespacedCustomObject({ ...ref, namespace, name }))),
+        getClusterObject: (ref, name) =>
+            orUndefinedOn404(async () => asObject(await custom.getClusterCustomObject({ ...ref, name }))),
         listObjects: async (ref, namespace, options = {}) => {
             const list = (await custom.listNamespacedCustomObject({ ...ref, namespace, ...options })) as { items: KubeObject[]; metadata: { resourceVersion: string } };
             return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? "" };

@@ -236,8 +236,9 @@ export function reconfigureTlsRequestManifest(a: OpsRequestBase & { action: Reco
         action.remove === true,
         action.issuerRef !== undefined || (Array.isArray(action.certificates) && action.certificates.length > 0),
     ].filter(Boolean).length;
-    const unknown = Object.keys(action).filter((k) => !["rotateCertificates", "remove", "issuerRef", "certificates"].includes(k));
-    if (kinds !== 1 || unknown.length > 0) {
+    const unknown = Object.keys(action).filter((k) => !["rotateCertificates", "remove", "issuerRef", "certificates", "clientTLS"].includes(k));
+    const clientTlsWithoutCarrier = action.clientTLS !== undefined && action.issuerRef === undefined && action.certificates === undefined;
+    if (kinds !== 1 || unknown.length > 0 || clientTlsWithoutCarrier) {
         throw new Error(`ReconfigureTLS request "${a.name}" must carry exactly one action (rotateCertificates, remove, or issuerRef/certificates); got ${JSON.stringify(Object.keys(action))}`);
     }
     return opsRequestManifest(a, { type: "ReconfigureTLS", tls: a.action });

@@ -34,12 +34,16 @@ export const names = {
     primaryService: (db: string) => db,
     secondaryService: (db: string) => `${db}-secondary`,
     rotateAuthRequest: (db: string, fingerprint: string) => `${db}-rotate-auth-${fingerprint}`,
-    reconfigureTlsRequest: (db: string, fingerprint: string) => `${db}-reconfigure-tls-${fingerprint}`,
+    /** Short enough for a DNS label with a retry suffix: a database name has at most 40 characters. */
+    reconfigureTlsRequest: (db: string, fingerprint: string) => `${db}-tls-${fingerprint}`,
 };
 
 /** The name of the n-th retry of a request (n ≥ 2); the first attempt keeps the base name. */
 export function retryRequestName(base: string, attempt: number): string {
-    return attempt <= 1 ? base : `${base}-r${attempt}`;
+    if (attempt <= 1) return base;
+    const suffix = `-r${attempt}`;
+    // Stay a DNS label: trim the end of the fingerprint rather than overflow 63 characters.
+    return base.slice(0, 63 - suffix.length) + suffix;
 }
 
 /**

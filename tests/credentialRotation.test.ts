@@ -25,7 +25,7 @@ const NEW = "mssql-auth-1111111111";
 function inputs(kubeconfig: string, overrides: Partial<CredentialRotationInputs> = {}): CredentialRotationInputs {
     return {
         namespace: NS, database: "mssql", secretName: NEW, requestName: "mssql-rotate-auth-1111111111",
-        generation: 1, periodStart: "none", stepTimeout: "10m", timeoutSeconds: 30, caSecretName: "mssql-server-cert",
+        generation: 1, periodStart: "none", stepTimeout: "10m", timeoutSeconds: 30,
         kubeconfig, ...overrides,
     };
 }
@@ -57,7 +57,6 @@ describe("credential rotation provider", () => {
         assert.equal(outs.lastPhase, "Initial");
         assert.equal(outs.lastRequest, "");
         assert.equal(outs.activeSecretName, OLD);
-        assert.match(outs.caBundle, /BEGIN CERTIFICATE/);
         assert.equal(requests().length, 0);
         assert.equal(fake.countRequests({ method: "POST" }), 0);
         assert.equal((outs as unknown as Record<string, unknown>).kubeconfig, undefined, "the kubeconfig never lands in the state");

@@ -16,6 +16,7 @@ const T = {
     certificate: "kubernetes:cert-manager.io/v1:Certificate",
     password: "random:index/randomPassword:RandomPassword",
     rotation: "pulumi-nodejs:dynamic/kubedb-mssql:CredentialRotation",
+    tls: "pulumi-nodejs:dynamic/kubedb-mssql:TlsLifecycle",
 };
 
 const USER_PASSWORD = "Str0ng!Passw0rd-For-Sa";
@@ -105,8 +106,12 @@ describe("stack program: Standalone with defaults", () => {
         assert.ok(dependsOn(run, db, run.one(T.secret, "sa-secret")), "database waits for its auth Secret");
         const rotation = run.one(T.rotation);
         assert.ok(dependsOn(run, rotation, db), "rotation waits for the database");
+        const tls = run.one(T.tls);
+        assert.ok(dependsOn(run, tls, rotation), "TLS changes run after the credential rotation (never two requests at once)");
+        assert.ok(dependsOn(run, tls, run.one(T.issuer, "ca-issuer")), "TLS changes wait for the CA issuer");
         const connection = run.one(T.secret, "connection-secret");
         assert.ok(dependsOn(run, connection, rotation), "connection Secret waits for the rotation");
+        assert.ok(dependsOn(run, connection, tls), "connection Secret waits for TLS changes");
         assert.ok(dependsOn(run, run.one(T.issuer, "ca-issuer"), run.one(T.certificate)), "CA issuer waits for the CA certificate");
     });
 
@@ -125,6 +130,7 @@ describe("stack program: Standalone with defaults", () => {
         assert.equal(run.one(T.provider).inputs.enableSecretMutable, "true");
         const connection = run.one(T.secret, "connection-secret");
         assert.equal(connection.inputs.metadata.name, "mssql-connection");
+        assert.equal(connection.inputs.metadata.annotations["pulumi.com/patchForce"], "true", "takes back ca.crt after a CA switch");
         assert.equal(connection.deleteBeforeReplace, false);
     });
 
@@ -156,6 +162,8 @@ describe("stack program: Standalone with defaults", () => {
         assert.deepEqual(run.outputs.tls, {
             issuer: { kind: "Issuer", name: "mssql-ca" }, clientTLS: true, caSecret: { namespace: "mssql", name: "mssql-ca" },
             certificateSecrets: { server: "mssql-server-cert", client: "mssql-client-cert" },
+            rotationGeneration: 0, lastRequest: "", lastPhase: "Initial", lastAction: "",
+            caFingerprint: "SHA256:AB:CD", caNotAfter: "2036-01-01T00:00:00.000Z",
         });
     });
 });
@@ -193,7 +201,12 @@ describe("stack program: an existing ClusterIssuer", () => {
         assert.deepEqual(db.spec.tls, { issuerRef: { apiGroup: "cert-manager.io", kind: "ClusterIssuer", name: "corp-ca" }, clientTLS: false });
         const data = run.one(T.secret, "connection-secret").inputs.stringData;
         assert.match(data["connection-string"], /;Encrypt=False;$/);
-        assert.deepEqual(run.outputs.tls, { issuer: { kind: "ClusterIssuer", name: "corp-ca" }, clientTLS: false, caSecret: undefined, certificateSecrets: { server: "mssql-server-cert", client: "mssql-client-cert" } });
+        const tls = run.outputs.tls as Record<string, unknown>;
+        assert.deepEqual(tls.issuer, { kind: "ClusterIssuer", name: "corp-ca" });
+        assert.equal(tls.clientTLS, false);
+        assert.equal(tls.caSecret, undefined, "no CA of ours");
+        assert.deepEqual(run.one(T.tls).inputs.issuerRef, { apiGroup: "cert-manager.io", kind: "ClusterIssuer", name: "corp-ca" });
+        assert.equal(run.one(T.tls).inputs.caRevision, "");
         assertAllObjectsValid(run);
     });
 });

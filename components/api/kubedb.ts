@@ -138,7 +138,8 @@ export const TERMINAL_FAILURE_PHASES: readonly OpsRequestPhase[] = ["Failed", "D
 export type ReconfigureTLSAction =
     | { rotateCertificates: true }
     | { remove: true }
-    | { issuerRef?: TypedLocalObjectReference; certificates?: CertificateSpec[] };
+    /** `clientTLS` may ride along with an issuer or certificates change, never on its own. */
+    | { issuerRef?: TypedLocalObjectReference; certificates?: CertificateSpec[]; clientTLS?: boolean };
 
 export interface MSSQLServerOpsRequestSpec {
     type: OpsRequestType;

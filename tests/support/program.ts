@@ -80,7 +80,12 @@ function defaultState(args: pulumi.runtime.MockResourceArgs): Record<string, unk
         case "pulumi-nodejs:dynamic/kubedb-mssql:CredentialRotation":
             return {
                 ...inputs, appliedSecretName: inputs.secretName, activeSecretName: inputs.secretName, lastPhase: "Initial",
-                lastRequest: "", activeSince: "2026-01-01T00:00:00.000Z", caBundle: FAKE_CA, removedSecrets: [],
+                lastRequest: "", activeSince: "2026-01-01T00:00:00.000Z", removedSecrets: [],
+            };
+        case "pulumi-nodejs:dynamic/kubedb-mssql:TlsLifecycle":
+            return {
+                ...inputs, applied: {}, lastPhase: "Initial", lastRequest: "", lastAction: "",
+                caBundle: FAKE_CA, caFingerprint: "SHA256:AB:CD", caNotAfter: "2036-01-01T00:00:00.000Z",
             };
         default:
             return { ...inputs };

@@ -1,0 +1,116 @@
+/**
+ * TlsLifecycle — keeps the database's TLS on what the config asks for, through KubeDB
+ * ReconfigureTLS requests (never by editing the MSSQLServer behind the operator's back):
+ * certificate rotation (`tls.rotation.generation`), a new issuer, changed certificate settings,
+ * a re-issued bootstrapped CA. One request per change, waited on with fail-fast; run after the
+ * credential rotation so two requests never overlap. The work is done by tlsLifecycleProvider.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { IssuerKind } from "./api/kubedb";
+import { CertificateAliasSettings } from "./config";
+import { issuerRef, kubeDbCertificates } from "./manifests";
+import { names } from "./names";
+import { TlsLifecycleInputs, TlsLifecycleOutputs, tlsLifecycleProvider } from "./tlsLifecycleProvider";
+import { Problems, checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkInteger, checkOneOf } from "./validation";
+
+export interface TlsLifecycleArgs {
+    /** Database name. Required. */
+    database: string;
+    /** Database namespace. Required. */
+    namespace: string;
+    /** The issuer the database must use. Required. */
+    issuer: { kind: IssuerKind; name: string };
+    /** Per-alias certificate settings. Default: none (KubeDB's). */
+    certificates?: CertificateAliasSettings;
+    /** Whether SQL Server forces encrypted connections. Default: true. */
+    clientTLS?: boolean;
+    /** Bump to re-issue the database's certificates. Default: 0. */
+    rotationGeneration?: number;
+    /** Revision of a bootstrapped CA (CaIssuer.revision); a change re-issues the certificates. Default: "". */
+    caRevision?: string;
+    /** cert-manager's cluster resource namespace (for a ClusterIssuer's CA). Default: "cert-manager". */
+    clusterResourceNamespace?: string;
+    /** KubeDB's per-step timeout. Default: "10m". */
+    stepTimeout?: string;
+    /** How long `pulumi up` waits for a request, in minutes. Default: 30. */
+    timeoutMinutes?: number;
+    /** Kubeconfig text (secret); absent = the ambient kubeconfig. */
+    kubeconfig?: pulumi.Input<string>;
+}
+
+class TlsLifecycleResource extends pulumi.dynamic.Resource {
+    declare readonly lastPhase: pulumi.Output<string>;
+    declare readonly lastRequest: pulumi.Output<string>;
+    declare readonly lastAction: pulumi.Output<string>;
+    declare readonly caBundle: pulumi.Output<string>;
+    declare readonly caFingerprint: pulumi.Output<string>;
+    declare readonly caNotAfter: pulumi.Output<string>;
+
+    constructor(name: string, inputs: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
+        const outputs: Record<Exclude<keyof TlsLifecycleOutputs, keyof TlsLifecycleInputs>, undefined> = {
+            applied: undefined, lastPhase: undefined, lastRequest: undefined, lastAction: undefined,
+            caBundle: undefined, caFingerprint: undefined, caNotAfter: undefined,
+        };
+        super(tlsLifecycleProvider, name, { ...inputs, ...outputs }, opts, "kubedb-mssql", "TlsLifecycle");
+    }
+}
+
+/** Inputs of the dynamic resource; validates the args first. */
+export function tlsLifecycleInputs(args: TlsLifecycleArgs): Record<keyof TlsLifecycleInputs, unknown> {
+    const p = new Problems("TlsLifecycle args");
+    p.add("database", checkDnsLabel(args.database));
+    p.add("namespace", checkDnsLabel(args.namespace));
+    p.add("issuer.kind", checkOneOf(args.issuer?.kind, ["Issuer", "ClusterIssuer"] as const));
+    p.add("issuer.name", checkDnsSubdomain(args.issuer?.name));
+    p.add("rotationGeneration", checkInteger(args.rotationGeneration ?? 0, 0, 1_000_000));
+    p.add("stepTimeout", checkGoDuration(args.stepTimeout ?? "10m", 60));
+    p.add("timeoutMinutes", checkInteger(args.timeoutMinutes ?? 30, 1, 24 * 60));
+    p.throwIfAny();
+    return {
+        namespace: args.namespace,
+        database: args.database,
+        issuerRef: issuerRef(args.issuer),
+        certificates: kubeDbCertificates(args.certificates),
+        clientTLS: args.clientTLS ?? true,
+        rotationGeneration: args.rotationGeneration ?? 0,
+        caRevision: args.caRevision ?? "",
+        clusterResourceNamespace: args.clusterResourceNamespace ?? "cert-manager",
+        serverCertSecret: names.certificateSecret(args.database, "server"),
+        connectionSecret: names.connectionSecret(args.database),
+        stepTimeout: args.stepTimeout ?? "10m",
+        timeoutSeconds: (args.timeoutMinutes ?? 30) * 60,
+        kubeconfig: args.kubeconfig === undefined ? undefined : pulumi.secret(args.kubeconfig),
+    };
+}
+
+export class TlsLifecycle extends pulumi.ComponentResource {
+    /** `Initial` before any change, then the phase of the last ReconfigureTLS request. */
+    readonly lastPhase: pulumi.Output<string>;
+    readonly lastRequest: pulumi.Output<string>;
+    /** What the last request did, e.g. "rotateCertificates: tls.rotation.generation 0 → 1". */
+    readonly lastAction: pulumi.Output<string>;
+    /** PEM bundle of the CA that signs the server certificate, read after the last change. */
+    readonly caBundle: pulumi.Output<string>;
+    /** SHA-256 fingerprint and expiry (RFC 3339) of that CA; "" when it cannot be read. */
+    readonly caFingerprint: pulumi.Output<string>;
+    readonly caNotAfter: pulumi.Output<string>;
+    /** The dynamic resource; depend on it to run after TLS changes succeeded. */
+    readonly resource: pulumi.Resource;
+
+    constructor(name: string, args: TlsLifecycleArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("kubedb-mssql:tls:TlsLifecycle", name, {}, opts);
+        const resource = new TlsLifecycleResource(`${name}-ledger`, tlsLifecycleInputs(args), {
+            parent: this,
+            dependsOn: opts?.dependsOn,
+            additionalSecretOutputs: ["kubeconfig"],
+        });
+        this.resource = resource;
+        this.lastPhase = resource.lastPhase;
+        this.lastRequest = resource.lastRequest;
+        this.lastAction = resource.lastAction;
+        this.caBundle = resource.caBundle;
+        this.caFingerprint = resource.caFingerprint;
+        this.caNotAfter = resource.caNotAfter;
+        this.registerOutputs({ lastPhase: this.lastPhase, lastRequest: this.lastRequest, caFingerprint: this.caFingerprint });
+    }
+}

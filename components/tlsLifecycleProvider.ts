@@ -1,0 +1,202 @@
+/**
+ * The dynamic provider behind {@link TlsLifecycle}: turns a change of the TLS config into one
+ * KubeDB ReconfigureTLS request (see tlsPlan.ts), waits for it with fail-fast, and keeps clients
+ * able to verify the server throughout.
+ *
+ * - create: the database was just created with this TLS config: nothing to do but read the CA.
+ * - update: a planned change runs one request; no change makes no API call.
+ * - When the signing CA changes, the connection Secret's `ca.crt` first gets the old and the new
+ *   CA (clients then trust both while pods restart one by one); after success the declared
+ *   connection Secret carries the CA the database now presents.
+ * - Failure: an initialization error that keeps the previous applied state, so the next
+ *   `pulumi up` retries with a fresh request. The CA bundle keeps both CAs (some pods may already
+ *   present the new certificate).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { CLUSTER_ISSUERS, ISSUERS, KubeApi, MSSQL_SERVERS, kubeApi } from "./kube";
+import { reconfigureTlsRequestManifest } from "./manifests";
+import { names, valueFingerprint } from "./names";
+import { runOpsRequest } from "./opsRequestRunner";
+import { TlsState, planTlsChange } from "./tlsPlan";
+import { OpsRequestProgress, describeCondition } from "./waitForOpsRequest";
+
+export interface TlsLifecycleInputs extends TlsState {
+    namespace: string;
+    database: string;
+    /** cert-manager's cluster resource namespace, where a ClusterIssuer's CA Secret lives. */
+    clusterResourceNamespace: string;
+    /** Secret of the server certificate (its `ca.crt` is what clients must trust). */
+    serverCertSecret: string;
+    /** The app-facing connection Secret whose `ca.crt` is widened during a CA switch. */
+    connectionSecret: string;
+    stepTimeout: string;
+    timeoutSeconds: number;
+    kubeconfig?: string;
+}
+
+export interface TlsLifecycleOutputs extends Omit<TlsLifecycleInputs, "kubeconfig"> {
+    /** The TLS state the database was last brought to. */
+    applied: TlsState;
+    /** `Initial`, or the phase of the last request. */
+    lastPhase: string;
+    lastRequest: string;
+    lastAction: string;
+    /** PEM CA bundle clients need to verify the server. */
+    caBundle: string;
+    /** SHA-256 fingerprint and expiry of the first CA in the bundle ("" when unknown). */
+    caFingerprint: string;
+    caNotAfter: string;
+}
+
+const DESIRED_FIELDS = ["issuerRef", "certificates", "clientTLS", "rotationGeneration", "caRevision"] as const;
+
+export function desiredTls(inputs: TlsLifecycleInputs | TlsLifecycleOutputs): TlsState {
+    return {
+        issuerRef: inputs.issuerRef, certificates: inputs.certificates, clientTLS: inputs.clientTLS,
+        rotationGeneration: inputs.rotationGeneration, caRevision: inputs.caRevision,
+    };
+}
+
+function settled(olds: Partial<TlsLifecycleOutputs>): boolean {
+    return olds.lastPhase === "Initial" || olds.lastPhase === "Successful";
+}
+
+export function diffTlsLifecycle(olds: Partial<TlsLifecycleOutputs>, news: TlsLifecycleInputs): pulumi.dynamic.DiffResult {
+    const replaces = (["namespace", "database"] as const).filter((f) => olds[f] !== news[f]);
+    const changed = (Object.keys(news) as (keyof TlsLifecycleInputs)[])
+        .filter((k) => k !== "kubeconfig" && JSON.stringify(olds[k as keyof TlsLifecycleOutputs]) !== JSON.stringify(news[k]));
+    return { changes: changed.length > 0 || (olds.lastPhase !== undefined && !settled(olds)), replaces, deleteBeforeReplace: false };
+}
+
+function log(progress: OpsRequestProgress): void {
+    const condition = progress.condition ? ` ${describeCondition(progress.condition)}` : "";
+    console.error(`[kubedb-mssql] ${progress.request}: ${progress.phase ?? ""}${condition}`);
+}
+
+const PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/** The distinct certificates of several PEM bundles, in order. */
+export function mergeBundles(...bundles: string[]): string {
+    const seen = new Set<string>();
+    const out: string[] = [];
+    for (const bundle of bundles) {
+        for (const pem of bundle.match(PEM) ?? []) {
+            const key = pem.replace(/\s+/g, "");
+            if (!seen.has(key)) {
+                seen.add(key);
+                out.push(pem.trim());
+            }
+        }
+    }
+    return out.length ? out.join("\n") + "\n" : "";
+}
+
+/** Fingerprint and expiry of the first certificate of a bundle, or "" when it cannot be parsed. */
+export function describeCa(bundle: string): { fingerprint: string; notAfter: string } {
+    const first = bundle.match(PEM)?.[0];
+    if (!first) return { fingerprint: "", notAfter: "" };
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { X509Certificate } = require("crypto");
+        const cert = new X509Certificate(first);
+        return { fingerprint: `SHA256:${cert.fingerprint256}`, notAfter: new Date(cert.validTo).toISOString() };
+    } catch {
+        return { fingerprint: "", notAfter: "" };
+    }
+}
+
+async function secretText(api: KubeApi, namespace: string, name: string, keys: string[]): Promise<string> {
+    const secret = await api.getSecret(namespace, name).catch(() => undefined);
+    for (const key of keys) {
+        const value = secret?.data?.[key];
+        if (value) return Buffer.from(value, "base64").toString("utf8");
+    }
+    return "";
+}
+
+/** The CA a cert-manager `ca` issuer signs with; "" for other issuer types (ACME, Vault, …). */
+async function issuerCa(api: KubeApi, inputs: TlsLifecycleInputs): Promise<string> {
+    const ref = inputs.issuerRef;
+    const issuer = ref.kind === "ClusterIssuer"
+        ? await api.getClusterObject(CLUSTER_ISSUERS, ref.name)
+        : await api.getObject(ISSUERS, inputs.namespace, ref.name);
+    const secretName: string | undefined = issuer?.spec?.ca?.secretName;
+    if (!secretName) return "";
+    const namespace = ref.kind === "ClusterIssuer" ? inputs.clusterResourceNamespace : inputs.namespace;
+    return secretText(api, namespace, secretName, ["ca.crt", "tls.crt"]);
+}
+
+async function outputs(api: KubeApi, inputs: TlsLifecycleInputs, fields: Pick<TlsLifecycleOutputs, "lastPhase" | "lastRequest" | "lastAction">): Promise<TlsLifecycleOutputs> {
+    const { kubeconfig: _omit, ...plain } = inputs; // never store the kubeconfig in outputs
+    void _omit;
+    const caBundle = await secretText(api, inputs.namespace, inputs.serverCertSecret, ["ca.crt"]);
+    const ca = describeCa(caBundle);
+    return { ...plain, applied: desiredTls(inputs), ...fields, caBundle, caFingerprint: ca.fingerprint, caNotAfter: ca.notAfter };
+}
+
+/** Brings the database from `previous.applied` to the desired TLS state. */
+export async function reconcileTls(inputs: TlsLifecycleInputs, previous: Partial<TlsLifecycleOutputs>, api: KubeApi = kubeApi(inputs.kubeconfig)): Promise<TlsLifecycleOutputs> {
+    const desired = desiredTls(inputs);
+    const applied = previous.applied ?? desired;
+    const plan = planTlsChange(applied, desired);
+    if (!plan) return outputs(api, inputs, { lastPhase: previous.lastPhase === undefined ? "Initial" : "Successful", lastRequest: previous.lastRequest ?? "", lastAction: previous.lastAction ?? "" });
+
+    const { namespace, database } = inputs;
+    const db = await api.getObject(MSSQL_SERVERS, namespace, database);
+    if (!db) throw new Error(`MSSQLServer ${namespace}/${database} not found; cannot reconfigure its TLS`);
+
+    if (plan.caChanges) {
+        // Publish old and new CA before any pod presents a certificate from the new one.
+        const current = await secretText(api, namespace, inputs.serverCertSecret, ["ca.crt"]);
+        const next = await issuerCa(api, inputs);
+        const bundle = mergeBundles(current, next);
+        if (bundle && (await api.getSecret(namespace, inputs.connectionSecret))) {
+            await api.patchSecretData(namespace, inputs.connectionSecret, { "ca.crt": Buffer.from(bundle).toString("base64") });
+        }
+    }
+
+    const name = names.reconfigureTlsRequest(database, valueFingerprint({ from: applied, to: desired }));
+    let attemptName = name;
+    try {
+        const result = await runOpsRequest({
+            api,
+            manifest: reconfigureTlsRequestManifest({ name, namespace, database, stepTimeout: inputs.stepTimeout, action: plan.action }),
+            timeoutSeconds: inputs.timeoutSeconds,
+            onProgress: log,
+            onAttempt: (n) => (attemptName = n),
+            database: db,
+        });
+        return outputs(api, inputs, { lastPhase: "Successful", lastRequest: result.name, lastAction: `${plan.kind}: ${plan.reason}` });
+    } catch (error) {
+        const message = `ReconfigureTLS (${plan.reason}) for ${namespace}/${database} did not succeed: ${(error as Error).message}\n`
+            + `The database keeps its previous TLS configuration as far as KubeDB got${plan.caChanges ? "; the connection Secret trusts both the old and the new CA" : ""}. `
+            + `Fix the cause (\`kubectl describe msops ${attemptName} -n ${namespace}\`), then run \`pulumi up\` again to retry with a new request.`;
+        const { kubeconfig: _omit, ...plain } = inputs;
+        void _omit;
+        const state: Partial<TlsLifecycleOutputs> = {
+            ...previous, ...plain, applied,
+            lastPhase: (error as { phase?: string }).phase ?? "Failed", lastRequest: attemptName, lastAction: `${plan.kind}: ${plan.reason}`,
+        };
+        throw Object.assign(new Error(message), { id: `${namespace}/${database}`, properties: state, reasons: [message] });
+    }
+}
+
+export const tlsLifecycleProvider: pulumi.dynamic.ResourceProvider = {
+    async diff(_id: string, olds: Partial<TlsLifecycleOutputs>, news: TlsLifecycleInputs) {
+        return diffTlsLifecycle(olds, news);
+    },
+    async create(inputs: TlsLifecycleInputs) {
+        // The database was created with exactly this configuration.
+        return { id: `${inputs.namespace}/${inputs.database}`, outs: await reconcileTls(inputs, {}) };
+    },
+    async update(_id: string, olds: Partial<TlsLifecycleOutputs>, news: TlsLifecycleInputs) {
+        const unchanged = settled(olds) && DESIRED_FIELDS.every((f) => JSON.stringify(olds.applied?.[f]) === JSON.stringify(news[f]));
+        if (unchanged) {
+            const { kubeconfig: _omit, ...plain } = news;
+            void _omit;
+            return { outs: { ...olds, ...plain } };
+        }
+        return { outs: await reconcileTls(news, olds) };
+    },
+    async delete() {},
+};
