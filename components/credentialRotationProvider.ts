@@ -18,7 +18,7 @@ import { KubeApi, MSSQL_SERVERS, kubeApi } from "./kube";
 import { rotateAuthRequestManifest } from "./manifests";
 import { LABEL_DATABASE, LABEL_MANAGED_BY, LABEL_ROLE, MANAGED_BY } from "./names";
 import { runOpsRequest } from "./opsRequestRunner";
-import { OpsRequestProgress, describeCondition } from "./waitForOpsRequest";
+import { diffLedger, initializationError, isSettled, logProgress, withoutKubeconfig } from "./ledger";
 
 export interface CredentialRotationInputs {
     namespace: string;
@@ -35,15 +35,7 @@ export interface CredentialRotationInputs {
     kubeconfig?: string;
 }
 
-export interface CredentialRotationOutputs {
-    namespace: string;
-    database: string;
-    secretName: string;
-    requestName: string;
-    generation: number;
-    periodStart: string;
-    stepTimeout: string;
-    timeoutSeconds: number;
+export interface CredentialRotationOutputs extends Omit<CredentialRotationInputs, "kubeconfig"> {
     /** The Secret this resource last made the database use. */
     appliedSecretName: string;
     /** The Secret `spec.authSecret.name` of the database names, read back after the rotation. */
@@ -57,17 +49,9 @@ export interface CredentialRotationOutputs {
 
 /** Fields whose change means "rotate now"; the rest are bookkeeping. */
 const ROTATING_FIELDS = ["secretName"] as const;
-const REPLACING_FIELDS = ["namespace", "database"] as const;
 
 export function diffCredentialRotation(olds: Partial<CredentialRotationOutputs>, news: CredentialRotationInputs): pulumi.dynamic.DiffResult {
-    const replaces = REPLACING_FIELDS.filter((f) => olds[f] !== news[f]);
-    const changed = (Object.keys(news) as (keyof CredentialRotationInputs)[])
-        .filter((k) => k !== "kubeconfig" && JSON.stringify(olds[k as keyof CredentialRotationOutputs]) !== JSON.stringify(news[k]));
-    return { changes: changed.length > 0 || olds.lastPhase !== undefined && !isSettled(olds), replaces, deleteBeforeReplace: false };
-}
-
-function isSettled(olds: Partial<CredentialRotationOutputs>): boolean {
-    return olds.lastPhase === "Initial" || olds.lastPhase === "Successful";
+    return diffLedger(olds, news, ["namespace", "database"]);
 }
 
 /** Whether an update must run a RotateAuth request (a new Secret, or the last attempt did not succeed). */
@@ -75,16 +59,9 @@ export function rotationNeeded(olds: Partial<CredentialRotationOutputs>, news: C
     return ROTATING_FIELDS.some((f) => olds.appliedSecretName !== news[f]) || !isSettled(olds);
 }
 
-function log(progress: OpsRequestProgress): void {
-    const condition = progress.condition ? ` ${describeCondition(progress.condition)}` : "";
-    console.error(`[kubedb-mssql] ${progress.request}: ${progress.phase ?? ""}${condition}`);
-}
-
 function settle(inputs: CredentialRotationInputs, fields: Pick<CredentialRotationOutputs, "lastPhase" | "lastRequest" | "activeSince" | "removedSecrets"> & { activeSecretName?: string }): CredentialRotationOutputs {
-    const { kubeconfig: _omit, ...plain } = inputs; // never store the kubeconfig in outputs
-    void _omit;
     return {
-        ...plain,
+        ...withoutKubeconfig(inputs),
         appliedSecretName: inputs.secretName,
         activeSecretName: fields.activeSecretName ?? inputs.secretName,
         lastPhase: fields.lastPhase,
@@ -118,7 +95,7 @@ export async function rotateCredential(inputs: CredentialRotationInputs, previou
             api,
             manifest: rotateAuthRequestManifest({ name: inputs.requestName, namespace, database, stepTimeout: inputs.stepTimeout, secretName }),
             timeoutSeconds: inputs.timeoutSeconds,
-            onProgress: log,
+            onProgress: logProgress,
             onAttempt: (name) => (attemptName = name),
             database: before,
         });
@@ -132,18 +109,16 @@ export async function rotateCredential(inputs: CredentialRotationInputs, previou
         const message = `RotateAuth for ${namespace}/${database} did not succeed: ${(error as Error).message}\n`
             + `The database still uses Secret ${kept}; the connection Secret is unchanged. `
             + `Fix the cause (\`kubectl describe msops ${attemptName} -n ${namespace}\`), then run \`pulumi up\` again to retry with a new request.`;
-        const { kubeconfig: _omit, ...plain } = inputs;
-        void _omit;
         const state: Partial<CredentialRotationOutputs> = {
             ...previous,
-            ...plain,
+            ...withoutKubeconfig(inputs),
             // What the database uses is what it used before this attempt.
             appliedSecretName: previous.appliedSecretName ?? usedBefore,
             activeSecretName: usedBefore,
             lastPhase: phase,
             lastRequest: attemptName,
         };
-        throw Object.assign(new Error(message), { id: `${namespace}/${database}`, properties: state, reasons: [message] });
+        throw initializationError(message, `${namespace}/${database}`, state);
     }
 }
 
@@ -167,11 +142,7 @@ export const credentialRotationProvider: pulumi.dynamic.ResourceProvider = {
         return { id: `${inputs.namespace}/${inputs.database}`, outs };
     },
     async update(_id: string, olds: Partial<CredentialRotationOutputs>, news: CredentialRotationInputs) {
-        if (!rotationNeeded(olds, news)) {
-            const { kubeconfig: _omit, ...plain } = news;
-            void _omit;
-            return { outs: { ...olds, ...plain } };
-        }
+        if (!rotationNeeded(olds, news)) return { outs: { ...olds, ...withoutKubeconfig(news) } };
         return { outs: await rotateCredential(news, olds) };
     },
     // Deleting the ledger leaves the database, its Secrets and the requests' history alone.

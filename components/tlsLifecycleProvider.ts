@@ -18,7 +18,7 @@ import { reconfigureTlsRequestManifest } from "./manifests";
 import { names, valueFingerprint } from "./names";
 import { runOpsRequest } from "./opsRequestRunner";
 import { TlsState, planTlsChange } from "./tlsPlan";
-import { OpsRequestProgress, describeCondition } from "./waitForOpsRequest";
+import { diffLedger, initializationError, isSettled, logProgress, withoutKubeconfig } from "./ledger";
 
 export interface TlsLifecycleInputs extends TlsState {
     namespace: string;
@@ -57,20 +57,8 @@ export function desiredTls(inputs: TlsLifecycleInputs | TlsLifecycleOutputs): Tl
     };
 }
 
-function settled(olds: Partial<TlsLifecycleOutputs>): boolean {
-    return olds.lastPhase === "Initial" || olds.lastPhase === "Successful";
-}
-
 export function diffTlsLifecycle(olds: Partial<TlsLifecycleOutputs>, news: TlsLifecycleInputs): pulumi.dynamic.DiffResult {
-    const replaces = (["namespace", "database"] as const).filter((f) => olds[f] !== news[f]);
-    const changed = (Object.keys(news) as (keyof TlsLifecycleInputs)[])
-        .filter((k) => k !== "kubeconfig" && JSON.stringify(olds[k as keyof TlsLifecycleOutputs]) !== JSON.stringify(news[k]));
-    return { changes: changed.length > 0 || (olds.lastPhase !== undefined && !settled(olds)), replaces, deleteBeforeReplace: false };
-}
-
-function log(progress: OpsRequestProgress): void {
-    const condition = progress.condition ? ` ${describeCondition(progress.condition)}` : "";
-    console.error(`[kubedb-mssql] ${progress.request}: ${progress.phase ?? ""}${condition}`);
+    return diffLedger(olds, news, ["namespace", "database"]);
 }
 
 const PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
@@ -127,11 +115,9 @@ async function issuerCa(api: KubeApi, inputs: TlsLifecycleInputs): Promise<strin
 }
 
 async function outputs(api: KubeApi, inputs: TlsLifecycleInputs, fields: Pick<TlsLifecycleOutputs, "lastPhase" | "lastRequest" | "lastAction">): Promise<TlsLifecycleOutputs> {
-    const { kubeconfig: _omit, ...plain } = inputs; // never store the kubeconfig in outputs
-    void _omit;
     const caBundle = await secretText(api, inputs.namespace, inputs.serverCertSecret, ["ca.crt"]);
     const ca = describeCa(caBundle);
-    return { ...plain, applied: desiredTls(inputs), ...fields, caBundle, caFingerprint: ca.fingerprint, caNotAfter: ca.notAfter };
+    return { ...withoutKubeconfig(inputs), applied: desiredTls(inputs), ...fields, caBundle, caFingerprint: ca.fingerprint, caNotAfter: ca.notAfter };
 }
 
 /** Brings the database from `previous.applied` to the desired TLS state. */
@@ -162,7 +148,7 @@ export async function reconcileTls(inputs: TlsLifecycleInputs, previous: Partial
             api,
             manifest: reconfigureTlsRequestManifest({ name, namespace, database, stepTimeout: inputs.stepTimeout, action: plan.action }),
             timeoutSeconds: inputs.timeoutSeconds,
-            onProgress: log,
+            onProgress: logProgress,
             onAttempt: (n) => (attemptName = n),
             database: db,
         });
@@ -171,13 +157,11 @@ export async function reconcileTls(inputs: TlsLifecycleInputs, previous: Partial
         const message = `ReconfigureTLS (${plan.reason}) for ${namespace}/${database} did not succeed: ${(error as Error).message}\n`
             + `The database keeps its previous TLS configuration as far as KubeDB got${plan.caChanges ? "; the connection Secret trusts both the old and the new CA" : ""}. `
             + `Fix the cause (\`kubectl describe msops ${attemptName} -n ${namespace}\`), then run \`pulumi up\` again to retry with a new request.`;
-        const { kubeconfig: _omit, ...plain } = inputs;
-        void _omit;
         const state: Partial<TlsLifecycleOutputs> = {
-            ...previous, ...plain, applied,
+            ...previous, ...withoutKubeconfig(inputs), applied,
             lastPhase: (error as { phase?: string }).phase ?? "Failed", lastRequest: attemptName, lastAction: `${plan.kind}: ${plan.reason}`,
         };
-        throw Object.assign(new Error(message), { id: `${namespace}/${database}`, properties: state, reasons: [message] });
+        throw initializationError(message, `${namespace}/${database}`, state);
     }
 }
 
@@ -190,12 +174,8 @@ export const tlsLifecycleProvider: pulumi.dynamic.ResourceProvider = {
         return { id: `${inputs.namespace}/${inputs.database}`, outs: await reconcileTls(inputs, {}) };
     },
     async update(_id: string, olds: Partial<TlsLifecycleOutputs>, news: TlsLifecycleInputs) {
-        const unchanged = settled(olds) && DESIRED_FIELDS.every((f) => JSON.stringify(olds.applied?.[f]) === JSON.stringify(news[f]));
-        if (unchanged) {
-            const { kubeconfig: _omit, ...plain } = news;
-            void _omit;
-            return { outs: { ...olds, ...plain } };
-        }
+        const unchanged = isSettled(olds) && DESIRED_FIELDS.every((f) => JSON.stringify(olds.applied?.[f]) === JSON.stringify(news[f]));
+        if (unchanged) return { outs: { ...olds, ...withoutKubeconfig(news) } };
         return { outs: await reconcileTls(news, olds) };
     },
     async delete() {},

@@ -1,0 +1,50 @@
+/**
+ * What the two request-running dynamic providers (credential rotation, TLS lifecycle) share:
+ * their resource is a ledger of what the database was last brought to, and
+ * - its diff is pure (preview never calls the cluster) and also reports a change after a failed
+ *   attempt, so the next `pulumi up` retries;
+ * - the kubeconfig is an input but never an output (state keeps it only as an encrypted input);
+ * - a failed attempt is an initialization error that carries the state before the attempt.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { OpsRequestProgress, describeCondition } from "./waitForOpsRequest";
+
+export interface LedgerOutputs {
+    /** `Initial` (nothing to do at creation), or the phase of the last request. */
+    lastPhase?: string;
+}
+
+/** Phases after which there is nothing to retry. */
+export function isSettled(olds: LedgerOutputs): boolean {
+    return olds.lastPhase === "Initial" || olds.lastPhase === "Successful";
+}
+
+export function diffLedger<I extends { kubeconfig?: string }>(
+    olds: Partial<Record<keyof I, unknown>> & LedgerOutputs, news: I, replacingFields: readonly (keyof I)[],
+): pulumi.dynamic.DiffResult {
+    const replaces = replacingFields.filter((f) => olds[f] !== news[f]).map(String);
+    const changed = (Object.keys(news) as (keyof I)[])
+        .filter((k) => k !== "kubeconfig" && JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+    return { changes: changed.length > 0 || (olds.lastPhase !== undefined && !isSettled(olds)), replaces, deleteBeforeReplace: false };
+}
+
+/** The inputs without the kubeconfig, fit to be stored as outputs. */
+export function withoutKubeconfig<I extends { kubeconfig?: string }>(inputs: I): Omit<I, "kubeconfig"> {
+    const copy: Partial<I> = { ...inputs };
+    delete copy.kubeconfig;
+    return copy as Omit<I, "kubeconfig">;
+}
+
+/**
+ * An error Pulumi's dynamic-provider host reports as "created but failed to initialize": the
+ * resource is kept with `properties` and updated again on the next `pulumi up`.
+ */
+export function initializationError(message: string, id: string, properties: object): Error {
+    return Object.assign(new Error(message), { id, properties, reasons: [message] });
+}
+
+/** Progress of a request, to the provider's log (shown with `pulumi up --logtostderr -v=3`). */
+export function logProgress(progress: OpsRequestProgress): void {
+    const condition = progress.condition ? ` ${describeCondition(progress.condition)}` : "";
+    console.error(`[kubedb-mssql] ${progress.request}: ${progress.phase ?? ""}${condition}`);
+}
