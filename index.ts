@@ -23,8 +23,9 @@ const provider = new k8s.Provider("kubernetes", {
 });
 const opts = { providers: { kubernetes: provider } };
 
-// 3. The namespace; kept on destroy, because deleting it would delete the data volumes in it.
-const namespace = new k8s.core.v1.Namespace("namespace", { metadata: { name: config.namespace } },
+// 3. The namespace: created if missing, adopted if it exists (a patch, not a create), and kept on
+//    destroy, because deleting it would delete the data volumes in it.
+const namespace = new k8s.core.v1.NamespacePatch("namespace", { metadata: { name: config.namespace } },
     { provider, retainOnDelete: true });
 
 // 4. The issuer KubeDB issues the database's certificates from: a bootstrapped CA or the user's.

@@ -117,13 +117,12 @@ export class MssqlServer extends pulumi.ComponentResource {
         const aliases = a.availabilityGroup ? ["server", "client", "endpoint"] : ["server", "client"];
         this.certificateSecrets = Object.fromEntries(aliases.map((alias) => [alias, names.certificateSecret(a.name, alias)]));
 
-        const manifest = pulumi.output(a.authSecretName).apply((authSecretName) =>
-            waitForPhase(mssqlServerManifest({ ...a, authSecretName }), "Ready", a.readyTimeoutMinutes));
+        // Everything is plain but the auth Secret's name, which is unknown during a preview that
+        // rotates the password: an object-valued unknown would break ignoreChanges on its paths.
+        const manifest = waitForPhase(mssqlServerManifest({ ...a, authSecretName: "" }), "Ready", a.readyTimeoutMinutes);
         this.resource = new k8s.apiextensions.CustomResource(name, {
-            apiVersion: "kubedb.com/v1alpha2",
-            kind: "MSSQLServer",
-            metadata: manifest.metadata,
-            spec: manifest.spec,
+            ...manifest,
+            spec: { ...manifest.spec, authSecret: { kind: "Secret", name: a.authSecretName } },
         }, // dependsOn is passed on: a component's dependencies do not hold back its children by themselves.
         mssqlServerOptions(this, a.readyTimeoutMinutes, opts?.dependsOn));
 

@@ -8,7 +8,7 @@ import { FAKE_CA, ProgramRun, Registration, fakeGeneratedPassword, runProgram } 
 
 const T = {
     provider: "pulumi:providers:kubernetes",
-    namespace: "kubernetes:core/v1:Namespace",
+    namespace: "kubernetes:core/v1:NamespacePatch",
     secret: "kubernetes:core/v1:Secret",
     db: "kubernetes:kubedb.com/v1alpha2:MSSQLServer",
     issuer: "kubernetes:cert-manager.io/v1:Issuer",

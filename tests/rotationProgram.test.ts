@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { assertAllObjectsValid, assertNeverLeaked } from "./support/checks";
-import { ProgramRun, runProgram } from "./support/program";
+import { ProgramRun, UNKNOWN, runProgram } from "./support/program";
 import { changes } from "./support/diff";
 
 const T = {
@@ -127,5 +127,24 @@ describe("rotation: no accidental rotation", () => {
         const first = await runProgram({ config, now });
         const second = await runProgram({ config, now: new Date("2026-11-23T11:59:00Z") });
         assert.deepEqual(changes(first, second), {});
+    });
+});
+
+describe("rotation: what pulumi preview sees", () => {
+    it("a rotation leaves only the Secret name unknown: the database spec stays an object (ignoreChanges needs its paths)", async () => {
+        const run = await runProgram({
+            config: { ...base, rotation: { generation: 1 } },
+            preview: true,
+            // During a preview that replaces the RandomPassword its result is not known yet.
+            state: (args) => (args.type === T.password ? { ...args.inputs } : undefined),
+        });
+        const db = run.one(T.db).inputs;
+        assert.equal(typeof db.spec, "object");
+        assert.equal(db.spec.authSecret.kind, "Secret");
+        assert.equal(db.spec.authSecret.name, UNKNOWN, "the new Secret's name is computed from the new password");
+        assert.equal(db.spec.version, "2022-cu22");
+        assert.equal(typeof db.metadata, "object");
+        assert.equal(db.metadata.name, "mssql");
+        assert.equal(run.one(T.rotation).inputs.secretName, UNKNOWN, "preview shows the ledger updating to a new Secret");
     });
 });
