@@ -3,8 +3,10 @@
  *
  * The password comes from `@pulumi/random` (a RandomPassword that meets SQL Server's policy, whose
  * keepers are the rotation generation and schedule period, never the password) or from the user's
- * secret config. Each version gets a Secret of its own, named with a keyed fingerprint of the
- * version, so a new password means a new Secret and the Secret the database uses is never edited.
+ * secret config. Each version gets a Secret of its own, `<database>-auth-<random suffix>`; the
+ * suffix is drawn again whenever a keyed fingerprint of the version changes (the fingerprint says
+ * nothing about the password), so a new password means a new Secret, a name is never reused, and
+ * the Secret the database uses is never edited.
  *
  * Old versions are kept on `pulumi up` and `pulumi destroy` (retainOnDelete): the database may
  * still use one. CredentialRotation deletes them once the database is seen using the new one.
@@ -17,7 +19,7 @@ import { ANNOTATION_GENERATION, ANNOTATION_PERIOD, credentialFingerprint, names 
 import { Problems, checkDnsLabel, checkInteger } from "./validation";
 
 export interface SaCredentialArgs {
-    /** Name of the database; the Secret is `<database>-auth-<fingerprint>`. Required. */
+    /** Name of the database; the Secret is `<database>-auth-<random suffix>`. Required. */
     database: string;
     /** Namespace of the database. Required. */
     namespace: string;
@@ -47,7 +49,7 @@ export function credentialSecretOptions(parent: pulumi.Resource): pulumi.CustomR
 }
 
 export class SaCredential extends pulumi.ComponentResource {
-    /** Name of this version's Secret (not secret: the fingerprint reveals nothing about the password). */
+    /** Name of this version's Secret (not secret: its suffix is random). */
     readonly secretName: pulumi.Output<string>;
     /** The password (secret). */
     readonly password: pulumi.Output<string>;
@@ -70,10 +72,12 @@ export class SaCredential extends pulumi.ComponentResource {
 
         // Keys the fingerprint; created once per database and never rotated.
         const fingerprintKey = new random.RandomBytes(`${name}-fingerprint-key`, { length: 32 }, { parent: this }).hex;
-        this.secretName = pulumi.unsecret(
-            pulumi.all([fingerprintKey, this.password]).apply(([key, password]) =>
-                names.credentialSecret(args.database, credentialFingerprint(key, { generation, period: periodStart, password }))),
-        );
+        const fingerprint = pulumi.unsecret(pulumi.all([fingerprintKey, this.password]).apply(([key, password]) =>
+            credentialFingerprint(key, { generation, period: periodStart, password })));
+        // A fresh random suffix whenever the credential changes: a Secret name is never reused, even
+        // when a password comes back (an earlier Secret of that name may still exist).
+        const suffix = new random.RandomId(`${name}-version`, { byteLength: 5, keepers: { credential: fingerprint } }, { parent: this }).hex;
+        this.secretName = suffix.apply((hex) => names.credentialSecret(args.database, hex));
 
         this.secret = new k8s.core.v1.Secret(`${name}-secret`, credentialSecretManifest({
             name: this.secretName,

@@ -49,7 +49,7 @@ class TlsLifecycleResource extends pulumi.dynamic.Resource {
     constructor(name: string, inputs: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
         const outputs: Record<Exclude<keyof TlsLifecycleOutputs, keyof TlsLifecycleInputs>, undefined> = {
             applied: undefined, lastPhase: undefined, lastRequest: undefined, lastAction: undefined,
-            caBundle: undefined, caFingerprint: undefined, caNotAfter: undefined,
+            caBundle: undefined, caFingerprint: undefined, caNotAfter: undefined, sequence: undefined,
         };
         super(tlsLifecycleProvider, name, { ...inputs, ...outputs }, opts, "kubedb-mssql", "TlsLifecycle");
     }

@@ -41,6 +41,11 @@ export interface TlsLifecycleOutputs extends Omit<TlsLifecycleInputs, "kubeconfi
     lastPhase: string;
     lastRequest: string;
     lastAction: string;
+    /**
+     * How many changes succeeded. Part of each request's name, so that a change back to an earlier
+     * state gets a new request rather than adopting the old, finished one.
+     */
+    sequence: number;
     /** PEM CA bundle clients need to verify the server. */
     caBundle: string;
     /** SHA-256 fingerprint and expiry of the first CA in the bundle ("" when unknown). */
@@ -114,7 +119,7 @@ async function issuerCa(api: KubeApi, inputs: TlsLifecycleInputs): Promise<strin
     return secretText(api, namespace, secretName, ["ca.crt", "tls.crt"]);
 }
 
-async function outputs(api: KubeApi, inputs: TlsLifecycleInputs, fields: Pick<TlsLifecycleOutputs, "lastPhase" | "lastRequest" | "lastAction">): Promise<TlsLifecycleOutputs> {
+async function outputs(api: KubeApi, inputs: TlsLifecycleInputs, fields: Pick<TlsLifecycleOutputs, "lastPhase" | "lastRequest" | "lastAction" | "sequence">): Promise<TlsLifecycleOutputs> {
     const caBundle = await secretText(api, inputs.namespace, inputs.serverCertSecret, ["ca.crt"]);
     const ca = describeCa(caBundle);
     return { ...withoutKubeconfig(inputs), applied: desiredTls(inputs), ...fields, caBundle, caFingerprint: ca.fingerprint, caNotAfter: ca.notAfter };
@@ -125,7 +130,8 @@ export async function reconcileTls(inputs: TlsLifecycleInputs, previous: Partial
     const desired = desiredTls(inputs);
     const applied = previous.applied ?? desired;
     const plan = planTlsChange(applied, desired);
-    if (!plan) return outputs(api, inputs, { lastPhase: previous.lastPhase === undefined ? "Initial" : "Successful", lastRequest: previous.lastRequest ?? "", lastAction: previous.lastAction ?? "" });
+    const sequence = previous.sequence ?? 0;
+    if (!plan) return outputs(api, inputs, { lastPhase: previous.lastPhase === undefined ? "Initial" : "Successful", lastRequest: previous.lastRequest ?? "", lastAction: previous.lastAction ?? "", sequence });
 
     const { namespace, database } = inputs;
     const db = await api.getObject(MSSQL_SERVERS, namespace, database);
@@ -141,7 +147,7 @@ export async function reconcileTls(inputs: TlsLifecycleInputs, previous: Partial
         }
     }
 
-    const name = names.reconfigureTlsRequest(database, valueFingerprint({ from: applied, to: desired }));
+    const name = names.reconfigureTlsRequest(database, valueFingerprint({ sequence, from: applied, to: desired }));
     let attemptName = name;
     try {
         const result = await runOpsRequest({
@@ -152,13 +158,13 @@ export async function reconcileTls(inputs: TlsLifecycleInputs, previous: Partial
             onAttempt: (n) => (attemptName = n),
             database: db,
         });
-        return outputs(api, inputs, { lastPhase: "Successful", lastRequest: result.name, lastAction: `${plan.kind}: ${plan.reason}` });
+        return outputs(api, inputs, { lastPhase: "Successful", lastRequest: result.name, lastAction: `${plan.kind}: ${plan.reason}`, sequence: sequence + 1 });
     } catch (error) {
         const message = `ReconfigureTLS (${plan.reason}) for ${namespace}/${database} did not succeed: ${(error as Error).message}\n`
             + `The database keeps its previous TLS configuration as far as KubeDB got${plan.caChanges ? "; the connection Secret trusts both the old and the new CA" : ""}. `
             + `Fix the cause (\`kubectl describe msops ${attemptName} -n ${namespace}\`), then run \`pulumi up\` again to retry with a new request.`;
         const state: Partial<TlsLifecycleOutputs> = {
-            ...previous, ...withoutKubeconfig(inputs), applied,
+            ...previous, ...withoutKubeconfig(inputs), applied, sequence,
             lastPhase: (error as { phase?: string }).phase ?? "Failed", lastRequest: attemptName, lastAction: `${plan.kind}: ${plan.reason}`,
         };
         throw initializationError(message, `${namespace}/${database}`, state);

@@ -29,6 +29,7 @@ describe("rotation: a bumped rotation.generation", () => {
     it("changes exactly: the password, the credential Secret, the rotation ledger and the connection Secret", () => {
         assert.deepEqual(changes(previous, after), {
             [`${T.password}::sa-password`]: ["keepers.generation"],
+            ["random:index/randomId:RandomId::sa-version"]: ["keepers.credential"],
             [`${T.secret}::sa-secret`]: ["metadata.annotations.kubedb-mssql.io/rotation-generation", "metadata.name", "stringData.password"],
             [`${T.db}::database`]: ["spec.authSecret.name"],
             [`${T.rotation}::rotation-ledger`]: ["generation", "requestName", "secretName"],
@@ -114,6 +115,9 @@ describe("rotation: a changed saPassword", () => {
         const diff = changes(before, after);
         assert.deepEqual(diff[`${T.secret}::sa-secret`], ["metadata.name", "stringData.password"]);
         assert.deepEqual(diff[`${T.rotation}::rotation-ledger`], ["requestName", "secretName"]);
+        // The Secret's random suffix is drawn again because a keyed fingerprint of the credential changed.
+        assert.deepEqual(diff["random:index/randomId:RandomId::sa-version"], ["keepers.credential"]);
+        assert.match(after.one("random:index/randomId:RandomId").inputs.keepers.credential, /^[0-9a-f]{10}$/);
         assert.equal(after.one(T.secret, "sa-secret").inputs.stringData.password, "Second-Passw0rd!");
         assertNeverLeaked(after, "Second-Passw0rd!");
         assertNeverLeaked(after, "First-Passw0rd!");
@@ -135,8 +139,9 @@ describe("rotation: what pulumi preview sees", () => {
         const run = await runProgram({
             config: { ...base, rotation: { generation: 1 } },
             preview: true,
-            // During a preview that replaces the RandomPassword its result is not known yet.
-            state: (args) => (args.type === T.password ? { ...args.inputs } : undefined),
+            // During a preview that replaces the RandomPassword (and so the Secret's random suffix)
+            // their results are not known yet.
+            state: (args) => ([T.password, "random:index/randomId:RandomId"].includes(args.type) ? { ...args.inputs } : undefined),
         });
         const db = run.one(T.db).inputs;
         assert.equal(typeof db.spec, "object");

@@ -166,6 +166,19 @@ describe("TLS lifecycle provider", () => {
         assert.equal(requests().length, 2);
     });
 
+    it("a change back to an earlier state gets a new request, never adopts the old finished one", async () => {
+        installOperator(fake, { outcomes: ["Successful"] });
+        let state: Partial<TlsLifecycleOutputs> = settledBase();
+        for (const clientTLS of [false, true, false]) {
+            state = (await tlsLifecycleProvider.update!("db/mssql", state, inputs({ clientTLS }))).outs;
+            assert.equal(state.lastPhase, "Successful");
+        }
+        const names = requests().map((r) => r.metadata.name);
+        assert.equal(new Set(names).size, 3, `three distinct requests: ${names}`);
+        assert.deepEqual(requests().map((r) => r.spec.tls.clientTLS).sort(), [false, false, true]);
+        assert.equal(state.sequence, 3);
+    });
+
     it("an unchanged config makes no request and no API call", async () => {
         const before = fake.requests.length;
         const result = await tlsLifecycleProvider.update!("db/mssql", settledBase(), inputs());

@@ -73,6 +73,11 @@ function defaultState(args: pulumi.runtime.MockResourceArgs): Record<string, unk
     switch (args.type) {
         case "random:index/randomPassword:RandomPassword":
             return { ...inputs, result: fakeGeneratedPassword(args.name, inputs.keepers) };
+        case "random:index/randomId:RandomId": {
+            // Like the provider: new random bytes whenever the keepers change.
+            const hex = createHash("sha256").update(`id/${args.name}/${JSON.stringify(inputs.keepers ?? {})}`).digest("hex").slice(0, 2 * Number(inputs.byteLength));
+            return { ...inputs, hex, b64Std: Buffer.from(hex, "hex").toString("base64") };
+        }
         case "random:index/randomBytes:RandomBytes": {
             const hex = createHash("sha256").update(`key/${args.name}`).digest("hex");
             return { ...inputs, hex, base64: Buffer.from(hex, "hex").toString("base64") };
