@@ -78,7 +78,13 @@ export function planCaIssuer(args: CaIssuerArgs): CaIssuerPlan {
 
     const cluster = kind === "ClusterIssuer";
     const base = cluster ? names.clusterCaIssuer(args.namespace, args.database) : names.caIssuer(args.database);
-    const settings = { kind, duration: args.duration ?? "87600h", renewBefore: args.renewBefore ?? "720h", algorithm: args.algorithm ?? "ECDSA", rotationPolicy: args.rotationPolicy ?? "" };
+    // What re-keys the CA: its algorithm always; a new lifetime only when renewal makes a new key
+    // (cert-manager's default policy Always). The policy itself re-issues nothing.
+    const rekeysOnRenewal = args.rotationPolicy !== "Never";
+    const settings = {
+        kind, algorithm: args.algorithm ?? "ECDSA",
+        ...(rekeysOnRenewal ? { duration: args.duration ?? "87600h", renewBefore: args.renewBefore ?? "720h" } : {}),
+    };
     return {
         issuer: { kind, name: base },
         revision: valueFingerprint(settings),

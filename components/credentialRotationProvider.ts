@@ -19,6 +19,7 @@ import { rotateAuthRequestManifest } from "./manifests";
 import { LABEL_DATABASE, LABEL_MANAGED_BY, LABEL_ROLE, MANAGED_BY } from "./names";
 import { runOpsRequest } from "./opsRequestRunner";
 import { diffLedger, initializationError, isSettled, logProgress, withoutKubeconfig } from "./ledger";
+import { OpsRequestWaitError } from "./waitForOpsRequest";
 
 export interface CredentialRotationInputs {
     namespace: string;
@@ -90,8 +91,9 @@ export async function rotateCredential(inputs: CredentialRotationInputs, previou
     }
 
     let attemptName = inputs.requestName;
+    let result;
     try {
-        const result = await runOpsRequest({
+        result = await runOpsRequest({
             api,
             manifest: rotateAuthRequestManifest({ name: inputs.requestName, namespace, database, stepTimeout: inputs.stepTimeout, secretName }),
             timeoutSeconds: inputs.timeoutSeconds,
@@ -99,27 +101,40 @@ export async function rotateCredential(inputs: CredentialRotationInputs, previou
             onAttempt: (name) => (attemptName = name),
             database: before,
         });
-        const after = await api.getObject(MSSQL_SERVERS, namespace, database);
-        const activeSecretName: string = after?.spec?.authSecret?.name ?? secretName;
-        const removedSecrets = activeSecretName === secretName ? await removeSupersededSecrets(api, namespace, database, secretName) : [];
-        return settle(inputs, { lastPhase: "Successful", lastRequest: result.name, activeSince: result.observedAt, activeSecretName, removedSecrets });
     } catch (error) {
         const phase = (error as { phase?: string }).phase ?? "Failed";
-        const kept = usedBefore || previous.activeSecretName || "(unknown)";
+        const stillRunning = error instanceof OpsRequestWaitError && error.kind === "Timeout";
+        const now = await api.getObject(MSSQL_SERVERS, namespace, database).catch(() => undefined);
+        const inUse: string = now?.spec?.authSecret?.name ?? usedBefore;
         const message = `RotateAuth for ${namespace}/${database} did not succeed: ${(error as Error).message}\n`
-            + `The database still uses Secret ${kept}; the connection Secret is unchanged. `
-            + `Fix the cause (\`kubectl describe msops ${attemptName} -n ${namespace}\`), then run \`pulumi up\` again to retry with a new request.`;
+            + (stillRunning
+                ? `The request is still running in the cluster; the connection Secret is unchanged. Run \`pulumi up\` again to keep waiting for it (it is adopted, not repeated).`
+                : `The database still references Secret ${inUse}; the connection Secret is unchanged. `
+                    + `Fix the cause (\`kubectl describe mssqlserveropsrequests.ops.kubedb.com ${attemptName} -n ${namespace}\`), then run \`pulumi up\` again to retry with a new request.`);
         const state: Partial<CredentialRotationOutputs> = {
             ...previous,
             ...withoutKubeconfig(inputs),
             // What the database uses is what it used before this attempt.
             appliedSecretName: previous.appliedSecretName ?? usedBefore,
-            activeSecretName: usedBefore,
-            lastPhase: phase,
+            activeSecretName: inUse,
+            lastPhase: stillRunning ? `${phase} (still running)` : phase,
             lastRequest: attemptName,
         };
         throw initializationError(message, `${namespace}/${database}`, state);
     }
+
+    // The rotation succeeded. Reading back is best effort: a failure here must not pass for a failed
+    // rotation (that would rotate again on the next run), it only skips the clean-up.
+    let activeSecretName = "";
+    let removedSecrets: string[] = [];
+    try {
+        const after = await api.getObject(MSSQL_SERVERS, namespace, database);
+        activeSecretName = after?.spec?.authSecret?.name ?? "";
+        if (activeSecretName === secretName) removedSecrets = await removeSupersededSecrets(api, namespace, database, secretName);
+    } catch {
+        /* leave activeSecretName unknown and every Secret in place */
+    }
+    return settle(inputs, { lastPhase: "Successful", lastRequest: result.name, activeSince: result.observedAt, activeSecretName, removedSecrets });
 }
 
 /**

@@ -14,6 +14,7 @@ export function resolveKubeconfig(value: string | undefined): string | undefined
     try {
         return fs.readFileSync(file, "utf8");
     } catch (error) {
-        throw new Error(`config "kubeconfig": cannot read the file ${JSON.stringify(value)} (${(error as NodeJS.ErrnoException).code ?? "error"}); give kubeconfig text or a readable path`);
+        // The value is a secret: never echo it.
+        throw new Error(`config "kubeconfig": neither kubeconfig text nor the path of a readable file (${(error as NodeJS.ErrnoException).code ?? "error"}); set it to the kubeconfig's contents or its path`);
     }
 }

@@ -24,7 +24,9 @@ export function diffLedger<I extends { kubeconfig?: string }>(
 ): pulumi.dynamic.DiffResult {
     const replaces = replacingFields.filter((f) => olds[f] !== news[f]).map(String);
     const changed = (Object.keys(news) as (keyof I)[])
-        .filter((k) => k !== "kubeconfig" && JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+        // The kubeconfig (e.g. a refreshed token) and the serialized provider (a new release of this
+        // code) change nothing the ledger stands for.
+        .filter((k) => k !== "kubeconfig" && k !== "__provider" && JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
     return { changes: changed.length > 0 || (olds.lastPhase !== undefined && !isSettled(olds)), replaces, deleteBeforeReplace: false };
 }
 

@@ -11,7 +11,7 @@
 import { MSSQLServerOpsRequest } from "./api/kubedb";
 import { KubeApi, KubeObject, MSSQL_SERVERS, OPS_REQUESTS, apiErrorMessage, statusCode } from "./kube";
 import { retryRequestName } from "./names";
-import { OpsRequestProgress, OpsRequestResult, waitForOpsRequest } from "./waitForOpsRequest";
+import { OpsRequestProgress, OpsRequestResult, OpsRequestWaitError, waitForOpsRequest } from "./waitForOpsRequest";
 
 export const MAX_ATTEMPTS = 20;
 const FINISHED_PHASES = ["Successful", "Failed", "Denied", "Skipped"];
@@ -65,7 +65,7 @@ export async function runOpsRequest(options: RunOpsRequestOptions): Promise<RunO
         }
         return { ...(await wait(name)), attempt };
     }
-    throw new Error(`${manifest.spec.type} for ${namespace}/${database} failed ${MAX_ATTEMPTS} times (${base} … ${retryRequestName(base, MAX_ATTEMPTS)}); inspect them with \`kubectl describe msops -n ${namespace}\``);
+    throw new Error(`${manifest.spec.type} for ${namespace}/${database} failed ${MAX_ATTEMPTS} times (${base} … ${retryRequestName(base, MAX_ATTEMPTS)}); inspect them with \`kubectl describe mssqlserveropsrequests.ops.kubedb.com -n ${namespace}\``);
 }
 
 /** The manifest under an attempt's name, owned by the database so that it goes when the database goes. */
@@ -82,13 +82,23 @@ async function waitForOtherRequests(
     remaining: () => number, onProgress?: (progress: OpsRequestProgress) => void,
 ): Promise<void> {
     const { items } = await api.listObjects(OPS_REQUESTS, namespace);
+    const ours = new Set(Array.from({ length: MAX_ATTEMPTS }, (_, i) => retryRequestName(base, i + 1)));
     const others = items.filter(
         (r) => r.spec?.databaseRef?.name === database
-            && !r.metadata.name.startsWith(base)
+            && !ours.has(r.metadata.name)
             && !FINISHED_PHASES.includes(r.status?.phase),
     );
     for (const other of others) {
-        onProgress?.({ request: `${namespace}/${other.metadata.name}`, phase: `${other.status?.phase ?? "Pending"} (waiting for it to finish before starting ${base})` });
-        await waitForOpsRequest({ api, namespace, name: other.metadata.name, timeoutSeconds: remaining(), onProgress }).catch(() => undefined);
+        const name = other.metadata.name;
+        onProgress?.({ request: `${namespace}/${name}`, phase: `${other.status?.phase ?? "Pending"} (waiting for it to finish before starting ${base})` });
+        try {
+            await waitForOpsRequest({ api, namespace, name, timeoutSeconds: remaining(), onProgress });
+        } catch (error) {
+            // Its failure is not ours to judge; but if it never finishes, say which request blocks.
+            if (error instanceof OpsRequestWaitError && error.kind === "Timeout") {
+                throw new Error(`${base} was not started: MSSQLServerOpsRequest ${namespace}/${name} of the same database is still ${error.phase ?? "Pending"}, `
+                    + `and KubeDB must run one request at a time. Let it finish (approve it if it is WaitingForApproval) or delete it, then run \`pulumi up\` again.`);
+            }
+        }
     }
 }

@@ -19,6 +19,7 @@ import { names, valueFingerprint } from "./names";
 import { runOpsRequest } from "./opsRequestRunner";
 import { TlsState, planTlsChange } from "./tlsPlan";
 import { diffLedger, initializationError, isSettled, logProgress, withoutKubeconfig } from "./ledger";
+import { OpsRequestWaitError } from "./waitForOpsRequest";
 
 export interface TlsLifecycleInputs extends TlsState {
     namespace: string;
@@ -160,9 +161,13 @@ export async function reconcileTls(inputs: TlsLifecycleInputs, previous: Partial
         });
         return outputs(api, inputs, { lastPhase: "Successful", lastRequest: result.name, lastAction: `${plan.kind}: ${plan.reason}`, sequence: sequence + 1 });
     } catch (error) {
+        const stillRunning = error instanceof OpsRequestWaitError && error.kind === "Timeout";
+        const both = plan.caChanges ? "; the connection Secret trusts both the old and the new CA" : "";
         const message = `ReconfigureTLS (${plan.reason}) for ${namespace}/${database} did not succeed: ${(error as Error).message}\n`
-            + `The database keeps its previous TLS configuration as far as KubeDB got${plan.caChanges ? "; the connection Secret trusts both the old and the new CA" : ""}. `
-            + `Fix the cause (\`kubectl describe msops ${attemptName} -n ${namespace}\`), then run \`pulumi up\` again to retry with a new request.`;
+            + (stillRunning
+                ? `The request is still running in the cluster${both}. Run \`pulumi up\` again to keep waiting for it (it is adopted, not repeated).`
+                : `The database keeps its previous TLS configuration as far as KubeDB got${both}. `
+                    + `Fix the cause (\`kubectl describe mssqlserveropsrequests.ops.kubedb.com ${attemptName} -n ${namespace}\`), then run \`pulumi up\` again to retry with a new request.`);
         const state: Partial<TlsLifecycleOutputs> = {
             ...previous, ...withoutKubeconfig(inputs), applied, sequence,
             lastPhase: (error as { phase?: string }).phase ?? "Failed", lastRequest: attemptName, lastAction: `${plan.kind}: ${plan.reason}`,

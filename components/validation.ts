@@ -141,7 +141,7 @@ export const SA_PASSWORD_MAX_LENGTH = 128;
 export function checkSaPassword(value: unknown): string | undefined {
     if (typeof value !== "string") return "must be a string";
     if (value.length < SA_PASSWORD_MIN_LENGTH || value.length > SA_PASSWORD_MAX_LENGTH) {
-        return `has ${value.length} characters; SQL Server requires ${SA_PASSWORD_MIN_LENGTH} to ${SA_PASSWORD_MAX_LENGTH}`;
+        return `is too ${value.length < SA_PASSWORD_MIN_LENGTH ? "short" : "long"}; SQL Server requires ${SA_PASSWORD_MIN_LENGTH} to ${SA_PASSWORD_MAX_LENGTH} characters`;
     }
     const classes = [/[A-Z]/, /[a-z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(value)).length;
     if (classes < 3) {

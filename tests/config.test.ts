@@ -112,8 +112,8 @@ describe("config: bad values are refused, naming the key", () => {
 
     describe("saPassword", () => {
         const weak: Array<[string, string, RegExp]> = [
-            ["too short", "Ab1!xyz", /has 7 characters; SQL Server requires 8 to 128/],
-            ["too long", "Ab1!" + "x".repeat(130), /has 134 characters/],
+            ["too short", "Ab1!xyz", /is too short; SQL Server requires 8 to 128 characters/],
+            ["too long", "Ab1!" + "x".repeat(130), /is too long; SQL Server requires 8 to 128 characters/],
             ["two classes", "alllowercase123", /uses 2 of the 4 character classes/],
             ["connection-string breaker", "Abc123;DROP", /break connection strings/],
         ];

@@ -111,7 +111,7 @@ describe("credential rotation provider", () => {
             const error = await rotateCredential(inputs(kubeconfig), settledOld).then(() => assert.fail("should fail"), (e) => e);
             assert.ok(Date.now() - started < 3000);
             assert.match(error.message, new RegExp(`MSSQLServerOpsRequest db/mssql-rotate-auth-1111111111 is ${outcome}`));
-            assert.match(error.message, /The database still uses Secret mssql-auth-0000000000; the connection Secret is unchanged/);
+            assert.match(error.message, /The database still references Secret mssql-auth-0000000000; the connection Secret is unchanged/);
             assert.match(error.message, /run `pulumi up` again to retry/);
             // An initialization error: Pulumi keeps the resource with these properties and retries on the next update.
             assert.equal(error.id, "db/mssql");
@@ -124,6 +124,41 @@ describe("credential rotation provider", () => {
             assert.equal(fake.get(DB, "mssqlservers", NS, "mssql")!.spec.authSecret.name, OLD);
         });
     }
+
+    it("on timeout says the request is still running, and the next update waits for that same request", async () => {
+        installOperator(fake, { outcomes: ["Hang"] });
+        const error = await rotateCredential(inputs(kubeconfig, { timeoutSeconds: 1 }), settledOld).then(() => assert.fail("should time out"), (e) => e);
+        assert.match(error.message, /not finished after 1s/);
+        assert.match(error.message, /still running in the cluster; the connection Secret is unchanged. Run `pulumi up` again to keep waiting/);
+        assert.match(error.properties.lastPhase, /\(still running\)$/);
+        // KubeDB finishes meanwhile; the retry adopts the request instead of starting another rotation.
+        fake.patch("kubedb.com/v1alpha2", "mssqlservers", NS, "mssql", { spec: { authSecret: { kind: "Secret", name: NEW } } });
+        fake.patchStatus(OPS, "mssqlserveropsrequests", NS, "mssql-rotate-auth-1111111111", { phase: "Successful" });
+        const retried = await credentialRotationProvider.update!("db/mssql", error.properties, inputs(kubeconfig));
+        assert.equal(retried.outs.lastPhase, "Successful");
+        assert.equal(retried.outs.lastRequest, "mssql-rotate-auth-1111111111");
+        assert.equal(fake.countRequests({ method: "POST", path: /mssqlserveropsrequests/ }), 1);
+    });
+
+    it("names the request that blocks it when another one of the database never finishes", async () => {
+        putRequest(fake, "pending-approval", { phase: "WaitingForApproval" });
+        await assert.rejects(rotateCredential(inputs(kubeconfig, { timeoutSeconds: 1 }), settledOld),
+            /mssql-rotate-auth-1111111111 was not started: MSSQLServerOpsRequest db\/pending-approval of the same database is still WaitingForApproval/);
+        assert.equal(fake.countRequests({ method: "POST" }), 0);
+    });
+
+    it("a failed read-back after success is still a success (no second rotation), and removes nothing", async () => {
+        installOperator(fake, { outcomes: ["Successful"] });
+        const succeeded = () => fake.get(OPS, "mssqlserveropsrequests", NS, "mssql-rotate-auth-1111111111")?.status?.phase === "Successful";
+        fake.onRequest((req) => (succeeded() && req.method === "GET" && /mssqlservers\/mssql$/.test(req.path)
+            ? { code: 503, message: "apiserver overloaded" } : undefined));
+        const outs = await rotateCredential(inputs(kubeconfig), settledOld);
+        assert.equal(outs.lastPhase, "Successful");
+        assert.equal(outs.appliedSecretName, NEW);
+        assert.equal(outs.activeSecretName, "", "unknown, not assumed");
+        assert.deepEqual(outs.removedSecrets, []);
+        assert.ok(fake.get("v1", "secrets", NS, OLD));
+    });
 
     it("retries a failed rotation with a new request on the next update, and then succeeds", async () => {
         installOperator(fake, { outcomes: ["Failed", "Successful"] });

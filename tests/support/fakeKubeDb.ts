@@ -40,6 +40,10 @@ export function installOperator(fake: FakeKubeApi, script: OperatorScript): { cr
             fake.schedule(step, () => void setStatus({ phase: "Denied", conditions: [condition("Denied", "False", "OpsRequestDenied", "denied by the approval policy of namespace db")] }));
             return;
         }
+        if (outcome === "Hang") {
+            fake.schedule(step, () => void setStatus({ phase: "Progressing", conditions: [condition("Progressing", "True", "OpsRequestProgressingStarted", "started")] }));
+            return;
+        }
         if (outcome === "Skipped") {
             fake.schedule(step, () => void setStatus({ phase: "Skipped", conditions: [condition("Skipped", "True", "NewerOpsRequestExists", "a newer RotateAuth request exists for mssql")] }));
             return;
