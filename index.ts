@@ -103,7 +103,6 @@ const connection = new ConnectionSecret("connection", {
     namespace: config.namespace,
     password: pulumi.all([rotation.appliedSecretName, credential.password]).apply(([, password]) => password),
     caBundle: tlsLifecycle.caBundle,
-    caSecretName: database.certificateSecrets.server,
     clientTLS: config.tls.clientTLS,
 }, { ...opts, dependsOn: [rotation.resource, tlsLifecycle.resource] });
 

@@ -1,6 +1,6 @@
 /**
  * ConnectionSecret — the app-facing Secret `<db>-connection`: host, port, username, password,
- * an ADO.NET connection string, a JDBC URL and the CA bundle clients verify the server with.
+ * an ADO.NET connection string, a JDBC URL and the CA bundle (`ca.crt`) clients verify the server with.
  *
  * Its name never changes and it is updated in place, never deleted and re-created: the Kubernetes
  * provider must run with `enableSecretMutable: true` (the stack program's provider does). Its
@@ -20,8 +20,6 @@ export interface ConnectionSecretArgs {
     password: pulumi.Input<string>;
     /** PEM bundle of the CA(s) clients must trust. Required (may be empty before TLS is up). */
     caBundle: pulumi.Input<string>;
-    /** Where the CA lives, for clients that mount it instead. Required. */
-    caSecretName: string;
     /** Whether SQL Server forces encryption (sets Encrypt= in the connection strings). Default: true. */
     clientTLS?: boolean;
 }
@@ -41,7 +39,7 @@ export class ConnectionSecret extends pulumi.ComponentResource {
         const stringData = pulumi.secret(pulumi.all([args.password, args.caBundle]).apply(([password, caBundle]) =>
             connectionDetails({
                 database: args.database, namespace: args.namespace, password, caBundle,
-                clientTLS: args.clientTLS ?? true, caSecretName: args.caSecretName,
+                clientTLS: args.clientTLS ?? true,
             })));
         new k8s.core.v1.Secret(`${name}-secret`, {
             metadata: {

@@ -192,7 +192,6 @@ export interface ConnectionDetailsArgs {
     clientTLS: boolean;
     /** PEM bundle of the CA(s) that sign the server certificate; empty when not (yet) known. */
     caBundle: string;
-    caSecretName: string;
 }
 
 /** What an application needs to connect: the keys of the `<db>-connection` Secret. */
@@ -206,8 +205,8 @@ export function connectionDetails(a: ConnectionDetailsArgs): Record<string, stri
         password: a.password,
         "connection-string": `Server=tcp:${host},${SQL_SERVER_PORT};Database=master;User ID=${SA_USERNAME};Password=${a.password};${encrypt};`,
         "jdbc-url": `jdbc:sqlserver://${host}:${SQL_SERVER_PORT};databaseName=master;user=${SA_USERNAME};password={${a.password}};encrypt=${a.clientTLS};trustServerCertificate=false`,
+        // The CA itself, not a reference: the Secrets it lives in also hold private keys.
         "ca.crt": a.caBundle,
-        "ca-secret": a.caSecretName,
     };
 }
 
