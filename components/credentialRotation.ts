@@ -94,8 +94,6 @@ export class CredentialRotation extends pulumi.ComponentResource {
         const rotation = new CredentialRotationResource(`${name}-ledger`, credentialRotationInputs(args), {
             parent: this,
             dependsOn: opts?.dependsOn,
-            // The provider never returns the kubeconfig, but should a future one, keep it encrypted.
-            additionalSecretOutputs: ["kubeconfig"],
         });
         this.resource = rotation;
         this.appliedSecretName = rotation.appliedSecretName;

@@ -102,7 +102,6 @@ export class TlsLifecycle extends pulumi.ComponentResource {
         const resource = new TlsLifecycleResource(`${name}-ledger`, tlsLifecycleInputs(args), {
             parent: this,
             dependsOn: opts?.dependsOn,
-            additionalSecretOutputs: ["kubeconfig"],
         });
         this.resource = resource;
         this.lastPhase = resource.lastPhase;

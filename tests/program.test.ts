@@ -272,3 +272,14 @@ describe("stack program: determinism", () => {
         assert.deepEqual(second, first);
     });
 });
+
+describe("stack program: a kubeconfig from config", () => {
+    it("reaches the Kubernetes provider and both ledgers only as a secret", async () => {
+        const kubeconfig = "apiVersion: v1\nkind: Config\nusers:\n- name: u\n  user:\n    token: very-secret-token-123\n";
+        const run = await runProgram({ config: { acceptEula: true, kubeconfig } });
+        assert.ok(run.one(T.provider).secretPaths.includes("kubeconfig"));
+        assert.ok(run.one(T.rotation).secretPaths.includes("kubeconfig"));
+        assert.ok(run.one("pulumi-nodejs:dynamic/kubedb-mssql:TlsLifecycle").secretPaths.includes("kubeconfig"));
+        assertNeverLeaked(run, "very-secret-token-123");
+    });
+});
