@@ -18,6 +18,8 @@ export const PROJECT = "kubedb-mssql";
 /** A current KubeDB catalog entry (`kubectl get mssqlserverversions`). */
 export const DEFAULT_VERSION = "2022-cu22";
 export const EDITIONS = ["Developer", "Express", "Standard", "Enterprise", "EnterpriseCore", "Evaluation", "Web"] as const;
+/** MSSQL_PID also takes a product key instead of an edition name. */
+export const PRODUCT_KEY = /^[A-Z0-9]{5}(-[A-Z0-9]{5}){4}$/;
 /** KubeDB names databases in pod, service and certificate names; 40 leaves room for its suffixes. */
 export const MAX_DATABASE_NAME_LENGTH = 40;
 export const MAX_AG_REPLICAS = 9; // one primary and SQL Server's limit of eight secondaries
@@ -147,9 +149,17 @@ function parseValue(text: string): unknown {
 }
 
 export interface ParseOptions {
-    /** Keys Pulumi holds as secrets (`PULUMI_CONFIG_SECRET_KEYS`), without the project prefix. */
-    secretKeys?: readonly string[];
     project?: string;
+}
+
+/**
+ * Advice that does not stop the program: a secret key stored in plain text in the stack file (the
+ * program still treats the value as a secret everywhere).
+ */
+export function configWarnings(raw: Record<string, string>, secretKeys: readonly string[], project = PROJECT): string[] {
+    return SECRET_KEYS
+        .filter((key) => `${project}:${key}` in raw && !secretKeys.includes(key))
+        .map((key) => `config "${key}" is stored in plain text in the stack's config file; store it encrypted with \`pulumi config set --secret ${key} ...\``);
 }
 
 /**
@@ -175,7 +185,8 @@ export function parseStackConfig(raw: Record<string, string>, options: ParseOpti
     problems.add("version", typeof version === "string" && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(version)
         ? undefined : `${shown(version)} is not a KubeDB MSSQLServerVersion name (e.g. "${DEFAULT_VERSION}"; list them with \`kubectl get mssqlserverversions\`)`);
     const edition = (get("edition") ?? "Developer") as string;
-    problems.add("edition", checkOneOf(edition, EDITIONS));
+    problems.add("edition", typeof edition === "string" && PRODUCT_KEY.test(edition) ? undefined
+        : checkOneOf(edition, EDITIONS) && `${checkOneOf(edition, EDITIONS)}, or a product key (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)`);
 
     const acceptEula = get("acceptEula");
     if (acceptEula !== true) {
@@ -233,12 +244,7 @@ export function parseStackConfig(raw: Record<string, string>, options: ParseOpti
     const tls = parseTls(problems, object("tls", KNOWN_KEYS.tls!) ?? {}, availabilityGroup !== undefined);
 
     const saPassword = get("saPassword");
-    if (saPassword !== undefined) {
-        problems.add("saPassword", checkSaPassword(saPassword));
-        if (options.secretKeys && !options.secretKeys.includes("saPassword")) {
-            problems.add("saPassword", "is stored in plain text; set it with `pulumi config set --secret saPassword`");
-        }
-    }
+    if (saPassword !== undefined) problems.add("saPassword", checkSaPassword(saPassword));
 
     const rotationRaw = object("rotation", KNOWN_KEYS.rotation!) ?? {};
     const rotation: RotationSettings = {
@@ -402,10 +408,12 @@ function checkObject(problems: Problems, key: string, value: unknown, fields: re
 export function readStackConfig(): StackConfig {
     const raw = pulumi.runtime.allConfig();
     const project = pulumi.getProject();
-    // isConfigSecret is exported by the runtime but not declared; without it the plain-text check is skipped.
+    const config = parseStackConfig(raw, { project });
+    // isConfigSecret is exported by the runtime but not declared; without it the plain-text advice is skipped.
     const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
-    const secretKeys = isSecret
-        ? Object.keys(raw).filter((k) => isSecret(k)).map((k) => k.slice(project.length + 1))
-        : undefined;
-    return parseStackConfig(raw, { project, secretKeys });
+    if (isSecret) {
+        const secretKeys = Object.keys(raw).filter((k) => isSecret(k)).map((k) => k.slice(project.length + 1));
+        for (const warning of configWarnings(raw, secretKeys, project)) void pulumi.log.warn(warning);
+    }
+    return config;
 }

@@ -10,7 +10,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DELETION_POLICIES, DeletionPolicy, ISSUER_KINDS, IssuerKind, ResourceRequirements, SECONDARY_ACCESS_MODES, SecondaryAccessMode } from "./api/kubedb";
-import { CertificateAliasSettings, EDITIONS, MAX_AG_REPLICAS, MAX_DATABASE_NAME_LENGTH } from "./config";
+import { CertificateAliasSettings, EDITIONS, MAX_AG_REPLICAS, MAX_DATABASE_NAME_LENGTH, PRODUCT_KEY } from "./config";
 import { SQL_SERVER_PORT, mssqlServerManifest } from "./manifests";
 import { names } from "./names";
 import { Problems, checkDnsLabel, checkDnsSubdomain, checkInteger, checkOneOf, checkStorageQuantity } from "./validation";
@@ -56,7 +56,7 @@ export function resolveMssqlServerArgs(args: MssqlServerArgs): Required<Omit<Mss
     p.add("namespace", checkDnsLabel(args.namespace));
     p.add("version", typeof args.version === "string" && args.version !== "" ? undefined : "must name a KubeDB MSSQLServerVersion, e.g. \"2022-cu22\"");
     const edition = args.edition ?? "Developer";
-    p.add("edition", checkOneOf(edition, EDITIONS));
+    p.add("edition", PRODUCT_KEY.test(edition) ? undefined : checkOneOf(edition, EDITIONS));
     if (args.acceptEula !== true) p.add("acceptEula", "must be true: the SQL Server container does not start without accepting the EULA");
     const ag = args.availabilityGroup ? { databases: args.availabilityGroup.databases ?? [], secondaryAccessMode: args.availabilityGroup.secondaryAccessMode ?? "Passive" as SecondaryAccessMode } : undefined;
     const replicas = args.replicas ?? (ag ? 3 : 1);
