@@ -6,6 +6,7 @@
  * reason). Run: npm run bench [-- <runs>]
  */
 import { rotateCredential } from "../components/credentialRotationProvider";
+import { rotateAuthRequestManifest } from "../components/manifests";
 import { labelsFor } from "../components/names";
 import { waitForOpsRequest } from "../components/waitForOpsRequest";
 import { FakeKubeApi } from "../tests/support/fakeKubeApi";
@@ -52,7 +53,8 @@ async function main(): Promise<void> {
         const before = fake.requests.length;
         const started = Date.now();
         await rotateCredential({
-            namespace: NS, database: "mssql", secretName: "mssql-auth-new", requestName: "mssql-rotate-auth-new",
+            namespace: NS, database: "mssql", secretName: "mssql-auth-new",
+            request: rotateAuthRequestManifest({ name: "mssql-rotate-auth-new", namespace: NS, database: "mssql", stepTimeout: "10m", secretName: "mssql-auth-new" }),
             generation: 1, periodStart: "none", stepTimeout: "10m", timeoutSeconds: 60,
             kubeconfig: fake.kubeconfig(),
         }, { appliedSecretName: "mssql-auth-old", lastPhase: "Initial" });

@@ -9,6 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CredentialRotationInputs, CredentialRotationOutputs, credentialRotationProvider } from "./credentialRotationProvider";
+import { rotateAuthRequestManifest } from "./manifests";
 import { names } from "./names";
 import { Problems, checkDnsLabel, checkGoDuration, checkInteger } from "./validation";
 
@@ -64,8 +65,11 @@ export function credentialRotationInputs(args: CredentialRotationArgs): pulumi.I
         namespace: args.namespace,
         database: args.database,
         secretName,
-        // One request per credential version: the request carries the Secret's fingerprint.
-        requestName: secretName.apply((s) => names.rotateAuthRequest(args.database, s.slice(names.credentialSecret(args.database, "").length))),
+        // One request per credential version: named after the Secret's unique suffix.
+        request: secretName.apply((s) => rotateAuthRequestManifest({
+            name: names.rotateAuthRequest(args.database, s.slice(names.credentialSecret(args.database, "").length)),
+            namespace: args.namespace, database: args.database, stepTimeout, secretName: s,
+        })),
         generation: args.generation ?? 0,
         periodStart: args.periodStart ?? "none",
         stepTimeout,

@@ -15,7 +15,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { KubeApi, MSSQL_SERVERS, kubeApi } from "./kube";
-import { rotateAuthRequestManifest } from "./manifests";
+import { MSSQLServerOpsRequest } from "./api/kubedb";
 import { LABEL_DATABASE, LABEL_MANAGED_BY, LABEL_ROLE, MANAGED_BY } from "./names";
 import { runOpsRequest } from "./opsRequestRunner";
 import { diffLedger, initializationError, isSettled, logProgress, withoutKubeconfig } from "./ledger";
@@ -26,8 +26,11 @@ export interface CredentialRotationInputs {
     database: string;
     /** The credential Secret the database must use. */
     secretName: string;
-    /** Base name of the RotateAuth request for this Secret. */
-    requestName: string;
+    /**
+     * The RotateAuth request to send when the database does not use the Secret yet, exactly as the
+     * program built it (manifests.ts); the provider only adds a retry suffix and an owner reference.
+     */
+    request: MSSQLServerOpsRequest;
     /** Ledger facts carried through (not used to decide anything). */
     generation: number;
     periodStart: string;
@@ -90,12 +93,16 @@ export async function rotateCredential(inputs: CredentialRotationInputs, previou
         throw new Error(`credential Secret ${namespace}/${secretName} does not exist; KubeDB requires it before the RotateAuth request`);
     }
 
-    let attemptName = inputs.requestName;
+    const request = inputs.request;
+    if (request?.spec?.type !== "RotateAuth" || request.spec.authentication?.secretRef?.name !== secretName || request.spec.databaseRef?.name !== database) {
+        throw new Error(`the RotateAuth request given for ${namespace}/${database} does not point at Secret ${secretName}`);
+    }
+    let attemptName = request.metadata.name;
     let result;
     try {
         result = await runOpsRequest({
             api,
-            manifest: rotateAuthRequestManifest({ name: inputs.requestName, namespace, database, stepTimeout: inputs.stepTimeout, secretName }),
+            manifest: request,
             timeoutSeconds: inputs.timeoutSeconds,
             onProgress: logProgress,
             onAttempt: (name) => (attemptName = name),

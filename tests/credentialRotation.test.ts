@@ -13,6 +13,7 @@ import {
     CredentialRotationInputs, CredentialRotationOutputs, credentialRotationProvider, diffCredentialRotation, rotateCredential,
 } from "../components/credentialRotationProvider";
 import { kubeApi } from "../components/kube";
+import { rotateAuthRequestManifest } from "../components/manifests";
 import { labelsFor } from "../components/names";
 import { assertValid } from "./support/crdSchema";
 import { FakeKubeApi } from "./support/fakeKubeApi";
@@ -23,8 +24,10 @@ const OLD = "mssql-auth-0000000000";
 const NEW = "mssql-auth-1111111111";
 
 function inputs(kubeconfig: string, overrides: Partial<CredentialRotationInputs> = {}): CredentialRotationInputs {
+    const secretName = overrides.secretName ?? NEW;
     return {
-        namespace: NS, database: "mssql", secretName: NEW, requestName: "mssql-rotate-auth-1111111111",
+        namespace: NS, database: "mssql", secretName,
+        request: rotateAuthRequestManifest({ name: `mssql-rotate-auth-${secretName.slice("mssql-auth-".length)}`, namespace: NS, database: "mssql", stepTimeout: "10m", secretName }),
         generation: 1, periodStart: "none", stepTimeout: "10m", timeoutSeconds: 30,
         kubeconfig, ...overrides,
     };
@@ -197,6 +200,11 @@ describe("credential rotation provider", () => {
 
     it("refuses to start when the new Secret does not exist (KubeDB's webhook requires it first)", async () => {
         await assert.rejects(rotateCredential(inputs(kubeconfig, { secretName: "mssql-auth-nope" }), settledOld), /credential Secret db\/mssql-auth-nope does not exist/);
+        assert.equal(requests().length, 0);
+    });
+
+    it("refuses a request that does not point at the Secret it is to make current", async () => {
+        await assert.rejects(rotateCredential({ ...inputs(kubeconfig), request: inputs(kubeconfig, { secretName: OLD }).request }, settledOld), /does not point at Secret mssql-auth-1111111111/);
         assert.equal(requests().length, 0);
     });
 

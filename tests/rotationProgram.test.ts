@@ -7,6 +7,8 @@ import { strict as assert } from "assert";
 import { assertAllObjectsValid, assertNeverLeaked } from "./support/checks";
 import { ProgramRun, UNKNOWN, runProgram } from "./support/program";
 import { changes } from "./support/diff";
+import { assertValid } from "./support/crdSchema";
+import { webhookViolations } from "./support/webhookRules";
 
 const T = {
     secret: "kubernetes:core/v1:Secret",
@@ -32,7 +34,7 @@ describe("rotation: a bumped rotation.generation", () => {
             ["random:index/randomId:RandomId::sa-version"]: ["keepers.credential"],
             [`${T.secret}::sa-secret`]: ["metadata.annotations.kubedb-mssql.io/rotation-generation", "metadata.name", "stringData.password"],
             [`${T.db}::database`]: ["spec.authSecret.name"],
-            [`${T.rotation}::rotation-ledger`]: ["generation", "requestName", "secretName"],
+            [`${T.rotation}::rotation-ledger`]: ["generation", "request.metadata.name", "request.spec.authentication.secretRef.name", "secretName"],
             [`${T.secret}::connection-secret`]: ["stringData.connection-string", "stringData.jdbc-url", "stringData.password"],
         });
     });
@@ -49,7 +51,15 @@ describe("rotation: a bumped rotation.generation", () => {
         assert.match(newName, /^mssql-auth-[0-9a-f]{10}$/);
         const ledger = after.one(T.rotation).inputs;
         assert.equal(ledger.secretName, newName);
-        assert.equal(ledger.requestName, `mssql-rotate-auth-${newName.slice("mssql-auth-".length)}`);
+        // The exact request the provider sends when the database does not use the new Secret yet.
+        assert.deepEqual(ledger.request, {
+            apiVersion: "ops.kubedb.com/v1alpha1", kind: "MSSQLServerOpsRequest",
+            metadata: { name: `mssql-rotate-auth-${newName.slice("mssql-auth-".length)}`, namespace: "mssql",
+                labels: { "app.kubernetes.io/managed-by": "kubedb-mssql", "kubedb-mssql.io/database": "mssql", "kubedb-mssql.io/role": "ops-request" } },
+            spec: { type: "RotateAuth", authentication: { secretRef: { kind: "Secret", name: newName } }, databaseRef: { name: "mssql" }, timeout: "10m", apply: "IfReady" },
+        });
+        assertValid(ledger.request);
+        assert.deepEqual(webhookViolations(ledger.request), []);
         assert.equal(after.ofType(T.rotation).length, 1, "one rotation resource, so one request, per database");
     });
 
@@ -94,7 +104,7 @@ describe("rotation: a schedule (rotation.interval)", () => {
         assert.deepEqual(before.one(T.password).inputs.keepers, { generation: "0", period: "2026-09-04T00:00:00.000Z" });
         const diff = changes(before, after);
         assert.deepEqual(diff[`${T.password}::sa-password`], ["keepers.period"]);
-        assert.ok(diff[`${T.rotation}::rotation-ledger`].includes("requestName"));
+        assert.ok(diff[`${T.rotation}::rotation-ledger`].includes("request.metadata.name"));
         assert.ok(diff[`${T.secret}::sa-secret`].includes("metadata.name"));
     });
 
@@ -114,7 +124,7 @@ describe("rotation: a changed saPassword", () => {
         assert.equal(after.ofType(T.password).length, 0);
         const diff = changes(before, after);
         assert.deepEqual(diff[`${T.secret}::sa-secret`], ["metadata.name", "stringData.password"]);
-        assert.deepEqual(diff[`${T.rotation}::rotation-ledger`], ["requestName", "secretName"]);
+        assert.deepEqual(diff[`${T.rotation}::rotation-ledger`], ["request.metadata.name", "request.spec.authentication.secretRef.name", "secretName"]);
         // The Secret's random suffix is drawn again because a keyed fingerprint of the credential changed.
         assert.deepEqual(diff["random:index/randomId:RandomId::sa-version"], ["keepers.credential"]);
         assert.match(after.one("random:index/randomId:RandomId").inputs.keepers.credential, /^[0-9a-f]{10}$/);
