@@ -283,3 +283,11 @@ describe("stack program: a kubeconfig from config", () => {
         assertNeverLeaked(run, "very-secret-token-123");
     });
 });
+
+describe("stack program: under the plainest mocks", () => {
+    it("still runs and sends valid objects when every resource just echoes its inputs", async () => {
+        const run = await runProgram({ config: { acceptEula: true, rotation: { generation: 1 }, tls: { rotation: { generation: 1 } } }, state: (args) => ({ ...args.inputs }) });
+        assert.match(run.one(T.db).inputs.spec.authSecret.name, /^mssql-auth-[0-9a-f]{10}$/);
+        assertAllObjectsValid(run);
+    });
+});
