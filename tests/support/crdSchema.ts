@@ -1,6 +1,6 @@
 /**
  * Validates Kubernetes objects against the upstream CRD schemas vendored in
- * tests/fixtures/crds/ (written by scripts/vendor-crds.py; never reads ../shared).
+ * tests/fixtures/crds/ (written by scripts/vendor-crds.py from the upstream CRD files; nothing outside this repository is read).
  *
  * The rules follow structural-schema validation as the API server applies it to
  * a create request, except that anything the API server would silently prune
