@@ -1,7 +1,7 @@
 /**
  * The kubedb-mssql stack: SQL Server on KubeDB with cert-manager TLS, its credential rotated from
- * stack config. Reads like the architecture: config → CA → credential → database → credential
- * rotation → TLS changes → connection Secret.
+ * stack config. Reads like the architecture: config → CA → credential → database → TLS changes →
+ * credential rotation → connection Secret.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -69,20 +69,9 @@ const database = new MssqlServer("database", {
     readyTimeoutMinutes: config.timeouts.readyMinutes,
 }, { ...opts, dependsOn: [...ca.ready, credential.secret] });
 
-// 7. Keep the database on the current credential: a RotateAuth request when it changed.
-const rotation = new CredentialRotation("rotation", {
-    database: config.name,
-    namespace: config.namespace,
-    secretName: credential.secretName,
-    generation: config.rotation.generation,
-    periodStart: period.start,
-    stepTimeout: config.timeouts.opsStepTimeout,
-    timeoutMinutes: config.timeouts.opsRequestMinutes,
-    kubeconfig: kubeconfig === undefined ? undefined : pulumi.secret(kubeconfig),
-}, { ...opts, dependsOn: [database.resource, credential.secret] });
-
-// 8. Keep TLS on the config through ReconfigureTLS requests — after the credential rotation, so
-//    two requests never run at once, and after a new CA is Ready.
+// 7. Keep TLS on the config through ReconfigureTLS requests, once a new CA is Ready. TLS goes
+//    first: if it fails, the password has not changed yet, so the connection Secret (old password,
+//    old + new CA during a CA switch) keeps working.
 const tlsLifecycle = new TlsLifecycle("tls", {
     database: config.name,
     namespace: config.namespace,
@@ -95,9 +84,23 @@ const tlsLifecycle = new TlsLifecycle("tls", {
     stepTimeout: config.timeouts.opsStepTimeout,
     timeoutMinutes: config.timeouts.opsRequestMinutes,
     kubeconfig: kubeconfig === undefined ? undefined : pulumi.secret(kubeconfig),
-}, { ...opts, dependsOn: [rotation.resource, database.resource, ...ca.ready] });
+}, { ...opts, dependsOn: [database.resource, ...ca.ready] });
 
-// 9. What apps mount: changes only after the rotation and the TLS change succeeded.
+// 8. Keep the database on the current credential: a RotateAuth request when it changed — after
+//    the TLS change, so two requests never run at once.
+const rotation = new CredentialRotation("rotation", {
+    database: config.name,
+    namespace: config.namespace,
+    secretName: credential.secretName,
+    generation: config.rotation.generation,
+    periodStart: period.start,
+    stepTimeout: config.timeouts.opsStepTimeout,
+    timeoutMinutes: config.timeouts.opsRequestMinutes,
+    kubeconfig: kubeconfig === undefined ? undefined : pulumi.secret(kubeconfig),
+}, { ...opts, dependsOn: [database.resource, credential.secret, tlsLifecycle.resource] });
+
+// 9. What apps mount: changes only after the TLS change and the rotation succeeded, and right
+//    after the rotation (nothing can fail between a new password and its publication but this).
 const connection = new ConnectionSecret("connection", {
     database: config.name,
     namespace: config.namespace,

@@ -17,7 +17,7 @@ import { CLUSTER_ISSUERS, ISSUERS, KubeApi, MSSQL_SERVERS, kubeApi } from "./kub
 import { reconfigureTlsRequestManifest } from "./manifests";
 import { names, valueFingerprint } from "./names";
 import { runOpsRequest } from "./opsRequestRunner";
-import { TlsState, planTlsChange } from "./tlsPlan";
+import { TlsPlan, TlsState, afterRequest, planTlsChange, reassertTls } from "./tlsPlan";
 import { diffLedger, initializationError, isSettled, logProgress, withoutKubeconfig } from "./ledger";
 import { OpsRequestWaitError } from "./waitForOpsRequest";
 
@@ -126,54 +126,79 @@ async function outputs(api: KubeApi, inputs: TlsLifecycleInputs, fields: Pick<Tl
     return { ...withoutKubeconfig(inputs), applied: desiredTls(inputs), ...fields, caBundle, caFingerprint: ca.fingerprint, caNotAfter: ca.notAfter };
 }
 
-/** Brings the database from `previous.applied` to the desired TLS state. */
+/** Brings the database from `previous.applied` to the desired TLS state, one request at a time. */
 export async function reconcileTls(inputs: TlsLifecycleInputs, previous: Partial<TlsLifecycleOutputs>, api: KubeApi = kubeApi(inputs.kubeconfig)): Promise<TlsLifecycleOutputs> {
     const desired = desiredTls(inputs);
-    const applied = previous.applied ?? desired;
-    const plan = planTlsChange(applied, desired);
-    const sequence = previous.sequence ?? 0;
-    if (!plan) return outputs(api, inputs, { lastPhase: previous.lastPhase === undefined ? "Initial" : "Successful", lastRequest: previous.lastRequest ?? "", lastAction: previous.lastAction ?? "", sequence });
+    let applied = previous.applied ?? desired;
+    let sequence = previous.sequence ?? 0;
+    const unsettled = previous.lastPhase !== undefined && !isSettled(previous);
+    let plan = planTlsChange(applied, desired) ?? (unsettled ? reassertTls(desired) : undefined);
+    if (!plan) {
+        return outputs(api, inputs, { lastPhase: previous.lastPhase ?? "Initial", lastRequest: previous.lastRequest ?? "", lastAction: previous.lastAction ?? "", sequence });
+    }
 
     const { namespace, database } = inputs;
     const db = await api.getObject(MSSQL_SERVERS, namespace, database);
     if (!db) throw new Error(`MSSQLServer ${namespace}/${database} not found; cannot reconfigure its TLS`);
 
-    if (plan.caChanges) {
-        // Publish old and new CA before any pod presents a certificate from the new one.
-        const current = await secretText(api, namespace, inputs.serverCertSecret, ["ca.crt"]);
-        const next = await issuerCa(api, inputs);
-        const bundle = mergeBundles(current, next);
-        if (bundle && (await api.getSecret(namespace, inputs.connectionSecret))) {
-            await api.patchSecretData(namespace, inputs.connectionSecret, { "ca.crt": Buffer.from(bundle).toString("base64") });
+    let last = { request: "", action: "" };
+    for (let step = 0; plan && step < 3; step++) {
+        if (plan.caChanges) await widenCaBundle(api, inputs);
+        const name = names.reconfigureTlsRequest(database, valueFingerprint({ sequence, from: applied, to: desired, kind: plan.kind }));
+        let attemptName = name;
+        try {
+            const result = await runOpsRequest({
+                api,
+                manifest: reconfigureTlsRequestManifest({ name, namespace, database, stepTimeout: inputs.stepTimeout, action: plan.action }),
+                timeoutSeconds: inputs.timeoutSeconds,
+                onProgress: logProgress,
+                onAttempt: (n) => (attemptName = n),
+                database: db,
+            });
+            last = { request: result.name, action: `${plan.kind}: ${plan.reason}` };
+        } catch (error) {
+            throw tlsFailure(error, inputs, previous, { applied, sequence, attemptName, plan });
         }
+        sequence += 1;
+        applied = afterRequest(applied, desired, plan);
+        plan = planTlsChange(applied, desired);
     }
+    return outputs(api, inputs, { lastPhase: "Successful", lastRequest: last.request, lastAction: last.action, sequence });
+}
 
-    const name = names.reconfigureTlsRequest(database, valueFingerprint({ sequence, from: applied, to: desired }));
-    let attemptName = name;
-    try {
-        const result = await runOpsRequest({
-            api,
-            manifest: reconfigureTlsRequestManifest({ name, namespace, database, stepTimeout: inputs.stepTimeout, action: plan.action }),
-            timeoutSeconds: inputs.timeoutSeconds,
-            onProgress: logProgress,
-            onAttempt: (n) => (attemptName = n),
-            database: db,
-        });
-        return outputs(api, inputs, { lastPhase: "Successful", lastRequest: result.name, lastAction: `${plan.kind}: ${plan.reason}`, sequence: sequence + 1 });
-    } catch (error) {
-        const stillRunning = error instanceof OpsRequestWaitError && error.kind === "Timeout";
-        const both = plan.caChanges ? "; the connection Secret trusts both the old and the new CA" : "";
-        const message = `ReconfigureTLS (${plan.reason}) for ${namespace}/${database} did not succeed: ${(error as Error).message}\n`
-            + (stillRunning
-                ? `The request is still running in the cluster${both}. Run \`pulumi up\` again to keep waiting for it (it is adopted, not repeated).`
-                : `The database keeps its previous TLS configuration as far as KubeDB got${both}. `
-                    + `Fix the cause (\`kubectl describe mssqlserveropsrequests.ops.kubedb.com ${attemptName} -n ${namespace}\`), then run \`pulumi up\` again to retry with a new request.`);
-        const state: Partial<TlsLifecycleOutputs> = {
-            ...previous, ...withoutKubeconfig(inputs), applied, sequence,
-            lastPhase: (error as { phase?: string }).phase ?? "Failed", lastRequest: attemptName, lastAction: `${plan.kind}: ${plan.reason}`,
-        };
-        throw initializationError(message, `${namespace}/${database}`, state);
-    }
+/**
+ * Before a request that changes the signing CA: clients must trust every CA the database may
+ * present until the switch is done — what the connection Secret already trusts (a failed attempt
+ * may have left pods on the new CA), the CA of the server certificate, and the new issuer's CA.
+ */
+async function widenCaBundle(api: KubeApi, inputs: TlsLifecycleInputs): Promise<void> {
+    const { namespace } = inputs;
+    if (!(await api.getSecret(namespace, inputs.connectionSecret))) return;
+    const bundle = mergeBundles(
+        await secretText(api, namespace, inputs.connectionSecret, ["ca.crt"]),
+        await secretText(api, namespace, inputs.serverCertSecret, ["ca.crt"]),
+        await issuerCa(api, inputs),
+    );
+    if (bundle) await api.patchSecretData(namespace, inputs.connectionSecret, { "ca.crt": Buffer.from(bundle).toString("base64") });
+}
+
+function tlsFailure(error: unknown, inputs: TlsLifecycleInputs, previous: Partial<TlsLifecycleOutputs>,
+    at: { applied: TlsState; sequence: number; attemptName: string; plan: TlsPlan }): Error {
+    const { namespace, database } = inputs;
+    const stillRunning = error instanceof OpsRequestWaitError && error.kind === "Timeout";
+    const both = at.plan.caChanges ? "; the connection Secret trusts both the old and the new CA" : "";
+    const message = `ReconfigureTLS (${at.plan.reason}) for ${namespace}/${database} did not succeed: ${(error as Error).message}\n`
+        + (stillRunning
+            ? `The request is still running in the cluster${both}. Run \`pulumi up\` again to keep waiting for it (it is adopted, not repeated).`
+            : `The database keeps its previous TLS configuration as far as KubeDB got${both}. `
+                + `Fix the cause (\`kubectl describe mssqlserveropsrequests.ops.kubedb.com ${at.attemptName} -n ${namespace}\`), then run \`pulumi up\` again to retry.`);
+    const state: Partial<TlsLifecycleOutputs> = {
+        ...previous, ...withoutKubeconfig(inputs),
+        // What is known to be done: the requests that succeeded before this one.
+        applied: at.applied, sequence: at.sequence,
+        lastPhase: (error as { phase?: string }).phase ?? "Failed", lastRequest: at.attemptName, lastAction: `${at.plan.kind}: ${at.plan.reason}`,
+    };
+    return initializationError(message, `${namespace}/${database}`, state);
 }
 
 export const tlsLifecycleProvider: pulumi.dynamic.ResourceProvider = {

@@ -2,11 +2,13 @@
  * Which ReconfigureTLS request (if any) turns the TLS configuration the database has into the one
  * the config asks for. Pure, so preview-time diffs and tests can use it without a cluster.
  *
- * KubeDB accepts exactly one action per request, so one `pulumi up` runs at most one:
+ * KubeDB accepts exactly one action per request; `planTlsChange` gives the next one, and the
+ * provider applies `afterRequest` and plans again until nothing is left (at most two requests):
  *   1. a new issuer and/or changed certificate settings (and a changed clientTLS rides along):
- *      `{ issuerRef?, certificates?, clientTLS? }` — this re-issues every certificate anyway;
- *   2. otherwise a bumped `tls.rotation.generation` or a re-issued bootstrapped CA:
- *      `{ rotateCertificates: true }`.
+ *      `{ issuerRef?, certificates?, clientTLS? }` — a new issuer re-issues every certificate;
+ *      changed settings re-issue only the aliases they touch;
+ *   2. then, unless a new issuer re-issued everything, a bumped `tls.rotation.generation` or a
+ *      re-keyed bootstrapped CA: `{ rotateCertificates: true }`.
  */
 import { CertificateSpec, ReconfigureTLSAction, TypedLocalObjectReference } from "./api/kubedb";
 import { stableJson } from "./names";
@@ -21,7 +23,7 @@ export interface TlsState {
     caRevision: string;
 }
 
-export type TlsActionKind = "issuer" | "certificates" | "issuer+certificates" | "clientTLS" | "rotateCertificates";
+export type TlsActionKind = "issuer" | "certificates" | "issuer+certificates" | "clientTLS" | "rotateCertificates" | "reassert";
 
 export interface TlsPlan {
     kind: TlsActionKind;
@@ -73,6 +75,30 @@ export function planTlsChange(applied: TlsState, desired: TlsState): TlsPlan | u
         };
     }
     return undefined;
+}
+
+/** What the database has after a plan's request succeeded. */
+export function afterRequest(applied: TlsState, desired: TlsState, plan: TlsPlan): TlsState {
+    // A new issuer, a rotation or a re-assertion re-issues every certificate from the desired CA.
+    if (plan.kind === "issuer" || plan.kind === "issuer+certificates" || plan.kind === "rotateCertificates" || plan.kind === "reassert") return desired;
+    return { ...applied, issuerRef: desired.issuerRef, certificates: desired.certificates, clientTLS: desired.clientTLS };
+}
+
+/**
+ * After an attempt that did not finish, what the database has is unknown (KubeDB may have got part
+ * of the way): re-apply the whole desired configuration, which re-issues every certificate.
+ */
+export function reassertTls(desired: TlsState): TlsPlan {
+    return {
+        kind: "reassert",
+        action: {
+            issuerRef: desired.issuerRef,
+            ...(desired.certificates.length > 0 ? { certificates: desired.certificates } : {}),
+            clientTLS: desired.clientTLS,
+        },
+        caChanges: true,
+        reason: "the last attempt did not finish; re-applying the whole TLS configuration",
+    };
 }
 
 /**

@@ -107,7 +107,7 @@ describe("stack program: Standalone with defaults", () => {
         const rotation = run.one(T.rotation);
         assert.ok(dependsOn(run, rotation, db), "rotation waits for the database");
         const tls = run.one(T.tls);
-        assert.ok(dependsOn(run, tls, rotation), "TLS changes run after the credential rotation (never two requests at once)");
+        assert.ok(dependsOn(run, rotation, tls), "the credential rotation runs after TLS changes (never two requests at once; a failed TLS change leaves the password alone)");
         assert.ok(dependsOn(run, tls, run.one(T.issuer, "ca-issuer")), "TLS changes wait for the CA issuer");
         const connection = run.one(T.secret, "connection-secret");
         assert.ok(dependsOn(run, connection, rotation), "connection Secret waits for the rotation");

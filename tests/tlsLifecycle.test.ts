@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { reconfigureTlsRequestManifest } from "../components/manifests";
-import { TlsState, planTlsChange } from "../components/tlsPlan";
+import { TlsState, afterRequest, planTlsChange, reassertTls } from "../components/tlsPlan";
 import { TlsLifecycleInputs, TlsLifecycleOutputs, describeCa, diffTlsLifecycle, mergeBundles, reconcileTls, tlsLifecycleProvider } from "../components/tlsLifecycleProvider";
 import { assertValid } from "./support/crdSchema";
 import { FakeKubeApi, KubeObject } from "./support/fakeKubeApi";
@@ -53,6 +53,28 @@ describe("TLS plan: one change, one request with exactly one action", () => {
             assert.deepEqual(webhookViolations(sent), []);
         });
     }
+
+    it("after a certificates or clientTLS request, a due rotation is still planned; after a new issuer it is not", () => {
+        const desired = { ...base, clientTLS: false, rotationGeneration: 1 };
+        const first = planTlsChange(base, desired)!;
+        assert.equal(first.kind, "clientTLS");
+        assert.deepEqual(planTlsChange(afterRequest(base, desired, first), desired)?.action, { rotateCertificates: true });
+        const viaIssuer = { ...base, issuerRef: ISSUER_B, caRevision: "", rotationGeneration: 1 };
+        assert.equal(planTlsChange(afterRequest(base, viaIssuer, planTlsChange(base, viaIssuer)!), viaIssuer), undefined);
+        const certs = { ...base, certificates: [{ alias: "client" as const, duration: "720h" }], caRevision: "rev2" };
+        const certPlan = planTlsChange(base, certs)!;
+        assert.equal(certPlan.kind, "certificates");
+        assert.equal(certPlan.caChanges, true);
+        assert.deepEqual(planTlsChange(afterRequest(base, certs, certPlan), certs)?.action, { rotateCertificates: true });
+    });
+
+    it("re-asserts the whole configuration, as one valid action", () => {
+        const plan = reassertTls({ ...base, certificates: [{ alias: "server", duration: "2160h" }] });
+        assert.deepEqual(plan.action, { issuerRef: ISSUER_A, certificates: [{ alias: "server", duration: "2160h" }], clientTLS: true });
+        const sent = asSent(plan);
+        assertValid(sent);
+        assert.deepEqual(webhookViolations(sent), []);
+    });
 
     it("an alias whose settings were removed goes back to KubeDB's defaults", () => {
         const before = { ...base, certificates: [{ alias: "server" as const, duration: "2160h" }, { alias: "client" as const, duration: "720h" }] };
@@ -177,6 +199,38 @@ describe("TLS lifecycle provider", () => {
         assert.equal(new Set(names).size, 3, `three distinct requests: ${names}`);
         assert.deepEqual(requests().map((r) => r.spec.tls.clientTLS).sort(), [false, false, true]);
         assert.equal(state.sequence, 3);
+    });
+
+    it("a retry after a half-done CA switch keeps trusting both CAs while it runs", async () => {
+        installOperator(fake, { outcomes: ["Failed", "Successful"] });
+        const bundles: string[] = [];
+        fake.onCreate("mssqlserveropsrequests", () => {
+            bundles.push(connectionCa());
+            // KubeDB got as far as re-issuing the server certificate from the new CA.
+            fake.put({ apiVersion: "v1", kind: "Secret", type: "kubernetes.io/tls", metadata: { name: "mssql-server-cert", namespace: NS }, stringData: { "ca.crt": NEW_CA } });
+        });
+        const failure = await reconcileTls(inputs({ issuerRef: ISSUER_B, caRevision: "" }), settledBase()).then(() => assert.fail("should fail"), (e) => e);
+        await tlsLifecycleProvider.update!("db/mssql", failure.properties, inputs({ issuerRef: ISSUER_B, caRevision: "" }));
+        assert.deepEqual(bundles, [`${OLD_CA}\n${NEW_CA}\n`, `${OLD_CA}\n${NEW_CA}\n`], "the old CA is still trusted during the retry");
+    });
+
+    it("going back after a failed change re-applies the whole configuration rather than trusting stale state", async () => {
+        installOperator(fake, { outcomes: ["Failed", "Successful"] });
+        const failure = await reconcileTls(inputs({ issuerRef: ISSUER_B, caRevision: "" }), settledBase()).then(() => assert.fail("should fail"), (e) => e);
+        const reverted = await tlsLifecycleProvider.update!("db/mssql", failure.properties, inputs());
+        assert.equal(reverted.outs.lastPhase, "Successful");
+        assert.match(reverted.outs.lastAction, /^reassert: /);
+        const last = requests().find((r) => r.metadata.name === reverted.outs.lastRequest)!;
+        assert.deepEqual(last.spec.tls, { issuerRef: ISSUER_A, clientTLS: true });
+    });
+
+    it("a change that re-issues only some certificates is followed by a rotation when one is also due", async () => {
+        installOperator(fake, { outcomes: ["Successful"] });
+        const outs = await reconcileTls(inputs({ clientTLS: false, rotationGeneration: 1 }), settledBase());
+        const sent = requests().sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion)).map((r) => r.spec.tls);
+        assert.deepEqual(sent, [{ issuerRef: ISSUER_A, clientTLS: false }, { rotateCertificates: true }]);
+        assert.equal(outs.sequence, 2);
+        assert.deepEqual(outs.applied, { ...base, clientTLS: false, rotationGeneration: 1 });
     });
 
     it("an unchanged config makes no request and no API call", async () => {

@@ -66,13 +66,14 @@ describe("TLS from config: each trigger", () => {
 });
 
 describe("TLS from config: together with a password rotation", () => {
-    it("both ledgers change in one run; TLS waits for the credential rotation", async () => {
+    it("both ledgers change in one run; the credential rotation waits for the TLS change", async () => {
         const before = await runProgram({ config: base });
         const after = await runProgram({ config: { ...base, rotation: { generation: 1 }, tls: { rotation: { generation: 1 } } } });
         const diff = changes(before, after);
         assert.ok(diff[`${T.rotation}::rotation-ledger`]);
         assert.deepEqual(diff[`${T.tls}::tls-ledger`], ["rotationGeneration"]);
-        assert.ok(after.one(T.tls).dependencies.includes(after.one(T.rotation).urn));
+        assert.ok(after.one(T.rotation).dependencies.includes(after.one(T.tls).urn));
+        assert.ok(!after.one(T.tls).dependencies.includes(after.one(T.rotation).urn));
     });
 });
 
