@@ -78,12 +78,13 @@ export function planCaIssuer(args: CaIssuerArgs): CaIssuerPlan {
 
     const cluster = kind === "ClusterIssuer";
     const base = cluster ? names.clusterCaIssuer(args.namespace, args.database) : names.caIssuer(args.database);
-    // What re-keys the CA: its algorithm always; a new lifetime only when renewal makes a new key
-    // (cert-manager's default policy Always). The policy itself re-issues nothing.
-    const rekeysOnRenewal = args.rotationPolicy !== "Never";
+    // What gives the database a different signing CA: another kind or place (a new CA altogether),
+    // another key algorithm, or a new lifetime when re-issuing makes a new key (cert-manager's
+    // default policy Always). renewBefore re-issues nothing.
     const settings = {
         kind, algorithm: args.algorithm ?? "ECDSA",
-        ...(rekeysOnRenewal ? { duration: args.duration ?? "87600h", renewBefore: args.renewBefore ?? "720h" } : {}),
+        ...(cluster ? { clusterResourceNamespace } : {}),
+        ...(args.rotationPolicy !== "Never" ? { duration: args.duration ?? "87600h" } : {}),
     };
     return {
         issuer: { kind, name: base },
@@ -121,12 +122,15 @@ export class CaIssuer extends pulumi.ComponentResource {
         }
         const kind = plan.issuer.kind;
         const issuerNamespace = kind === "ClusterIssuer" ? undefined : args.namespace;
+        // Other logical names per kind: switching kinds creates the new CA next to the old one, and
+        // the old one is deleted only after the database moved to the new one.
+        const id = kind === "ClusterIssuer" ? `${name}-cluster` : name;
 
-        const selfSigned = new k8s.apiextensions.CustomResource(`${name}-selfsigned`,
+        const selfSigned = new k8s.apiextensions.CustomResource(`${id}-selfsigned`,
             waitForCondition(selfSignedIssuerManifest(kind, b.selfSignedName, issuerNamespace), "Ready", timeout),
             { parent: this });
 
-        const caCertificate = new Certificate(`${name}-ca`, {
+        const caCertificate = new Certificate(`${id}-ca`, {
             name: b.certificateName,
             namespace: b.secretNamespace,
             secretName: b.secretName,
@@ -142,7 +146,7 @@ export class CaIssuer extends pulumi.ComponentResource {
             timeoutMinutes: timeout,
         }, { parent: this, dependsOn: [selfSigned] });
 
-        const caIssuer = new k8s.apiextensions.CustomResource(`${name}-issuer`,
+        const caIssuer = new k8s.apiextensions.CustomResource(`${id}-issuer`,
             waitForCondition(caIssuerManifest(kind, plan.issuer.name, issuerNamespace, b.secretName), "Ready", timeout),
             { parent: this, dependsOn: [caCertificate] });
 

@@ -325,7 +325,10 @@ function parseTls(problems: Problems, raw: Record<string, unknown>, isAvailabili
     problems.add("tls.ca.algorithm", checkOneOf(ca.algorithm, PRIVATE_KEY_ALGORITHMS));
     problems.add("tls.ca.clusterResourceNamespace", checkDnsLabel(ca.clusterResourceNamespace));
     checkDurationPair(problems, "tls.ca", ca.duration, ca.renewBefore);
-    if (issuer && raw.ca !== undefined) problems.add("tls.ca", "configures the bootstrapped CA, but \"tls.issuer\" names an existing issuer; remove one of the two");
+    // clusterResourceNamespace also tells where an existing ClusterIssuer keeps its CA.
+    if (issuer && Object.keys(caRaw).some((k) => k !== "clusterResourceNamespace")) {
+        problems.add("tls.ca", "configures the bootstrapped CA, but \"tls.issuer\" names an existing issuer; remove one of the two (only tls.ca.clusterResourceNamespace applies to an existing ClusterIssuer)");
+    }
 
     const privateKeyRotationPolicy = raw.privateKeyRotationPolicy as PrivateKeyRotationPolicy | undefined;
     if (privateKeyRotationPolicy !== undefined) problems.add("tls.privateKeyRotationPolicy", checkOneOf(privateKeyRotationPolicy, PRIVATE_KEY_ROTATION_POLICIES));

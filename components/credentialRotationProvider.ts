@@ -19,7 +19,7 @@ import { MSSQLServerOpsRequest } from "./api/kubedb";
 import { LABEL_DATABASE, LABEL_MANAGED_BY, LABEL_ROLE, MANAGED_BY } from "./names";
 import { runOpsRequest } from "./opsRequestRunner";
 import { diffLedger, initializationError, isSettled, logProgress, withoutKubeconfig } from "./ledger";
-import { OpsRequestWaitError } from "./waitForOpsRequest";
+import { OpsRequestFailedError, OpsRequestWaitError } from "./waitForOpsRequest";
 
 export interface CredentialRotationInputs {
     namespace: string;
@@ -109,7 +109,8 @@ export async function rotateCredential(inputs: CredentialRotationInputs, previou
             database: before,
         });
     } catch (error) {
-        const phase = (error as { phase?: string }).phase ?? "Failed";
+        const fromRequest = error instanceof OpsRequestFailedError || error instanceof OpsRequestWaitError;
+        const phase = fromRequest ? (error as { phase?: string }).phase ?? "Failed" : "NotStarted";
         const stillRunning = error instanceof OpsRequestWaitError && error.kind === "Timeout";
         const now = await api.getObject(MSSQL_SERVERS, namespace, database).catch(() => undefined);
         const inUse: string = now?.spec?.authSecret?.name ?? usedBefore;
@@ -117,7 +118,7 @@ export async function rotateCredential(inputs: CredentialRotationInputs, previou
             + (stillRunning
                 ? `The request is still running in the cluster; the connection Secret is unchanged. Run \`pulumi up\` again to keep waiting for it (it is adopted, not repeated).`
                 : `The database still references Secret ${inUse}; the connection Secret is unchanged. `
-                    + `Fix the cause (\`kubectl describe mssqlserveropsrequests.ops.kubedb.com ${attemptName} -n ${namespace}\`), then run \`pulumi up\` again to retry with a new request.`);
+                    + (fromRequest ? `Fix the cause (\`kubectl describe mssqlserveropsrequests.ops.kubedb.com ${attemptName} -n ${namespace}\`), then run \`pulumi up\` again to retry with a new request.` : "Fix the cause, then run `pulumi up` again."));
         const state: Partial<CredentialRotationOutputs> = {
             ...previous,
             ...withoutKubeconfig(inputs),

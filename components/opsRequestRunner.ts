@@ -52,6 +52,8 @@ export async function runOpsRequest(options: RunOpsRequestOptions): Promise<RunO
         const existing = await api.getObject(OPS_REQUESTS, namespace, name);
         const phase: string | undefined = existing?.status?.phase;
         if (existing && phase !== undefined && FINISHED_PHASES.includes(phase) && phase !== "Successful") continue;
+        // A request of this name that asks for something else is not ours to adopt.
+        if (existing && !sameIntent(existing.spec, manifest.spec)) continue;
         options.onAttempt?.(name, attempt);
         if (!existing) {
             try {
@@ -66,6 +68,23 @@ export async function runOpsRequest(options: RunOpsRequestOptions): Promise<RunO
         return { ...(await wait(name)), attempt };
     }
     throw new Error(`${manifest.spec.type} for ${namespace}/${database} failed ${MAX_ATTEMPTS} times (${base} … ${retryRequestName(base, MAX_ATTEMPTS)}); inspect them with \`kubectl describe mssqlserveropsrequests.ops.kubedb.com -n ${namespace}\``);
+}
+
+/**
+ * Whether an existing request asks for what we would ask (KubeDB's mutating webhook fills
+ * defaults, so only the fields that say what the request does are compared).
+ */
+export function sameIntent(existing: MSSQLServerOpsRequest["spec"] | undefined, wanted: MSSQLServerOpsRequest["spec"]): boolean {
+    const intent = (spec: MSSQLServerOpsRequest["spec"] | undefined) => JSON.stringify([
+        spec?.type, spec?.databaseRef?.name, spec?.authentication?.secretRef?.name,
+        spec?.tls && {
+            rotate: (spec.tls as { rotateCertificates?: boolean }).rotateCertificates === true,
+            issuer: (spec.tls as { issuerRef?: { kind: string; name: string } }).issuerRef && [(spec.tls as { issuerRef: { kind: string } }).issuerRef.kind, (spec.tls as { issuerRef: { name: string } }).issuerRef.name],
+            clientTLS: (spec.tls as { clientTLS?: boolean }).clientTLS,
+            aliases: ((spec.tls as { certificates?: { alias: string }[] }).certificates ?? []).map((c) => c.alias),
+        },
+    ]);
+    return intent(existing) === intent(wanted);
 }
 
 /** The manifest under an attempt's name, owned by the database so that it goes when the database goes. */

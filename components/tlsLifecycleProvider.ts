@@ -19,7 +19,7 @@ import { names, valueFingerprint } from "./names";
 import { runOpsRequest } from "./opsRequestRunner";
 import { TlsPlan, TlsState, afterRequest, planTlsChange, reassertTls } from "./tlsPlan";
 import { diffLedger, initializationError, isSettled, logProgress, withoutKubeconfig } from "./ledger";
-import { OpsRequestWaitError } from "./waitForOpsRequest";
+import { OpsRequestFailedError, OpsRequestWaitError } from "./waitForOpsRequest";
 
 export interface TlsLifecycleInputs extends TlsState {
     namespace: string;
@@ -185,18 +185,19 @@ async function widenCaBundle(api: KubeApi, inputs: TlsLifecycleInputs): Promise<
 function tlsFailure(error: unknown, inputs: TlsLifecycleInputs, previous: Partial<TlsLifecycleOutputs>,
     at: { applied: TlsState; sequence: number; attemptName: string; plan: TlsPlan }): Error {
     const { namespace, database } = inputs;
+    const fromRequest = error instanceof OpsRequestFailedError || error instanceof OpsRequestWaitError;
     const stillRunning = error instanceof OpsRequestWaitError && error.kind === "Timeout";
     const both = at.plan.caChanges ? "; the connection Secret trusts both the old and the new CA" : "";
     const message = `ReconfigureTLS (${at.plan.reason}) for ${namespace}/${database} did not succeed: ${(error as Error).message}\n`
         + (stillRunning
             ? `The request is still running in the cluster${both}. Run \`pulumi up\` again to keep waiting for it (it is adopted, not repeated).`
             : `The database keeps its previous TLS configuration as far as KubeDB got${both}. `
-                + `Fix the cause (\`kubectl describe mssqlserveropsrequests.ops.kubedb.com ${at.attemptName} -n ${namespace}\`), then run \`pulumi up\` again to retry.`);
+                + (fromRequest ? `Fix the cause (\`kubectl describe mssqlserveropsrequests.ops.kubedb.com ${at.attemptName} -n ${namespace}\`), then run \`pulumi up\` again to retry.` : "Fix the cause, then run `pulumi up` again."));
     const state: Partial<TlsLifecycleOutputs> = {
         ...previous, ...withoutKubeconfig(inputs),
         // What is known to be done: the requests that succeeded before this one.
         applied: at.applied, sequence: at.sequence,
-        lastPhase: (error as { phase?: string }).phase ?? "Failed", lastRequest: at.attemptName, lastAction: `${at.plan.kind}: ${at.plan.reason}`,
+        lastPhase: fromRequest ? (error as { phase?: string }).phase ?? "Failed" : "NotStarted", lastRequest: at.attemptName, lastAction: `${at.plan.kind}: ${at.plan.reason}`,
     };
     return initializationError(message, `${namespace}/${database}`, state);
 }

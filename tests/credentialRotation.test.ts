@@ -173,7 +173,7 @@ describe("credential rotation provider", () => {
     });
 
     it("adopts a request an interrupted run left running instead of starting a second rotation", async () => {
-        putRequest(fake, "mssql-rotate-auth-1111111111", { phase: "Progressing" });
+        putRequest(fake, "mssql-rotate-auth-1111111111", { phase: "Progressing" }, "mssql", NEW);
         fake.schedule(100, () => {
             fake.patch(DB, "mssqlservers", NS, "mssql", { spec: { authSecret: { kind: "Secret", name: NEW } } });
             fake.patchStatus(OPS, "mssqlserveropsrequests", NS, "mssql-rotate-auth-1111111111", { phase: "Successful", conditions: [condition("Successful", "True", "Successful")] });
@@ -181,6 +181,14 @@ describe("credential rotation provider", () => {
         const outs = await rotateCredential(inputs(kubeconfig), settledOld);
         assert.equal(outs.lastPhase, "Successful");
         assert.equal(fake.countRequests({ method: "POST", path: /mssqlserveropsrequests/ }), 0);
+    });
+
+    it("does not adopt a request of the same name that asks for something else", async () => {
+        const operator = installOperator(fake, { outcomes: ["Successful"] });
+        putRequest(fake, "mssql-rotate-auth-1111111111", { phase: "Successful" }, "mssql", "some-other-secret");
+        const outs = await rotateCredential(inputs(kubeconfig), settledOld);
+        assert.deepEqual(operator.created, ["mssql-rotate-auth-1111111111-r2"]);
+        assert.equal(outs.lastRequest, "mssql-rotate-auth-1111111111-r2");
     });
 
     it("never runs two requests for one database at once: waits for an unfinished one first", async () => {

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { assertAllObjectsValid, assertNeverLeaked } from "./support/checks";
-import { ProgramRun, UNKNOWN, runProgram } from "./support/program";
+import { ProgramRun, UNKNOWN, runProgram, statefulRandom } from "./support/program";
 import { changes } from "./support/diff";
 import { assertValid } from "./support/crdSchema";
 import { webhookViolations } from "./support/webhookRules";
@@ -161,5 +161,30 @@ describe("rotation: what pulumi preview sees", () => {
         assert.equal(typeof db.metadata, "object");
         assert.equal(db.metadata.name, "mssql");
         assert.equal(run.one(T.rotation).inputs.secretName, UNKNOWN, "preview shows the ledger updating to a new Secret");
+    });
+});
+
+describe("rotation: going back to an earlier credential", () => {
+    it("never reuses a Secret name (an earlier Secret of that name may still exist)", async () => {
+        const random = statefulRandom(); // one stack, several `pulumi up` runs
+        const secretKeys = ["saPassword"];
+        const name = async (saPassword: string) =>
+            (await runProgram({ config: { ...base, saPassword }, secretKeys, state: random })).one(T.secret, "sa-secret").inputs.metadata.name as string;
+        const first = await name("First-Passw0rd!");
+        const same = await name("First-Passw0rd!");
+        const second = await name("Second-Passw0rd!");
+        const back = await name("First-Passw0rd!");
+        assert.equal(same, first, "the same config keeps the Secret");
+        assert.equal(new Set([first, second, back]).size, 3, `${first}, ${second}, ${back}`);
+    });
+
+    it("a generation set back draws a new password too", async () => {
+        const random = statefulRandom();
+        const password = async (generation: number) =>
+            (await runProgram({ config: { ...base, rotation: { generation } }, state: random })).one(T.secret, "sa-secret").inputs.stringData.password as string;
+        const zero = await password(0);
+        const one = await password(1);
+        const zeroAgain = await password(0);
+        assert.equal(new Set([zero, one, zeroAgain]).size, 3);
     });
 });

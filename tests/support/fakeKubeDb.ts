@@ -91,11 +91,11 @@ export function putSecret(fake: FakeKubeApi, name: string, password: string, lab
     });
 }
 
-export function putRequest(fake: FakeKubeApi, name: string, status?: KubeObject, database = "mssql"): KubeObject {
+export function putRequest(fake: FakeKubeApi, name: string, status?: KubeObject, database = "mssql", secretName = "x"): KubeObject {
     return fake.put({
         apiVersion: OPS, kind: "MSSQLServerOpsRequest",
         metadata: { name, namespace: NS },
-        spec: { type: "RotateAuth", databaseRef: { name: database }, authentication: { secretRef: { kind: "Secret", name: "x" } } },
+        spec: { type: "RotateAuth", databaseRef: { name: database }, authentication: { secretRef: { kind: "Secret", name: secretName } } },
         ...(status ? { status } : {}),
     });
 }

@@ -4,7 +4,7 @@
  * secret), and the resource options that mocks alone do not show (dependencies, ignoreChanges,
  * retainOnDelete, custom timeouts, ...), read from the registration request itself.
  */
-import { createHash } from "crypto";
+import { createHash, randomBytes } from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -95,6 +95,29 @@ function defaultState(args: pulumi.runtime.MockResourceArgs): Record<string, unk
         default:
             return { ...inputs };
     }
+}
+
+/**
+ * Mocks @pulumi/random the way the real provider behaves across `pulumi up` runs of one stack:
+ * a resource keeps its value while its keepers stay the same and draws a new random one when
+ * they change (where the deterministic default mocks would give an earlier value back).
+ */
+export function statefulRandom(): (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown> | undefined {
+    const memory = new Map<string, { keepers: string; value: Record<string, unknown> }>();
+    return (args) => {
+        if (!args.type.startsWith("random:")) return undefined;
+        const keepers = JSON.stringify(args.inputs.keepers ?? {});
+        const known = memory.get(args.name);
+        if (known && known.keepers === keepers) return known.value;
+        const fresh = randomBytes(16).toString("hex");
+        const value = args.type === "random:index/randomId:RandomId"
+            ? { ...args.inputs, hex: fresh.slice(0, 2 * Number(args.inputs.byteLength)) }
+            : args.type === "random:index/randomPassword:RandomPassword"
+                ? { ...args.inputs, result: `Rnd-${fresh}-X9` }
+                : { ...args.inputs, hex: fresh + fresh, base64: Buffer.from(fresh, "hex").toString("base64") };
+        memory.set(args.name, { keepers, value });
+        return value;
+    };
 }
 
 function unwrap(value: unknown, at: string, secretPaths: string[]): unknown {
