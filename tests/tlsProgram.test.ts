@@ -59,6 +59,30 @@ describe("TLS from config: each trigger", () => {
         assertAllObjectsValid(after);
     });
 
+    it("renewBefore alone, or a new duration for a CA that keeps its key, changes no certificate of the database", async () => {
+        const renew = await runProgram({ config: { ...base, tls: { ca: { renewBefore: "1440h" } } } });
+        assert.equal(changes(initial, renew)[`${T.tls}::tls-ledger`], undefined);
+        const keep = await runProgram({ config: { ...base, tls: { privateKeyRotationPolicy: "Never" } } });
+        const keepLonger = await runProgram({ config: { ...base, tls: { privateKeyRotationPolicy: "Never", ca: { duration: "175200h" } } } });
+        assert.equal(changes(keep, keepLonger)[`${T.tls}::tls-ledger`], undefined);
+        const longer = await runProgram({ config: { ...base, tls: { ca: { duration: "175200h" } } } });
+        assert.deepEqual(changes(initial, longer)[`${T.tls}::tls-ledger`], ["caRevision"], "with the default policy a new lifetime means a new key");
+    });
+
+    it("moving the bootstrapped CA to a ClusterIssuer declares a new CA next to the old one's names", async () => {
+        const after = await runProgram({ config: { ...base, tls: { ca: { kind: "ClusterIssuer" } } } });
+        const names = after.registrations.filter((r) => r.type.startsWith("kubernetes:cert-manager.io")).map((r) => r.name).sort();
+        assert.deepEqual(names, ["ca-cluster-ca", "ca-cluster-issuer", "ca-cluster-selfsigned"]);
+        const before = initial.registrations.filter((r) => r.type.startsWith("kubernetes:cert-manager.io")).map((r) => r.name).sort();
+        assert.deepEqual(before, ["ca-ca", "ca-issuer", "ca-selfsigned"], "no logical name is shared, so nothing is replaced in place");
+        assert.deepEqual(after.one(T.tls).inputs.issuerRef, { apiGroup: "cert-manager.io", kind: "ClusterIssuer", name: "mssql-mssql-ca" });
+    });
+
+    it("an existing ClusterIssuer may say where it keeps its CA", async () => {
+        const run = await runProgram({ config: { ...base, tls: { issuer: { kind: "ClusterIssuer", name: "corp" }, ca: { clusterResourceNamespace: "security" } } } });
+        assert.equal(run.one(T.tls).inputs.clusterResourceNamespace, "security");
+    });
+
     it("the same config twice changes nothing, so no request", async () => {
         const config = { ...base, tls: { rotation: { generation: 4 }, certificates: { client: { duration: "720h" } } } };
         assert.deepEqual(changes(await runProgram({ config }), await runProgram({ config })), {});
