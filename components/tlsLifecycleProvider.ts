@@ -142,8 +142,9 @@ export async function reconcileTls(inputs: TlsLifecycleInputs, previous: Partial
     if (!db) throw new Error(`MSSQLServer ${namespace}/${database} not found; cannot reconfigure its TLS`);
 
     let last = { request: "", action: "" };
+    let widened = false;
     for (let step = 0; plan && step < 3; step++) {
-        if (plan.caChanges) await widenCaBundle(api, inputs);
+        if (plan.caChanges) widened = (await widenCaBundle(api, inputs)) || widened;
         const name = names.reconfigureTlsRequest(database, valueFingerprint({ sequence, from: applied, to: desired, kind: plan.kind }));
         let attemptName = name;
         try {
@@ -163,7 +164,13 @@ export async function reconcileTls(inputs: TlsLifecycleInputs, previous: Partial
         applied = afterRequest(applied, desired, plan);
         plan = planTlsChange(applied, desired);
     }
-    return outputs(api, inputs, { lastPhase: "Successful", lastRequest: last.request, lastAction: last.action, sequence });
+    const result = await outputs(api, inputs, { lastPhase: "Successful", lastRequest: last.request, lastAction: last.action, sequence });
+    // The switch is done: clients now need only the CA the database presents. (The declared
+    // connection Secret says the same, but would not be re-applied if its value did not change.)
+    if (widened && result.caBundle) {
+        await api.patchSecretData(namespace, inputs.connectionSecret, { "ca.crt": Buffer.from(result.caBundle).toString("base64") });
+    }
+    return result;
 }
 
 /**
@@ -171,15 +178,17 @@ export async function reconcileTls(inputs: TlsLifecycleInputs, previous: Partial
  * present until the switch is done — what the connection Secret already trusts (a failed attempt
  * may have left pods on the new CA), the CA of the server certificate, and the new issuer's CA.
  */
-async function widenCaBundle(api: KubeApi, inputs: TlsLifecycleInputs): Promise<void> {
+async function widenCaBundle(api: KubeApi, inputs: TlsLifecycleInputs): Promise<boolean> {
     const { namespace } = inputs;
-    if (!(await api.getSecret(namespace, inputs.connectionSecret))) return;
+    if (!(await api.getSecret(namespace, inputs.connectionSecret))) return false;
     const bundle = mergeBundles(
         await secretText(api, namespace, inputs.connectionSecret, ["ca.crt"]),
         await secretText(api, namespace, inputs.serverCertSecret, ["ca.crt"]),
         await issuerCa(api, inputs),
     );
-    if (bundle) await api.patchSecretData(namespace, inputs.connectionSecret, { "ca.crt": Buffer.from(bundle).toString("base64") });
+    if (!bundle) return false;
+    await api.patchSecretData(namespace, inputs.connectionSecret, { "ca.crt": Buffer.from(bundle).toString("base64") });
+    return true;
 }
 
 function tlsFailure(error: unknown, inputs: TlsLifecycleInputs, previous: Partial<TlsLifecycleOutputs>,

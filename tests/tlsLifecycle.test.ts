@@ -170,6 +170,7 @@ describe("TLS lifecycle provider", () => {
         const [request] = requests();
         assert.deepEqual(request.spec.tls, { issuerRef: ISSUER_B });
         assert.equal(outs.caBundle, NEW_CA, "after the switch the declared connection Secret gets the new CA");
+        assert.equal(connectionCa(), NEW_CA, "and the live one already has it");
         assert.deepEqual(outs.applied.issuerRef, ISSUER_B);
     });
 
