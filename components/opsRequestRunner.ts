@@ -75,15 +75,13 @@ export async function runOpsRequest(options: RunOpsRequestOptions): Promise<RunO
  * defaults, so only the fields that say what the request does are compared).
  */
 export function sameIntent(existing: MSSQLServerOpsRequest["spec"] | undefined, wanted: MSSQLServerOpsRequest["spec"]): boolean {
-    const intent = (spec: MSSQLServerOpsRequest["spec"] | undefined) => JSON.stringify([
-        spec?.type, spec?.databaseRef?.name, spec?.authentication?.secretRef?.name,
-        spec?.tls && {
-            rotate: (spec.tls as { rotateCertificates?: boolean }).rotateCertificates === true,
-            issuer: (spec.tls as { issuerRef?: { kind: string; name: string } }).issuerRef && [(spec.tls as { issuerRef: { kind: string } }).issuerRef.kind, (spec.tls as { issuerRef: { name: string } }).issuerRef.name],
-            clientTLS: (spec.tls as { clientTLS?: boolean }).clientTLS,
-            aliases: ((spec.tls as { certificates?: { alias: string }[] }).certificates ?? []).map((c) => c.alias),
-        },
-    ]);
+    const intent = (spec: MSSQLServerOpsRequest["spec"] | undefined) => {
+        const tls = spec?.tls as { rotateCertificates?: boolean; issuerRef?: { kind: string; name: string }; clientTLS?: boolean; certificates?: { alias: string }[] } | undefined;
+        return JSON.stringify([
+            spec?.type, spec?.databaseRef?.name, spec?.authentication?.secretRef?.name,
+            tls && [tls.rotateCertificates === true, tls.issuerRef?.kind, tls.issuerRef?.name, tls.clientTLS, (tls.certificates ?? []).map((c) => c.alias)],
+        ]);
+    };
     return intent(existing) === intent(wanted);
 }
 
