@@ -51,16 +51,13 @@ export interface CredentialRotationOutputs extends Omit<CredentialRotationInputs
     removedSecrets: string[];
 }
 
-/** Fields whose change means "rotate now"; the rest are bookkeeping. */
-const ROTATING_FIELDS = ["secretName"] as const;
-
 export function diffCredentialRotation(olds: Partial<CredentialRotationOutputs>, news: CredentialRotationInputs): pulumi.dynamic.DiffResult {
     return diffLedger(olds, news, ["namespace", "database"]);
 }
 
 /** Whether an update must run a RotateAuth request (a new Secret, or the last attempt did not succeed). */
 export function rotationNeeded(olds: Partial<CredentialRotationOutputs>, news: CredentialRotationInputs): boolean {
-    return ROTATING_FIELDS.some((f) => olds.appliedSecretName !== news[f]) || !isSettled(olds);
+    return olds.appliedSecretName !== news.secretName || !isSettled(olds);
 }
 
 function settle(inputs: CredentialRotationInputs, fields: Pick<CredentialRotationOutputs, "lastPhase" | "lastRequest" | "activeSince" | "removedSecrets"> & { activeSecretName?: string }): CredentialRotationOutputs {

@@ -8,13 +8,12 @@
  * is `<base>-r<n>`. An attempt that is still running or already succeeded is adopted, not repeated,
  * so an interrupted `pulumi up` never starts a second rotation.
  */
-import { MSSQLServerOpsRequest } from "./api/kubedb";
+import { FINISHED_PHASES, MSSQLServerOpsRequest, TERMINAL_FAILURE_PHASES } from "./api/kubedb";
 import { KubeApi, KubeObject, MSSQL_SERVERS, OPS_REQUESTS, apiErrorMessage, statusCode } from "./kube";
 import { retryRequestName } from "./names";
 import { OpsRequestProgress, OpsRequestResult, OpsRequestWaitError, waitForOpsRequest } from "./waitForOpsRequest";
 
 export const MAX_ATTEMPTS = 20;
-const FINISHED_PHASES = ["Successful", "Failed", "Denied", "Skipped"];
 
 export interface RunOpsRequestOptions {
     api: KubeApi;
@@ -51,7 +50,7 @@ export async function runOpsRequest(options: RunOpsRequestOptions): Promise<RunO
         const name = retryRequestName(base, attempt);
         const existing = await api.getObject(OPS_REQUESTS, namespace, name);
         const phase: string | undefined = existing?.status?.phase;
-        if (existing && phase !== undefined && FINISHED_PHASES.includes(phase) && phase !== "Successful") continue;
+        if (existing && phase !== undefined && TERMINAL_FAILURE_PHASES.includes(phase)) continue;
         // A request of this name that asks for something else is not ours to adopt.
         if (existing && !sameIntent(existing.spec, manifest.spec)) continue;
         options.onAttempt?.(name, attempt);

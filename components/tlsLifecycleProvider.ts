@@ -54,8 +54,6 @@ export interface TlsLifecycleOutputs extends Omit<TlsLifecycleInputs, "kubeconfi
     caNotAfter: string;
 }
 
-const DESIRED_FIELDS = ["issuerRef", "certificates", "clientTLS", "rotationGeneration", "caRevision"] as const;
-
 export function desiredTls(inputs: TlsLifecycleInputs | TlsLifecycleOutputs): TlsState {
     return {
         issuerRef: inputs.issuerRef, certificates: inputs.certificates, clientTLS: inputs.clientTLS,
@@ -99,13 +97,14 @@ export function describeCa(bundle: string): { fingerprint: string; notAfter: str
     }
 }
 
+function decode(base64: string | undefined): string {
+    return base64 ? Buffer.from(base64, "base64").toString("utf8") : "";
+}
+
 async function secretText(api: KubeApi, namespace: string, name: string, keys: string[]): Promise<string> {
     const secret = await api.getSecret(namespace, name).catch(() => undefined);
-    for (const key of keys) {
-        const value = secret?.data?.[key];
-        if (value) return Buffer.from(value, "base64").toString("utf8");
-    }
-    return "";
+    const key = keys.find((k) => secret?.data?.[k]);
+    return decode(key ? secret?.data?.[key] : undefined);
 }
 
 /** The CA a cert-manager `ca` issuer signs with; "" for other issuer types (ACME, Vault, …). */
@@ -180,9 +179,10 @@ export async function reconcileTls(inputs: TlsLifecycleInputs, previous: Partial
  */
 async function widenCaBundle(api: KubeApi, inputs: TlsLifecycleInputs): Promise<boolean> {
     const { namespace } = inputs;
-    if (!(await api.getSecret(namespace, inputs.connectionSecret))) return false;
+    const connection = await api.getSecret(namespace, inputs.connectionSecret);
+    if (!connection) return false;
     const bundle = mergeBundles(
-        await secretText(api, namespace, inputs.connectionSecret, ["ca.crt"]),
+        decode(connection.data?.["ca.crt"]),
         await secretText(api, namespace, inputs.serverCertSecret, ["ca.crt"]),
         await issuerCa(api, inputs),
     );
@@ -220,7 +220,7 @@ export const tlsLifecycleProvider: pulumi.dynamic.ResourceProvider = {
         return { id: `${inputs.namespace}/${inputs.database}`, outs: await reconcileTls(inputs, {}) };
     },
     async update(_id: string, olds: Partial<TlsLifecycleOutputs>, news: TlsLifecycleInputs) {
-        const unchanged = isSettled(olds) && DESIRED_FIELDS.every((f) => JSON.stringify(olds.applied?.[f]) === JSON.stringify(news[f]));
+        const unchanged = isSettled(olds) && olds.applied !== undefined && planTlsChange(olds.applied, desiredTls(news)) === undefined;
         if (unchanged) return { outs: { ...olds, ...withoutKubeconfig(news) } };
         return { outs: await reconcileTls(news, olds) };
     },

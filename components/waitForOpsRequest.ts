@@ -11,6 +11,7 @@
  * It is self-contained on purpose: the dynamic provider that runs it during `pulumi up` is
  * serialized by Pulumi, so everything it uses is either in this file or required at call time.
  */
+import { TERMINAL_FAILURE_PHASES } from "./api/kubedb";
 import { Condition } from "./api/meta";
 import { KubeApi, KubeObject, OPS_REQUESTS, apiErrorMessage, kubeApi, statusCode } from "./kube";
 
@@ -73,7 +74,6 @@ export class OpsRequestWaitError extends Error {
     }
 }
 
-const FAILURE_PHASES = ["Failed", "Denied", "Skipped"];
 
 export function describeCondition(condition: Condition | undefined): string {
     if (!condition) return "no condition reported";
@@ -179,7 +179,7 @@ class OpsRequestWatch {
         if (this.phase === "Successful") {
             const { namespace, name } = this.options;
             this.finish(undefined, { name, namespace, phase: "Successful", conditions, observedAt: new Date().toISOString() });
-        } else if (this.phase !== undefined && FAILURE_PHASES.includes(this.phase)) {
+        } else if (this.phase !== undefined && TERMINAL_FAILURE_PHASES.includes(this.phase)) {
             this.finish(new OpsRequestFailedError(this.request, this.phase, explainingCondition(conditions), conditions));
         }
     }

@@ -128,8 +128,10 @@ export const OPS_REQUEST_PHASES = [
     "Pending", "Progressing", "Successful", "WaitingForApproval", "Failed", "Approved", "Denied", "Skipped",
 ] as const;
 export type OpsRequestPhase = (typeof OPS_REQUEST_PHASES)[number];
-/** Phases after which KubeDB does no more work on a request. */
-export const TERMINAL_FAILURE_PHASES: readonly OpsRequestPhase[] = ["Failed", "Denied", "Skipped"];
+/** Phases after which KubeDB does no more work on a request, other than `Successful`. */
+export const TERMINAL_FAILURE_PHASES: readonly string[] = ["Failed", "Denied", "Skipped"];
+/** Every phase after which KubeDB does no more work on a request. */
+export const FINISHED_PHASES: readonly string[] = ["Successful", ...TERMINAL_FAILURE_PHASES];
 
 /**
  * Exactly one of these per ReconfigureTLS request: KubeDB's webhook rejects a request that carries
