@@ -10,16 +10,18 @@
  *
  * A failed or timed-out rotation is reported as an initialization error: Pulumi keeps the
  * resource with the state before the rotation, the next `pulumi up` updates it again, and the
- * runner creates a fresh request (`-r2`, `-r3`, …). The database keeps its working Secret and the
- * connection Secret is not touched, because it depends on this resource's success.
+ * runner creates a fresh request (`-r2`, `-r3`, …). The error says which Secret the database
+ * references afterwards (read back: a RotateAuth that fails after its UpdateCredential step has
+ * already switched it); the connection Secret is not touched, because it depends on this
+ * resource's success.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { KubeApi, MSSQL_SERVERS, kubeApi } from "./kube";
 import { MSSQLServerOpsRequest } from "./api/kubedb";
 import { LABEL_DATABASE, LABEL_MANAGED_BY, LABEL_ROLE, MANAGED_BY } from "./names";
 import { runOpsRequest } from "./opsRequestRunner";
-import { diffLedger, initializationError, isSettled, logProgress, withoutKubeconfig } from "./ledger";
-import { OpsRequestFailedError, OpsRequestWaitError } from "./waitForOpsRequest";
+import { diffLedger, initializationError, isSettled, logProgress, unsettledPhase, withoutKubeconfig } from "./ledger";
+import { opsRequestFailure } from "./waitForOpsRequest";
 
 export interface CredentialRotationInputs {
     namespace: string;
@@ -106,26 +108,7 @@ export async function rotateCredential(inputs: CredentialRotationInputs, previou
             database: before,
         });
     } catch (error) {
-        const fromRequest = error instanceof OpsRequestFailedError || error instanceof OpsRequestWaitError;
-        const phase = fromRequest ? (error as { phase?: string }).phase ?? "Failed" : "NotStarted";
-        const stillRunning = error instanceof OpsRequestWaitError && error.kind === "Timeout";
-        const now = await api.getObject(MSSQL_SERVERS, namespace, database).catch(() => undefined);
-        const inUse: string = now?.spec?.authSecret?.name ?? usedBefore;
-        const message = `RotateAuth for ${namespace}/${database} did not succeed: ${(error as Error).message}\n`
-            + (stillRunning
-                ? `The request is still running in the cluster; the connection Secret is unchanged. Run \`pulumi up\` again to keep waiting for it (it is adopted, not repeated).`
-                : `The database still references Secret ${inUse}; the connection Secret is unchanged. `
-                    + (fromRequest ? `Fix the cause (\`kubectl describe mssqlserveropsrequests.ops.kubedb.com ${attemptName} -n ${namespace}\`), then run \`pulumi up\` again to retry with a new request.` : "Fix the cause, then run `pulumi up` again."));
-        const state: Partial<CredentialRotationOutputs> = {
-            ...previous,
-            ...withoutKubeconfig(inputs),
-            // What the database uses is what it used before this attempt.
-            appliedSecretName: previous.appliedSecretName ?? usedBefore,
-            activeSecretName: inUse,
-            lastPhase: stillRunning ? `${phase} (still running)` : phase,
-            lastRequest: attemptName,
-        };
-        throw initializationError(message, `${namespace}/${database}`, state);
+        throw await rotationFailure(api, error, inputs, previous, usedBefore, attemptName);
     }
 
     // The rotation succeeded. Reading back is best effort: a failure here must not pass for a failed
@@ -140,6 +123,62 @@ export async function rotateCredential(inputs: CredentialRotationInputs, previou
         /* leave activeSecretName unknown and every Secret in place */
     }
     return settle(inputs, { lastPhase: "Successful", lastRequest: result.name, activeSince: result.observedAt, activeSecretName, removedSecrets });
+}
+
+/**
+ * The initialization error of a rotation that did not succeed, telling the truth about where it
+ * stopped. RotateAuth points `spec.authSecret` at the new Secret in its UpdateCredential step,
+ * before it restarts the pods, so a request that fails later leaves the database referencing the
+ * new Secret: that is read back, not assumed. The connection Secret is never moved to an
+ * unconfirmed credential (it depends on this resource's success).
+ */
+async function rotationFailure(
+    api: KubeApi, error: unknown, inputs: CredentialRotationInputs, previous: Partial<CredentialRotationOutputs>,
+    usedBefore: string, attemptName: string,
+): Promise<Error> {
+    const { namespace, database, secretName } = inputs;
+    const failure = opsRequestFailure(error);
+    // The last Secret a rotation was confirmed for (or the database was created with).
+    const confirmed = previous.appliedSecretName ?? usedBefore;
+    let inUse: string | undefined;
+    let readError = "";
+    try {
+        inUse = (await api.getObject(MSSQL_SERVERS, namespace, database))?.spec?.authSecret?.name;
+    } catch (e) {
+        readError = (e as Error).message;
+    }
+    const credentialStep = failure?.conditions.find((c) => c.type === "UpdateCredential");
+    const stepReport = credentialStep ? ` KubeDB reports its UpdateCredential step ${credentialStep.status === "True" ? "done" : `as ${credentialStep.status}`}.` : "";
+    const describe = `kubectl describe mssqlserveropsrequests.ops.kubedb.com ${attemptName} -n ${namespace}`;
+
+    let where: string;
+    if (failure?.outcome === "Timeout") {
+        where = `The request is still running in the cluster; the database references Secret ${inUse ?? "(unknown)"} for now. `
+            + "The connection Secret is unchanged. Run `pulumi up` again to keep waiting for it (it is adopted, not repeated).";
+    } else {
+        if (inUse === undefined) {
+            where = `Which Secret the database references now could not be read${readError ? ` (${readError})` : ""}; check with \`kubectl get mssqlserver ${database} -n ${namespace} -o jsonpath='{.spec.authSecret.name}'\`.`;
+        } else if (inUse === secretName && confirmed !== secretName) {
+            where = `The rotation is half done: KubeDB has switched the database to the new Secret ${secretName}, but the request stopped before it finished, `
+                + `so SQL Server's sa password may already be the new one while some pods were not restarted.${stepReport} `
+                + `The connection Secret still holds the previous password (from ${confirmed}) and was not moved to the unconfirmed one.`;
+        } else {
+            where = `The database still references Secret ${inUse}${inUse === usedBefore ? " (KubeDB did not switch it)" : ""}.${stepReport} The connection Secret is unchanged.`;
+        }
+        where += failure
+            ? ` Fix the cause (\`${describe}\`), then run \`pulumi up\` again: it retries with a new request for the same Secret. README "A half-done rotation" shows how to tell which password SQL Server accepts meanwhile.`
+            : " Fix the cause, then run `pulumi up` again.";
+    }
+    const state: Partial<CredentialRotationOutputs> = {
+        ...previous,
+        ...withoutKubeconfig(inputs),
+        // What the database references is reported apart, read back.
+        appliedSecretName: confirmed,
+        activeSecretName: inUse ?? "",
+        lastPhase: unsettledPhase(error),
+        lastRequest: attemptName,
+    };
+    return initializationError(`RotateAuth for ${namespace}/${database} did not succeed: ${(error as Error).message}\n${where}`, `${namespace}/${database}`, state);
 }
 
 /**

@@ -17,7 +17,7 @@ export { StackConfig, parseStackConfig, readStackConfig } from "./config";
 export { ConfigError } from "./validation";
 export { currentPeriod } from "./schedule";
 export {
-    waitForOpsRequest, WaitForOpsRequestOptions, OpsRequestResult, OpsRequestProgress, OpsRequestFailedError, OpsRequestWaitError,
+    waitForOpsRequest, WaitForOpsRequestOptions, OpsRequestResult, OpsRequestProgress, OpsRequestError, OpsRequestFailure, OpsRequestOutcome, opsRequestFailure,
 } from "./waitForOpsRequest";
 export * as manifests from "./manifests";
 export { names } from "./names";

@@ -66,6 +66,12 @@ export function apiErrorMessage(error: unknown): string {
     return message ?? (typeof e?.body === "string" && e.body ? e.body : e?.message ?? String(error));
 }
 
+/** An API error for a person: the server's message and the HTTP status. */
+export function describeApiError(error: unknown): string {
+    const code = statusCode(error);
+    return `${apiErrorMessage(error)}${code ? ` (HTTP ${code})` : ""}`;
+}
+
 export interface KubeApi {
     getObject(ref: ResourceRef, namespace: string, name: string): Promise<KubeObject | undefined>;
     getClusterObject(ref: ResourceRef, name: string): Promise<KubeObject | undefined>;
@@ -90,9 +96,18 @@ export function kubeApi(kubeconfig?: string): KubeApi {
     const custom = kc.makeApiClient(k8s.CustomObjectsApi);
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const watcher = new k8s.Watch(kc);
-    const orUndefinedOn404 = async <T>(call: () => Promise<T>): Promise<T | undefined> => {
+    // Errors leave as plain Errors that say what was asked and what the server answered, keeping
+    // the HTTP status (`code`) and the server's Status (`body`) for the callers' decisions.
+    const call = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
         try {
-            return await call();
+            return await run();
+        } catch (e) {
+            throw Object.assign(new Error(`${what}: ${describeApiError(e)}`), { code: statusCode(e), body: (e as { body?: unknown }).body });
+        }
+    };
+    const orUndefinedOn404 = async <T>(what: string, run: () => Promise<T>): Promise<T | undefined> => {
+        try {
+            return await call(what, run);
         } catch (e) {
             if (statusCode(e) === 404) return undefined;
             throw e;
@@ -102,24 +117,26 @@ export function kubeApi(kubeconfig?: string): KubeApi {
     const asObject = (o: unknown) => o as KubeObject;
     return {
         getObject: (ref, namespace, name) =>
-            orUndefinedOn404(async () => asObject(await custom.getNamespacedCustomObject({ ...ref, namespace, name }))),
+            orUndefinedOn404(`reading ${ref.plural} ${namespace}/${name}`, async () => asObject(await custom.getNamespacedCustomObject({ ...ref, namespace, name }))),
         getClusterObject: (ref, name) =>
-            orUndefinedOn404(async () => asObject(await custom.getClusterCustomObject({ ...ref, name }))),
-        listObjects: async (ref, namespace, options = {}) => {
+            orUndefinedOn404(`reading ${ref.plural} ${name}`, async () => asObject(await custom.getClusterCustomObject({ ...ref, name }))),
+        listObjects: (ref, namespace, options = {}) => call(`listing ${ref.plural} in ${namespace}`, async () => {
             const list = (await custom.listNamespacedCustomObject({ ...ref, namespace, ...options })) as { items: KubeObject[]; metadata: { resourceVersion: string } };
             return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? "" };
-        },
-        createObject: async (ref, namespace, body) => asObject(await custom.createNamespacedCustomObject({ ...ref, namespace, body })),
-        getSecret: (namespace, name) => orUndefinedOn404(async () => asObject(await core.readNamespacedSecret({ namespace, name }))),
-        listSecrets: async (namespace, labelSelector) => ((await core.listNamespacedSecret({ namespace, labelSelector })).items ?? []).map(asObject),
+        }),
+        createObject: (ref, namespace, body) =>
+            call(`creating ${ref.plural} in ${namespace}`, async () => asObject(await custom.createNamespacedCustomObject({ ...ref, namespace, body }))),
+        getSecret: (namespace, name) => orUndefinedOn404(`reading Secret ${namespace}/${name}`, async () => asObject(await core.readNamespacedSecret({ namespace, name }))),
+        listSecrets: (namespace, labelSelector) =>
+            call(`listing Secrets in ${namespace}`, async () => ((await core.listNamespacedSecret({ namespace, labelSelector })).items ?? []).map(asObject)),
         deleteSecret: async (namespace, name) => {
-            await orUndefinedOn404(() => core.deleteNamespacedSecret({ namespace, name }));
+            await orUndefinedOn404(`deleting Secret ${namespace}/${name}`, () => core.deleteNamespacedSecret({ namespace, name }));
         },
         patchSecretData: async (namespace, name, data) => {
-            await core.patchNamespacedSecret(
+            await call(`patching Secret ${namespace}/${name}`, () => core.patchNamespacedSecret(
                 { namespace, name, body: { data } },
                 k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
-            );
+            ));
         },
         watchObject: async (ref, namespace, name, resourceVersion, onEvent, onDone) => {
             const controller = await watcher.watch(

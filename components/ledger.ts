@@ -7,7 +7,7 @@
  * - a failed attempt is an initialization error that carries the state before the attempt.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { OpsRequestProgress, describeCondition } from "./waitForOpsRequest";
+import { OpsRequestProgress, describeCondition, opsRequestFailure } from "./waitForOpsRequest";
 
 export interface LedgerOutputs {
     /** `Initial` (nothing to do at creation), or the phase of the last request. */
@@ -17,6 +17,15 @@ export interface LedgerOutputs {
 /** Phases after which there is nothing to retry. */
 export function isSettled(olds: LedgerOutputs): boolean {
     return olds.lastPhase === "Initial" || olds.lastPhase === "Successful";
+}
+
+/** `lastPhase` of a ledger after an attempt that did not succeed (never a settled phase). */
+export function unsettledPhase(error: unknown): string {
+    const failure = opsRequestFailure(error);
+    if (!failure) return "NotStarted";
+    if (failure.outcome === "Finished") return failure.phase ?? "Failed";
+    if (failure.outcome === "Timeout") return `${failure.phase ?? "Pending"} (still running)`;
+    return failure.outcome;
 }
 
 export function diffLedger<I extends { kubeconfig?: string }>(

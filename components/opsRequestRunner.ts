@@ -9,9 +9,9 @@
  * so an interrupted `pulumi up` never starts a second rotation.
  */
 import { FINISHED_PHASES, MSSQLServerOpsRequest, TERMINAL_FAILURE_PHASES } from "./api/kubedb";
-import { KubeApi, KubeObject, MSSQL_SERVERS, OPS_REQUESTS, apiErrorMessage, statusCode } from "./kube";
+import { KubeApi, KubeObject, MSSQL_SERVERS, OPS_REQUESTS, describeApiError, statusCode } from "./kube";
 import { retryRequestName } from "./names";
-import { OpsRequestProgress, OpsRequestResult, OpsRequestWaitError, waitForOpsRequest } from "./waitForOpsRequest";
+import { OpsRequestProgress, OpsRequestResult, opsRequestFailure, waitForOpsRequest } from "./waitForOpsRequest";
 
 export const MAX_ATTEMPTS = 20;
 
@@ -60,7 +60,8 @@ export async function runOpsRequest(options: RunOpsRequestOptions): Promise<RunO
             } catch (error) {
                 // Someone created it between our read and our create: adopt it like any existing attempt.
                 if (statusCode(error) !== 409) {
-                    throw new Error(`KubeDB refused ${manifest.spec.type} request ${namespace}/${name}: ${apiErrorMessage(error)}`);
+                    // A validating webhook's denial and RBAC both land here; the server's message says which.
+                    throw new Error(`the API server refused to create ${manifest.spec.type} request ${namespace}/${name}: ${describeApiError(error)}`);
                 }
             }
         }
@@ -111,8 +112,9 @@ async function waitForOtherRequests(
             await waitForOpsRequest({ api, namespace, name, timeoutSeconds: remaining(), onProgress });
         } catch (error) {
             // Its failure is not ours to judge; but if it never finishes, say which request blocks.
-            if (error instanceof OpsRequestWaitError && error.kind === "Timeout") {
-                throw new Error(`${base} was not started: MSSQLServerOpsRequest ${namespace}/${name} of the same database is still ${error.phase ?? "Pending"}, `
+            const failure = opsRequestFailure(error);
+            if (failure?.outcome === "Timeout") {
+                throw new Error(`${base} was not started: MSSQLServerOpsRequest ${namespace}/${name} of the same database is still ${failure.phase ?? "Pending"}, `
                     + `and KubeDB must run one request at a time. Let it finish (approve it if it is WaitingForApproval) or delete it, then run \`pulumi up\` again.`);
             }
         }

@@ -18,8 +18,8 @@ import { reconfigureTlsRequestManifest } from "./manifests";
 import { names, valueFingerprint } from "./names";
 import { runOpsRequest } from "./opsRequestRunner";
 import { TlsPlan, TlsState, afterRequest, planTlsChange, reassertTls } from "./tlsPlan";
-import { diffLedger, initializationError, isSettled, logProgress, withoutKubeconfig } from "./ledger";
-import { OpsRequestFailedError, OpsRequestWaitError } from "./waitForOpsRequest";
+import { diffLedger, initializationError, isSettled, logProgress, unsettledPhase, withoutKubeconfig } from "./ledger";
+import { opsRequestFailure } from "./waitForOpsRequest";
 
 export interface TlsLifecycleInputs extends TlsState {
     namespace: string;
@@ -157,7 +157,7 @@ export async function reconcileTls(inputs: TlsLifecycleInputs, previous: Partial
             });
             last = { request: result.name, action: `${plan.kind}: ${plan.reason}` };
         } catch (error) {
-            throw tlsFailure(error, inputs, previous, { applied, sequence, attemptName, plan });
+            throw await tlsFailure(api, error, inputs, previous, { applied, sequence, attemptName, plan });
         }
         sequence += 1;
         applied = afterRequest(applied, desired, plan);
@@ -191,24 +191,36 @@ async function widenCaBundle(api: KubeApi, inputs: TlsLifecycleInputs): Promise<
     return true;
 }
 
-function tlsFailure(error: unknown, inputs: TlsLifecycleInputs, previous: Partial<TlsLifecycleOutputs>,
-    at: { applied: TlsState; sequence: number; attemptName: string; plan: TlsPlan }): Error {
+async function tlsFailure(api: KubeApi, error: unknown, inputs: TlsLifecycleInputs, previous: Partial<TlsLifecycleOutputs>,
+    at: { applied: TlsState; sequence: number; attemptName: string; plan: TlsPlan }): Promise<Error> {
     const { namespace, database } = inputs;
-    const fromRequest = error instanceof OpsRequestFailedError || error instanceof OpsRequestWaitError;
-    const stillRunning = error instanceof OpsRequestWaitError && error.kind === "Timeout";
+    const failure = opsRequestFailure(error);
     const both = at.plan.caChanges ? "; the connection Secret trusts both the old and the new CA" : "";
-    const message = `ReconfigureTLS (${at.plan.reason}) for ${namespace}/${database} did not succeed: ${(error as Error).message}\n`
-        + (stillRunning
-            ? `The request is still running in the cluster${both}. Run \`pulumi up\` again to keep waiting for it (it is adopted, not repeated).`
-            : `The database keeps its previous TLS configuration as far as KubeDB got${both}. `
-                + (fromRequest ? `Fix the cause (\`kubectl describe mssqlserveropsrequests.ops.kubedb.com ${at.attemptName} -n ${namespace}\`), then run \`pulumi up\` again to retry.` : "Fix the cause, then run `pulumi up` again."));
+    let where: string;
+    if (failure?.outcome === "Timeout") {
+        where = `The request is still running in the cluster${both}. Run \`pulumi up\` again to keep waiting for it (it is adopted, not repeated).`;
+    } else {
+        // Read back what the database names now: a request that failed half-way may have changed it.
+        let issuer = "";
+        try {
+            const ref = (await api.getObject(MSSQL_SERVERS, namespace, database))?.spec?.tls?.issuerRef;
+            issuer = ref ? `${ref.kind} ${ref.name}` : "";
+        } catch {
+            /* unknown; say nothing rather than guess */
+        }
+        where = `${issuer ? `The database names ${issuer} as its issuer now` : "KubeDB may have applied part of the change"}${both}. `
+            + (failure
+                ? `Fix the cause (\`kubectl describe mssqlserveropsrequests.ops.kubedb.com ${at.attemptName} -n ${namespace}\`), then run \`pulumi up\` again: it retries the whole change with a new request.`
+                : "Fix the cause, then run `pulumi up` again.");
+    }
     const state: Partial<TlsLifecycleOutputs> = {
         ...previous, ...withoutKubeconfig(inputs),
         // What is known to be done: the requests that succeeded before this one.
         applied: at.applied, sequence: at.sequence,
-        lastPhase: fromRequest ? (error as { phase?: string }).phase ?? "Failed" : "NotStarted", lastRequest: at.attemptName, lastAction: `${at.plan.kind}: ${at.plan.reason}`,
+        lastPhase: unsettledPhase(error), lastRequest: at.attemptName, lastAction: `${at.plan.kind}: ${at.plan.reason}`,
     };
-    return initializationError(message, `${namespace}/${database}`, state);
+    return initializationError(`ReconfigureTLS (${at.plan.reason}) for ${namespace}/${database} did not succeed: ${(error as Error).message}\n${where}`,
+        `${namespace}/${database}`, state);
 }
 
 export const tlsLifecycleProvider: pulumi.dynamic.ResourceProvider = {

@@ -13,7 +13,7 @@
  */
 import { TERMINAL_FAILURE_PHASES } from "./api/kubedb";
 import { Condition } from "./api/meta";
-import { KubeApi, KubeObject, OPS_REQUESTS, apiErrorMessage, kubeApi, statusCode } from "./kube";
+import { KubeApi, KubeObject, OPS_REQUESTS, apiErrorMessage, describeApiError, kubeApi, statusCode } from "./kube";
 
 export interface OpsRequestProgress {
     /** `<namespace>/<name>` of the request. */
@@ -47,49 +47,78 @@ export interface OpsRequestResult {
     observedAt: string;
 }
 
-/** The request reached a phase after which KubeDB does no more work, other than `Successful`. */
-export class OpsRequestFailedError extends Error {
-    constructor(
-        readonly request: string,
-        readonly phase: string,
-        readonly condition: Condition | undefined,
-        readonly conditions: Condition[],
-    ) {
-        super(`MSSQLServerOpsRequest ${request} is ${phase}: ${describeCondition(condition)}`);
-        this.name = "OpsRequestFailedError";
-    }
+/**
+ * How a wait ended without success:
+ * - `Finished`: KubeDB finished the request as Failed, Denied or Skipped;
+ * - `Timeout`: still unfinished when the time was up (it may still be running);
+ * - `Deleted`: removed before it finished; `NotFound`: never appeared;
+ * - `ApiError`: the API server refused access.
+ */
+export type OpsRequestOutcome = "Finished" | "Timeout" | "Deleted" | "NotFound" | "ApiError";
+
+/** What a failed wait knows, attached to the Error as `opsRequest`. */
+export interface OpsRequestFailure {
+    /** `<namespace>/<name>` of the request. */
+    request: string;
+    outcome: OpsRequestOutcome;
+    /** The last phase seen (undefined when the request was never seen). */
+    phase?: string;
+    /** The condition that explains the outcome: KubeDB's failure condition, else the latest one seen. */
+    condition?: Condition;
+    conditions: Condition[];
 }
 
-/** The request did not finish in time, was deleted, or never appeared. */
-export class OpsRequestWaitError extends Error {
-    constructor(
-        readonly request: string,
-        readonly kind: "Timeout" | "Deleted" | "NotFound" | "ApiError",
-        readonly phase: string | undefined,
-        readonly condition: Condition | undefined,
-        detail: string,
-    ) {
-        super(`MSSQLServerOpsRequest ${request}: ${detail} (last phase: ${phase ?? "none"}; last condition: ${describeCondition(condition)})`);
-        this.name = "OpsRequestWaitError";
-    }
+export type OpsRequestError = Error & { opsRequest: OpsRequestFailure };
+
+// Errors are plain `Error`s carrying data, never subclasses: Pulumi's closure serializer rewrites
+// `super(message)` in a captured class as `Error.call(this, message)`, which leaves the instance
+// without a message in the dynamic-provider host (see tests/providerHost.test.ts).
+export function opsRequestError(failure: OpsRequestFailure, message: string): OpsRequestError {
+    const error = new Error(message) as OpsRequestError;
+    error.name = "OpsRequestError";
+    error.opsRequest = failure;
+    return error;
 }
 
+/** The failure details of an error thrown by a wait, or undefined for any other error. */
+export function opsRequestFailure(error: unknown): OpsRequestFailure | undefined {
+    const failure = (error as { opsRequest?: OpsRequestFailure } | undefined)?.opsRequest;
+    return failure && typeof failure.request === "string" && typeof failure.outcome === "string" ? failure : undefined;
+}
 
+/** `<KubeDB's message> [<type>=<status>, reason <reason>]`, or what there is of it. */
 export function describeCondition(condition: Condition | undefined): string {
     if (!condition) return "no condition reported";
-    const reason = condition.reason ? ` (${condition.reason})` : "";
-    const message = condition.message ? `: ${condition.message}` : "";
-    return `${condition.type}=${condition.status}${reason}${message}`;
+    const facts = `${condition.type}=${condition.status}${condition.reason ? `, reason ${condition.reason}` : ""}`;
+    return condition.message ? `${condition.message} [${facts}]` : facts;
+}
+
+/** Conditions from the earliest to the latest transition; equal times keep their list order. */
+function byTransition(conditions: Condition[]): Condition[] {
+    const time = (c: Condition) => {
+        const t = Date.parse(c.lastTransitionTime ?? "");
+        return Number.isNaN(t) ? -Infinity : t;
+    };
+    return conditions.map((c, i) => [c, i] as const).sort(([a, i], [b, j]) => time(a) - time(b) || i - j).map(([c]) => c);
 }
 
 /**
- * The condition that explains a failure: the latest one that is not True (KubeDB marks the step
- * that failed False), else the latest one.
+ * The condition that says why a request ended as it did. KubeDB records a failure as a condition
+ * with `reason: Failed` carrying the error (its type being the request's type or `Failed`); per-step
+ * conditions (`EvictPod--<pod>`, ...) may stay False in requests that failed for another reason or
+ * even succeeded, so "the latest False condition" would blame the wrong step. In order:
+ * the latest `reason: Failed` condition with a message; the latest condition whose type is the
+ * request's type, `Failed` or the phase itself (`Denied`, `Skipped`); the latest condition.
  */
-export function explainingCondition(conditions: Condition[]): Condition | undefined {
-    const byTime = [...conditions].sort((a, b) => Date.parse(a.lastTransitionTime ?? "") - Date.parse(b.lastTransitionTime ?? "") || 0);
-    const notTrue = byTime.filter((c) => c.status !== "True");
-    return notTrue[notTrue.length - 1] ?? byTime[byTime.length - 1];
+export function failureCondition(conditions: Condition[], requestType?: string, phase?: string): Condition | undefined {
+    const ordered = byTransition(conditions);
+    const latest = (keep: (c: Condition) => boolean) => ordered.filter(keep).pop();
+    const named = new Set(["Failed", ...(requestType ? [requestType] : []), ...(phase ? [phase] : [])]);
+    return latest((c) => c.reason === "Failed" && !!c.message)
+        ?? latest((c) => named.has(c.type) && c.status !== "True" && !!c.message)
+        ?? latest((c) => named.has(c.type) && !!c.message)
+        ?? latest((c) => c.reason === "Failed")
+        ?? latest(() => true);
 }
 
 export function waitForOpsRequest(options: WaitForOpsRequestOptions): Promise<OpsRequestResult> {
@@ -111,7 +140,11 @@ class OpsRequestWatch {
     private readonly timers: { deadline?: NodeJS.Timeout; retry?: NodeJS.Timeout; grace?: NodeJS.Timeout };
     private settled: boolean;
     private phase: string | undefined;
-    private lastCondition: Condition | undefined;
+    /** Whether the request was ever seen (a timeout before that is reported as NotFound). */
+    private found: boolean;
+    private requestType: string | undefined;
+    private conditions: Condition[];
+    private lastApiError: string | undefined;
     private resourceVersion: string;
     private failures: number;
     private watch: { abort(): void } | undefined;
@@ -127,6 +160,8 @@ class OpsRequestWatch {
         this.timeoutMs = (options.timeoutSeconds ?? 1800) * 1000;
         this.graceMs = (options.notFoundGraceSeconds ?? 30) * 1000;
         this.seen = new Map();
+        this.found = false;
+        this.conditions = [];
         this.timers = {};
         this.settled = false;
         this.resourceVersion = "";
@@ -139,8 +174,9 @@ class OpsRequestWatch {
         return new Promise<OpsRequestResult>((resolve, reject) => {
             this.resolve = resolve;
             this.reject = reject;
-            this.timers.deadline = setTimeout(
-                () => this.fail("Timeout", `not finished after ${this.timeoutMs / 1000}s`), this.timeoutMs);
+            this.timers.deadline = setTimeout(() => (this.found
+                ? this.fail("Timeout", `not finished after ${this.timeoutMs / 1000}s`)
+                : this.fail("NotFound", `did not appear within ${this.timeoutMs / 1000}s`)), this.timeoutMs);
             this.listThenWatch();
         });
     }
@@ -156,20 +192,28 @@ class OpsRequestWatch {
         else this.resolve(result!);
     }
 
-    private fail(kind: OpsRequestWaitError["kind"], detail: string): void {
-        this.finish(new OpsRequestWaitError(this.request, kind, this.phase, this.lastCondition, detail));
+    /** Ends the wait without a terminal phase (timeout, deletion, absence, refused access). */
+    private fail(outcome: Exclude<OpsRequestOutcome, "Finished">, detail: string): void {
+        const condition = failureCondition(this.conditions, this.requestType, this.phase);
+        const lastError = this.lastApiError && outcome !== "ApiError" ? `; last API error: ${this.lastApiError}` : "";
+        this.finish(opsRequestError(
+            { request: this.request, outcome, phase: this.phase, condition, conditions: this.conditions },
+            `MSSQLServerOpsRequest ${this.request}: ${detail} (last phase: ${this.phase ?? "none"}; last condition: ${describeCondition(condition)}${lastError})`,
+        ));
     }
 
     private observe(object: KubeObject): void {
         clearTimeout(this.timers.grace);
         this.timers.grace = undefined;
+        this.found = true;
+        this.requestType = object.spec?.type ?? this.requestType;
         const status = object.status ?? {};
         const conditions: Condition[] = Array.isArray(status.conditions) ? status.conditions : [];
+        this.conditions = conditions;
         for (const condition of conditions) {
             const key = `${condition.status}/${condition.reason ?? ""}/${condition.message ?? ""}`;
             if (this.seen.get(condition.type) === key) continue;
             this.seen.set(condition.type, key);
-            this.lastCondition = condition;
             this.options.onProgress?.({ request: this.request, phase: status.phase, condition });
         }
         if (status.phase !== this.phase) {
@@ -180,7 +224,11 @@ class OpsRequestWatch {
             const { namespace, name } = this.options;
             this.finish(undefined, { name, namespace, phase: "Successful", conditions, observedAt: new Date().toISOString() });
         } else if (this.phase !== undefined && TERMINAL_FAILURE_PHASES.includes(this.phase)) {
-            this.finish(new OpsRequestFailedError(this.request, this.phase, explainingCondition(conditions), conditions));
+            const condition = failureCondition(conditions, this.requestType, this.phase);
+            this.finish(opsRequestError(
+                { request: this.request, outcome: "Finished", phase: this.phase, condition, conditions },
+                `MSSQLServerOpsRequest ${this.request} is ${this.phase}: ${describeCondition(condition)}`,
+            ));
         }
     }
 
@@ -192,7 +240,7 @@ class OpsRequestWatch {
                 this.failures = 0;
                 this.resourceVersion = list.resourceVersion;
                 if (list.items.length > 0) this.observe(list.items[0]);
-                else this.timers.grace ??= setTimeout(() => this.fail("NotFound", `not found after ${this.graceMs / 1000}s`), this.graceMs);
+                else this.timers.grace ??= setTimeout(() => this.fail("NotFound", `did not appear within ${this.graceMs / 1000}s`), this.graceMs);
                 if (!this.settled) this.startWatch();
             },
             (error) => this.retry(error, true),
@@ -234,6 +282,7 @@ class OpsRequestWatch {
             this.fail("ApiError", `the API server refused access (${code}): ${apiErrorMessage(error)}`);
             return;
         }
+        this.lastApiError = describeApiError(error);
         this.failures += 1;
         const delay = Math.min(5000, 250 * 2 ** Math.min(this.failures - 1, 5));
         this.timers.retry = setTimeout(() => (relist ? this.listThenWatch() : this.startWatch()), delay);

@@ -114,8 +114,8 @@ describe("credential rotation provider", () => {
             const error = await rotateCredential(inputs(kubeconfig), settledOld).then(() => assert.fail("should fail"), (e) => e);
             assert.ok(Date.now() - started < 3000);
             assert.match(error.message, new RegExp(`MSSQLServerOpsRequest db/mssql-rotate-auth-1111111111 is ${outcome}`));
-            assert.match(error.message, /The database still references Secret mssql-auth-0000000000; the connection Secret is unchanged/);
-            assert.match(error.message, /run `pulumi up` again to retry/);
+            assert.match(error.message, /The database still references Secret mssql-auth-0000000000 \(KubeDB did not switch it\)\..* The connection Secret is unchanged/);
+            assert.match(error.message, /run `pulumi up` again: it retries with a new request for the same Secret/);
             // An initialization error: Pulumi keeps the resource with these properties and retries on the next update.
             assert.equal(error.id, "db/mssql");
             assert.equal(error.properties.appliedSecretName, OLD);
@@ -128,11 +128,39 @@ describe("credential rotation provider", () => {
         });
     }
 
+    it("after a failure past UpdateCredential says the rotation is half done: the database is on the new Secret, the connection Secret is not", async () => {
+        const failing = installOperator(fake, { outcomes: ["Failed"], failAt: "RestartNodes",
+            failureMessage: "failed to evict pod mssql-0: Cannot evict pod as it would violate the pod's disruption budget" });
+        const error = await rotateCredential(inputs(kubeconfig), settledOld).then(() => assert.fail("should fail"), (e) => e);
+        assert.equal(error.message.split("\n")[0],
+            "RotateAuth for db/mssql did not succeed: MSSQLServerOpsRequest db/mssql-rotate-auth-1111111111 is Failed: "
+            + "failed to evict pod mssql-0: Cannot evict pod as it would violate the pod's disruption budget [Failed=True, reason Failed]");
+        assert.match(error.message, /half done: KubeDB has switched the database to the new Secret mssql-auth-1111111111, but the request stopped/);
+        assert.match(error.message, /KubeDB reports its UpdateCredential step done/);
+        assert.match(error.message, /connection Secret still holds the previous password \(from mssql-auth-0000000000\) and was not moved/);
+        assert.doesNotMatch(error.message, /still references/);
+        assert.equal(error.properties.activeSecretName, NEW, "what the database references now, read back");
+        assert.equal(error.properties.appliedSecretName, OLD, "the last confirmed rotation");
+        assert.equal(error.properties.lastPhase, "Failed");
+        assert.ok(fake.get("v1", "secrets", NS, OLD) && fake.get("v1", "secrets", NS, NEW), "no credential Secret removed after a failure");
+        // A second failure still tells the truth; then the retry completes the rotation with a new request.
+        const again = await credentialRotationProvider.update!("db/mssql", error.properties, inputs(kubeconfig)).then(() => assert.fail("should fail"), (e) => e);
+        assert.match(again.message, /mssql-rotate-auth-1111111111-r2 is Failed/);
+        assert.match(again.message, /half done: KubeDB has switched the database to the new Secret mssql-auth-1111111111/);
+        assert.equal(again.properties.appliedSecretName, OLD);
+        failing.uninstall();
+        installOperator(fake, { outcomes: ["Successful"] });
+        const retried = await credentialRotationProvider.update!("db/mssql", again.properties, inputs(kubeconfig));
+        assert.equal(retried.outs.lastRequest, "mssql-rotate-auth-1111111111-r3");
+        assert.equal(retried.outs.activeSecretName, NEW);
+        assert.deepEqual(retried.outs.removedSecrets, [OLD]);
+    });
+
     it("on timeout says the request is still running, and the next update waits for that same request", async () => {
         installOperator(fake, { outcomes: ["Hang"] });
         const error = await rotateCredential(inputs(kubeconfig, { timeoutSeconds: 1 }), settledOld).then(() => assert.fail("should time out"), (e) => e);
         assert.match(error.message, /not finished after 1s/);
-        assert.match(error.message, /still running in the cluster; the connection Secret is unchanged. Run `pulumi up` again to keep waiting/);
+        assert.match(error.message, /still running in the cluster; the database references Secret mssql-auth-0000000000 for now\. The connection Secret is unchanged\. Run `pulumi up` again to keep waiting/);
         assert.match(error.properties.lastPhase, /\(still running\)$/);
         // KubeDB finishes meanwhile; the retry adopts the request instead of starting another rotation.
         fake.patch("kubedb.com/v1alpha2", "mssqlservers", NS, "mssql", { spec: { authSecret: { kind: "Secret", name: NEW } } });
@@ -227,7 +255,7 @@ describe("credential rotation provider", () => {
         fake.onRequest((req) => req.method === "POST" && /mssqlserveropsrequests/.test(req.path)
             ? { code: 422, reason: "Invalid", message: "admission webhook \"mssqlserveropsrequestwebhook.validators.ops.kubedb.com\" denied the request: database username cannot be changed" }
             : undefined);
-        await assert.rejects(rotateCredential(inputs(kubeconfig), settledOld), /KubeDB refused RotateAuth request db\/mssql-rotate-auth-1111111111: .*database username cannot be changed/);
+        await assert.rejects(rotateCredential(inputs(kubeconfig), settledOld), /the API server refused to create RotateAuth request db\/mssql-rotate-auth-1111111111: admission webhook .*denied the request: database username cannot be changed \(HTTP 422\)/);
     });
 });
 

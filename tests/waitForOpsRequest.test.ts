@@ -4,7 +4,9 @@
  * object, every terminal phase, timeout, and how many API requests a wait costs.
  */
 import { strict as assert } from "assert";
-import { OpsRequestFailedError, OpsRequestProgress, OpsRequestWaitError, waitForOpsRequest } from "../components/waitForOpsRequest";
+import {
+    OpsRequestError, OpsRequestProgress, describeCondition, failureCondition, opsRequestFailure, waitForOpsRequest,
+} from "../components/waitForOpsRequest";
 import { FakeKubeApi } from "./support/fakeKubeApi";
 import { NS, OPS, condition, putRequest } from "./support/fakeKubeDb";
 
@@ -41,7 +43,7 @@ describe("waitForOpsRequest", () => {
     });
 
     for (const [phase, reason, message] of [
-        ["Failed", "UpdateCredentialFailed", "login failed for user 'sa'"],
+        ["Failed", "Failed", "failed to evict pod mssql-0: Cannot evict pod as it would violate the pod's disruption budget"],
         ["Denied", "OpsRequestDenied", "denied by approval policy"],
         ["Skipped", "NewerOpsRequestExists", "a newer RotateAuth exists"],
     ] as const) {
@@ -51,21 +53,28 @@ describe("waitForOpsRequest", () => {
             let changedAt = 0;
             fake.schedule(50, () => {
                 changedAt = Date.now();
-                setPhase("r2", phase, [condition("DatabasePauseSucceeded", "True", "DatabasePauseSucceeded", "", Date.now() - 1000), condition("Step", "False", reason, message)]);
+                setPhase("r2", phase, [
+                    condition("DatabasePauseSucceeded", "True", "DatabasePauseSucceeded", "", Date.now() - 1000),
+                    // A step condition left False: never the reason by itself.
+                    condition("EvictPod--mssql-0", "False", "EvictPod--mssql-0", "evict pod; ConditionStatus:False"),
+                    condition(phase === "Failed" ? "RotateAuth" : phase, phase === "Failed" ? "False" : "True", reason, message, Date.now() - 10),
+                ]);
             });
-            const error = await wait.then(() => assert.fail("should reject"), (e) => e);
+            const error: OpsRequestError = await wait.then(() => assert.fail("should reject"), (e) => e);
             const latency = Date.now() - changedAt;
-            assert.ok(error instanceof OpsRequestFailedError, String(error));
-            assert.equal(error.phase, phase);
-            assert.equal(error.condition?.reason, reason);
-            assert.match(error.message, new RegExp(`MSSQLServerOpsRequest db/r2 is ${phase}: Step=False \\(${reason}\\): ${message}`));
+            assert.ok(error instanceof Error);
+            const failure = opsRequestFailure(error)!;
+            assert.equal(failure.outcome, "Finished");
+            assert.equal(failure.phase, phase);
+            assert.equal(failure.condition?.reason, reason);
+            assert.equal(error.message, `MSSQLServerOpsRequest db/r2 is ${phase}: ${message} [${phase === "Failed" ? "RotateAuth=False" : `${phase}=True`}, reason ${reason}]`);
             assert.ok(latency < 1000, `took ${latency} ms`);
         });
     }
 
     it("rejects at once when the request had already failed before the wait began", async () => {
-        putRequest(fake, "r3", { phase: "Failed", conditions: [condition("UpdateCredential", "False", "Boom", "it broke")] });
-        await assert.rejects(waitForOpsRequest({ namespace: NS, name: "r3", kubeconfig }), /is Failed: UpdateCredential=False \(Boom\): it broke/);
+        putRequest(fake, "r3", { phase: "Failed", conditions: [condition("Failed", "True", "Failed", "it broke")] });
+        await assert.rejects(waitForOpsRequest({ namespace: NS, name: "r3", kubeconfig }), /is Failed: it broke \[Failed=True, reason Failed\]/);
         assert.equal(watches(), 0, "no watch is needed for a request that is already finished");
     });
 
@@ -107,7 +116,7 @@ describe("waitForOpsRequest", () => {
         const started = Date.now();
         await assert.rejects(
             waitForOpsRequest({ namespace: NS, name: "missing", kubeconfig, notFoundGraceSeconds: 0.3 }),
-            (e: OpsRequestWaitError) => e.kind === "NotFound" && /db\/missing: not found after 0.3s/.test(e.message),
+            (e: Error) => opsRequestFailure(e)?.outcome === "NotFound" && /db\/missing: did not appear within 0.3s/.test(e.message),
         );
         assert.ok(Date.now() - started < 2000);
     });
@@ -116,15 +125,15 @@ describe("waitForOpsRequest", () => {
         putRequest(fake, "r6", { phase: "Progressing" });
         const wait = waitForOpsRequest({ namespace: NS, name: "r6", kubeconfig });
         fake.schedule(50, () => void fake.remove(OPS, "mssqlserveropsrequests", NS, "r6"));
-        await assert.rejects(wait, (e: OpsRequestWaitError) => e.kind === "Deleted" && /last phase: Progressing/.test(e.message));
+        await assert.rejects(wait, (e: Error) => opsRequestFailure(e)?.outcome === "Deleted" && /was deleted before it finished \(last phase: Progressing/.test(e.message));
     });
 
     it("rejects on timeout with the last phase and condition it saw", async () => {
         putRequest(fake, "r7", { phase: "Progressing", conditions: [condition("RestartNodes", "True", "RestartNodes", "restarting mssql-0")] });
         await assert.rejects(
             waitForOpsRequest({ namespace: NS, name: "r7", kubeconfig, timeoutSeconds: 0.4 }),
-            (e: OpsRequestWaitError) => e.kind === "Timeout"
-                && /not finished after 0.4s \(last phase: Progressing; last condition: RestartNodes=True \(RestartNodes\): restarting mssql-0\)/.test(e.message),
+            (e: Error) => opsRequestFailure(e)?.outcome === "Timeout"
+                && /not finished after 0.4s \(last phase: Progressing; last condition: restarting mssql-0 \[RestartNodes=True, reason RestartNodes\]\)/.test(e.message),
         );
     });
 
@@ -134,5 +143,73 @@ describe("waitForOpsRequest", () => {
         assert.equal((await waitForOpsRequest({ namespace: NS, name: "r8", kubeconfig })).phase, "Successful");
         fake.failNext(1, 403, { message: "mssqlserveropsrequests is forbidden: User \"ci\" cannot list" });
         await assert.rejects(waitForOpsRequest({ namespace: NS, name: "r8", kubeconfig }), /refused access \(403\): mssqlserveropsrequests is forbidden/);
+    });
+});
+
+describe("the reason reported for a request that did not succeed", () => {
+    const at = (seconds: number) => Date.parse("2026-11-25T10:00:00Z") + seconds * 1000;
+    // What KubeDB leaves behind in most requests: steps done, and step conditions left False.
+    const steps = [
+        condition("DatabasePauseSucceeded", "True", "DatabasePauseSucceeded", "Successfully paused database", at(1)),
+        condition("UpdateCredential", "True", "UpdateCredential", "Successfully updated credential", at(2)),
+        condition("EvictPod--mssql-0", "False", "EvictPod--mssql-0", "evict pod; ConditionStatus:False", at(3)),
+        condition("CheckPodRunning--mssql-0", "False", "CheckPodRunning--mssql-0", "check pod running; ConditionStatus:False", at(4)),
+    ];
+    const evictionFailure = "failed to evict pod mssql-0: Cannot evict pod as it would violate the pod's disruption budget";
+
+    it("is the `reason: Failed` condition with KubeDB's message, even when step conditions are later and False", () => {
+        const failed = condition("Failed", "True", "Failed", evictionFailure, at(3.5));
+        assert.equal(failureCondition([...steps, failed], "RotateAuth", "Failed"), failed);
+    });
+    it("is a condition of the request's own type when KubeDB records the failure there", () => {
+        const own = condition("RotateAuth", "False", "RotateAuthFailed", evictionFailure, at(2.5));
+        assert.equal(failureCondition([...steps, own], "RotateAuth", "Failed"), own);
+    });
+    it("prefers `reason: Failed` over a condition of the request's type", () => {
+        const own = condition("ReconfigureTLS", "False", "ReconfigureTLS", "reconfiguring", at(5));
+        const failed = condition("IssueCertificatesSucceeded", "False", "Failed", "issuer mssql-ca not found", at(4.5));
+        assert.equal(failureCondition([own, failed], "ReconfigureTLS", "Failed"), failed);
+    });
+    it("is the phase's own condition for Denied and Skipped", () => {
+        const denied = condition("Denied", "True", "OpsRequestDenied", "denied by the approval policy", at(1));
+        assert.equal(failureCondition([denied, condition("Progressing", "True", "Progressing", "started", at(2))], "RotateAuth", "Denied"), denied);
+    });
+    it("falls back to the latest condition, by time and then by list order", () => {
+        const last = condition("Whatever", "True", "Whatever", "the last word", at(9));
+        assert.equal(failureCondition([last, ...steps], "RotateAuth", "Failed"), last);
+        const a = condition("A", "True", "A", "a", at(1));
+        const b = condition("B", "True", "B", "b", at(1));
+        assert.equal(failureCondition([a, b], "Restart", "Failed"), b);
+        assert.equal(failureCondition([], "Restart", "Failed"), undefined);
+    });
+    it("reads as KubeDB's message first, then the condition's facts", () => {
+        assert.equal(describeCondition(condition("Failed", "True", "Failed", evictionFailure)), `${evictionFailure} [Failed=True, reason Failed]`);
+        assert.equal(describeCondition({ type: "Ready", status: "False" }), "Ready=False");
+        assert.equal(describeCondition(undefined), "no condition reported");
+    });
+});
+
+describe("waitForOpsRequest: absence and API errors", () => {
+    let fake: FakeKubeApi;
+    beforeEach(async () => {
+        fake = await FakeKubeApi.start();
+    });
+    afterEach(async () => {
+        await fake.stop();
+    });
+
+    it("reports a request that never appeared within a short timeout as NotFound, not as a timeout", async () => {
+        await assert.rejects(
+            waitForOpsRequest({ namespace: NS, name: "ghost", kubeconfig: fake.kubeconfig(), timeoutSeconds: 0.5 }),
+            (e: Error) => opsRequestFailure(e)?.outcome === "NotFound" && /db\/ghost: did not appear within 0.5s \(last phase: none/.test(e.message),
+        );
+    });
+    it("names the last API error when server errors outlast the timeout", async () => {
+        putRequest(fake, "r9", { phase: "Progressing" });
+        fake.failNext(1000, 500, { message: "etcdserver: request timed out" });
+        await assert.rejects(
+            waitForOpsRequest({ namespace: NS, name: "r9", kubeconfig: fake.kubeconfig(), timeoutSeconds: 0.6 }),
+            (e: Error) => /did not appear within 0.6s .*last API error: .*etcdserver: request timed out.*\(HTTP 500\)/.test(e.message),
+        );
     });
 });
