@@ -1,18 +1,12 @@
 /**
  * The credential rotation provider against a Kubernetes-shaped API server with a scripted KubeDB
  * operator: what a rotation creates and changes, what it must leave alone, failures, retries,
- * adoption, one request at a time, and the serialized provider running in a fresh Node process.
+ * adoption, one request at a time. (The serialized provider in Pulumi's host: providerHost.test.ts.)
  */
 import { strict as assert } from "assert";
-import { execFile } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import {
     CredentialRotationInputs, CredentialRotationOutputs, credentialRotationProvider, diffCredentialRotation, rotateCredential,
 } from "../components/credentialRotationProvider";
-import { kubeApi } from "../components/kube";
 import { rotateAuthRequestManifest } from "../components/manifests";
 import { labelsFor } from "../components/names";
 import { assertValid } from "./support/crdSchema";
@@ -276,45 +270,3 @@ describe("credential rotation diff (what preview shows, without calling the clus
         assert.deepEqual(diffCredentialRotation(olds, { ...news, database: "other" }).replaces, ["database"]);
     });
 });
-
-describe("the serialized provider, as Pulumi's dynamic-provider host runs it", function () {
-    this.timeout(60_000);
-    let fake: FakeKubeApi;
-    before(async () => {
-        fake = await FakeKubeApi.start();
-        putDatabase(fake, "mssql", OLD);
-        putSecret(fake, OLD, "Old-Passw0rd!", labelsFor("mssql", "credential"));
-        putSecret(fake, NEW, "New-Passw0rd!", labelsFor("mssql", "credential"));
-        installOperator(fake, { outcomes: ["Successful"] });
-    });
-    after(async () => {
-        await fake.stop();
-    });
-
-    it("loads in a fresh Node process (no ts-node) and rotates against the API server", async () => {
-        const serialized = await pulumi.runtime.serializeFunction(() => credentialRotationProvider, { allowSecrets: true });
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubedb-mssql-provider-"));
-        fs.writeFileSync(path.join(dir, "provider.js"), serialized.text);
-        fs.writeFileSync(path.join(dir, "run.js"), `
-            const provider = require("./provider.js").handler();
-            const inputs = JSON.parse(process.argv[2]);
-            provider.update("db/mssql", JSON.parse(process.argv[3]), inputs)
-                .then((r) => console.log(JSON.stringify(r.outs)), (e) => { console.error(e.message); process.exit(3); });
-        `);
-        const stdout = await new Promise<string>((resolve, reject) => {
-            execFile(process.execPath, [path.join(dir, "run.js"), JSON.stringify(inputs(fake.kubeconfig())), JSON.stringify(settledOld)], {
-                // Like the provider host: node_modules of the project on the resolution path, nothing of ts-node's.
-                env: { PATH: process.env.PATH, NODE_PATH: path.resolve(__dirname, "..", "node_modules") },
-                timeout: 45_000,
-            }, (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)));
-        });
-        const outs = JSON.parse(stdout.trim().split("\n").pop()!);
-        assert.equal(outs.lastPhase, "Successful");
-        assert.equal(outs.activeSecretName, NEW);
-        assert.equal(fake.get(DB, "mssqlservers", NS, "mssql")!.spec.authSecret.name, NEW);
-        fs.rmSync(dir, { recursive: true, force: true });
-    });
-});
-
-// Keep kubeApi in the import list honest: the provider builds it from the kubeconfig input.
-void kubeApi;

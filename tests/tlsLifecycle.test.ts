@@ -1,14 +1,9 @@
 /**
  * TLS lifecycle: which ReconfigureTLS request each config change makes (exactly one action), the
  * provider against a Kubernetes-shaped API server (CA bundle widened before a CA switch, fail fast,
- * retry, no request for an unchanged config), and the serialized provider.
+ * retry, no request for an unchanged config). (The serialized provider in Pulumi's host: providerHost.test.ts.)
  */
 import { strict as assert } from "assert";
-import { execFile } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { reconfigureTlsRequestManifest } from "../components/manifests";
 import { TlsState, afterRequest, planTlsChange, reassertTls } from "../components/tlsPlan";
 import { TlsLifecycleInputs, TlsLifecycleOutputs, describeCa, diffTlsLifecycle, mergeBundles, reconcileTls, tlsLifecycleProvider } from "../components/tlsLifecycleProvider";
@@ -255,27 +250,6 @@ describe("TLS lifecycle provider", () => {
         fake.onCreate("mssqlserveropsrequests", (r: KubeObject) => { if (r.spec.type === "ReconfigureTLS") tlsCreatedAt = Date.now(); });
         await reconcileTls(inputs({ rotationGeneration: 1 }), settledBase());
         assert.ok(rotationDoneAt > 0 && tlsCreatedAt >= rotationDoneAt);
-    });
-
-    it("runs from its serialized form in a fresh Node process", async function () {
-        this.timeout(60_000);
-        installOperator(fake, { outcomes: ["Successful"] });
-        const serialized = await pulumi.runtime.serializeFunction(() => tlsLifecycleProvider, { allowSecrets: true });
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubedb-mssql-tls-"));
-        fs.writeFileSync(path.join(dir, "provider.js"), serialized.text);
-        fs.writeFileSync(path.join(dir, "run.js"), `
-            const provider = require("./provider.js").handler();
-            provider.update("db/mssql", JSON.parse(process.argv[3]), JSON.parse(process.argv[2]))
-                .then((r) => console.log(JSON.stringify(r.outs)), (e) => { console.error(e.message); process.exit(3); });
-        `);
-        const stdout = await new Promise<string>((resolve, reject) => execFile(process.execPath,
-            [path.join(dir, "run.js"), JSON.stringify(inputs({ rotationGeneration: 2 })), JSON.stringify(settledBase())],
-            { env: { PATH: process.env.PATH, NODE_PATH: path.resolve(__dirname, "..", "node_modules") }, timeout: 45_000 },
-            (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out))));
-        const outs = JSON.parse(stdout.trim().split("\n").pop()!);
-        assert.equal(outs.lastPhase, "Successful");
-        assert.deepEqual(requests()[0].spec.tls, { rotateCertificates: true });
-        fs.rmSync(dir, { recursive: true, force: true });
     });
 });
 

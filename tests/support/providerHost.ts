@@ -1,0 +1,184 @@
+/**
+ * Pulumi's dynamic-provider host, driven as the engine drives it during `pulumi up`.
+ *
+ * The engine starts `@pulumi/pulumi/cmd/dynamic-provider` (through the `pulumi-resource-pulumi-nodejs`
+ * plugin) as a fresh Node process in the program's directory, reads the port it prints, and calls
+ * its gRPC ResourceProvider service: Configure, then Check, Diff, Create or Update per resource, with
+ * the serialized provider in the `__provider` property. The host loads that text with
+ * require-from-string: no ts-node, nothing of this test process. This class does the same and
+ * decodes what the engine receives back, including the initialization-failure details that make
+ * the next `pulumi up` retry.
+ */
+import { ChildProcess, spawn } from "child_process";
+import * as path from "path";
+
+const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+// The host's own dependencies, resolved the way the host resolves them.
+const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+const fromPulumi = (id: string) => require(require.resolve(id, { paths: [pulumiDir] })); // eslint-disable-line @typescript-eslint/no-require-imports
+const grpc = fromPulumi("@grpc/grpc-js");
+const structproto = fromPulumi("google-protobuf/google/protobuf/struct_pb");
+const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb"); // eslint-disable-line @typescript-eslint/no-require-imports
+const provproto = require("@pulumi/pulumi/proto/provider_pb"); // eslint-disable-line @typescript-eslint/no-require-imports
+const statusproto = require("@pulumi/pulumi/proto/status_pb"); // eslint-disable-line @typescript-eslint/no-require-imports
+
+export type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** What the engine receives from a failed Create or Update. */
+export interface HostError {
+    /** gRPC status code (2 = UNKNOWN for provider errors). */
+    code: number;
+    /** The error text the CLI prints. */
+    message: string;
+    /** Present when the resource was created but failed to initialize: the engine keeps it with these. */
+    initFailed?: { id: string; properties: Props; reasons: string[] };
+}
+
+export type HostResult<T> = { ok: true; value: T } | { ok: false; error: HostError };
+
+export interface DiffAnswer {
+    changes: "none" | "some" | "unknown";
+    replaces: string[];
+    deleteBeforeReplace: boolean;
+}
+
+const DIFF_CHANGES = ["unknown", "none", "some"] as const;
+
+export class ProviderHost {
+    /** Everything the host wrote to stderr (its console.error, e.g. progress lines). */
+    stderr = "";
+
+    private constructor(private readonly child: ChildProcess, private readonly client: any) {} // eslint-disable-line @typescript-eslint/no-explicit-any
+
+    /** Starts the host in a fresh Node process with the project as its working directory. */
+    static async start(env: NodeJS.ProcessEnv = {}): Promise<ProviderHost> {
+        const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js");
+        // The engine passes its own address first; the host only needs it to be present.
+        const child = spawn(process.execPath, [entry, "127.0.0.1:1"], {
+            cwd: PROJECT_ROOT,
+            // Nothing of this process's ts-node or mocha setup: only what a shell would pass.
+            env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stderr = "";
+        child.stderr!.on("data", (chunk) => (stderr += chunk));
+        const port = await new Promise<number>((resolve, reject) => {
+            let stdout = "";
+            const timer = setTimeout(() => reject(new Error(`the provider host printed no port in 20 s:\n${stderr}`)), 20_000);
+            child.stdout!.on("data", (chunk) => {
+                stdout += chunk;
+                const line = stdout.split("\n")[0];
+                if (stdout.includes("\n") && /^\d+$/.test(line.trim())) {
+                    clearTimeout(timer);
+                    resolve(Number(line.trim()));
+                }
+            });
+            child.once("exit", (code) => reject(new Error(`the provider host exited (${code}) before listening:\n${stderr}`)));
+        });
+        const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+        const host = new ProviderHost(child, client);
+        child.stderr!.on("data", (chunk) => (host.stderr += chunk));
+        host.stderr = stderr;
+        return host;
+    }
+
+    async stop(): Promise<void> {
+        this.client.close();
+        if (this.child.exitCode === null) {
+            const exited = new Promise((resolve) => this.child.once("exit", resolve));
+            this.child.kill("SIGTERM");
+            await exited;
+        }
+    }
+
+    /** Configure as the engine does for a dynamic provider (no config, secrets accepted). */
+    async configure(): Promise<{ acceptSecrets: boolean }> {
+        const req = new provproto.ConfigureRequest();
+        req.setArgs(structproto.Struct.fromJavaScript({}));
+        req.setAcceptsecrets(true);
+        req.setAcceptresources(true);
+        const resp = await this.unary("configure", req);
+        if (!resp.ok) throw new Error(resp.error.message);
+        return { acceptSecrets: resp.value.getAcceptsecrets() };
+    }
+
+    async check(urn: string, olds: Props, news: Props): Promise<HostResult<{ inputs: Props; failures: { property: string; reason: string }[] }>> {
+        const req = new provproto.CheckRequest();
+        req.setUrn(urn);
+        req.setOlds(struct(olds));
+        req.setNews(struct(news));
+        return this.map(await this.unary("check", req), (r) => ({
+            inputs: r.getInputs().toJavaScript(),
+            failures: r.getFailuresList().map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })), // eslint-disable-line @typescript-eslint/no-explicit-any
+        }));
+    }
+
+    async diff(urn: string, id: string, olds: Props, news: Props): Promise<HostResult<DiffAnswer>> {
+        const req = new provproto.DiffRequest();
+        req.setUrn(urn);
+        req.setId(id);
+        req.setOlds(struct(olds));
+        req.setNews(struct(news));
+        return this.map(await this.unary("diff", req), (r) => ({
+            changes: DIFF_CHANGES[r.getChanges()],
+            replaces: r.getReplacesList(),
+            deleteBeforeReplace: r.getDeletebeforereplace(),
+        }));
+    }
+
+    async create(urn: string, properties: Props, timeoutSeconds = 0): Promise<HostResult<{ id: string; properties: Props }>> {
+        const req = new provproto.CreateRequest();
+        req.setUrn(urn);
+        req.setProperties(struct(properties));
+        req.setTimeout(timeoutSeconds);
+        return this.map(await this.unary("create", req), (r) => ({ id: r.getId(), properties: r.getProperties().toJavaScript() }));
+    }
+
+    async update(urn: string, id: string, olds: Props, news: Props, timeoutSeconds = 0): Promise<HostResult<{ properties: Props }>> {
+        const req = new provproto.UpdateRequest();
+        req.setUrn(urn);
+        req.setId(id);
+        req.setOlds(struct(olds));
+        req.setNews(struct(news));
+        req.setTimeout(timeoutSeconds);
+        return this.map(await this.unary("update", req), (r) => ({ properties: r.getProperties().toJavaScript() }));
+    }
+
+    private map<T>(result: HostResult<any>, f: (value: any) => T): HostResult<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
+        return result.ok ? { ok: true, value: f(result.value) } : result;
+    }
+
+    private unary(method: string, req: unknown): Promise<HostResult<any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+        return new Promise((resolve) => {
+            this.client[method](req, (err: any, resp: unknown) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+                if (!err) resolve({ ok: true, value: resp });
+                else resolve({ ok: false, error: decodeError(err) });
+            });
+        });
+    }
+}
+
+function struct(value: Props) {
+    // Struct.fromJavaScript refuses undefined; the engine never sends it either.
+    return structproto.Struct.fromJavaScript(JSON.parse(JSON.stringify(value)));
+}
+
+/** The error as the engine reads it: status details carry ErrorResourceInitFailed when present. */
+function decodeError(err: any): HostError { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const error: HostError = { code: err.code, message: err.details ?? err.message };
+    const raw = err.metadata?.get?.("grpc-status-details-bin")?.[0];
+    if (raw) {
+        const status = statusproto.Status.deserializeBinary(new Uint8Array(raw));
+        for (const any of status.getDetailsList()) {
+            const detail = any.unpack(provproto.ErrorResourceInitFailed.deserializeBinary, "pulumirpc.ErrorResourceInitFailed");
+            if (detail) {
+                error.initFailed = {
+                    id: detail.getId(),
+                    properties: detail.getProperties()?.toJavaScript() ?? {},
+                    reasons: detail.getReasonsList(),
+                };
+            }
+        }
+    }
+    return error;
+}
