@@ -1,6 +1,8 @@
 import { strict as assert } from "assert";
-import { assertValid, hasSchemaFor, listCelRules, validateObject } from "./support/crdSchema";
+import { assertValid, hasSchemaFor, listCelRules, validateAgainst, validateObject } from "./support/crdSchema";
 
+// Generic JSON-schema checks (type, enum, required, pattern, ...) are ajv's and not retested here;
+// these tests cover the Kubernetes rules crdSchema.ts adds, and the mistakes this project must not make.
 // Fresh objects per call, so a test can mutate its copy freely.
 
 function mssqlServer(): any {
@@ -47,21 +49,7 @@ function rotateAuth(): any {
 }
 
 function selfSignedIssuer(): any {
-    return {
-        apiVersion: "cert-manager.io/v1",
-        kind: "Issuer",
-        metadata: { name: "selfsigned", namespace: "db" },
-        spec: { selfSigned: {} },
-    };
-}
-
-function caClusterIssuer(): any {
-    return {
-        apiVersion: "cert-manager.io/v1",
-        kind: "ClusterIssuer",
-        metadata: { name: "ca" },
-        spec: { ca: { secretName: "mssql-ca" } },
-    };
+    return { apiVersion: "cert-manager.io/v1", kind: "Issuer", metadata: { name: "selfsigned", namespace: "db" }, spec: { selfSigned: {} } };
 }
 
 function caCertificate(): any {
@@ -79,6 +67,13 @@ function caCertificate(): any {
     };
 }
 
+/** The violations after applying `mutate` to a fresh `make()`. */
+function violationsAfter(make: () => any, mutate: (o: any) => void): string[] {
+    const obj = make();
+    mutate(obj);
+    return validateObject(obj);
+}
+
 /** Every plain-object node of a JSON value, with its path as validateObject prints it. */
 function objectNodes(value: unknown, at = ""): Array<{ at: string; node: Record<string, unknown> }> {
     if (Array.isArray(value)) return value.flatMap((v, i) => objectNodes(v, `${at}[${i}]`));
@@ -92,350 +87,233 @@ function objectNodes(value: unknown, at = ""): Array<{ at: string; node: Record<
 }
 
 describe("crdSchema validator", () => {
-    describe("schema lookup", () => {
-        it("has schemas for the five vendored kinds, at their storage versions only", () => {
-            assert.equal(hasSchemaFor("kubedb.com/v1alpha2", "MSSQLServer"), true);
-            assert.equal(hasSchemaFor("ops.kubedb.com/v1alpha1", "MSSQLServerOpsRequest"), true);
-            assert.equal(hasSchemaFor("cert-manager.io/v1", "Issuer"), true);
-            assert.equal(hasSchemaFor("cert-manager.io/v1", "ClusterIssuer"), true);
-            assert.equal(hasSchemaFor("cert-manager.io/v1", "Certificate"), true);
-            assert.equal(hasSchemaFor("kubedb.com/v1", "MSSQLServer"), false);
-            assert.equal(hasSchemaFor("ops.kubedb.com/v1alpha1", "MSSQLOpsRequest"), false);
-            assert.equal(hasSchemaFor("v1", "Secret"), false);
-        });
-
-        it("throws for a kind with no vendored schema", () => {
-            assert.throws(() => validateObject({ apiVersion: "v1", kind: "Secret", metadata: { name: "x" } }), /no CRD schema vendored for v1 Secret/);
-            // the stale upstream kind that shares the short name msops
-            assert.throws(
-                () => validateObject({ ...rotateAuth(), kind: "MSSQLOpsRequest" }),
-                /no CRD schema vendored for ops\.kubedb\.com\/v1alpha1 MSSQLOpsRequest/,
-            );
-            assert.throws(() => validateObject({ ...mssqlServer(), apiVersion: "kubedb.com/v1" }), /no CRD schema vendored/);
-        });
-
-        it("reports a non-object or missing/non-string apiVersion and kind instead of guessing a schema", () => {
-            assert.deepEqual(validateObject("MSSQLServer"), ['<root>: expected object, got string "MSSQLServer"']);
-            assert.deepEqual(validateObject({ kind: "MSSQLServer", spec: {} }), ["apiVersion: required field missing"]);
-            assert.deepEqual(validateObject({ ...mssqlServer(), kind: 7 }), ["kind: expected string, got integer 7"]);
-        });
+    it("has schemas for the five vendored kinds at their storage versions, and refuses to guess for others", () => {
+        assert.equal(hasSchemaFor("kubedb.com/v1alpha2", "MSSQLServer"), true);
+        assert.equal(hasSchemaFor("ops.kubedb.com/v1alpha1", "MSSQLServerOpsRequest"), true);
+        assert.equal(hasSchemaFor("cert-manager.io/v1", "Issuer"), true);
+        assert.equal(hasSchemaFor("cert-manager.io/v1", "ClusterIssuer"), true);
+        assert.equal(hasSchemaFor("cert-manager.io/v1", "Certificate"), true);
+        assert.equal(hasSchemaFor("kubedb.com/v1", "MSSQLServer"), false);
+        assert.equal(hasSchemaFor("v1", "Secret"), false);
+        // the stale upstream kind that shares the short name msops
+        assert.throws(() => validateObject({ ...rotateAuth(), kind: "MSSQLOpsRequest" }), /no CRD schema vendored for ops\.kubedb\.com\/v1alpha1 MSSQLOpsRequest/);
+        assert.deepEqual(validateObject("MSSQLServer"), ['<root>: expected object, got string "MSSQLServer"']);
+        assert.deepEqual(validateObject({ kind: "MSSQLServer", spec: {} }), ["apiVersion: expected string, got undefined"]);
     });
 
-    describe("MSSQLServer (kubedb.com/v1alpha2)", () => {
-        it("accepts the minimal valid object", () => {
-            assert.deepEqual(validateObject(mssqlServer()), []);
-            assert.doesNotThrow(() => assertValid(mssqlServer()));
-        });
+    it("accepts the valid objects of every vendored kind", () => {
+        const clusterIssuer = { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "ca" }, spec: { ca: { secretName: "mssql-ca" } } };
+        for (const obj of [mssqlServer(), rotateAuth(), selfSignedIssuer(), clusterIssuer, caCertificate()]) {
+            assert.deepEqual(validateObject(obj), [], obj.kind);
+            assert.doesNotThrow(() => assertValid(obj));
+        }
+    });
 
-        it("catches an unknown field at every depth", () => {
-            const cases: Array<[string, (o: any) => void]> = [
-                ["foo", (o) => (o.foo = 1)],
-                ["spec.foo", (o) => (o.spec.foo = 1)],
-                ["spec.tls.issuerRef.group", (o) => (o.spec.tls.issuerRef.group = "cert-manager.io")],
-                ["spec.topology", (o) => (o.spec.topology = { mode: "AvailabilityGroup", foo: {} })],
-                ["spec.podTemplate.spec.containers[0].env[1].foo", (o) => (o.spec.podTemplate.spec.containers[0].env[1].foo = "bar")],
-                ["metadata.uid", (o) => (o.metadata.uid = "1234")],
-            ];
-            for (const [where, mutate] of cases) {
-                const obj = mssqlServer();
-                mutate(obj);
-                const expected = where === "spec.topology" ? "spec.topology.foo: unknown field" : `${where}: unknown field`;
-                assert.deepEqual(validateObject(obj), [expected], where);
-            }
-        });
+    it("assertValid names the object and lists every violation", () => {
+        const obj = mssqlServer();
+        obj.spec.deletionPolicy = "Keep";
+        obj.spec.foo = 1;
+        delete obj.spec.version;
+        assert.throws(
+            () => assertValid(obj),
+            (err: Error) => {
+                assert.match(err.message, /^MSSQLServer "db\/mssql" \(kubedb\.com\/v1alpha2\) does not match its CRD schema \(3 violations\)/);
+                assert.match(err.message, /\n {2}- spec\.version: required field missing/);
+                assert.match(err.message, /\n {2}- spec\.foo: unknown field/);
+                assert.match(err.message, /\n {2}- spec\.deletionPolicy: value "Keep" not in enum \[Halt, Delete, WipeOut, DoNotTerminate\]/);
+                return true;
+            },
+        );
+    });
 
-        it("catches an unknown field injected into every object node of the valid object", () => {
+    describe("the Kubernetes rules on top of JSON schema", () => {
+        it("structural: reports an unknown field injected into any object node of a valid MSSQLServer", () => {
             const nodes = objectNodes(mssqlServer());
             assert.ok(nodes.length >= 15, `only ${nodes.length} object nodes`);
             nodes.forEach(({ at }, i) => {
                 const obj = mssqlServer();
                 objectNodes(obj)[i].node.zzUnknown = true;
-                const expected = `${at ? `${at}.` : ""}zzUnknown: unknown field`;
-                const violations = validateObject(obj);
-                // maps (labels, resources.requests) validate extra keys against their value schema instead
-                if (at === "metadata.labels") assert.deepEqual(violations, ['metadata.labels.zzUnknown: expected string, got boolean true']);
-                else if (at === "spec.storage.resources.requests") {
-                    assert.deepEqual(violations, ["spec.storage.resources.requests.zzUnknown: expected integer or string, got boolean true"]);
-                } else assert.deepEqual(violations, [expected], at || "<root>");
+                const expected =
+                    at === "metadata.labels"
+                        ? "metadata.labels.zzUnknown: expected string, got boolean true" // maps check extra keys against their value schema
+                        : at === "spec.storage.resources.requests"
+                          ? "spec.storage.resources.requests.zzUnknown: expected integer or string, got boolean true"
+                          : `${at ? `${at}.` : ""}zzUnknown: unknown field`;
+                assert.deepEqual(validateObject(obj), [expected], at || "<root>");
             });
         });
 
-        it("rejects a value outside an enum", () => {
-            const obj = mssqlServer();
-            obj.spec.deletionPolicy = "Keep";
-            assert.deepEqual(validateObject(obj), ['spec.deletionPolicy: value "Keep" not in enum [Halt, Delete, WipeOut, DoNotTerminate]']);
-            const obj2 = mssqlServer();
-            obj2.spec.storageType = "durable";
-            assert.deepEqual(validateObject(obj2), ['spec.storageType: value "durable" not in enum [Durable, Ephemeral]']);
+        it("structural: an object without properties is empty (spec.restart); x-kubernetes-preserve-unknown-fields keeps anything", () => {
+            const restart = (o: any) => {
+                o.spec.type = "Restart";
+                delete o.spec.authentication;
+                o.spec.restart = {};
+            };
+            assert.deepEqual(violationsAfter(rotateAuth, restart), []);
+            assert.deepEqual(violationsAfter(rotateAuth, (o) => (restart(o), (o.spec.restart.force = true))), ["spec.restart.force: unknown field"]);
+
+            const acme = (o: any) =>
+                (o.spec = {
+                    acme: {
+                        server: "https://acme.example.com/directory",
+                        privateKeySecretRef: { name: "acme-key" },
+                        solvers: [{ dns01: { webhook: { groupName: "acme.example.com", solverName: "x", config: { anything: { nested: [1, "two"] } } } } }],
+                    },
+                });
+            assert.deepEqual(violationsAfter(selfSignedIssuer, acme), []);
+            assert.deepEqual(violationsAfter(selfSignedIssuer, (o) => (acme(o), (o.spec.acme.solvers[0].dns01.webhook.confg = {}))), [
+                "spec.acme.solvers[0].dns01.webhook.confg: unknown field",
+            ]);
         });
 
-        it("rejects missing required fields (spec.version, spec.tls, tls.issuerRef.name, container name)", () => {
-            const noVersion = mssqlServer();
-            delete noVersion.spec.version;
-            assert.deepEqual(validateObject(noVersion), ["spec.version: required field missing"]);
-
-            const noTls = mssqlServer();
-            delete noTls.spec.tls;
-            assert.deepEqual(validateObject(noTls), ["spec.tls: required field missing"]);
-
-            const noIssuerName = mssqlServer();
-            delete noIssuerName.spec.tls.issuerRef.name;
-            assert.deepEqual(validateObject(noIssuerName), ["spec.tls.issuerRef.name: required field missing"]);
-
-            const noContainerName = mssqlServer();
-            delete noContainerName.spec.podTemplate.spec.containers[0].name;
-            assert.deepEqual(validateObject(noContainerName), ["spec.podTemplate.spec.containers[0].name: required field missing"]);
+        it("rules no vendored CRD exercises (minimal CRD schema): branch properties stay unknown, typed preserve-unknown-fields, nullable", () => {
+            const schema = {
+                type: "object",
+                properties: {
+                    spec: {
+                        type: "object",
+                        properties: {
+                            a: { type: "string" },
+                            b: { type: "string", nullable: true },
+                            open: { type: "object", "x-kubernetes-preserve-unknown-fields": true, properties: { known: { type: "string" } } },
+                        },
+                        allOf: [{ properties: { c: { type: "string" } } }], // c is checked if present, but stays unknown
+                    },
+                },
+            };
+            const obj = (spec: object) => ({ apiVersion: "example.com/v1", kind: "Thing", metadata: { name: "x" }, spec });
+            assert.deepEqual(validateAgainst(schema, obj({ a: "1", b: null, open: { known: "k", other: [1] } })), []);
+            assert.deepEqual(validateAgainst(schema, obj({ a: null, open: { known: 1 } })), ["spec.a: expected string, got null", "spec.open.known: expected string, got integer 1"]);
+            assert.deepEqual(validateAgainst(schema, obj({ a: "1", c: "2" })), ["spec.c: unknown field"]);
+            // and null in a non-nullable field of a real schema
+            assert.deepEqual(violationsAfter(mssqlServer, (o) => (o.spec.storageType = null)), ["spec.storageType: expected string, got null"]);
         });
 
-        it("treats a property set to undefined as absent", () => {
-            const obj = mssqlServer();
-            obj.spec.halted = undefined;
-            obj.spec.notAField = undefined;
-            assert.deepEqual(validateObject(obj), []);
-            obj.spec.version = undefined;
-            assert.deepEqual(validateObject(obj), ["spec.version: required field missing"]);
-        });
-
-        it("counts a schema default as satisfying required (the API server defaults before validating)", () => {
-            const obj = mssqlServer();
-            delete obj.spec.authSecret.kind; // required, but default: Secret
-            assert.deepEqual(validateObject(obj), []);
-            delete obj.spec.authSecret.name; // required, no default
-            assert.deepEqual(validateObject(obj), ["spec.authSecret.name: required field missing"]);
-        });
-
-        it("rejects wrong types", () => {
-            const cases: Array<[(o: any) => void, string]> = [
-                [(o) => (o.spec.replicas = "1"), 'spec.replicas: expected integer, got string "1"'],
-                [(o) => (o.spec.replicas = 1.5), "spec.replicas: expected integer, got number 1.5"],
-                [(o) => (o.spec.tls.clientTLS = "true"), 'spec.tls.clientTLS: expected boolean, got string "true"'],
-                [(o) => (o.spec.storage.accessModes = "ReadWriteOnce"), 'spec.storage.accessModes: expected array, got string "ReadWriteOnce"'],
-                [(o) => (o.spec.podTemplate.spec.containers[0].env = { MSSQL_PID: "Developer" }), "spec.podTemplate.spec.containers[0].env: expected array, got object"],
-                [(o) => (o.spec.version = 2022), "spec.version: expected string, got integer 2022"],
-                [(o) => (o.metadata.labels.tier = 3), "metadata.labels.tier: expected string, got integer 3"],
-            ];
-            for (const [mutate, expected] of cases) {
-                const obj = mssqlServer();
-                mutate(obj);
-                assert.deepEqual(validateObject(obj), [expected]);
-            }
-        });
-
-        it("rejects an int32 out of range", () => {
-            const obj = mssqlServer();
-            obj.spec.replicas = 2 ** 31;
-            assert.deepEqual(validateObject(obj), ["spec.replicas: 2147483648 is out of range for int32"]);
-        });
-
-        it("rejects null unless the field is nullable", () => {
-            const obj = mssqlServer();
-            obj.spec.storageType = null;
-            assert.deepEqual(validateObject(obj), ["spec.storageType: null is not allowed (field is not nullable)"]);
-        });
-
-        it("checks int-or-string quantities: integer or string, and the quantity pattern on strings", () => {
-            const asInt = mssqlServer();
-            asInt.spec.storage.resources.requests.storage = 10737418240;
-            assert.deepEqual(validateObject(asInt), []);
-
-            const badString = mssqlServer();
-            badString.spec.storage.resources.requests.storage = "ten gigs";
-            const [violation, ...rest] = validateObject(badString);
+        it("x-kubernetes-int-or-string: an integer or a string, and string keywords (the quantity pattern) apply to strings only", () => {
+            const storage = (value: unknown) => (o: any) => (o.spec.storage.resources.requests.storage = value);
+            assert.deepEqual(violationsAfter(mssqlServer, storage(10737418240)), []);
+            const [violation, ...rest] = violationsAfter(mssqlServer, storage("ten gigs"));
             assert.deepEqual(rest, []);
             assert.match(violation, /^spec\.storage\.resources\.requests\.storage: value "ten gigs" does not match pattern \^\(\\\+\|-\)\?/);
-
-            const badType = mssqlServer();
-            badType.spec.storage.resources.requests.storage = 1.5;
-            assert.deepEqual(validateObject(badType), ["spec.storage.resources.requests.storage: expected integer or string, got number 1.5"]);
+            assert.deepEqual(violationsAfter(mssqlServer, storage(1.5)), ["spec.storage.resources.requests.storage: expected integer or string, got number 1.5"]);
         });
 
-        it("applies the CRD's own metadata.name rule and the ObjectMeta shape", () => {
-            const badName = mssqlServer();
-            badName.metadata.name = "1mssql"; // a DNS subdomain, but the CRD wants a leading letter
-            assert.deepEqual(validateObject(badName), ['metadata.name: value "1mssql" does not match pattern ^[a-z]([-a-z0-9]*[a-z0-9])?$']);
+        it("x-kubernetes-list-type map and set: duplicates are rejected, a missing map key taking its default", () => {
+            const container = (o: any) => o.spec.podTemplate.spec.containers[0];
+            assert.deepEqual(violationsAfter(mssqlServer, (o) => container(o).env.push({ name: "ACCEPT_EULA", value: "N" })), [
+                'spec.podTemplate.spec.containers[0].env[2]: duplicate entry with key {name: "ACCEPT_EULA"}, same as [1] (x-kubernetes-list-type: map)',
+            ]);
+            // ports: keys containerPort + protocol, protocol defaults to TCP
+            const ports = (...list: object[]) => (o: any) => (container(o).ports = list);
+            assert.deepEqual(violationsAfter(mssqlServer, ports({ containerPort: 1433 }, { containerPort: 1433, protocol: "UDP" })), []);
+            assert.deepEqual(violationsAfter(mssqlServer, ports({ containerPort: 1433 }, { containerPort: 1433, protocol: "TCP" })), [
+                'spec.podTemplate.spec.containers[0].ports[1]: duplicate entry with key {containerPort: 1433, protocol: "TCP"}, same as [0] (x-kubernetes-list-type: map)',
+            ]);
+            const exitCodes = (...values: number[]) => (o: any) => (container(o).restartPolicyRules = [{ action: "Restart", exitCodes: { operator: "In", values } }]);
+            assert.deepEqual(violationsAfter(mssqlServer, exitCodes(1, 2)), []);
+            assert.deepEqual(violationsAfter(mssqlServer, exitCodes(1, 2, 1)), [
+                "spec.podTemplate.spec.containers[0].restartPolicyRules[0].exitCodes.values[2]: duplicate entry with value 1, same as [0] (x-kubernetes-list-type: set)",
+            ]);
+        });
 
-            const longName = mssqlServer();
-            longName.metadata.name = "m".repeat(64);
-            assert.deepEqual(validateObject(longName), ["metadata.name: string length 64 exceeds maxLength 63"]);
-
-            const fullMeta = mssqlServer();
-            fullMeta.metadata = {
+        it("resource root: metadata is ObjectMeta, with the CRD's own metadata schema on top", () => {
+            const full = {
                 generateName: "mssql-",
                 namespace: "db",
-                labels: { app: "mssql" },
+                labels: { app: "mssql", "example.com/tier": "" },
                 annotations: { "pulumi.com/note": "anything: goes" },
                 finalizers: ["example.com/keep"],
                 ownerReferences: [{ apiVersion: "v1", kind: "ConfigMap", name: "owner", uid: "0000", controller: false }],
             };
-            assert.deepEqual(validateObject(fullMeta), []);
-
-            fullMeta.metadata.ownerReferences[0] = { apiVersion: "v1", kind: "ConfigMap", name: "owner" };
-            fullMeta.metadata.namespace = "DB";
-            assert.deepEqual(validateObject(fullMeta), [
-                'metadata.namespace: value "DB" does not match pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
-                "metadata.ownerReferences[0].uid: required field missing",
-            ]);
+            assert.deepEqual(violationsAfter(caCertificate, (o) => (o.metadata = full)), []);
+            const meta = (m: object) => (o: any) => (o.metadata = { ...o.metadata, ...m });
+            const cases: Array<[() => any, object, string[]]> = [
+                [mssqlServer, { name: "1mssql" }, ['metadata.name: value "1mssql" does not match pattern ^[a-z]([-a-z0-9]*[a-z0-9])?$']], // the CRD's rule
+                [mssqlServer, { name: "m".repeat(64) }, ["metadata.name: must NOT have more than 63 characters"]], // the CRD's rule
+                [caCertificate, { name: "Mssql_CA" }, ['metadata.name: value "Mssql_CA" does not match pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$']],
+                [caCertificate, { namespace: "DB" }, ['metadata.namespace: value "DB" does not match pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$']],
+                [caCertificate, { uid: "1234" }, ["metadata.uid: unknown field"]],
+                [caCertificate, { labels: { app: "has space" } }, ['metadata.labels.app: value "has space" does not match pattern ^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$']],
+                [caCertificate, { annotations: { replicas: 3 } }, ["metadata.annotations.replicas: expected string, got integer 3"]],
+                [caCertificate, { ownerReferences: [{ apiVersion: "v1", kind: "ConfigMap", name: "owner" }] }, ["metadata.ownerReferences[0].uid: required field missing"]],
+            ];
+            for (const [make, m, expected] of cases) assert.deepEqual(violationsAfter(make, meta(m)), expected, JSON.stringify(m));
+            for (const key of ["-app", "Example.com/app", "example.com/", "a".repeat(64)]) {
+                const [violation, ...rest] = violationsAfter(caCertificate, meta({ labels: { [key]: "x" } }));
+                assert.deepEqual(rest, [], key);
+                assert.ok(violation?.startsWith(`metadata.labels: key ${JSON.stringify(key)} must match pattern`), violation ?? key);
+            }
         });
 
-        it("rejects duplicate keys in an x-kubernetes-list-type: map list", () => {
-            const obj = mssqlServer();
-            obj.spec.podTemplate.spec.containers[0].env.push({ name: "ACCEPT_EULA", value: "N" });
-            assert.deepEqual(validateObject(obj), [
-                'spec.podTemplate.spec.containers[0].env[2]: duplicate entry with key {name: "ACCEPT_EULA"}, same as [1] (x-kubernetes-list-type: map)',
+        it("formats: int32 and int64 ranges, date-time, byte (standard padded base64)", () => {
+            assert.deepEqual(violationsAfter(mssqlServer, (o) => (o.spec.replicas = 2 ** 31 - 1)), []);
+            assert.deepEqual(violationsAfter(mssqlServer, (o) => (o.spec.replicas = 2 ** 31)), ["spec.replicas: value 2147483648 is not a valid int32"]);
+            assert.deepEqual(violationsAfter(mssqlServer, (o) => (o.spec.podTemplate.spec.activeDeadlineSeconds = 2 ** 31)), []);
+            assert.deepEqual(violationsAfter(mssqlServer, (o) => (o.spec.podTemplate.spec.activeDeadlineSeconds = 2 ** 63)), [
+                "spec.podTemplate.spec.activeDeadlineSeconds: value 9223372036854776000 is not a valid int64",
             ]);
+            assert.deepEqual(violationsAfter(mssqlServer, (o) => (o.spec.authSecret.activeFrom = "2024-05-01T10:00:00Z")), []);
+            assert.deepEqual(violationsAfter(mssqlServer, (o) => (o.spec.authSecret.activeFrom = "2024-05-01")), ['spec.authSecret.activeFrom: value "2024-05-01" is not a valid date-time']);
+            const caBundle = (value: string) => (o: any) => (o.spec = { acme: { server: "https://acme.example.com/directory", privateKeySecretRef: { name: "k" }, caBundle: value } });
+            assert.deepEqual(violationsAfter(selfSignedIssuer, caBundle(Buffer.from("-----BEGIN CERTIFICATE-----").toString("base64"))), []);
+            assert.deepEqual(violationsAfter(selfSignedIssuer, caBundle("bm90IHBhZGRlZA")), ['spec.acme.caBundle: value "bm90IHBhZGRlZA" is not a valid byte']);
         });
 
-        it("rejects non-JSON values such as class instances", () => {
+        it("default: a required field with a default is never missing (the API server defaults first)", () => {
+            assert.deepEqual(violationsAfter(mssqlServer, (o) => delete o.spec.authSecret.kind), []); // required, default: Secret
+            assert.deepEqual(violationsAfter(mssqlServer, (o) => delete o.spec.authSecret.name), ["spec.authSecret.name: required field missing"]);
+        });
+
+        it("serialization: a property set to undefined is absent; a non-JSON value (a Pulumi Output left in) is reported", () => {
+            assert.deepEqual(violationsAfter(mssqlServer, (o) => ((o.spec.halted = undefined), (o.spec.notAField = undefined))), []);
+            assert.deepEqual(violationsAfter(mssqlServer, (o) => (o.spec.version = undefined)), ["spec.version: required field missing"]);
             class Output {
                 constructor(readonly value: string) {}
             }
-            const obj = mssqlServer();
-            obj.spec.version = new Output("2022-cu16");
-            assert.deepEqual(validateObject(obj), ["spec.version: not a JSON value (instance of Output)"]);
-        });
-
-        it("assertValid names the object and lists every violation", () => {
-            const obj = mssqlServer();
-            obj.spec.deletionPolicy = "Keep";
-            obj.spec.replicas = "1";
-            delete obj.spec.version;
-            assert.throws(
-                () => assertValid(obj),
-                (err: Error) => {
-                    assert.match(err.message, /^MSSQLServer "db\/mssql" \(kubedb\.com\/v1alpha2\) does not match its CRD schema \(3 violations\)/);
-                    assert.match(err.message, /\n {2}- spec\.version: required field missing/);
-                    assert.match(err.message, /\n {2}- spec\.replicas: expected integer, got string "1"/);
-                    assert.match(err.message, /\n {2}- spec\.deletionPolicy: value "Keep" not in enum/);
-                    return true;
-                },
-            );
+            assert.deepEqual(violationsAfter(mssqlServer, (o) => (o.spec.version = new Output("2022-cu16"))), ["spec.version: not a JSON value (instance of Output)"]);
         });
     });
 
-    describe("MSSQLServerOpsRequest (ops.kubedb.com/v1alpha1)", () => {
-        it("accepts a RotateAuth request with authentication.secretRef", () => {
-            assert.deepEqual(validateObject(rotateAuth()), []);
+    describe("the mistakes that matter for this project", () => {
+        it("MSSQLServer: an unknown field at depth, a missing required field", () => {
+            assert.deepEqual(violationsAfter(mssqlServer, (o) => (o.spec.tls.issuerRef.group = "cert-manager.io")), ["spec.tls.issuerRef.group: unknown field"]);
+            assert.deepEqual(violationsAfter(mssqlServer, (o) => (o.spec.podTemplate.spec.containers[0].env[1].foo = "bar")), [
+                "spec.podTemplate.spec.containers[0].env[1].foo: unknown field",
+            ]);
+            assert.deepEqual(violationsAfter(mssqlServer, (o) => (o.spec.topology = { mode: "AvailabilityGroup", foo: {} })), ["spec.topology.foo: unknown field"]);
+            assert.deepEqual(violationsAfter(mssqlServer, (o) => delete o.spec.tls.issuerRef.name), ["spec.tls.issuerRef.name: required field missing"]);
         });
 
-        it("rejects an unknown ops type", () => {
-            const obj = rotateAuth();
-            obj.spec.type = "RotateCredentials";
-            assert.deepEqual(validateObject(obj), [
+        it("MSSQLServerOpsRequest: a misplaced field, an invalid type, a missing databaseRef", () => {
+            const misplaced = (o: any) => {
+                o.spec.secretRef = o.spec.authentication.secretRef;
+                delete o.spec.authentication;
+            };
+            assert.deepEqual(violationsAfter(rotateAuth, misplaced), ["spec.secretRef: unknown field"]);
+            assert.deepEqual(violationsAfter(rotateAuth, (o) => (o.spec.type = "RotateCredentials")), [
                 'spec.type: value "RotateCredentials" not in enum [UpdateVersion, HorizontalScaling, VerticalScaling, VolumeExpansion, Restart, Reconfigure, ReconfigureTLS, RotateAuth, StorageMigration]',
             ]);
+            assert.deepEqual(violationsAfter(rotateAuth, (o) => delete o.spec.databaseRef), ["spec.databaseRef: required field missing"]);
         });
 
-        it("requires type and databaseRef, and authentication.secretRef.name", () => {
-            const obj = rotateAuth();
-            delete obj.spec.type;
-            delete obj.spec.databaseRef;
-            delete obj.spec.authentication.secretRef.name;
-            assert.deepEqual(validateObject(obj), [
-                "spec.databaseRef: required field missing",
-                "spec.type: required field missing",
-                "spec.authentication.secretRef.name: required field missing",
+        it("Certificate: privateKey.algorithm DSA, KubeDB's issuerRef.apiGroup spelling", () => {
+            assert.deepEqual(violationsAfter(caCertificate, (o) => (o.spec.privateKey.algorithm = "DSA")), [
+                'spec.privateKey.algorithm: value "DSA" not in enum [RSA, ECDSA, Ed25519]',
             ]);
-        });
-
-        it("rejects fields in spec.restart, which the schema declares as an empty object", () => {
-            const ok = rotateAuth();
-            ok.spec.type = "Restart";
-            delete ok.spec.authentication;
-            ok.spec.restart = {};
-            assert.deepEqual(validateObject(ok), []);
-            ok.spec.restart = { force: true };
-            assert.deepEqual(validateObject(ok), ["spec.restart.force: unknown field"]);
-        });
-
-        it("rejects a misplaced field (secretRef directly under spec)", () => {
-            const obj = rotateAuth();
-            obj.spec.secretRef = obj.spec.authentication.secretRef;
-            delete obj.spec.authentication;
-            assert.deepEqual(validateObject(obj), ["spec.secretRef: unknown field"]);
+            assert.deepEqual(violationsAfter(caCertificate, (o) => (o.spec.issuerRef.apiGroup = "cert-manager.io")), ["spec.issuerRef.apiGroup: unknown field"]);
         });
     });
 
-    describe("cert-manager (cert-manager.io/v1)", () => {
-        it("accepts a self-signed Issuer", () => {
-            assert.deepEqual(validateObject(selfSignedIssuer()), []);
-        });
-
-        it("requires Issuer.spec and rejects an unknown issuer type", () => {
-            const noSpec = selfSignedIssuer();
-            delete noSpec.spec;
-            assert.deepEqual(validateObject(noSpec), ["spec: required field missing"]);
-
-            const unknown = selfSignedIssuer();
-            unknown.spec = { selfsigned: {} };
-            assert.deepEqual(validateObject(unknown), ["spec.selfsigned: unknown field"]);
-        });
-
-        it("accepts a CA ClusterIssuer and requires ca.secretName", () => {
-            assert.deepEqual(validateObject(caClusterIssuer()), []);
-            const obj = caClusterIssuer();
-            obj.spec.ca = { secretRef: "mssql-ca" };
-            assert.deepEqual(validateObject(obj), ["spec.ca.secretName: required field missing", "spec.ca.secretRef: unknown field"]);
-        });
-
-        it("lets x-kubernetes-preserve-unknown-fields through (ACME webhook solver config)", () => {
-            const obj = selfSignedIssuer();
-            obj.spec = {
-                acme: {
-                    server: "https://acme.example.com/directory",
-                    privateKeySecretRef: { name: "acme-key" },
-                    solvers: [{ dns01: { webhook: { groupName: "acme.example.com", solverName: "x", config: { anything: { nested: [1, "two"] } } } } }],
-                },
-            };
-            assert.deepEqual(validateObject(obj), []);
-            obj.spec.acme.solvers[0].dns01.webhook.confg = {};
-            assert.deepEqual(validateObject(obj), ["spec.acme.solvers[0].dns01.webhook.confg: unknown field"]);
-        });
-
-        it("checks format: byte on Issuer caBundle", () => {
-            const obj = selfSignedIssuer();
-            obj.spec = { acme: { server: "https://acme.example.com/directory", privateKeySecretRef: { name: "k" }, caBundle: "not base64!" } };
-            assert.deepEqual(validateObject(obj), ["spec.acme.caBundle: value is not valid base64 (format: byte)"]);
-            obj.spec.acme.caBundle = Buffer.from("-----BEGIN CERTIFICATE-----").toString("base64");
-            assert.deepEqual(validateObject(obj), []);
-        });
-
-        it("accepts a CA Certificate with an ECDSA private key", () => {
-            assert.deepEqual(validateObject(caCertificate()), []);
-        });
-
-        it("rejects privateKey.algorithm DSA", () => {
-            const obj = caCertificate();
-            obj.spec.privateKey.algorithm = "DSA";
-            assert.deepEqual(validateObject(obj), ['spec.privateKey.algorithm: value "DSA" not in enum [RSA, ECDSA, Ed25519]']);
-        });
-
-        it("rejects other Certificate mistakes", () => {
-            const obj = caCertificate();
-            obj.spec.privateKey.size = "256";
-            obj.spec.usages = ["server auth", "server-auth"];
-            obj.spec.issuerRef.apiGroup = "cert-manager.io"; // KubeDB's spelling, not cert-manager's
-            delete obj.spec.secretName;
-            assert.deepEqual(validateObject(obj), [
-                "spec.secretName: required field missing",
-                "spec.issuerRef.apiGroup: unknown field",
-                'spec.privateKey.size: expected integer, got string "256"',
-                'spec.usages[1]: value "server-auth" not in enum [signing, digital signature, content commitment, key encipherment, key agreement, data encipherment, cert sign, crl sign, encipher only, decipher only, any, server auth, client auth, code signing, email protection, s/mime, ipsec end system, ipsec tunnel, ipsec user, timestamping, ocsp signing, microsoft sgc, netscape sgc]',
-            ]);
-        });
-    });
-
-    describe("what the vendored schemas contain", () => {
-        it("lists exactly the CEL rules documented in crdSchema.ts (they are not evaluated)", () => {
-            const venafi = {
-                path: "spec.venafi",
-                rule: "(has(self.tpp) ? 1 : 0) + (has(self.cloud) ? 1 : 0) + (has(self.ngts) ? 1 : 0) == 1",
-                message: "exactly one of tpp, cloud, or ngts must be configured",
-            };
-            const rules = listCelRules().sort((a, b) => a.crd.localeCompare(b.crd));
-            assert.deepEqual(rules, [
-                { crd: "cert-manager.io/v1 ClusterIssuer", ...venafi },
-                { crd: "cert-manager.io/v1 Issuer", ...venafi },
-            ]);
-        });
+    it("the vendored schemas hold exactly the CEL rules documented in crdSchema.ts (they are not evaluated)", () => {
+        const venafi = {
+            path: "spec.venafi",
+            rule: "(has(self.tpp) ? 1 : 0) + (has(self.cloud) ? 1 : 0) + (has(self.ngts) ? 1 : 0) == 1",
+            message: "exactly one of tpp, cloud, or ngts must be configured",
+        };
+        const rules = listCelRules().sort((a, b) => a.crd.localeCompare(b.crd));
+        assert.deepEqual(rules, [
+            { crd: "cert-manager.io/v1 ClusterIssuer", ...venafi },
+            { crd: "cert-manager.io/v1 Issuer", ...venafi },
+        ]);
     });
 });

@@ -1,91 +1,58 @@
 /**
  * Validates Kubernetes objects against the upstream CRD schemas vendored in
- * tests/fixtures/crds/ (written by scripts/vendor-crds.py from the upstream CRD files; nothing outside this repository is read).
+ * tests/fixtures/crds/ (written by scripts/vendor-crds.py; nothing outside this repository is read).
  *
- * The rules follow structural-schema validation as the API server applies it to
- * a create request, except that anything the API server would silently prune
- * (unknown fields, nulls in non-nullable fields) is reported as a violation:
+ * JSON-schema validation is ajv's. This file only adds what the API server does on top, as a
+ * schema transform (toAjv) plus one ajv keyword, reporting as a violation anything the API server
+ * would silently prune:
+ *   - structural schemas: an object node (outside allOf/anyOf/oneOf/not) without
+ *     additionalProperties or x-kubernetes-preserve-unknown-fields: true gets additionalProperties:
+ *     false, so an unknown field is reported (branch properties never make a field known)
+ *   - x-kubernetes-int-or-string: type [integer, string] (ajv applies pattern etc. to strings only)
+ *   - nullable (OpenAPI 3.0): ajv's own keyword; null in any other typed field is a type error
+ *   - x-kubernetes-list-type set/map: duplicate entries are rejected; a map key missing from an
+ *     entry takes the key field's default
+ *   - the resource root: apiVersion, kind and metadata are allowed; metadata is ObjectMeta (name,
+ *     generateName, namespace, labels, annotations, ownerReferences, finalizers) with the CRD's own
+ *     metadata schema (e.g. a name pattern) applied on top
+ *   - formats int32/int64 (ranges), date-time (RFC 3339), byte (padded base64); others ignored
+ *   - default: the API server defaults before validating, so a required field with a default is
+ *     never reported missing
+ * Not covered: x-kubernetes-embedded-resource and OpenAPI 3.0 boolean exclusiveMinimum/Maximum
+ * (no vendored CRD uses them; ajv rejects such a schema when compiling it, loudly).
  *
- *   - type: object | array | string | integer | number | boolean ("number" also
- *     accepts whole numbers; "integer" needs a whole number)
- *   - properties + required; additionalProperties (schema -> validates every
- *     other key, true -> allows them); x-kubernetes-preserve-unknown-fields
- *   - items, enum, pattern, min/maxLength (in code points), min/maxItems,
- *     min/maxProperties, minimum/maximum (+ OpenAPI 3.0 boolean exclusive*),
- *     multipleOf, nullable
- *   - format, loosely: int32/int64 ranges, date-time (RFC 3339 shape), byte
- *     (standard padded base64); every other format is ignored
- *   - x-kubernetes-int-or-string; pattern and the other string keywords only
- *     apply to string values, numeric keywords only to numbers
- *   - x-kubernetes-list-type set/map: duplicate entries are rejected (map keys
- *     missing from an entry take the key field's default, as the API server
- *     defaults before it validates)
- *   - x-kubernetes-embedded-resource and the resource root: apiVersion, kind and
- *     metadata are allowed; metadata may hold name, generateName, namespace,
- *     labels, annotations, ownerReferences and finalizers, and the CRD's own
- *     metadata schema (e.g. a name pattern) is applied on top
- *   - allOf / anyOf / oneOf / not: branches only add value checks (they never make
- *     a field "known"), as in structural schemas
- *   - default: the API server defaults before it validates, so a required field
- *     that has a default is never reported missing
- *
- * Schema keywords the vendored CRDs actually use: type, properties, required,
- * additionalProperties (schemas only), items, enum, pattern, format (int32,
- * int64, date-time, byte), minLength, maxLength, minimum, maximum, default,
- * anyOf (only as the int-or-string pair [{type: integer}, {type: string}]),
- * x-kubernetes-int-or-string, x-kubernetes-preserve-unknown-fields (Issuer and
- * ClusterIssuer spec.acme.solvers[].dns01.webhook.config), x-kubernetes-list-type
- * (atomic/map/set), x-kubernetes-list-map-keys, x-kubernetes-map-type (no
- * effect on validation), x-kubernetes-validations, description.
- * Not used (implemented anyway): nullable, oneOf, allOf, not, minItems,
- * maxItems, minProperties, maxProperties, multipleOf, exclusiveMinimum/Maximum,
- * x-kubernetes-embedded-resource.
- *
- * x-kubernetes-validations (CEL) are NOT evaluated. The vendored schemas hold
- * exactly these rules (tests check this list against listCelRules()):
+ * x-kubernetes-validations (CEL) are NOT evaluated. The vendored schemas hold exactly these rules
+ * (tests check this list against listCelRules()):
  *   - cert-manager.io/v1 Issuer and ClusterIssuer, spec.venafi:
  *       (has(self.tpp) ? 1 : 0) + (has(self.cloud) ? 1 : 0) + (has(self.ngts) ? 1 : 0) == 1
  *       "exactly one of tpp, cloud, or ngts must be configured"
  *   - none in kubedb.com/v1alpha2 MSSQLServer, ops.kubedb.com/v1alpha1
  *     MSSQLServerOpsRequest or cert-manager.io/v1 Certificate.
  */
+import Ajv, { AnySchemaObject, ErrorObject, SchemaObject, SchemaValidateFunction, ValidateFunction } from "ajv";
 import * as fs from "fs";
 import * as path from "path";
 
+/** An openAPIV3Schema node, as much of it as this file reads. */
 export interface Schema {
-    type?: "object" | "array" | "string" | "integer" | "number" | "boolean";
-    description?: string;
+    type?: string;
     properties?: Record<string, Schema>;
     required?: string[];
     additionalProperties?: Schema | boolean;
     items?: Schema;
-    enum?: unknown[];
-    pattern?: string;
     format?: string;
     default?: unknown;
     nullable?: boolean;
-    minimum?: number;
-    maximum?: number;
-    exclusiveMinimum?: boolean;
-    exclusiveMaximum?: boolean;
-    multipleOf?: number;
-    minLength?: number;
-    maxLength?: number;
-    minItems?: number;
-    maxItems?: number;
-    minProperties?: number;
-    maxProperties?: number;
     allOf?: Schema[];
     anyOf?: Schema[];
     oneOf?: Schema[];
     not?: Schema;
     "x-kubernetes-preserve-unknown-fields"?: boolean;
     "x-kubernetes-int-or-string"?: boolean;
-    "x-kubernetes-embedded-resource"?: boolean;
     "x-kubernetes-list-type"?: "atomic" | "set" | "map";
     "x-kubernetes-list-map-keys"?: string[];
-    "x-kubernetes-map-type"?: "atomic" | "granular";
     "x-kubernetes-validations"?: Array<{ rule: string; message?: string }>;
+    [keyword: string]: unknown;
 }
 
 interface VendoredCrd {
@@ -96,35 +63,27 @@ interface VendoredCrd {
     schema: Schema;
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: unknown };
-
 export const CRD_FIXTURE_DIR = path.resolve(__dirname, "..", "fixtures", "crds");
 
 // ---------------------------------------------------------------- schema lookup
 
 let crdIndex: Map<string, VendoredCrd> | undefined;
 
-function indexKey(apiVersion: string, kind: string): string {
-    return `${apiVersion}|${kind}`;
-}
-
 function vendoredCrds(): Map<string, VendoredCrd> {
     if (crdIndex) return crdIndex;
-    const index = new Map<string, VendoredCrd>();
+    crdIndex = new Map();
     for (const file of fs.readdirSync(CRD_FIXTURE_DIR).filter((f) => f.endsWith(".json")).sort()) {
         const crd = JSON.parse(fs.readFileSync(path.join(CRD_FIXTURE_DIR, file), "utf8")) as VendoredCrd;
         if (!crd.group || !crd.kind || !crd.version || typeof crd.schema !== "object") {
             throw new Error(`${file}: not a vendored CRD schema (expected group, kind, version, schema)`);
         }
-        index.set(indexKey(`${crd.group}/${crd.version}`, crd.kind), crd);
+        crdIndex.set(`${crd.group}/${crd.version}|${crd.kind}`, crd);
     }
-    crdIndex = index;
-    return index;
+    return crdIndex;
 }
 
 export function hasSchemaFor(apiVersion: string, kind: string): boolean {
-    return vendoredCrds().has(indexKey(apiVersion, kind));
+    return vendoredCrds().has(`${apiVersion}|${kind}`);
 }
 
 /** Every x-kubernetes-validations rule in the vendored schemas (they are not evaluated). */
@@ -147,28 +106,20 @@ export function listCelRules(): Array<{ crd: string; path: string; rule: string;
 // ---------------------------------------------------------------- public API
 
 /**
- * Returns every violation of `obj` against the vendored CRD schema picked by its
- * apiVersion + kind, each prefixed by a JSON path. Empty list = valid.
+ * Returns every violation of `obj` against the vendored CRD schema picked by its apiVersion +
+ * kind, each prefixed by a path such as `spec.tls.issuerRef.name`. Empty list = valid.
  * Throws if no schema is vendored for that apiVersion/kind.
  */
 export function validateObject(obj: unknown): string[] {
-    if (!isPlainObject(obj)) return [`${ROOT}: expected object, got ${describe(obj)}`];
-    const out: string[] = [];
-    for (const key of ["apiVersion", "kind"]) {
-        const v = obj[key];
-        if (v === undefined) out.push(`${key}: required field missing`);
-        else if (typeof v !== "string") out.push(`${key}: expected string, got ${describe(v)}`);
-    }
-    if (out.length > 0) return out;
-    const apiVersion = obj.apiVersion as string;
-    const kind = obj.kind as string;
-    const crd = vendoredCrds().get(indexKey(apiVersion, kind));
+    if (!isPlainObject(obj)) return [`<root>: expected object, got ${describe(obj)}`];
+    const missing = ["apiVersion", "kind"].filter((key) => typeof obj[key] !== "string");
+    if (missing.length > 0) return missing.map((key) => `${key}: expected string, got ${describe(obj[key])}`);
+    const crd = vendoredCrds().get(`${String(obj.apiVersion)}|${String(obj.kind)}`);
     if (!crd) {
         const known = [...vendoredCrds().values()].map((c) => `${c.group}/${c.version} ${c.kind}`).join(", ");
-        throw new Error(`no CRD schema vendored for ${apiVersion} ${kind} (vendored: ${known})`);
+        throw new Error(`no CRD schema vendored for ${String(obj.apiVersion)} ${String(obj.kind)} (vendored: ${known})`);
     }
-    validateNode(obj, crd.schema, "", out, RESOURCE_ROOT);
-    return [...new Set(out)];
+    return validateAgainst(crd.schema, obj);
 }
 
 /** Throws an Error naming the object and listing all violations, if there are any. */
@@ -185,307 +136,173 @@ export function assertValid(obj: unknown): void {
     );
 }
 
-// ---------------------------------------------------------------- the walker
-
-interface Mode {
-    /** false inside allOf/anyOf/oneOf/not: branches check values, they never make fields known. */
-    structural: boolean;
-    /** true for the object's root: apiVersion/kind/metadata are handled as ObjectMeta. */
-    resourceRoot: boolean;
+/** Validates `obj` as a resource whose CRD has the openAPIV3Schema `schema` (compiled once per schema object). */
+export function validateAgainst(schema: Schema, obj: unknown): string[] {
+    let validate = compiled.get(schema);
+    if (!validate) compiled.set(schema, (validate = ajv.compile(resourceSchema(schema))));
+    const notJson = new Map<string, string>();
+    const data = toJson(obj, "", notJson);
+    const errors = [...notJson.values()];
+    if (!validate(data)) {
+        const wrongType = new Set(validate.errors!.filter((e) => e.keyword === "type").map((e) => e.instancePath));
+        for (const e of validate.errors!) {
+            if (e.keyword === "propertyNames" || (e.keyword !== "type" && wrongType.has(e.instancePath))) continue; // follow-on errors
+            const [at, message] = describeError(e, data);
+            if (!notJson.has(at)) errors.push(message);
+        }
+    }
+    return [...new Set(errors)];
 }
-const RESOURCE_ROOT: Mode = { structural: true, resourceRoot: true };
-const STRUCTURAL: Mode = { structural: true, resourceRoot: false };
-const BRANCH: Mode = { structural: false, resourceRoot: false };
-const ROOT = "<root>";
+
+// ---------------------------------------------------------------- ajv and the Kubernetes rules
+
+const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+const compiled = new WeakMap<Schema, ValidateFunction>();
+
+ajv.addVocabulary(["x-kubernetes-preserve-unknown-fields", "x-kubernetes-int-or-string", "x-kubernetes-list-map-keys", "x-kubernetes-map-type", "x-kubernetes-validations"]);
+ajv.addFormat("int32", { type: "number", validate: (n: number) => n >= -(2 ** 31) && n < 2 ** 31 });
+ajv.addFormat("int64", { type: "number", validate: (n: number) => n >= -(2 ** 63) && n < 2 ** 63 });
+ajv.addFormat("date-time", /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/);
+ajv.addFormat("byte", /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/);
+const FORMATS = new Set(["int32", "int64", "date-time", "byte"]);
+
+/** x-kubernetes-list-type set/map: entries must be unique (by value, or by the list-map-keys, defaulted). */
+const uniqueEntries: SchemaValidateFunction = (listType: string, list: unknown[], parent?: AnySchemaObject, cxt?: { instancePath: string }) => {
+    const keys: string[] = parent?.["x-kubernetes-list-map-keys"] ?? [];
+    const seen = new Map<string, number>();
+    const errors: ErrorObject[] = [];
+    list.forEach((item, i) => {
+        if (listType !== "set" && (listType !== "map" || !isPlainObject(item))) return; // atomic; or the items schema reports it
+        const identity = listType === "set" ? item : keys.map((k) => (item as Record<string, unknown>)[k] ?? parent?.items?.properties?.[k]?.default ?? null);
+        const id = JSON.stringify(identity);
+        const first = seen.get(id);
+        if (first === undefined) return void seen.set(id, i);
+        const what = listType === "set" ? `value ${id}` : `key {${keys.map((k, j) => `${k}: ${JSON.stringify((identity as unknown[])[j])}`).join(", ")}}`;
+        const message = `duplicate entry with ${what}, same as [${first}] (x-kubernetes-list-type: ${listType})`;
+        errors.push({ keyword: "x-kubernetes-list-type", instancePath: `${cxt?.instancePath ?? ""}/${i}`, schemaPath: "", params: { first }, message });
+    });
+    uniqueEntries.errors = errors;
+    return errors.length === 0;
+};
+ajv.addKeyword({ keyword: "x-kubernetes-list-type", type: "array", schemaType: "string", errors: true, validate: uniqueEntries });
+
+/** A CRD schema node as ajv should check it; `structural` is false inside allOf/anyOf/oneOf/not. */
+function toAjv(schema: Schema, structural: boolean): SchemaObject {
+    const out: SchemaObject = { ...schema };
+    if (schema.properties) out.properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, toAjv(v, structural)]));
+    if (schema.items) out.items = toAjv(schema.items, structural);
+    if (typeof schema.additionalProperties === "object") out.additionalProperties = toAjv(schema.additionalProperties, structural);
+    for (const junctor of ["allOf", "anyOf", "oneOf"] as const) if (schema[junctor]) out[junctor] = schema[junctor]!.map((b) => toAjv(b, false));
+    if (schema.not) out.not = toAjv(schema.not, false);
+    if (schema.format !== undefined && !FORMATS.has(schema.format)) delete out.format;
+    if (schema.required) out.required = schema.required.filter((name) => schema.properties?.[name]?.default === undefined);
+    if (schema["x-kubernetes-int-or-string"] && schema.type === undefined) {
+        out.type = ["integer", "string"];
+        if (JSON.stringify(schema.anyOf) === '[{"type":"integer"},{"type":"string"}]') delete out.anyOf; // the same rule, spelled out
+    }
+    if (schema.nullable && out.type === undefined) delete out.nullable; // untyped: anything goes anyway, and ajv wants a type
+    const isObject = schema.type === "object" || schema.properties !== undefined;
+    if (structural && isObject && schema.additionalProperties === undefined && schema["x-kubernetes-preserve-unknown-fields"] !== true) {
+        out.additionalProperties = false;
+    }
+    return out;
+}
 
 const DNS1123_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 const DNS1123_SUBDOMAIN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
-const LABEL_VALUE = "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$";
-const STRING: Schema = { type: "string" };
+const NAME_PART = "[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?";
+/** A label key: an optional DNS-subdomain prefix and "/", then a name of at most 63 characters. */
+const LABEL_KEY = { type: "string", maxLength: 253 + 1 + 63, pattern: `^(${DNS1123_SUBDOMAIN.slice(1, -1)}/)?${NAME_PART}$` };
+const STRING = { type: "string" };
 
 /** What a create request may carry in metadata (CRDs usually only say `type: object`). */
-const OBJECT_META: Schema = {
+const OBJECT_META: SchemaObject = {
     type: "object",
+    additionalProperties: false,
     properties: {
         name: { type: "string", maxLength: 253, pattern: DNS1123_SUBDOMAIN },
         generateName: STRING,
         namespace: { type: "string", maxLength: 63, pattern: DNS1123_LABEL },
-        labels: { type: "object", additionalProperties: { type: "string", maxLength: 63, pattern: LABEL_VALUE } },
+        labels: { type: "object", propertyNames: LABEL_KEY, additionalProperties: { type: "string", maxLength: 63, pattern: `^(${NAME_PART})?$` } },
         annotations: { type: "object", additionalProperties: STRING },
         finalizers: { type: "array", items: STRING },
         ownerReferences: {
             type: "array",
-            items: {
+            items: toAjv({
                 type: "object",
                 required: ["apiVersion", "kind", "name", "uid"],
-                properties: {
-                    apiVersion: STRING,
-                    kind: STRING,
-                    name: STRING,
-                    uid: STRING,
-                    controller: { type: "boolean" },
-                    blockOwnerDeletion: { type: "boolean" },
-                },
-            },
+                properties: { apiVersion: STRING, kind: STRING, name: STRING, uid: STRING, controller: { type: "boolean" }, blockOwnerDeletion: { type: "boolean" } },
+            }, true),
         },
     },
 };
 
-function validateNode(value: unknown, schema: Schema, at: string, out: string[], mode: Mode): void {
-    const here = at || ROOT;
-    if (value === undefined) return; // absent (JSON.stringify drops it)
-    if (value === null) {
-        if (mode.structural && schema.nullable !== true) out.push(`${here}: null is not allowed (field is not nullable)`);
-        return;
-    }
-    const actual = jsonType(value);
-    if (actual === undefined) {
-        out.push(`${here}: not a JSON value (${describe(value)})`);
-        return;
-    }
-    if (!typeMatches(schema, actual)) {
-        out.push(`${here}: expected ${expectedType(schema)}, got ${describe(value)}`);
-        return; // nothing below makes sense for a value of the wrong type
-    }
-    if (schema.enum && !schema.enum.some((e) => deepEqual(e, value))) {
-        out.push(`${here}: value ${show(value)} not in enum [${schema.enum.map((e) => (typeof e === "string" ? e : show(e))).join(", ")}]`);
-    }
-    if (typeof value === "string") checkString(value, schema, here, out);
-    else if (typeof value === "number") checkNumber(value, schema, here, out);
-    else if (Array.isArray(value)) checkArray(value, schema, at, out, mode);
-    else if (isPlainObject(value)) checkObject(value, schema, at, out, mode);
-    checkJunctors(value, schema, at, out);
+/** The CRD's root schema plus the resource root rules: apiVersion, kind, and metadata as ObjectMeta. */
+function resourceSchema(schema: Schema): SchemaObject {
+    const root = toAjv(schema, true);
+    const crdMetadata = schema.properties?.metadata ? { allOf: [toAjv(schema.properties.metadata, false)] } : {};
+    root.properties = { apiVersion: STRING, kind: STRING, ...root.properties, metadata: { ...OBJECT_META, ...crdMetadata } };
+    root.additionalProperties = false;
+    return root;
 }
 
-function checkString(value: string, schema: Schema, here: string, out: string[]): void {
-    const length = [...value].length; // the API server counts code points
-    if (schema.minLength !== undefined && length < schema.minLength) {
-        out.push(`${here}: string length ${length} is less than minLength ${schema.minLength}`);
+// ---------------------------------------------------------------- input and messages
+
+/** A copy of `value` as the API server would receive it (undefined properties dropped); non-JSON values become null and are reported. */
+function toJson(value: unknown, at: string, notJson: Map<string, string>): unknown {
+    if (Array.isArray(value)) return value.map((v, i) => toJson(v, `${at}[${i}]`, notJson));
+    if (isPlainObject(value)) {
+        const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+        return Object.fromEntries(entries.map(([k, v]) => [k, toJson(v, joinKey(at, k), notJson)]));
     }
-    if (schema.maxLength !== undefined && length > schema.maxLength) {
-        out.push(`${here}: string length ${length} exceeds maxLength ${schema.maxLength}`);
-    }
-    if (schema.pattern !== undefined && !regex(schema.pattern).test(value)) {
-        out.push(`${here}: value ${show(value)} does not match pattern ${schema.pattern}`);
-    }
-    const format = schema.format;
-    if (format === "date-time" && !/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(value)) {
-        out.push(`${here}: value ${show(value)} is not a valid date-time (RFC 3339)`);
-    }
-    if (format === "byte" && !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(value)) {
-        out.push(`${here}: value is not valid base64 (format: byte)`);
-    }
+    const json = value === null || ["string", "boolean"].includes(typeof value) || (typeof value === "number" && Number.isFinite(value));
+    if (!json) notJson.set(at || "<root>", `${at || "<root>"}: not a JSON value (${describe(value)})`);
+    return json ? value : null;
 }
 
-function checkNumber(value: number, schema: Schema, here: string, out: string[]): void {
-    if (schema.minimum !== undefined) {
-        if (schema.exclusiveMinimum ? value <= schema.minimum : value < schema.minimum) {
-            out.push(`${here}: ${value} is less than ${schema.exclusiveMinimum ? "or equal to exclusive " : ""}minimum ${schema.minimum}`);
-        }
+/** [the path ajv's error is about, the message naming it]. */
+function describeError(e: ErrorObject, data: unknown): [string, string] {
+    let at = "";
+    let value = data;
+    for (const segment of e.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))) {
+        at = Array.isArray(value) ? `${at}[${segment}]` : joinKey(at, segment);
+        value = (value as Record<string, unknown>)[segment];
     }
-    if (schema.maximum !== undefined) {
-        if (schema.exclusiveMaximum ? value >= schema.maximum : value > schema.maximum) {
-            out.push(`${here}: ${value} is greater than ${schema.exclusiveMaximum ? "or equal to exclusive " : ""}maximum ${schema.maximum}`);
-        }
-    }
-    if (schema.multipleOf !== undefined && !Number.isInteger(value / schema.multipleOf)) {
-        out.push(`${here}: ${value} is not a multiple of ${schema.multipleOf}`);
-    }
-    const limit = schema.format === "int32" ? 2 ** 31 : schema.format === "int64" ? 2 ** 63 : undefined;
-    if (limit !== undefined && Number.isInteger(value) && (value < -limit || value >= limit)) {
-        out.push(`${here}: ${value} is out of range for ${schema.format}`);
-    }
-}
-
-function checkArray(value: unknown[], schema: Schema, at: string, out: string[], mode: Mode): void {
-    const here = at || ROOT;
-    if (schema.minItems !== undefined && value.length < schema.minItems) {
-        out.push(`${here}: ${value.length} items, fewer than minItems ${schema.minItems}`);
-    }
-    if (schema.maxItems !== undefined && value.length > schema.maxItems) {
-        out.push(`${here}: ${value.length} items, more than maxItems ${schema.maxItems}`);
-    }
-    if (schema.items) {
-        const itemSchema = schema.items;
-        value.forEach((item, i) => validateNode(item, itemSchema, `${at}[${i}]`, out, childMode(mode)));
-    }
-    const listType = schema["x-kubernetes-list-type"];
-    if (listType === "set" || listType === "map") {
-        const keys = schema["x-kubernetes-list-map-keys"] ?? [];
-        const seen = new Map<string, number>();
-        value.forEach((item, i) => {
-            let identity: unknown = item;
-            if (listType === "map") {
-                if (!isPlainObject(item)) return; // already reported by the items schema
-                identity = keys.map((k) => item[k] ?? schema.items?.properties?.[k]?.default ?? null);
-            }
-            const id = canonical(identity);
-            const first = seen.get(id);
-            if (first === undefined) seen.set(id, i);
-            else {
-                const what = listType === "map" ? `key {${keys.map((k, j) => `${k}: ${show((identity as unknown[])[j])}`).join(", ")}}` : `value ${show(item)}`;
-                out.push(`${at}[${i}]: duplicate entry with ${what}, same as [${first}] (x-kubernetes-list-type: ${listType})`);
-            }
-        });
-    }
-}
-
-function checkObject(value: JsonObject, schema: Schema, at: string, out: string[], mode: Mode): void {
-    const here = at || ROOT;
-    const properties = schema.properties ?? {};
-    const isResource = mode.resourceRoot || schema["x-kubernetes-embedded-resource"] === true;
-
-    const required = [...(schema.required ?? [])];
-    if (isResource && !mode.resourceRoot) required.push("apiVersion", "kind"); // embedded resources need both
-    for (const name of new Set(required)) {
-        if (value[name] === undefined && properties[name]?.default === undefined) {
-            out.push(`${joinKey(at, name)}: required field missing`);
-        }
-    }
-
-    for (const [key, child] of Object.entries(value)) {
-        if (child === undefined) continue;
-        const where = joinKey(at, key);
-        if (isResource && key === "metadata" && mode.structural) {
-            validateNode(child, OBJECT_META, where, out, STRUCTURAL);
-            if (properties.metadata) validateNode(child, properties.metadata, where, out, BRANCH); // e.g. a name pattern
-            continue;
-        }
-        if (isResource && (key === "apiVersion" || key === "kind") && !properties[key]) {
-            validateNode(child, STRING, where, out, STRUCTURAL);
-            continue;
-        }
-        const propertySchema = properties[key];
-        const extra = schema.additionalProperties;
-        if (propertySchema) validateNode(child, propertySchema, where, out, childMode(mode));
-        else if (typeof extra === "object") validateNode(child, extra, where, out, childMode(mode));
-        else if (extra === true || schema["x-kubernetes-preserve-unknown-fields"] === true || !mode.structural) continue;
-        else out.push(`${where}: unknown field`);
-    }
-
-    const count = Object.values(value).filter((v) => v !== undefined).length;
-    if (schema.minProperties !== undefined && count < schema.minProperties) {
-        out.push(`${here}: ${count} properties, fewer than minProperties ${schema.minProperties}`);
-    }
-    if (schema.maxProperties !== undefined && count > schema.maxProperties) {
-        out.push(`${here}: ${count} properties, more than maxProperties ${schema.maxProperties}`);
-    }
-}
-
-function checkJunctors(value: unknown, schema: Schema, at: string, out: string[]): void {
-    const here = at || ROOT;
-    const branchErrors = (branch: Schema): string[] => {
-        const errs: string[] = [];
-        validateNode(value, branch, at, errs, BRANCH);
-        return errs;
-    };
-    for (const branch of schema.allOf ?? []) out.push(...branchErrors(branch));
-    if (schema.anyOf) {
-        const results = schema.anyOf.map(branchErrors);
-        if (!results.some((errs) => errs.length === 0)) {
-            out.push(`${here}: matches none of anyOf (${results.map((errs, i) => `#${i}: ${errs.join("; ")}`).join(" | ")})`);
-        }
-    }
-    if (schema.oneOf) {
-        const matching = schema.oneOf.map(branchErrors).filter((errs) => errs.length === 0).length;
-        if (matching !== 1) out.push(`${here}: must match exactly one of oneOf, matches ${matching}`);
-    }
-    if (schema.not && branchErrors(schema.not).length === 0) {
-        out.push(`${here}: must not match the "not" schema`);
-    }
-}
-
-// ---------------------------------------------------------------- helpers
-
-function childMode(mode: Mode): Mode {
-    return mode.structural ? STRUCTURAL : BRANCH;
-}
-
-type JsonType = "object" | "array" | "string" | "integer" | "number" | "boolean";
-
-function jsonType(value: unknown): JsonType | undefined {
-    switch (typeof value) {
-        case "string":
-            return "string";
-        case "boolean":
-            return "boolean";
-        case "number":
-            if (!Number.isFinite(value)) return undefined;
-            return Number.isInteger(value) ? "integer" : "number";
-        case "object":
-            if (Array.isArray(value)) return "array";
-            return isPlainObject(value) ? "object" : undefined;
+    const here = at || "<root>";
+    const say = (message: string): [string, string] => [here, `${here}: ${message}`];
+    if (e.propertyName !== undefined) return say(`key ${JSON.stringify(e.propertyName)} ${e.message}`);
+    switch (e.keyword) {
+        case "required":
+            return [here, `${joinKey(at, e.params.missingProperty)}: required field missing`];
+        case "additionalProperties":
+            return [here, `${joinKey(at, e.params.additionalProperty)}: unknown field`];
+        case "type":
+            return say(`expected ${String(e.params.type).replace(",", " or ")}, got ${describe(value)}`);
+        case "enum":
+            return say(`value ${JSON.stringify(value)} not in enum [${(e.params.allowedValues as unknown[]).join(", ")}]`);
+        case "pattern":
+            return say(`value ${JSON.stringify(value)} does not match pattern ${e.params.pattern}`);
+        case "format":
+            return say(`value ${JSON.stringify(value)} is not a valid ${e.params.format}`);
         default:
-            return undefined;
+            return say(e.message ?? e.keyword);
     }
 }
 
-function typeMatches(schema: Schema, actual: JsonType): boolean {
-    if (schema.type === "number") return actual === "number" || actual === "integer";
-    if (schema.type !== undefined) return schema.type === actual;
-    if (schema["x-kubernetes-int-or-string"]) return actual === "integer" || actual === "string";
-    return true;
-}
-
-function expectedType(schema: Schema): string {
-    return schema.type ?? (schema["x-kubernetes-int-or-string"] ? "integer or string" : "any");
-}
-
-function isPlainObject(value: unknown): value is JsonObject {
+function isPlainObject(value: unknown): value is Record<string, unknown> {
     if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
     const proto = Object.getPrototypeOf(value);
     return proto === Object.prototype || proto === null;
 }
 
 function describe(value: unknown): string {
-    if (value === null) return "null";
-    if (value === undefined) return "undefined";
-    if (Array.isArray(value)) return "array";
-    if (typeof value === "object") {
-        return isPlainObject(value) ? "object" : `instance of ${value.constructor?.name ?? "a class"}`;
-    }
-    if (typeof value === "number" && !Number.isFinite(value)) return `number ${value}`;
-    const type = typeof value === "number" ? (Number.isInteger(value) ? "integer" : "number") : typeof value;
-    return ["string", "integer", "number", "boolean"].includes(type) ? `${type} ${show(value)}` : type;
-}
-
-function show(value: unknown): string {
-    const text = JSON.stringify(value) ?? String(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+    if (value === null || value === undefined || Array.isArray(value)) return value === null ? "null" : Array.isArray(value) ? "array" : "undefined";
+    if (typeof value === "object") return isPlainObject(value) ? "object" : `instance of ${value.constructor?.name ?? "a class"}`;
+    if (typeof value === "number") return Number.isFinite(value) ? `${Number.isInteger(value) ? "integer" : "number"} ${value}` : `number ${value}`;
+    return typeof value === "string" || typeof value === "boolean" ? `${typeof value} ${JSON.stringify(value)}` : typeof value;
 }
 
 function joinKey(at: string, key: string): string {
-    const plain = /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key);
-    if (!plain) return `${at}[${JSON.stringify(key)}]`;
+    if (!/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key)) return `${at}[${JSON.stringify(key)}]`;
     return at ? `${at}.${key}` : key;
-}
-
-const regexCache = new Map<string, RegExp>();
-function regex(pattern: string): RegExp {
-    let re = regexCache.get(pattern);
-    if (!re) {
-        try {
-            re = new RegExp(pattern, "u");
-        } catch {
-            re = new RegExp(pattern); // Go RE2 syntax that JS only accepts without the u flag
-        }
-        regexCache.set(pattern, re);
-    }
-    return re;
-}
-
-function canonical(value: unknown): string {
-    return JSON.stringify(sortKeys(value as Json));
-}
-
-function sortKeys(value: Json): Json {
-    if (Array.isArray(value)) return value.map(sortKeys);
-    if (value !== null && typeof value === "object") {
-        return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys(value[k])]));
-    }
-    return value;
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-    return canonical(a) === canonical(b);
 }
