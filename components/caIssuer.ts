@@ -9,12 +9,13 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { IssuerKind } from "./api/kubedb";
-import { PrivateKeyAlgorithm, PrivateKeyRotationPolicy } from "./api/certManager";
+import { ISSUER_KINDS, IssuerKind } from "./api/kubedb";
+import { PRIVATE_KEY_ALGORITHMS, PRIVATE_KEY_ROTATION_POLICIES, PrivateKeyAlgorithm, PrivateKeyRotationPolicy } from "./api/certManager";
 import { Certificate } from "./certificate";
 import { caIssuerManifest, selfSignedIssuerManifest } from "./manifests";
 import { labelsFor, names, valueFingerprint } from "./names";
-import { Problems, checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkOneOf, parseGoDuration } from "./validation";
+import { CA_DEFAULTS, MAX_DATABASE_NAME_LENGTH } from "./config";
+import { Problems, checkCertificateDurations, checkDatabaseName, checkDnsLabel, checkDnsSubdomain, checkInteger, checkOneOf } from "./validation";
 import { waitForCondition } from "./waiting";
 
 export interface CaIssuerArgs {
@@ -32,11 +33,11 @@ export interface CaIssuerArgs {
     renewBefore?: string;
     /** CA key algorithm. Default: "ECDSA" (P-256). */
     algorithm?: PrivateKeyAlgorithm;
-    /** Private key rotation policy of the CA certificate. Default: cert-manager's (Always since v1.18). */
+    /** Private key rotation policy of the CA certificate. Default: cert-manager's (Always since v1.18). Not with `existing`. */
     rotationPolicy?: PrivateKeyRotationPolicy;
     /** cert-manager's cluster resource namespace, where a ClusterIssuer's CA Secret must live. Default: "cert-manager". */
     clusterResourceNamespace?: string;
-    /** Minutes to wait for the CA to be Ready. Default: 10. */
+    /** Minutes to wait for the CA to be Ready, 1–1440. Default: 10. */
     timeoutMinutes?: number;
 }
 
@@ -56,24 +57,29 @@ export interface CaIssuerPlan {
 /** Names and kinds of everything the CA needs; validates the args first. */
 export function planCaIssuer(args: CaIssuerArgs): CaIssuerPlan {
     const problems = new Problems("CaIssuer args");
-    problems.add("database", checkDnsLabel(args.database));
+    problems.add("database", checkDatabaseName(args.database, MAX_DATABASE_NAME_LENGTH));
     problems.add("namespace", checkDnsLabel(args.namespace));
+    if (args.timeoutMinutes !== undefined) problems.add("timeoutMinutes", checkInteger(args.timeoutMinutes, 1, 24 * 60));
     if (args.existing) {
-        problems.add("existing.kind", checkOneOf(args.existing.kind, ["Issuer", "ClusterIssuer"] as const));
+        problems.add("existing.kind", checkOneOf(args.existing.kind, ISSUER_KINDS));
         problems.add("existing.name", checkDnsSubdomain(args.existing.name));
+        // The other settings describe a bootstrapped CA and are ignored with an existing issuer (the
+        // stack program passes their defaults); a rotation policy would look as if it applied.
+        if (args.rotationPolicy !== undefined) {
+            problems.add("rotationPolicy", "applies only to a bootstrapped CA, but \"existing\" names an existing issuer, whose certificates this component does not issue; remove rotationPolicy");
+        }
         problems.throwIfAny();
         return { issuer: { ...args.existing }, revision: "" };
     }
     const kind = args.kind ?? "Issuer";
-    problems.add("kind", checkOneOf(kind, ["Issuer", "ClusterIssuer"] as const));
-    problems.add("duration", args.duration === undefined ? undefined : checkGoDuration(args.duration, 3600));
-    problems.add("renewBefore", args.renewBefore === undefined ? undefined : checkGoDuration(args.renewBefore, 300));
-    const d = parseGoDuration(args.duration ?? "87600h");
-    const r = parseGoDuration(args.renewBefore ?? "720h");
-    if (d !== undefined && r !== undefined && r >= d) problems.add("renewBefore", "must be shorter than duration");
+    problems.add("kind", checkOneOf(kind, ISSUER_KINDS));
+    checkCertificateDurations(problems, "", args.duration, args.renewBefore, {
+        duration: CA_DEFAULTS.duration, durationBy: "the default", renewBefore: CA_DEFAULTS.renewBefore, renewBeforeBy: "the default",
+    });
+    if (args.algorithm !== undefined) problems.add("algorithm", checkOneOf(args.algorithm, PRIVATE_KEY_ALGORITHMS));
     const clusterResourceNamespace = args.clusterResourceNamespace ?? "cert-manager";
     problems.add("clusterResourceNamespace", checkDnsLabel(clusterResourceNamespace));
-    if (args.rotationPolicy !== undefined) problems.add("rotationPolicy", checkOneOf(args.rotationPolicy, ["Never", "Always"] as const));
+    if (args.rotationPolicy !== undefined) problems.add("rotationPolicy", checkOneOf(args.rotationPolicy, PRIVATE_KEY_ROTATION_POLICIES));
     problems.throwIfAny();
 
     const cluster = kind === "ClusterIssuer";
@@ -84,7 +90,7 @@ export function planCaIssuer(args: CaIssuerArgs): CaIssuerPlan {
     const settings = {
         kind, algorithm: args.algorithm ?? "ECDSA",
         ...(cluster ? { clusterResourceNamespace } : {}),
-        ...(args.rotationPolicy !== "Never" ? { duration: args.duration ?? "87600h" } : {}),
+        ...(args.rotationPolicy !== "Never" ? { duration: args.duration ?? CA_DEFAULTS.duration } : {}),
     };
     return {
         issuer: { kind, name: base },
@@ -137,8 +143,8 @@ export class CaIssuer extends pulumi.ComponentResource {
             issuer: { kind, name: b.selfSignedName },
             commonName: `${args.database}.${args.namespace} CA`.slice(0, 64),
             isCA: true,
-            duration: args.duration ?? "87600h",
-            renewBefore: args.renewBefore ?? "720h",
+            duration: args.duration ?? CA_DEFAULTS.duration,
+            renewBefore: args.renewBefore ?? CA_DEFAULTS.renewBefore,
             algorithm: args.algorithm ?? "ECDSA",
             rotationPolicy: args.rotationPolicy,
             usages: ["cert sign", "crl sign", "digital signature"],

@@ -9,9 +9,11 @@ import {
 } from "./api/kubedb";
 import { PRIVATE_KEY_ALGORITHMS, PRIVATE_KEY_ROTATION_POLICIES, PrivateKeyAlgorithm, PrivateKeyRotationPolicy } from "./api/certManager";
 import {
-    Problems, checkDnsLabel, checkDnsName, checkDnsSubdomain, checkGoDuration, checkInteger, checkInterval, checkIpAddress,
-    checkOneOf, checkResourceQuantity, checkSaPassword, checkStorageQuantity, parseGoDuration, shown,
+    Problems, checkBoolean, checkCertificateDurations, checkDatabaseName, checkDnsLabel, checkDnsName, checkDnsSubdomain, checkGoDuration,
+    checkInteger, checkInterval, checkIpAddress, checkOneOf, checkResources, checkRfc3339, checkSaPassword, checkStorageQuantity, nameText,
+    quantityText, shown,
 } from "./validation";
+import { checkKubeconfigText, looksLikeKubeconfigText } from "./kubeconfig";
 
 export const PROJECT = "kubedb-mssql";
 
@@ -102,6 +104,9 @@ const KNOWN_KEYS: Record<string, readonly string[] | null> = {
 /** Keys whose values are secrets: they must be set with `--secret` and never appear in messages. */
 export const SECRET_KEYS = ["saPassword", "kubeconfig"] as const;
 
+/** An own property (never one inherited from Object.prototype, such as `constructor`). */
+const has = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
+
 /**
  * Turns Pulumi's raw config map (`project:key` → string; objects as JSON text, also as flat
  * dotted keys such as `rotation.generation`) into one object per top-level key.
@@ -115,7 +120,7 @@ export function collectRawConfig(raw: Record<string, string>, project = PROJECT)
         const key = fullKey.slice(prefix.length);
         const path = key.split(".");
         const top = path[0];
-        if (!(top in KNOWN_KEYS)) {
+        if (!has(KNOWN_KEYS, top) || path.includes("__proto__")) {
             problems.add(key, `unknown config key; known keys are ${Object.keys(KNOWN_KEYS).join(", ")}`);
             continue;
         }
@@ -125,19 +130,31 @@ export function collectRawConfig(raw: Record<string, string>, project = PROJECT)
             continue;
         }
         // A flat dotted key ("rotation.generation") sets a field inside the object-valued key.
-        let target = (values[top] ??= {}) as Record<string, unknown>;
-        if (typeof target !== "object" || target === null || Array.isArray(target)) {
-            problems.add(key, `conflicts with "${top}", which is not an object`);
+        let target: unknown = values;
+        let conflict: string | undefined;
+        for (const [i, segment] of path.slice(0, -1).entries()) {
+            const object = target as Record<string, unknown>;
+            if (!has(object, segment)) object[segment] = {};
+            target = object[segment];
+            if (typeof target !== "object" || target === null || Array.isArray(target)) {
+                conflict = path.slice(0, i + 1).join(".");
+                break;
+            }
+        }
+        if (conflict !== undefined) {
+            problems.add(key, `conflicts with "${conflict}", which is not an object`);
             continue;
         }
-        for (const segment of path.slice(1, -1)) target = (target[segment] ??= {}) as Record<string, unknown>;
-        target[path[path.length - 1]] = value;
+        (target as Record<string, unknown>)[path[path.length - 1]] = value;
     }
     return { values, problems };
 }
 
+/** JSON where the text is JSON (objects, booleans, numbers), else the text. */
 function parseValue(text: string): unknown {
     const trimmed = text.trim();
+    // "12345678901234567890" (a valid namespace) stays text: as a number it would lose digits.
+    if (/^-?\d+$/.test(trimmed) && !Number.isSafeInteger(Number(trimmed))) return text;
     if (/^[[{]/.test(trimmed) || trimmed === "true" || trimmed === "false" || /^-?\d+(\.\d+)?$/.test(trimmed)) {
         try {
             return JSON.parse(trimmed);
@@ -175,18 +192,16 @@ export function parseStackConfig(raw: Record<string, string>, options: ParseOpti
         return checkObject(problems, key, value, fields);
     };
 
-    const name = (get("name") ?? "mssql") as string;
-    problems.add("name", checkDnsLabel(name, MAX_DATABASE_NAME_LENGTH)
-        ?? (/^[a-z]/.test(name) ? undefined : `${shown(name)} must start with a letter (KubeDB's rule for database names)`));
-    const namespace = (get("namespace") ?? "mssql") as string;
+    // Names may arrive as numbers or booleans (`pulumi config set namespace 123`): their text is the name.
+    const name = nameText(get("name") ?? "mssql") as string;
+    problems.add("name", checkDatabaseName(name, MAX_DATABASE_NAME_LENGTH));
+    const namespace = nameText(get("namespace") ?? "mssql") as string;
     problems.add("namespace", checkDnsLabel(namespace));
 
-    const version = (get("version") ?? DEFAULT_VERSION) as string;
-    problems.add("version", typeof version === "string" && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(version)
-        ? undefined : `${shown(version)} is not a KubeDB MSSQLServerVersion name (e.g. "${DEFAULT_VERSION}"; list them with \`kubectl get mssqlserverversions\`)`);
+    const version = nameText(get("version") ?? DEFAULT_VERSION) as string;
+    problems.add("version", checkVersion(version));
     const edition = (get("edition") ?? "Developer") as string;
-    problems.add("edition", typeof edition === "string" && PRODUCT_KEY.test(edition) ? undefined
-        : checkOneOf(edition, EDITIONS) && `${checkOneOf(edition, EDITIONS)}, or a product key (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)`);
+    problems.add("edition", checkEdition(edition));
 
     const acceptEula = get("acceptEula");
     if (acceptEula !== true) {
@@ -200,10 +215,6 @@ export function parseStackConfig(raw: Record<string, string>, options: ParseOpti
     if (ag) {
         const databases = ag.databases ?? [];
         if (!Array.isArray(databases)) problems.add("availabilityGroup.databases", `must be a list of database names, got ${shown(databases)}`);
-        else {
-            databases.forEach((db, i) => problems.add(`availabilityGroup.databases[${i}]`, checkSqlIdentifier(db)));
-            if (new Set(databases).size !== databases.length) problems.add("availabilityGroup.databases", "lists a database twice");
-        }
         const secondaryAccessMode = (ag.secondaryAccessMode ?? "Passive") as SecondaryAccessMode;
         problems.add("availabilityGroup.secondaryAccessMode", checkOneOf(secondaryAccessMode, SECONDARY_ACCESS_MODES));
         availabilityGroup = { databases: Array.isArray(databases) ? (databases as string[]) : [], secondaryAccessMode };
@@ -213,13 +224,16 @@ export function parseStackConfig(raw: Record<string, string>, options: ParseOpti
     if (availabilityGroup) {
         const problem = checkInteger(replicas, 1, MAX_AG_REPLICAS);
         if (problem) problems.add("replicas", `${problem} for an availability group (3 is usual; an even count gets an arbiter)`);
+        checkAvailabilityGroup(problems, { group: "availabilityGroup", replicas: "replicas", edition: "edition" }, availabilityGroup, edition, replicas);
     } else if (replicas !== 1) {
         problems.add("replicas", `is ${shown(replicas)}, but a Standalone server has exactly 1 replica; set "availabilityGroup" for more`);
     }
 
     const storageRaw = object("storage", KNOWN_KEYS.storage!) ?? {};
-    const storage = { size: (storageRaw.size ?? "10Gi") as string, storageClass: storageRaw.storageClass as string | undefined };
-    problems.add("storage.size", checkStorageQuantity(storage.size));
+    const sizeRaw = storageRaw.size ?? "10Gi";
+    problems.add("storage.size", checkStorageQuantity(sizeRaw));
+    // A plain byte count may arrive as a number (`--path storage.size 10737418240`); KubeDB gets its text.
+    const storage = { size: quantityText(sizeRaw) as string, storageClass: nameText(storageRaw.storageClass) as string | undefined };
     if (storage.storageClass !== undefined) problems.add("storage.storageClass", checkDnsSubdomain(storage.storageClass));
 
     const deletionPolicy = (get("deletionPolicy") ?? "Halt") as DeletionPolicy;
@@ -228,15 +242,7 @@ export function parseStackConfig(raw: Record<string, string>, options: ParseOpti
     const resourcesRaw = object("resources", KNOWN_KEYS.resources!);
     let resources: StackConfig["resources"];
     if (resourcesRaw) {
-        resources = {};
-        for (const part of ["requests", "limits"] as const) {
-            const block = resourcesRaw[part];
-            if (block === undefined) continue;
-            const checked = checkObject(problems, `resources.${part}`, block, ["cpu", "memory"]);
-            if (!checked) continue;
-            for (const [k, v] of Object.entries(checked)) problems.add(`resources.${part}.${k}`, checkResourceQuantity(v));
-            resources[part] = Object.fromEntries(Object.entries(checked).map(([k, v]) => [k, String(v)]));
-        }
+        resources = checkResources(problems, "resources", resourcesRaw.requests, resourcesRaw.limits);
         // `{}` (Pulumi.yaml's default) means KubeDB's defaults, like an absent key.
         if (Object.keys(resources).length === 0) resources = undefined;
     }
@@ -259,8 +265,7 @@ export function parseStackConfig(raw: Record<string, string>, options: ParseOpti
             problems.add("rotation.interval", "cannot rotate a password you supply in \"saPassword\"; remove one of the two (change saPassword yourself, or let the schedule generate passwords)");
         }
     }
-    problems.add("rotation.anchor", typeof rotation.anchor === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(rotation.anchor) && !Number.isNaN(Date.parse(rotation.anchor))
-        ? undefined : `${shown(rotation.anchor)} is not an RFC 3339 instant such as "2026-01-04T02:00:00Z"`);
+    problems.add("rotation.anchor", checkRfc3339(rotation.anchor));
 
     const timeoutsRaw = object("timeouts", KNOWN_KEYS.timeouts!) ?? {};
     const timeouts = {
@@ -273,8 +278,10 @@ export function parseStackConfig(raw: Record<string, string>, options: ParseOpti
     problems.add("timeouts.opsStepTimeout", checkGoDuration(timeouts.opsStepTimeout, 60));
 
     const kubeconfig = get("kubeconfig");
-    if (kubeconfig !== undefined && (typeof kubeconfig !== "string" || kubeconfig.trim() === "")) {
-        problems.add("kubeconfig", "must be kubeconfig text or the path of a kubeconfig file");
+    if (kubeconfig !== undefined) {
+        if (typeof kubeconfig !== "string" || kubeconfig.trim() === "") problems.add("kubeconfig", "must be kubeconfig text or the path of a kubeconfig file");
+        // A path is read (and its contents checked the same way) by resolveKubeconfig.
+        else if (looksLikeKubeconfigText(kubeconfig)) problems.add("kubeconfig", checkKubeconfigText(kubeconfig));
     }
 
     problems.throwIfAny();
@@ -286,62 +293,142 @@ export function parseStackConfig(raw: Record<string, string>, options: ParseOpti
     };
 }
 
+/** A KubeDB MSSQLServerVersion name: a cluster-scoped object name (DNS-1123 subdomain). */
+export function checkVersion(value: unknown): string | undefined {
+    return typeof value === "string" && checkDnsSubdomain(value) === undefined
+        ? undefined
+        : `${shown(value)} is not a KubeDB MSSQLServerVersion name (e.g. "${DEFAULT_VERSION}"; list them with \`kubectl get mssqlserverversions\`)`;
+}
+
+/** `MSSQL_PID`: an edition name or a product key. */
+export function checkEdition(value: unknown): string | undefined {
+    if (typeof value === "string" && PRODUCT_KEY.test(value)) return undefined;
+    const problem = checkOneOf(value, EDITIONS);
+    return problem && `${problem}, or a product key (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)`;
+}
+
+/** System databases: SQL Server never puts them in an availability group. */
+const SYSTEM_DATABASES = ["master", "model", "msdb", "tempdb"];
+/** Editions without availability groups. */
+const EDITIONS_WITHOUT_AG = ["Express", "Web"];
+
+/**
+ * An availability group SQL Server can run: database names that are distinct under the default
+ * case-insensitive collation and not system databases; an edition that has availability groups
+ * (Standard only basic ones: 2 replicas, 1 database, no readable secondaries). A product key's
+ * edition cannot be told from the key, so it is not checked. `keys` name the keys in messages.
+ */
+export function checkAvailabilityGroup(
+    problems: Problems, keys: { group: string; replicas: string; edition: string },
+    ag: { databases: unknown; secondaryAccessMode?: unknown }, edition: unknown, replicas: unknown,
+): void {
+    const databases = ag.databases;
+    if (Array.isArray(databases)) {
+        databases.forEach((db, i) => problems.add(`${keys.group}.databases[${i}]`, checkSqlIdentifier(db)
+            ?? (SYSTEM_DATABASES.includes((db as string).toLowerCase())
+                ? `${shown(db)} is a system database, which cannot join an availability group; name your own databases (not ${SYSTEM_DATABASES.join(", ")})`
+                : undefined)));
+        const seen = new Map<string, unknown>();
+        for (const db of databases) {
+            if (typeof db !== "string") continue;
+            const first = seen.get(db.toLowerCase());
+            if (first === undefined) seen.set(db.toLowerCase(), db);
+            else problems.add(`${keys.group}.databases`, first === db
+                ? `lists ${shown(db)} twice`
+                : `lists ${shown(first)} and ${shown(db)}, which SQL Server's default case-insensitive collation treats as one database`);
+        }
+    }
+    if (typeof edition !== "string") return;
+    if (EDITIONS_WITHOUT_AG.includes(edition)) {
+        problems.add(keys.edition, `${shown(edition)} has no availability groups; use "Developer", "Evaluation", "Enterprise", "EnterpriseCore" or "Standard" (basic availability groups), or remove "${keys.group}" for a Standalone server`);
+    } else if (edition === "Standard") {
+        const basic = "the Standard edition has only basic availability groups: at most 2 replicas, 1 database and Passive secondaries; use \"Enterprise\" (or \"Developer\"/\"Evaluation\") for more";
+        if (typeof replicas === "number" && replicas > 2) problems.add(keys.replicas, `is ${replicas}, but ${basic}`);
+        if (Array.isArray(databases) && databases.length > 1) problems.add(`${keys.group}.databases`, `lists ${databases.length} databases, but ${basic}`);
+        const mode = ag.secondaryAccessMode ?? "Passive";
+        if (mode !== "Passive") problems.add(`${keys.group}.secondaryAccessMode`, `is ${shown(mode)}, but ${basic}`);
+    }
+}
+
 function parseTls(problems: Problems, raw: Record<string, unknown>, isAvailabilityGroup: boolean): TlsSettings {
     let issuer: TlsSettings["issuer"];
     if (raw.issuer !== undefined) {
         const i = checkObject(problems, "tls.issuer", raw.issuer, ["kind", "name"]);
         if (i) {
-            issuer = { kind: (i.kind ?? "Issuer") as IssuerKind, name: i.name as string };
+            issuer = { kind: (i.kind ?? "Issuer") as IssuerKind, name: nameText(i.name) as string };
             problems.add("tls.issuer.kind", checkOneOf(issuer.kind, ISSUER_KINDS));
             problems.add("tls.issuer.name", i.name === undefined || i.name === ""
                 ? "is empty; name the existing cert-manager issuer, or remove \"tls.issuer\" to let the program bootstrap a CA"
-                : checkDnsSubdomain(i.name));
+                : checkDnsSubdomain(issuer.name));
         }
     }
     const clientTLS = raw.clientTLS ?? true;
-    if (typeof clientTLS !== "boolean") problems.add("tls.clientTLS", `must be true or false, got ${shown(clientTLS)}`);
+    problems.add("tls.clientTLS", checkBoolean(clientTLS));
 
-    const certificates: CertificateAliasSettings = {};
-    if (raw.certificates !== undefined) {
-        const byAlias = checkObject(problems, "tls.certificates", raw.certificates, ["server", "client", "endpoint"]) ?? {};
-        for (const [alias, settings] of Object.entries(byAlias)) {
-            if (alias === "endpoint" && !isAvailabilityGroup) {
-                problems.add("tls.certificates.endpoint", "applies only to an availability group (the endpoint certificate secures replica traffic)");
-            }
-            const parsed = parseCertificateSettings(problems, `tls.certificates.${alias}`, settings);
-            if (parsed) certificates[alias as keyof CertificateAliasSettings] = parsed;
-        }
-    }
+    const certificates = raw.certificates === undefined ? {} : parseCertificateAliases(problems, "tls.certificates", raw.certificates, isAvailabilityGroup);
 
     const caRaw = raw.ca === undefined ? {} : checkObject(problems, "tls.ca", raw.ca, ["kind", "duration", "renewBefore", "algorithm", "clusterResourceNamespace"]) ?? {};
     const ca: CaSettings = {
         kind: (caRaw.kind ?? "Issuer") as IssuerKind,
-        duration: (caRaw.duration ?? "87600h") as string,
-        renewBefore: (caRaw.renewBefore ?? "720h") as string,
+        duration: (caRaw.duration ?? CA_DEFAULTS.duration) as string,
+        renewBefore: (caRaw.renewBefore ?? CA_DEFAULTS.renewBefore) as string,
         algorithm: (caRaw.algorithm ?? "ECDSA") as PrivateKeyAlgorithm,
-        clusterResourceNamespace: (caRaw.clusterResourceNamespace ?? "cert-manager") as string,
+        clusterResourceNamespace: nameText(caRaw.clusterResourceNamespace ?? "cert-manager") as string,
     };
     problems.add("tls.ca.kind", checkOneOf(ca.kind, ISSUER_KINDS));
     problems.add("tls.ca.algorithm", checkOneOf(ca.algorithm, PRIVATE_KEY_ALGORITHMS));
     problems.add("tls.ca.clusterResourceNamespace", checkDnsLabel(ca.clusterResourceNamespace));
-    checkDurationPair(problems, "tls.ca", ca.duration, ca.renewBefore);
+    checkCertificateDurations(problems, "tls.ca", caRaw.duration, caRaw.renewBefore, CA_DURATION_DEFAULTS);
     // clusterResourceNamespace also tells where an existing ClusterIssuer keeps its CA.
     if (issuer && Object.keys(caRaw).some((k) => k !== "clusterResourceNamespace")) {
         problems.add("tls.ca", "configures the bootstrapped CA, but \"tls.issuer\" names an existing issuer; remove one of the two (only tls.ca.clusterResourceNamespace applies to an existing ClusterIssuer)");
     }
 
     const privateKeyRotationPolicy = raw.privateKeyRotationPolicy as PrivateKeyRotationPolicy | undefined;
-    if (privateKeyRotationPolicy !== undefined) problems.add("tls.privateKeyRotationPolicy", checkOneOf(privateKeyRotationPolicy, PRIVATE_KEY_ROTATION_POLICIES));
+    if (privateKeyRotationPolicy !== undefined) {
+        problems.add("tls.privateKeyRotationPolicy", checkOneOf(privateKeyRotationPolicy, PRIVATE_KEY_ROTATION_POLICIES)
+            ?? (issuer ? `applies only to the CA this program bootstraps (KubeDB's certificates have no such setting), but "tls.issuer" names an existing issuer; remove "tls.privateKeyRotationPolicy"` : undefined));
+    }
 
     const rotationRaw = raw.rotation === undefined ? {} : checkObject(problems, "tls.rotation", raw.rotation, ["generation"]) ?? {};
     const rotation = { generation: (rotationRaw.generation ?? 0) as number };
     problems.add("tls.rotation.generation", checkInteger(rotation.generation, 0, 1_000_000));
 
-    return { issuer, clientTLS: clientTLS === true, certificates, ca, privateKeyRotationPolicy, rotation };
+    return {
+        issuer, clientTLS: clientTLS === true, certificates, ca,
+        privateKeyRotationPolicy: issuer ? undefined : privateKeyRotationPolicy, rotation,
+    };
+}
+
+/** The bootstrapped CA's lifetime and renewal when the config does not say. */
+export const CA_DEFAULTS = { duration: "87600h", renewBefore: "720h" } as const;
+const CA_DURATION_DEFAULTS = {
+    duration: CA_DEFAULTS.duration, durationBy: "the CA's default", renewBefore: CA_DEFAULTS.renewBefore, renewBeforeBy: "the CA's default",
+};
+
+const CERTIFICATE_FIELDS = ["dnsNames", "ipAddresses", "duration", "renewBefore", "subject"];
+
+/**
+ * Per-alias certificate settings (`server`, `client`, `endpoint` — the last only for an
+ * availability group), checked as cert-manager takes them. Used for the stack config and for the
+ * components' `certificates` args; `key` names them in messages.
+ */
+export function parseCertificateAliases(problems: Problems, key: string, raw: unknown, isAvailabilityGroup: boolean): CertificateAliasSettings {
+    const certificates: CertificateAliasSettings = {};
+    const byAlias = checkObject(problems, key, raw, ["server", "client", "endpoint"]) ?? {};
+    for (const [alias, settings] of Object.entries(byAlias)) {
+        if (!["server", "client", "endpoint"].includes(alias)) continue;
+        if (alias === "endpoint" && !isAvailabilityGroup) {
+            problems.add(`${key}.endpoint`, "applies only to an availability group (the endpoint certificate secures replica traffic)");
+        }
+        const parsed = parseCertificateSettings(problems, `${key}.${alias}`, settings);
+        if (parsed) certificates[alias as keyof CertificateAliasSettings] = parsed;
+    }
+    return certificates;
 }
 
 function parseCertificateSettings(problems: Problems, key: string, raw: unknown): CertificateSettings | undefined {
-    const s = checkObject(problems, key, raw, ["dnsNames", "ipAddresses", "duration", "renewBefore", "subject"]);
+    const s = checkObject(problems, key, raw, CERTIFICATE_FIELDS);
     if (!s) return undefined;
     const list = (field: string, check: (v: unknown) => string | undefined): string[] | undefined => {
         const value = s[field];
@@ -360,9 +447,8 @@ function parseCertificateSettings(problems: Problems, key: string, raw: unknown)
     if (ipAddresses) settings.ipAddresses = ipAddresses;
     if (s.duration !== undefined) settings.duration = s.duration as string;
     if (s.renewBefore !== undefined) settings.renewBefore = s.renewBefore as string;
-    if (settings.duration !== undefined) problems.add(`${key}.duration`, checkGoDuration(settings.duration, 3600));
-    if (settings.renewBefore !== undefined) problems.add(`${key}.renewBefore`, checkGoDuration(settings.renewBefore, 300));
-    if (settings.duration !== undefined && settings.renewBefore !== undefined) checkDurationPair(problems, key, settings.duration, settings.renewBefore);
+    // KubeDB passes both to cert-manager; an absent one is cert-manager's default (2160h; a third of the duration).
+    checkCertificateDurations(problems, key, s.duration, s.renewBefore);
     if (s.subject !== undefined) {
         const subject = checkObject(problems, `${key}.subject`, s.subject, ["organizations", "organizationalUnits"]);
         if (subject) {
@@ -376,17 +462,6 @@ function parseCertificateSettings(problems: Problems, key: string, raw: unknown)
         }
     }
     return settings;
-}
-
-/** cert-manager refuses a certificate whose renewBefore is not shorter than its duration. */
-function checkDurationPair(problems: Problems, key: string, duration: string, renewBefore: string): void {
-    problems.add(`${key}.duration`, checkGoDuration(duration, 3600));
-    problems.add(`${key}.renewBefore`, checkGoDuration(renewBefore, 300));
-    const d = parseGoDuration(duration);
-    const r = parseGoDuration(renewBefore);
-    if (d !== undefined && r !== undefined && r >= d) {
-        problems.add(`${key}.renewBefore`, `${shown(renewBefore)} must be shorter than the duration ${shown(duration)}, or the certificate is renewed forever`);
-    }
 }
 
 /** SQL Server database names KubeDB puts into an availability group. */

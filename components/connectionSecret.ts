@@ -8,20 +8,42 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { MAX_DATABASE_NAME_LENGTH } from "./config";
 import { connectionDetails } from "./manifests";
 import { labelsFor, names } from "./names";
+import { Problems, checkBoolean, checkDatabaseName, checkDnsLabel, checkSaPassword } from "./validation";
 
 export interface ConnectionSecretArgs {
     /** Database name. Required. */
     database: string;
     /** Database namespace. Required. */
     namespace: string;
-    /** The password in use (secret). Required. */
+    /** The password in use (secret). Required. A plain string must meet SQL Server's policy (checkSaPassword). */
     password: pulumi.Input<string>;
-    /** PEM bundle of the CA(s) clients must trust. Required (may be empty before TLS is up). */
+    /** PEM bundle of the CA(s) clients must trust. Required (may be "" before TLS is up). */
     caBundle: pulumi.Input<string>;
     /** Whether SQL Server forces encryption (sets Encrypt= in the connection strings). Default: true. */
     clientTLS?: boolean;
+}
+
+/**
+ * Checks the args before anything is created; throws one ConfigError naming each arg. The password
+ * and CA bundle are checked only when they are plain strings (an Output is known later), and the
+ * message never contains the password.
+ */
+export function validateConnectionSecretArgs(args: ConnectionSecretArgs): void {
+    const p = new Problems("ConnectionSecret args");
+    p.add("database", checkDatabaseName(args.database, MAX_DATABASE_NAME_LENGTH));
+    p.add("namespace", checkDnsLabel(args.namespace));
+    if (typeof args.password === "string") p.add("password", checkSaPassword(args.password));
+    else if (args.password === undefined || args.password === null) p.add("password", "is missing; pass the password in use (a secret)");
+    if (typeof args.caBundle === "string" && args.caBundle !== "" && !args.caBundle.includes("-----BEGIN CERTIFICATE-----")) {
+        p.add("caBundle", "is not a PEM bundle; pass \"\" before the CA is known, or PEM text with -----BEGIN CERTIFICATE----- blocks");
+    } else if (args.caBundle === undefined || args.caBundle === null) {
+        p.add("caBundle", "is missing; pass the CA's PEM bundle (\"\" before it is known)");
+    }
+    if (args.clientTLS !== undefined) p.add("clientTLS", checkBoolean(args.clientTLS));
+    p.throwIfAny();
 }
 
 /** Resource options; a plain function so that tests can check them. */
@@ -35,6 +57,7 @@ export class ConnectionSecret extends pulumi.ComponentResource {
 
     constructor(name: string, args: ConnectionSecretArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kubedb-mssql:credential:ConnectionSecret", name, {}, opts);
+        validateConnectionSecretArgs(args);
         this.secretName = names.connectionSecret(args.database);
         const stringData = pulumi.secret(pulumi.all([args.password, args.caBundle]).apply(([password, caBundle]) =>
             connectionDetails({

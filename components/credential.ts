@@ -16,7 +16,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { credentialSecretManifest } from "./manifests";
 import { ANNOTATION_GENERATION, ANNOTATION_PERIOD, credentialFingerprint, names } from "./names";
-import { Problems, checkDnsLabel, checkInteger } from "./validation";
+import { MAX_DATABASE_NAME_LENGTH } from "./config";
+import { Problems, checkDatabaseName, checkDnsLabel, checkInteger, checkRfc3339, checkSaPassword } from "./validation";
 
 export interface SaCredentialArgs {
     /** Name of the database; the Secret is `<database>-auth-<random suffix>`. Required. */
@@ -25,11 +26,11 @@ export interface SaCredentialArgs {
     namespace: string;
     /** Rotation generation: a new value gives a new version. Default: 0. */
     generation?: number;
-    /** Start of the current rotation period (see schedule.ts), or "none". Default: "none". */
+    /** Start of the current rotation period (RFC 3339, see schedule.ts), or "none". Default: "none". */
     periodStart?: string;
     /**
-     * The password to use (secret). Default: generated. Must already satisfy SQL Server's policy
-     * (the stack config checks `saPassword` with checkSaPassword).
+     * The password to use (secret). Default: generated. Must satisfy SQL Server's policy
+     * (checkSaPassword: checked here when it is a plain string; the stack config checks `saPassword`).
      */
     password?: pulumi.Input<string>;
 }
@@ -58,10 +59,13 @@ export class SaCredential extends pulumi.ComponentResource {
     constructor(name: string, args: SaCredentialArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kubedb-mssql:credential:SaCredential", name, {}, opts);
         const problems = new Problems("SaCredential args");
-        problems.add("database", checkDnsLabel(args.database));
+        problems.add("database", checkDatabaseName(args.database, MAX_DATABASE_NAME_LENGTH));
         problems.add("namespace", checkDnsLabel(args.namespace));
         const generation = args.generation ?? 0;
         problems.add("generation", checkInteger(generation, 0, 1_000_000));
+        if (args.periodStart !== undefined && args.periodStart !== "none") problems.add("periodStart", checkRfc3339(args.periodStart));
+        // A plain password is checked here; a secret Output was checked where it came from (saPassword).
+        if (typeof args.password === "string") problems.add("password", checkSaPassword(args.password));
         problems.throwIfAny();
         const periodStart = args.periodStart ?? "none";
         const keepers = { generation: String(generation), period: periodStart };

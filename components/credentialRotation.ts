@@ -11,7 +11,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { CredentialRotationInputs, CredentialRotationOutputs, credentialRotationProvider } from "./credentialRotationProvider";
 import { rotateAuthRequestManifest } from "./manifests";
 import { names } from "./names";
-import { Problems, checkDnsLabel, checkGoDuration, checkInteger } from "./validation";
+import { MAX_DATABASE_NAME_LENGTH } from "./config";
+import { checkKubeconfigText } from "./kubeconfig";
+import { Problems, checkDatabaseName, checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkInteger, checkRfc3339 } from "./validation";
 
 export interface CredentialRotationArgs {
     /** Database name. Required. */
@@ -22,13 +24,13 @@ export interface CredentialRotationArgs {
     secretName: pulumi.Input<string>;
     /** Rotation generation, for the ledger. Default: 0. */
     generation?: number;
-    /** Start of the current schedule period, for the ledger. Default: "none". */
+    /** Start of the current schedule period (RFC 3339, see schedule.ts) or "none", for the ledger. Default: "none". */
     periodStart?: string;
     /** KubeDB's per-step timeout of the request. Default: "10m". */
     stepTimeout?: string;
     /** How long `pulumi up` waits for the request, in minutes. Default: 30. */
     timeoutMinutes?: number;
-    /** Kubeconfig text (secret); absent = the ambient kubeconfig, as for the Kubernetes provider. */
+    /** Kubeconfig text (secret; checked when given as a plain string); absent = the ambient kubeconfig, as for the Kubernetes provider. */
     kubeconfig?: pulumi.Input<string>;
 }
 
@@ -52,13 +54,16 @@ class CredentialRotationResource extends pulumi.dynamic.Resource {
 /** Inputs of the dynamic resource from the component's args; validates first. */
 export function credentialRotationInputs(args: CredentialRotationArgs): pulumi.Inputs {
     const p = new Problems("CredentialRotation args");
-    p.add("database", checkDnsLabel(args.database));
+    p.add("database", checkDatabaseName(args.database, MAX_DATABASE_NAME_LENGTH));
     p.add("namespace", checkDnsLabel(args.namespace));
+    if (typeof args.secretName === "string") p.add("secretName", checkDnsSubdomain(args.secretName));
+    if (args.periodStart !== undefined && args.periodStart !== "none") p.add("periodStart", checkRfc3339(args.periodStart));
     const stepTimeout = args.stepTimeout ?? "10m";
     p.add("stepTimeout", checkGoDuration(stepTimeout, 60));
     const timeoutMinutes = args.timeoutMinutes ?? 30;
     p.add("timeoutMinutes", checkInteger(timeoutMinutes, 1, 24 * 60));
     p.add("generation", checkInteger(args.generation ?? 0, 0, 1_000_000));
+    if (typeof args.kubeconfig === "string") p.add("kubeconfig", checkKubeconfigText(args.kubeconfig));
     p.throwIfAny();
     const secretName = pulumi.output(args.secretName);
     const inputs: Record<keyof CredentialRotationInputs, pulumi.Input<unknown> | undefined> = {

@@ -10,10 +10,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DELETION_POLICIES, DeletionPolicy, ISSUER_KINDS, IssuerKind, ResourceRequirements, SECONDARY_ACCESS_MODES, SecondaryAccessMode } from "./api/kubedb";
-import { CertificateAliasSettings, EDITIONS, MAX_AG_REPLICAS, MAX_DATABASE_NAME_LENGTH, PRODUCT_KEY } from "./config";
+import {
+    CertificateAliasSettings, MAX_AG_REPLICAS, MAX_DATABASE_NAME_LENGTH, checkAvailabilityGroup, checkEdition, checkVersion, parseCertificateAliases,
+} from "./config";
 import { SQL_SERVER_PORT, mssqlServerManifest } from "./manifests";
 import { names } from "./names";
-import { Problems, checkDnsLabel, checkDnsSubdomain, checkInteger, checkOneOf, checkStorageQuantity } from "./validation";
+import {
+    Problems, checkBoolean, checkDatabaseName, checkDnsLabel, checkDnsSubdomain, checkInteger, checkOneOf, checkResources, checkStorageQuantity,
+    quantityText, shown,
+} from "./validation";
 import { waitForPhase } from "./waiting";
 
 export interface MssqlServerArgs {
@@ -49,37 +54,42 @@ export interface MssqlServerArgs {
     readyTimeoutMinutes?: number;
 }
 
-/** Validates the args (all at once, before anything is created) and fills the defaults. */
+/** Validates the args (all at once, before anything is created) and fills the defaults; the same rules as the stack config. */
 export function resolveMssqlServerArgs(args: MssqlServerArgs): Required<Omit<MssqlServerArgs, "availabilityGroup" | "resources" | "certificates">> & Pick<MssqlServerArgs, "resources" | "certificates"> & { availabilityGroup?: { databases: string[]; secondaryAccessMode: SecondaryAccessMode } } {
     const p = new Problems("MssqlServer args");
-    p.add("name", checkDnsLabel(args.name, MAX_DATABASE_NAME_LENGTH) ?? (/^[a-z]/.test(args.name) ? undefined : `${JSON.stringify(args.name)} must start with a letter (KubeDB's rule for database names)`));
+    p.add("name", checkDatabaseName(args.name, MAX_DATABASE_NAME_LENGTH));
     p.add("namespace", checkDnsLabel(args.namespace));
-    p.add("version", typeof args.version === "string" && args.version !== "" ? undefined : "must name a KubeDB MSSQLServerVersion, e.g. \"2022-cu22\"");
+    p.add("version", checkVersion(args.version));
     const edition = args.edition ?? "Developer";
-    p.add("edition", PRODUCT_KEY.test(edition) ? undefined : checkOneOf(edition, EDITIONS));
+    p.add("edition", checkEdition(edition));
     if (args.acceptEula !== true) p.add("acceptEula", "must be true: the SQL Server container does not start without accepting the EULA");
     const ag = args.availabilityGroup ? { databases: args.availabilityGroup.databases ?? [], secondaryAccessMode: args.availabilityGroup.secondaryAccessMode ?? "Passive" as SecondaryAccessMode } : undefined;
     const replicas = args.replicas ?? (ag ? 3 : 1);
     if (ag) {
         p.add("replicas", checkInteger(replicas, 1, MAX_AG_REPLICAS));
+        if (!Array.isArray(ag.databases)) p.add("availabilityGroup.databases", `must be a list of database names, got ${shown(ag.databases)}`);
         p.add("availabilityGroup.secondaryAccessMode", checkOneOf(ag.secondaryAccessMode, SECONDARY_ACCESS_MODES));
+        checkAvailabilityGroup(p, { group: "availabilityGroup", replicas: "replicas", edition: "edition" }, ag, edition, replicas);
     } else if (replicas !== 1) {
-        p.add("replicas", `is ${JSON.stringify(replicas)}, but a Standalone server has exactly 1 replica; pass availabilityGroup for more`);
+        p.add("replicas", `is ${shown(replicas)}, but a Standalone server has exactly 1 replica; pass availabilityGroup for more`);
     }
     const storage = args.storage ?? { size: "10Gi" };
     p.add("storage.size", checkStorageQuantity(storage.size));
     if (storage.storageClass !== undefined) p.add("storage.storageClass", checkDnsSubdomain(storage.storageClass));
     const deletionPolicy = args.deletionPolicy ?? "Halt";
     p.add("deletionPolicy", checkOneOf(deletionPolicy, DELETION_POLICIES));
+    const resources = args.resources === undefined ? undefined : checkResources(p, "resources", args.resources.requests, args.resources.limits);
+    if (typeof args.authSecretName === "string") p.add("authSecretName", checkDnsSubdomain(args.authSecretName));
     p.add("issuer.kind", checkOneOf(args.issuer?.kind, ISSUER_KINDS));
     p.add("issuer.name", checkDnsSubdomain(args.issuer?.name));
-    if (args.certificates?.endpoint && !ag) p.add("certificates.endpoint", "applies only to an availability group");
+    if (args.clientTLS !== undefined) p.add("clientTLS", checkBoolean(args.clientTLS));
+    if (args.certificates !== undefined) parseCertificateAliases(p, "certificates", args.certificates, ag !== undefined);
     const readyTimeoutMinutes = args.readyTimeoutMinutes ?? (ag ? 40 : 25);
     p.add("readyTimeoutMinutes", checkInteger(readyTimeoutMinutes, 1, 24 * 60));
     p.throwIfAny();
     return {
-        ...args, edition, replicas, availabilityGroup: ag, storage, deletionPolicy, clientTLS: args.clientTLS ?? true,
-        readyTimeoutMinutes,
+        ...args, edition, replicas, availabilityGroup: ag, storage: { ...storage, size: quantityText(storage.size)! }, deletionPolicy,
+        ...(resources ? { resources } : {}), clientTLS: args.clientTLS ?? true, readyTimeoutMinutes,
     };
 }
 

@@ -4,7 +4,7 @@
  * same boundaries, they never drift, and the first `pulumi up` (or preview) after a boundary sees
  * a new period and so a new password.
  */
-import { parseInterval } from "./validation";
+import { Problems, checkInterval, checkRfc3339, parseInterval, parseRfc3339 } from "./validation";
 
 export interface RotationPeriod {
     /** Start of the current period, RFC 3339 (UTC); "none" when there is no schedule. */
@@ -13,11 +13,15 @@ export interface RotationPeriod {
     next?: string;
 }
 
+/** The period `now` falls in; the interval (at most 3650d) and the anchor (a real date) are checked first. */
 export function currentPeriod(interval: string | undefined, anchor: string, now: number): RotationPeriod {
     if (interval === undefined) return { start: "none" };
-    const length = parseInterval(interval);
-    if (length === undefined) throw new Error(`invalid rotation interval ${JSON.stringify(interval)}`);
-    const origin = Date.parse(anchor);
+    const problems = new Problems();
+    problems.add("rotation.interval", checkInterval(interval));
+    problems.add("rotation.anchor", checkRfc3339(anchor));
+    problems.throwIfAny();
+    const length = parseInterval(interval)!;
+    const origin = parseRfc3339(anchor)!;
     const index = Math.floor((now - origin) / length);
     const start = origin + index * length;
     return { start: new Date(start).toISOString(), next: new Date(start + length).toISOString() };

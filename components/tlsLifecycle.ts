@@ -7,11 +7,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { IssuerKind } from "./api/kubedb";
-import { CertificateAliasSettings } from "./config";
+import { CertificateAliasSettings, MAX_DATABASE_NAME_LENGTH, parseCertificateAliases } from "./config";
+import { checkKubeconfigText } from "./kubeconfig";
 import { issuerRef, kubeDbCertificates } from "./manifests";
 import { names } from "./names";
 import { TlsLifecycleInputs, TlsLifecycleOutputs, tlsLifecycleProvider } from "./tlsLifecycleProvider";
-import { Problems, checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkInteger, checkOneOf } from "./validation";
+import { Problems, checkBoolean, checkDatabaseName, checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkInteger, checkOneOf, shown } from "./validation";
 
 export interface TlsLifecycleArgs {
     /** Database name. Required. */
@@ -34,7 +35,7 @@ export interface TlsLifecycleArgs {
     stepTimeout?: string;
     /** How long `pulumi up` waits for a request, in minutes. Default: 30. */
     timeoutMinutes?: number;
-    /** Kubeconfig text (secret); absent = the ambient kubeconfig. */
+    /** Kubeconfig text (secret; checked when given as a plain string); absent = the ambient kubeconfig. */
     kubeconfig?: pulumi.Input<string>;
 }
 
@@ -58,13 +59,19 @@ class TlsLifecycleResource extends pulumi.dynamic.Resource {
 /** Inputs of the dynamic resource; validates the args first. */
 export function tlsLifecycleInputs(args: TlsLifecycleArgs): Record<keyof TlsLifecycleInputs, unknown> {
     const p = new Problems("TlsLifecycle args");
-    p.add("database", checkDnsLabel(args.database));
+    p.add("database", checkDatabaseName(args.database, MAX_DATABASE_NAME_LENGTH));
     p.add("namespace", checkDnsLabel(args.namespace));
     p.add("issuer.kind", checkOneOf(args.issuer?.kind, ["Issuer", "ClusterIssuer"] as const));
     p.add("issuer.name", checkDnsSubdomain(args.issuer?.name));
+    // Whether the database is an availability group is not known here: MssqlServer checks the endpoint alias.
+    if (args.certificates !== undefined) parseCertificateAliases(p, "certificates", args.certificates, true);
+    if (args.clientTLS !== undefined) p.add("clientTLS", checkBoolean(args.clientTLS));
     p.add("rotationGeneration", checkInteger(args.rotationGeneration ?? 0, 0, 1_000_000));
+    if (args.caRevision !== undefined && typeof args.caRevision !== "string") p.add("caRevision", `must be a string (CaIssuer.revision), got ${shown(args.caRevision)}`);
+    if (args.clusterResourceNamespace !== undefined) p.add("clusterResourceNamespace", checkDnsLabel(args.clusterResourceNamespace));
     p.add("stepTimeout", checkGoDuration(args.stepTimeout ?? "10m", 60));
     p.add("timeoutMinutes", checkInteger(args.timeoutMinutes ?? 30, 1, 24 * 60));
+    if (typeof args.kubeconfig === "string") p.add("kubeconfig", checkKubeconfigText(args.kubeconfig));
     p.throwIfAny();
     return {
         namespace: args.namespace,
