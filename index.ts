@@ -6,7 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    CaIssuer, ConnectionSecret, CredentialRotation, MssqlServer, SaCredential, TlsLifecycle, currentPeriod, readStackConfig,
+    CaIssuer, ConnectionSecret, CredentialRotation, MssqlServer, SaCredential, TlsLifecycle, currentPeriod, kubernetesCluster, readStackConfig,
 } from "./components";
 import { resolveKubeconfig } from "./components/kubeconfig";
 
@@ -15,12 +15,10 @@ const config = readStackConfig();
 const period = currentPeriod(config.rotation.interval, config.rotation.anchor, Date.now());
 const kubeconfig = resolveKubeconfig(config.kubeconfig);
 
-// 2. One Kubernetes provider for everything; Secrets are updated in place (the connection Secret
-//    must never be absent), and the kubeconfig, if given, stays a secret.
-const provider = new k8s.Provider("kubernetes", {
-    enableSecretMutable: true,
-    ...(kubeconfig !== undefined ? { kubeconfig: pulumi.secret(kubeconfig) } : {}),
-});
+// 2. One cluster: the provider for every resource and the request waiters' connection come from
+//    the same kubeconfig (kept secret), so the waiters act on the cluster the resources are in.
+const cluster = kubernetesCluster("kubernetes", { kubeconfig });
+const provider = cluster.provider;
 const opts = { providers: { kubernetes: provider } };
 
 // 3. The namespace: created if missing, adopted if it exists (a patch, not a create), and kept on
@@ -83,7 +81,7 @@ const tlsLifecycle = new TlsLifecycle("tls", {
     clusterResourceNamespace: config.tls.ca.clusterResourceNamespace,
     stepTimeout: config.timeouts.opsStepTimeout,
     timeoutMinutes: config.timeouts.opsRequestMinutes,
-    kubeconfig: kubeconfig === undefined ? undefined : pulumi.secret(kubeconfig),
+    cluster,
 }, { ...opts, dependsOn: [database.resource, ...ca.ready] });
 
 // 8. Keep the database on the current credential: a RotateAuth request when it changed — after
@@ -96,7 +94,7 @@ const rotation = new CredentialRotation("rotation", {
     periodStart: period.start,
     stepTimeout: config.timeouts.opsStepTimeout,
     timeoutMinutes: config.timeouts.opsRequestMinutes,
-    kubeconfig: kubeconfig === undefined ? undefined : pulumi.secret(kubeconfig),
+    cluster,
 }, { ...opts, dependsOn: [database.resource, credential.secret, tlsLifecycle.resource] });
 
 // 9. What apps mount: changes only after the TLS change and the rotation succeeded, and right
@@ -113,7 +111,8 @@ const connection = new ConnectionSecret("connection", {
 export const databaseName = database.name;
 export const databaseNamespace = database.namespace;
 export const primaryHost = database.primaryHost;
-export const secondaryHost = database.secondaryHost;
+// "none" for Standalone: an undefined stack output draws a CLI warning on every run.
+export const secondaryHost = database.secondaryHost ?? "none";
 export const port = database.port;
 export const connectionSecret = connection.secretName;
 export const tls = {

@@ -12,7 +12,7 @@ import { CredentialRotationInputs, CredentialRotationOutputs, credentialRotation
 import { rotateAuthRequestManifest } from "./manifests";
 import { names } from "./names";
 import { MAX_DATABASE_NAME_LENGTH } from "./config";
-import { checkKubeconfigText } from "./kubeconfig";
+import { KubernetesCluster, waiterKubeconfig } from "./cluster";
 import { Problems, checkDatabaseName, checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkInteger, checkRfc3339 } from "./validation";
 
 export interface CredentialRotationArgs {
@@ -30,8 +30,11 @@ export interface CredentialRotationArgs {
     stepTimeout?: string;
     /** How long `pulumi up` waits for the request, in minutes. Default: 30. */
     timeoutMinutes?: number;
-    /** Kubeconfig text (secret; checked when given as a plain string); absent = the ambient kubeconfig, as for the Kubernetes provider. */
-    kubeconfig?: pulumi.Input<string>;
+    /**
+     * The cluster (kubernetesCluster): its kubeconfig is what the request waiter connects with. Default: the
+     * ambient kubeconfig, and then no Kubernetes provider may reach this component (opts or a parent).
+     */
+    cluster?: KubernetesCluster;
 }
 
 /** The dynamic resource that runs the request; its type token is pulumi-nodejs:dynamic/kubedb-mssql:CredentialRotation. */
@@ -52,7 +55,8 @@ class CredentialRotationResource extends pulumi.dynamic.Resource {
 }
 
 /** Inputs of the dynamic resource from the component's args; validates first. */
-export function credentialRotationInputs(args: CredentialRotationArgs): pulumi.Inputs {
+/** Inputs of the dynamic resource from the component's args and the waiter's kubeconfig; validates first. */
+export function credentialRotationInputs(args: CredentialRotationArgs, kubeconfig?: pulumi.Output<string>): pulumi.Inputs {
     const p = new Problems("CredentialRotation args");
     p.add("database", checkDatabaseName(args.database, MAX_DATABASE_NAME_LENGTH));
     p.add("namespace", checkDnsLabel(args.namespace));
@@ -63,7 +67,6 @@ export function credentialRotationInputs(args: CredentialRotationArgs): pulumi.I
     const timeoutMinutes = args.timeoutMinutes ?? 30;
     p.add("timeoutMinutes", checkInteger(timeoutMinutes, 1, 24 * 60));
     p.add("generation", checkInteger(args.generation ?? 0, 0, 1_000_000));
-    if (typeof args.kubeconfig === "string") p.add("kubeconfig", checkKubeconfigText(args.kubeconfig));
     p.throwIfAny();
     const secretName = pulumi.output(args.secretName);
     const inputs: Record<keyof CredentialRotationInputs, pulumi.Input<unknown> | undefined> = {
@@ -79,7 +82,7 @@ export function credentialRotationInputs(args: CredentialRotationArgs): pulumi.I
         periodStart: args.periodStart ?? "none",
         stepTimeout,
         timeoutSeconds: timeoutMinutes * 60,
-        kubeconfig: args.kubeconfig === undefined ? undefined : pulumi.secret(args.kubeconfig),
+        kubeconfig,
     };
     return inputs;
 }
@@ -100,7 +103,8 @@ export class CredentialRotation extends pulumi.ComponentResource {
 
     constructor(name: string, args: CredentialRotationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kubedb-mssql:credential:CredentialRotation", name, {}, opts);
-        const rotation = new CredentialRotationResource(`${name}-ledger`, credentialRotationInputs(args), {
+        const kubeconfig = waiterKubeconfig(this, "CredentialRotation", name, args.cluster);
+        const rotation = new CredentialRotationResource(`${name}-ledger`, credentialRotationInputs(args, kubeconfig), {
             parent: this,
             dependsOn: opts?.dependsOn,
         });

@@ -5,6 +5,7 @@
 export * from "./api/meta";
 export * from "./api/kubedb";
 export * as certManager from "./api/certManager";
+export { KubernetesCluster, KubernetesClusterArgs, kubernetesCluster } from "./cluster";
 export { CaIssuer, CaIssuerArgs, planCaIssuer } from "./caIssuer";
 export { Certificate, CertificateArgs } from "./certificate";
 export { ConnectionSecret, ConnectionSecretArgs } from "./connectionSecret";

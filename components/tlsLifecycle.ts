@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IssuerKind } from "./api/kubedb";
 import { CertificateAliasSettings, MAX_DATABASE_NAME_LENGTH, parseCertificateAliases } from "./config";
-import { checkKubeconfigText } from "./kubeconfig";
+import { KubernetesCluster, waiterKubeconfig } from "./cluster";
 import { issuerRef, kubeDbCertificates } from "./manifests";
 import { names } from "./names";
 import { TlsLifecycleInputs, TlsLifecycleOutputs, tlsLifecycleProvider } from "./tlsLifecycleProvider";
@@ -35,8 +35,11 @@ export interface TlsLifecycleArgs {
     stepTimeout?: string;
     /** How long `pulumi up` waits for a request, in minutes. Default: 30. */
     timeoutMinutes?: number;
-    /** Kubeconfig text (secret; checked when given as a plain string); absent = the ambient kubeconfig. */
-    kubeconfig?: pulumi.Input<string>;
+    /**
+     * The cluster (kubernetesCluster): its kubeconfig is what the request waiter connects with. Default: the
+     * ambient kubeconfig, and then no Kubernetes provider may reach this component (opts or a parent).
+     */
+    cluster?: KubernetesCluster;
 }
 
 class TlsLifecycleResource extends pulumi.dynamic.Resource {
@@ -57,7 +60,7 @@ class TlsLifecycleResource extends pulumi.dynamic.Resource {
 }
 
 /** Inputs of the dynamic resource; validates the args first. */
-export function tlsLifecycleInputs(args: TlsLifecycleArgs): Record<keyof TlsLifecycleInputs, unknown> {
+export function tlsLifecycleInputs(args: TlsLifecycleArgs, kubeconfig?: pulumi.Output<string>): Record<keyof TlsLifecycleInputs, unknown> {
     const p = new Problems("TlsLifecycle args");
     p.add("database", checkDatabaseName(args.database, MAX_DATABASE_NAME_LENGTH));
     p.add("namespace", checkDnsLabel(args.namespace));
@@ -71,7 +74,6 @@ export function tlsLifecycleInputs(args: TlsLifecycleArgs): Record<keyof TlsLife
     if (args.clusterResourceNamespace !== undefined) p.add("clusterResourceNamespace", checkDnsLabel(args.clusterResourceNamespace));
     p.add("stepTimeout", checkGoDuration(args.stepTimeout ?? "10m", 60));
     p.add("timeoutMinutes", checkInteger(args.timeoutMinutes ?? 30, 1, 24 * 60));
-    if (typeof args.kubeconfig === "string") p.add("kubeconfig", checkKubeconfigText(args.kubeconfig));
     p.throwIfAny();
     return {
         namespace: args.namespace,
@@ -86,7 +88,7 @@ export function tlsLifecycleInputs(args: TlsLifecycleArgs): Record<keyof TlsLife
         connectionSecret: names.connectionSecret(args.database),
         stepTimeout: args.stepTimeout ?? "10m",
         timeoutSeconds: (args.timeoutMinutes ?? 30) * 60,
-        kubeconfig: args.kubeconfig === undefined ? undefined : pulumi.secret(args.kubeconfig),
+        kubeconfig,
     };
 }
 
@@ -106,7 +108,8 @@ export class TlsLifecycle extends pulumi.ComponentResource {
 
     constructor(name: string, args: TlsLifecycleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kubedb-mssql:tls:TlsLifecycle", name, {}, opts);
-        const resource = new TlsLifecycleResource(`${name}-ledger`, tlsLifecycleInputs(args), {
+        const kubeconfig = waiterKubeconfig(this, "TlsLifecycle", name, args.cluster);
+        const resource = new TlsLifecycleResource(`${name}-ledger`, tlsLifecycleInputs(args, kubeconfig), {
             parent: this,
             dependsOn: opts?.dependsOn,
         });

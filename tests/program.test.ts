@@ -156,7 +156,7 @@ describe("stack program: Standalone with defaults", () => {
 
     it("exports what a user needs to connect", () => {
         assert.equal(run.outputs.primaryHost, "mssql.mssql.svc");
-        assert.equal(run.outputs.secondaryHost, undefined);
+        assert.equal(run.outputs.secondaryHost, "none");
         assert.equal(run.outputs.port, 1433);
         assert.equal(run.outputs.connectionSecret, "mssql-connection");
         assert.deepEqual(run.outputs.tls, {

@@ -12,6 +12,7 @@ import { credentialRotationInputs } from "../components/credentialRotation";
 import { MssqlServerArgs, resolveMssqlServerArgs } from "../components/mssqlServer";
 import { currentPeriod } from "../components/schedule";
 import { tlsLifecycleInputs } from "../components/tlsLifecycle";
+import { kubernetesCluster } from "../components/cluster";
 import {
     ConfigError, compareQuantities, parseGoDuration, parseQuantity, parseRfc3339,
 } from "../components/validation";
@@ -193,19 +194,22 @@ describe("validation: MssqlServer, TlsLifecycle, CredentialRotation and SaCreden
         assert.equal(resolved.storage.size, "1e10");
     });
 
-    it("checks TlsLifecycle certificates, clientTLS and a plain kubeconfig", () => {
+    it("checks TlsLifecycle certificates and clientTLS", () => {
         const tls = { database: "mssql", namespace: "db", issuer: { kind: "Issuer" as const, name: "mssql-ca" } };
         assertArgRefused(() => tlsLifecycleInputs({ ...tls, certificates: { server: { renewBefore: "3000h" } } }), "TlsLifecycle args", "certificates.server.renewBefore", /cert-manager's default "2160h"/);
         assertArgRefused(() => tlsLifecycleInputs({ ...tls, clientTLS: "yes" as unknown as boolean }), "TlsLifecycle args", "clientTLS", /true or false/);
-        const problem = assertArgRefused(() => tlsLifecycleInputs({ ...tls, kubeconfig: "token: abc-secret-123\n" }), "TlsLifecycle args", "kubeconfig", /none of a kubeconfig's fields/);
-        assert.ok(!problem.includes("abc-secret-123"));
-        assert.equal(tlsLifecycleInputs({ ...tls, kubeconfig: "apiVersion: v1\nkind: Config\n" }).database, "mssql");
+        assert.equal(tlsLifecycleInputs({ ...tls }).database, "mssql");
     });
 
-    it("checks CredentialRotation's schedule period and a plain kubeconfig", () => {
+    it("checks the cluster's plain kubeconfig without echoing it", () => {
+        const problem = assertArgRefused(() => kubernetesCluster("k", { kubeconfig: "token: abc-secret-123\n" }), "kubernetesCluster args", "kubeconfig", /none of a kubeconfig's fields/);
+        assert.ok(!problem.includes("abc-secret-123"));
+        assertArgRefused(() => kubernetesCluster("k", { kubeconfig: "users: [\n" }), "kubernetesCluster args", "kubeconfig", /not valid YAML/);
+    });
+
+    it("checks CredentialRotation's schedule period and Secret name", () => {
         const rotation = { database: "mssql", namespace: "db", secretName: "mssql-auth-1" };
         assertArgRefused(() => credentialRotationInputs({ ...rotation, periodStart: "2026-02-30T00:00:00Z" }), "CredentialRotation args", "periodStart", /not an RFC 3339 instant/);
-        assertArgRefused(() => credentialRotationInputs({ ...rotation, kubeconfig: "users: [\n" }), "CredentialRotation args", "kubeconfig", /not valid YAML/);
         assertArgRefused(() => credentialRotationInputs({ ...rotation, secretName: "Bad Name" }), "CredentialRotation args", "secretName", /not a DNS-1123 subdomain/);
     });
 

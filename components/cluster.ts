@@ -1,0 +1,51 @@
+/**
+ * One Kubernetes cluster, from one place: the Kubernetes provider that creates the resources and
+ * the kubeconfig the request waiters (CredentialRotation, TlsLifecycle) connect with come from the
+ * same `KubernetesCluster`, so a waiter can never act on another cluster than the resources it
+ * waits for.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { checkKubeconfigText } from "./kubeconfig";
+import { Problems } from "./validation";
+
+export interface KubernetesClusterArgs {
+    /** Kubeconfig text (kept secret; checked when given as a plain string). Default: the ambient kubeconfig (`KUBECONFIG`, `~/.kube/config`), for both. */
+    kubeconfig?: pulumi.Input<string>;
+}
+
+export interface KubernetesCluster {
+    /** The provider for every Kubernetes resource of the stack (Secrets updated in place). */
+    readonly provider: k8s.Provider;
+    /** What the request waiters connect with: the provider's own kubeconfig, or undefined for the ambient one. */
+    readonly kubeconfig?: pulumi.Output<string>;
+}
+
+/**
+ * Makes the provider (logical name `name`, at the top of the stack) and the waiters' connection
+ * from one kubeconfig. Secrets are mutable in place so that the connection Secret is never absent.
+ */
+export function kubernetesCluster(name: string, args: KubernetesClusterArgs = {}, opts?: pulumi.CustomResourceOptions): KubernetesCluster {
+    const p = new Problems("kubernetesCluster args");
+    if (typeof args.kubeconfig === "string") p.add("kubeconfig", checkKubeconfigText(args.kubeconfig));
+    p.throwIfAny();
+    const kubeconfig = args.kubeconfig === undefined ? undefined : pulumi.secret(args.kubeconfig);
+    const provider = new k8s.Provider(name, { enableSecretMutable: true, ...(kubeconfig ? { kubeconfig } : {}) }, opts);
+    return { provider, kubeconfig };
+}
+
+/**
+ * The kubeconfig a waiter inside `component` must use. Refuses a Kubernetes provider that reaches
+ * the component (through `provider`/`providers` or a parent) other than `cluster`'s: its
+ * kubeconfig cannot be read back, so the waiter would silently act on the ambient cluster.
+ */
+export function waiterKubeconfig(component: pulumi.ComponentResource, type: string, name: string, cluster: KubernetesCluster | undefined): pulumi.Output<string> | undefined {
+    const reaching = component.getProvider("kubernetes::");
+    if (reaching !== undefined && reaching !== cluster?.provider) {
+        throw new Error(`${type} "${name}": a Kubernetes provider reaches it (through \`provider\`/\`providers\` or a parent), `
+            + `but the request waiter inside cannot read that provider's kubeconfig and would act on the ambient cluster instead. `
+            + `Make the provider with \`kubernetesCluster(name, { kubeconfig })\` and pass it as the \`cluster\` arg (and its \`provider\` in opts, if you like), `
+            + `so the resources and the waiter use the same cluster.`);
+    }
+    return cluster?.kubeconfig;
+}

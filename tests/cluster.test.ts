@@ -1,0 +1,84 @@
+/**
+ * One cluster per component: the request waiters inside CredentialRotation and TlsLifecycle act on
+ * the cluster whose provider creates the resources, or the component refuses to be built.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { kubernetesCluster } from "../components/cluster";
+import { CredentialRotation } from "../components/credentialRotation";
+import { TlsLifecycle } from "../components/tlsLifecycle";
+import { runProgram } from "./support/program";
+
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const unwrap = (v: unknown): unknown => (v && typeof v === "object" && SIG_KEY in (v as object) ? (v as { value: unknown }).value : v);
+
+const CLUSTER_B = "apiVersion: v1\nkind: Config\nclusters:\n- name: b\n  cluster:\n    server: https://cluster-b.example:6443\n"
+    + "users:\n- name: u\n  user:\n    token: token-of-b\ncontexts:\n- name: b\n  context:\n    cluster: b\n    user: u\ncurrent-context: b\n";
+
+describe("one cluster per component", () => {
+    let registered: pulumi.runtime.MockResourceArgs[];
+    beforeEach(async () => {
+        registered = [];
+        await pulumi.runtime.setMocks({
+            newResource: (args) => {
+                registered.push(args);
+                return { id: `${args.name}-id`, state: args.inputs };
+            },
+            call: (args) => args.inputs,
+        }, "kubedb-mssql", "test", false);
+    });
+    const ledgers = () => registered.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
+    const rotationArgs = { database: "mssql", namespace: "db", secretName: "mssql-auth-1" };
+    const tlsArgs = { database: "mssql", namespace: "db", issuer: { kind: "Issuer" as const, name: "mssql-ca" } };
+
+    it("the stack program gives the waiters the very kubeconfig text its provider has, read from a file path", async () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kubedb-mssql-kc-")), "config");
+        fs.writeFileSync(file, CLUSTER_B);
+        const run = await runProgram({ config: { acceptEula: true, kubeconfig: file } });
+        const provider = run.one("pulumi:providers:kubernetes").inputs.kubeconfig;
+        assert.equal(provider, CLUSTER_B, "the provider gets the file's text");
+        assert.equal(run.one("pulumi-nodejs:dynamic/kubedb-mssql:CredentialRotation").inputs.kubeconfig, provider);
+        assert.equal(run.one("pulumi-nodejs:dynamic/kubedb-mssql:TlsLifecycle").inputs.kubeconfig, provider);
+        fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    });
+
+    for (const [name, build] of [
+        ["CredentialRotation", (opts: pulumi.ComponentResourceOptions, cluster?: ReturnType<typeof kubernetesCluster>) => new CredentialRotation("rotation", { ...rotationArgs, cluster }, opts)],
+        ["TlsLifecycle", (opts: pulumi.ComponentResourceOptions, cluster?: ReturnType<typeof kubernetesCluster>) => new TlsLifecycle("tls", { ...tlsArgs, cluster }, opts)],
+    ] as const) {
+        it(`${name}: a provider for another cluster in \`providers\` is refused before its waiter is registered`, () => {
+            const b = new k8s.Provider("cluster-b", { kubeconfig: CLUSTER_B });
+            assert.throws(() => build({ providers: { kubernetes: b } }), (e: Error) =>
+                e.message.startsWith(`${name} "`) && /would act on the ambient cluster/.test(e.message) && /kubernetesCluster\(name, \{ kubeconfig \}\)/.test(e.message)
+                && !e.message.includes("token-of-b"));
+            assert.deepEqual(ledgers(), []);
+        });
+
+        it(`${name}: a provider inherited from a parent component is refused too`, () => {
+            const b = new k8s.Provider("cluster-b", { kubeconfig: CLUSTER_B });
+            const parent = new pulumi.ComponentResource("test:index:Parent", "parent", {}, { providers: { kubernetes: b } });
+            assert.throws(() => build({ parent }), /would act on the ambient cluster/);
+            assert.deepEqual(ledgers(), []);
+        });
+
+        it(`${name}: with \`cluster\`, the waiter connects with that cluster's kubeconfig, whether or not its provider is in opts`, async () => {
+            const b = kubernetesCluster("cluster-b", { kubeconfig: CLUSTER_B });
+            build({ providers: { kubernetes: b.provider } }, b);
+            build({}, kubernetesCluster("cluster-b2", { kubeconfig: CLUSTER_B }));
+            await new Promise((r) => setTimeout(r, 100));
+            assert.equal(ledgers().length, 2);
+            for (const ledger of ledgers()) assert.equal(unwrap(ledger.inputs.kubeconfig), CLUSTER_B);
+        });
+
+        it(`${name}: with no provider anywhere, the waiter uses the ambient kubeconfig like the default provider`, async () => {
+            build({});
+            await new Promise((r) => setTimeout(r, 100));
+            assert.equal(ledgers().length, 1);
+            assert.equal(ledgers()[0].inputs.kubeconfig, undefined);
+        });
+    }
+});
