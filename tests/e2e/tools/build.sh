@@ -24,7 +24,7 @@ RANDOM_PROVIDER_VERSION=4.21.1
 KUBE_VERSION=v1.36.3
 
 TOOLS=(pulumi pulumi-language-nodejs pulumi-resource-pulumi-nodejs pulumi-resource-kubernetes
-  pulumi-resource-random kube-apiserver etcd)
+  pulumi-resource-random kube-apiserver kube-controller-manager etcd)
 
 die() { echo "build.sh: error: $*" >&2; exit 1; }
 
@@ -124,16 +124,20 @@ build_pulumi-resource-random() {
   go build -o "$1" -ldflags "$ld" ./cmd/pulumi-resource-random
 }
 
-build_kube-apiserver() {
-  cd "$(stage kube-apiserver)"
+# build_k8s <out> <cmd>: a k8s.io/kubernetes command, version stamped like hack/lib/version.sh does.
+build_k8s() {
+  [[ -d $DIR/build/kubernetes ]] || stage kubernetes >/dev/null
+  cd "$DIR/build/kubernetes"
   local minor=${KUBE_VERSION#v1.}
   minor=${minor%%.*}
   local ld="$LDFLAGS" p
   for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     ld+=" -X $p.gitVersion=$KUBE_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
   done
-  go build -o "$1" -ldflags "$ld" k8s.io/kubernetes/cmd/kube-apiserver
+  go build -o "$1" -ldflags "$ld" "k8s.io/kubernetes/cmd/$2"
 }
+build_kube-apiserver() { build_k8s "$1" kube-apiserver; }
+build_kube-controller-manager() { build_k8s "$1" kube-controller-manager; }
 
 build_etcd() {
   cd "$(stage etcd)"
@@ -157,5 +161,6 @@ for t in "${TOOLS[@]}"; do
   mv -f "$tmp" "$BIN/$t"
   echo "build.sh: $t: built in $((SECONDS - start))s" >&2
 done
+rm -rf "$DIR/build" # generated sources; only the binaries are kept
 echo "build.sh: all tools in $BIN (this run: $((SECONDS - total_start))s)" >&2
 echo "$BIN"

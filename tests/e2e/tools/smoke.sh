@@ -11,9 +11,14 @@ BIN=${1:-$("$HERE/build.sh" --check)}
 TMP=$(mktemp -d)
 PIDS=()
 cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  local i p
+  # Stop in reverse start order (controller-manager, apiserver, etcd); SIGKILL after 15s.
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+    p=${PIDS[i]}
+    kill "$p" 2>/dev/null || continue
+    timeout 15 tail --pid="$p" -f /dev/null || kill -9 "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+  done
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -21,6 +26,7 @@ fail() { echo "smoke: FAIL: $*" >&2; exit 1; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 echo "== versions"
+"$BIN/kube-controller-manager" --version
 "$BIN/pulumi" version | grep -qx v3.248.0 || fail "pulumi version"
 "$BIN/pulumi" version
 "$BIN/kube-apiserver" --version
@@ -38,7 +44,7 @@ for p in pulumi-resource-kubernetes pulumi-resource-random pulumi-language-nodej
   echo "$p: listened on port $(head -1 "$TMP/$p.out")"
 done
 
-echo "== etcd + kube-apiserver"
+echo "== etcd + kube-apiserver + kube-controller-manager"
 ETCD_CLIENT=$(free_port) ETCD_PEER=$(free_port) KAS_PORT=$(free_port)
 "$BIN/etcd" --name=e2e --data-dir="$TMP/etcd" \
   --listen-client-urls="http://127.0.0.1:$ETCD_CLIENT" --advertise-client-urls="http://127.0.0.1:$ETCD_CLIENT" \
@@ -85,6 +91,18 @@ contexts: [{name: e2e, context: {cluster: e2e, user: admin}}]
 current-context: e2e
 EOF
 
+# The garbage collector and namespace controller live in kube-controller-manager: without it,
+# foreground deletes (what pulumi-kubernetes does) and namespace deletion never finish.
+"$BIN/kube-controller-manager" \
+  --kubeconfig="$TMP/kubeconfig" \
+  --bind-address=127.0.0.1 --secure-port=0 \
+  --leader-elect=false \
+  --service-account-private-key-file="$TMP/sa.key" \
+  --use-service-account-credentials=false >"$TMP/kcm.log" 2>&1 &
+PIDS+=($!)
+sleep 1
+kill -0 "${PIDS[-1]}" 2>/dev/null || { tail -20 "$TMP/kcm.log" >&2; fail "kube-controller-manager exited"; }
+
 echo "== pulumi up (nodejs, @pulumi/random + @pulumi/kubernetes + dynamic provider)"
 mkdir -p "$TMP/proj" "$TMP/state" "$TMP/home"
 cd "$TMP/proj"
@@ -126,10 +144,11 @@ export PATH="$BIN:$PATH" PULUMI_HOME="$TMP/home" PULUMI_BACKEND_URL="file://$TMP
 unset PULUMI_IGNORE_AMBIENT_PLUGINS
 pulumi login >/dev/null
 pulumi stack init test >/dev/null
-pulumi up --yes --non-interactive >"$TMP/up.log" 2>&1 || { cat "$TMP/up.log" >&2; fail "pulumi up"; }
+timeout 300 pulumi up --yes --non-interactive >"$TMP/up.log" 2>&1 || { cat "$TMP/up.log" >&2; fail "pulumi up"; }
 grep -E '^\s+\+ ' "$TMP/up.log" | tail -20 || true
 [[ $(pulumi stack output length --show-secrets) == 24 ]] || fail "stack output length"
 curl -skf -H "Authorization: Bearer $TOKEN" "https://127.0.0.1:$KAS_PORT/api/v1/namespaces/smoke/secrets" |
   jq -e '.items | length == 1' >/dev/null || fail "secret not in the API server"
-pulumi destroy --yes --non-interactive >"$TMP/destroy.log" 2>&1 || { cat "$TMP/destroy.log" >&2; fail "pulumi destroy"; }
+timeout 300 pulumi destroy --yes --non-interactive >"$TMP/destroy.log" 2>&1 ||
+  { cat "$TMP/destroy.log" >&2; tail -20 "$TMP/kcm.log" >&2; fail "pulumi destroy"; }
 echo "smoke: OK"

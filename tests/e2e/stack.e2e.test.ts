@@ -1,0 +1,250 @@
+/**
+ * End to end: the README's commands with the real Pulumi CLI, its Node.js language host and the
+ * kubernetes and random plugins, against a real kube-apiserver (etcd on loopback, the upstream
+ * CRDs installed), with cert-manager and KubeDB stood in for by standIns.ts.
+ *
+ * One stack, one story, in order: first deployment, no accidental change, a rotation, a failed
+ * rotation and its retry, certificate rotation and an issuer change, refresh, secrecy of the state,
+ * destroy. Each step's wall time is printed at the end.
+ */
+import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
+import * as path from "path";
+import type * as k8sClient from "@kubernetes/client-node";
+import { ControlPlane, clientNode, startControlPlane } from "./support/controlPlane";
+import { issue } from "./support/pki";
+import { PulumiWorkspace } from "./support/pulumiCli";
+import { CLUSTER_RESOURCE_NAMESPACE, StandIns } from "./support/standIns";
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const NS = "sales";
+const DB = "ledger";
+const OPS = { group: "ops.kubedb.com", version: "v1alpha1", plural: "mssqlserveropsrequests" };
+const MSSQL = { group: "kubedb.com", version: "v1alpha2", plural: "mssqlservers" };
+const PDB_FAILURE = `failed to evict pod ${DB}-0: Cannot evict pod as it would violate the pod's disruption budget`;
+
+function toolsBin(): string {
+    if (process.env.KUBEDB_MSSQL_E2E_BIN) return process.env.KUBEDB_MSSQL_E2E_BIN;
+    return execFileSync("bash", [path.join(__dirname, "tools", "build.sh"), "--check"]).toString().trim().split("\n").pop()!;
+}
+
+const PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+describe("end to end: `pulumi up` with the real CLI against a real Kubernetes API server", function () {
+    this.timeout(15 * 60_000);
+    let cluster: ControlPlane;
+    let standIns: StandIns;
+    let stack: PulumiWorkspace;
+    let custom: k8sClient.CustomObjectsApi;
+    let core: k8sClient.CoreV1Api;
+    const steps: Array<{ step: string; ms: number }> = [];
+
+    const requests = async (): Promise<Obj[]> =>
+        ((await custom.listNamespacedCustomObject({ ...OPS, namespace: NS })) as Obj).items
+            .sort((a: Obj, b: Obj) => Date.parse(a.metadata.creationTimestamp) - Date.parse(b.metadata.creationTimestamp) || a.metadata.name.localeCompare(b.metadata.name));
+    const database = async (): Promise<Obj> => (await custom.getNamespacedCustomObject({ ...MSSQL, namespace: NS, name: DB })) as Obj;
+    const secretData = async (name: string, namespace = NS): Promise<Record<string, string>> => {
+        const secret = await core.readNamespacedSecret({ namespace, name });
+        return Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]));
+    };
+    const timed = async <T>(step: string, run: () => Promise<T>): Promise<T> => {
+        const started = Date.now();
+        try {
+            return await run();
+        } finally {
+            steps.push({ step, ms: Date.now() - started });
+        }
+    };
+
+    before(async function () {
+        this.timeout(5 * 60_000);
+        const bin = toolsBin();
+        cluster = await timed("start etcd + kube-apiserver, install CRDs and catalog", () => startControlPlane(bin));
+        standIns = await StandIns.start(cluster.kubeconfig);
+        const k8s = clientNode();
+        const kc = new k8s.KubeConfig();
+        kc.loadFromString(cluster.kubeconfig);
+        custom = kc.makeApiClient(k8s.CustomObjectsApi);
+        core = kc.makeApiClient(k8s.CoreV1Api);
+        stack = await timed("pulumi stack init", () => PulumiWorkspace.create({ bin, kubeconfigPath: cluster.kubeconfigPath, stack: "e2e" }));
+        await stack.config("acceptEula", "true");
+        await stack.config("namespace", NS);
+        await stack.config("name", DB);
+        await stack.config("timeouts.readyMinutes", "5", { path: true });
+        await stack.config("timeouts.opsRequestMinutes", "5", { path: true });
+    });
+
+    after(async function () {
+        this.timeout(60_000);
+        standIns?.stop();
+        await cluster?.stop();
+        if (stack && !process.env.KUBEDB_MSSQL_E2E_KEEP) stack.remove();
+        const width = Math.max(...steps.map((s) => s.step.length));
+        console.log("\n  wall time per step");
+        for (const s of steps) console.log(`    ${s.step.padEnd(width)}  ${(s.ms / 1000).toFixed(1).padStart(6)} s`);
+    });
+
+    let firstSecret = "";
+
+    it("first `pulumi up`: everything Ready, outputs as the README says, no ops request", async () => {
+        await timed("pulumi up (first deployment)", () => stack.ok(["up", "--yes", "--skip-preview"]));
+        const db = await database();
+        assert.equal(db.status.phase, "Ready");
+        const out = await stack.outputs();
+        assert.equal(out.databaseName, DB);
+        assert.equal(out.databaseNamespace, NS);
+        assert.equal(out.primaryHost, `${DB}.${NS}.svc`);
+        assert.equal(out.port, 1433);
+        assert.equal(out.connectionSecret, `${DB}-connection`);
+        assert.equal(out.credentialRotation.lastPhase, "Initial");
+        assert.equal(out.credentialRotation.activeSecret, db.spec.authSecret.name);
+        assert.equal(out.tls.lastPhase, "Initial");
+        assert.match(out.tls.caFingerprint, /^SHA256:/);
+        firstSecret = db.spec.authSecret.name;
+        const connection = await secretData(`${DB}-connection`);
+        assert.equal(connection.password, (await secretData(firstSecret)).password);
+        assert.equal(connection["ca.crt"].match(PEM)?.length, 1);
+        assert.deepEqual(await requests(), []);
+    });
+
+    it("the same config again: `pulumi preview --expect-no-changes` and a second `pulumi up` change nothing", async () => {
+        await timed("pulumi preview --expect-no-changes", () => stack.ok(["preview", "--expect-no-changes", "--diff"]));
+        await timed("pulumi up (same config)", () => stack.ok(["up", "--yes", "--expect-no-changes"]));
+        assert.deepEqual(await requests(), []);
+        assert.equal((await database()).spec.authSecret.name, firstSecret);
+    });
+
+    let rotatedSecret = "";
+
+    it("`rotation.generation 1`: the preview shows the rotation, `pulumi up` sends exactly one RotateAuth, then updates the connection Secret", async () => {
+        await stack.config("rotation.generation", "1", { path: true });
+        const preview = await timed("pulumi preview --diff (rotation planned)", () => stack.ok(["preview", "--diff"]));
+        assert.match(preview.stdout, /rotation-ledger/);
+        assert.match(preview.stdout, /secretName/);
+        assert.deepEqual(await requests(), [], "preview touches nothing");
+
+        await timed("pulumi up (rotation)", () => stack.ok(["up", "--yes", "--skip-preview"]));
+        const sent = await requests();
+        assert.equal(sent.length, 1);
+        assert.equal(sent[0].spec.type, "RotateAuth");
+        assert.equal(sent[0].status.phase, "Successful");
+        rotatedSecret = sent[0].spec.authentication.secretRef.name;
+        assert.notEqual(rotatedSecret, firstSecret);
+        assert.equal((await database()).spec.authSecret.name, rotatedSecret);
+        const connection = await secretData(`${DB}-connection`);
+        assert.equal(connection.password, (await secretData(rotatedSecret)).password);
+        await assert.rejects(core.readNamespacedSecret({ namespace: NS, name: firstSecret }), "the superseded credential Secret is removed once unreferenced");
+    });
+
+    it("an operator failure stops `pulumi up` within seconds with KubeDB's message; the next `pulumi up` retries with a new request", async () => {
+        const connectionBefore = await secretData(`${DB}-connection`);
+        await stack.config("rotation.generation", "2", { path: true });
+        standIns.scriptNext({ outcome: "Failed", failAt: "RestartNodes", message: PDB_FAILURE });
+        const failed = await timed("pulumi up (operator fails the rotation)", () => stack.run(["up", "--yes", "--skip-preview"]));
+        assert.notEqual(failed.code, 0);
+        const output = failed.stdout + failed.stderr;
+        assert.ok(output.includes(PDB_FAILURE), `KubeDB's message in the CLI output:\n${output}`);
+        assert.match(output, /is Failed/);
+        assert.match(output, /rotation is half done/);
+        const attempt = (await requests()).pop()!;
+        assert.equal(attempt.status.phase, "Failed");
+        assert.ok(output.includes(attempt.metadata.name), "the request is named");
+        // The failure came at once, not after the 5-minute timeout.
+        assert.ok(failed.ms < 90_000, `took ${failed.ms} ms`);
+        assert.deepEqual(await secretData(`${DB}-connection`), connectionBefore, "the connection Secret is not moved to an unconfirmed credential");
+        assert.ok(await secretData(rotatedSecret), "the last confirmed credential Secret is kept");
+
+        await timed("pulumi up (retry after the failure)", () => stack.ok(["up", "--yes", "--skip-preview"]));
+        const all = await requests();
+        const retry = all.pop()!;
+        assert.equal(retry.metadata.name, `${attempt.metadata.name}-r2`);
+        assert.equal(retry.status.phase, "Successful");
+        const newSecret = retry.spec.authentication.secretRef.name;
+        assert.equal((await secretData(`${DB}-connection`)).password, (await secretData(newSecret)).password);
+        rotatedSecret = newSecret;
+    });
+
+    it("`tls.rotation.generation` bump: one ReconfigureTLS that re-issues the certificates", async () => {
+        const before = (await secretData(`${DB}-server-cert`))["tls.crt"];
+        const count = (await requests()).length;
+        await stack.config("tls.rotation.generation", "1", { path: true });
+        await timed("pulumi up (certificate rotation)", () => stack.ok(["up", "--yes", "--skip-preview"]));
+        const sent = (await requests()).slice(count);
+        assert.equal(sent.length, 1);
+        assert.equal(sent[0].spec.type, "ReconfigureTLS");
+        assert.deepEqual(sent[0].spec.tls, { rotateCertificates: true });
+        assert.notEqual((await secretData(`${DB}-server-cert`))["tls.crt"], before, "a new server certificate");
+    });
+
+    it("an issuer change: ReconfigureTLS with the new issuer; clients trust both CAs during the switch, then the new one", async () => {
+        // The user's existing ClusterIssuer, backed by its own CA.
+        const corp = issue({ commonName: "corp root CA", isCA: true, duration: "87600h" });
+        await core.createNamespacedSecret({ namespace: CLUSTER_RESOURCE_NAMESPACE, body: {
+            metadata: { name: "corp-ca-key-pair" }, type: "kubernetes.io/tls",
+            data: { "tls.crt": Buffer.from(corp.cert).toString("base64"), "tls.key": Buffer.from(corp.key).toString("base64") },
+        } });
+        await custom.createClusterCustomObject({ group: "cert-manager.io", version: "v1", plural: "clusterissuers",
+            body: { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "corp-ca" }, spec: { ca: { secretName: "corp-ca-key-pair" } } } });
+        const oldCa = (await secretData(`${DB}-connection`))["ca.crt"];
+        const count = (await requests()).length;
+
+        await stack.config("tls.issuer.kind", "ClusterIssuer", { path: true });
+        await stack.config("tls.issuer.name", "corp-ca", { path: true });
+        // Sample what clients are told to trust while the request runs.
+        let widest = 0;
+        let sampling = true;
+        const sampler = (async () => {
+            while (sampling) {
+                const running = (await requests()).slice(count).some((r) => r.status?.phase === "Progressing");
+                if (running) widest = Math.max(widest, ((await secretData(`${DB}-connection`))["ca.crt"].match(PEM) ?? []).length);
+                await new Promise((r) => setTimeout(r, 50));
+            }
+        })();
+        try {
+            await timed("pulumi up (issuer change)", () => stack.ok(["up", "--yes", "--skip-preview"]));
+        } finally {
+            sampling = false;
+            await sampler;
+        }
+        const sent = (await requests()).slice(count);
+        assert.equal(sent.length, 1);
+        assert.deepEqual(sent[0].spec.tls, { issuerRef: { apiGroup: "cert-manager.io", kind: "ClusterIssuer", name: "corp-ca" } });
+        assert.equal(widest, 2, "old and new CA while KubeDB switches the certificates");
+        const ca = (await secretData(`${DB}-connection`))["ca.crt"];
+        assert.equal(ca.match(PEM)?.length, 1);
+        assert.notEqual(ca, oldCa);
+        assert.equal(ca.replace(/\s+/g, ""), corp.cert.replace(/\s+/g, ""), "clients now trust the corp CA");
+        assert.equal((await database()).spec.tls.issuerRef.name, "corp-ca");
+        assert.equal((await stack.outputs()).tls.lastPhase, "Successful");
+    });
+
+    it("`pulumi refresh` then `pulumi preview --expect-no-changes`: no diff the program did not intend", async () => {
+        await timed("pulumi refresh", () => stack.ok(["refresh", "--yes", "--skip-preview"]));
+        // The refresh read what KubeDB's webhook and the API server's CRD defaults added...
+        const state = await stack.export();
+        assert.match(state, /"runAsUser": 10001/, "KubeDB's defaults are in the refreshed state");
+        assert.match(state, /"healthChecker"/, "the CRD's defaults are in the refreshed state");
+        // ...and none of it shows as a change the program would make.
+        await timed("pulumi preview --expect-no-changes (after refresh)", () => stack.ok(["preview", "--expect-no-changes", "--diff"]));
+    });
+
+    it("`pulumi stack export` holds no password in the clear", async () => {
+        const state = await timed("pulumi stack export", () => stack.export());
+        const secrets = await core.listNamespacedSecret({ namespace: NS });
+        const passwords = secrets.items.filter((s) => s.type === "kubernetes.io/basic-auth" || s.metadata?.name === `${DB}-connection`)
+            .map((s) => Buffer.from(s.data?.password ?? "", "base64").toString("utf8")).filter((p) => p.length > 0);
+        assert.ok(passwords.length >= 2);
+        for (const password of passwords) assert.ok(!state.includes(password), "a password is in the exported state");
+        assert.ok(!state.includes(cluster.kubeconfig.split("token: ")[1]?.split("\n")[0] ?? "<none>"), "the kubeconfig token is not in the state");
+    });
+
+    it("`pulumi destroy`: the namespace and the credential Secrets are kept, as the README promises", async () => {
+        const credentialSecrets = (await core.listNamespacedSecret({ namespace: NS, labelSelector: "kubedb-mssql.io/role=credential" })).items.map((s) => s.metadata!.name);
+        assert.ok(credentialSecrets.length >= 1);
+        await timed("pulumi destroy", () => stack.ok(["destroy", "--yes", "--skip-preview"]));
+        await core.readNamespace({ name: NS });
+        for (const name of credentialSecrets) await core.readNamespacedSecret({ namespace: NS, name: name! });
+        await assert.rejects(custom.getNamespacedCustomObject({ ...MSSQL, namespace: NS, name: DB }), "the MSSQLServer object is deleted (its data stays under deletionPolicy Halt)");
+    });
+});

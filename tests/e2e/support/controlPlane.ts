@@ -1,0 +1,175 @@
+/**
+ * A real Kubernetes control plane on loopback: etcd and kube-apiserver built from their Go modules
+ * (tests/e2e/tools), with the upstream CRDs this project targets and KubeDB's version catalog
+ * installed, so that the API server itself validates, defaults and prunes what `pulumi up` sends.
+ * Nothing runs pods: there is no kubelet or scheduler (the operators are
+ * stood in for by standIns.ts). kube-controller-manager runs the garbage collector and the
+ * namespace controller.
+ */
+import { ChildProcess, execFileSync, spawn } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import type * as k8sClient from "@kubernetes/client-node";
+
+const FIXTURES = path.join(__dirname, "..", "fixtures");
+
+export interface ControlPlane {
+    /** Path of a kubeconfig file for the cluster (admin token, CA-verified TLS). */
+    kubeconfigPath: string;
+    kubeconfig: string;
+    server: string;
+    /** Directory with the processes' logs. */
+    logDir: string;
+    stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => {
+            const port = (server.address() as net.AddressInfo).port;
+            server.close(() => resolve(port));
+        });
+    });
+}
+
+function started(command: string, args: string[], log: string): ChildProcess {
+    const out = fs.openSync(log, "a");
+    const child = spawn(command, args, { stdio: ["ignore", out, out] });
+    fs.closeSync(out);
+    return child;
+}
+
+async function until(what: string, timeoutMs: number, check: () => Promise<boolean>, log?: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+        if (await check().catch(() => false)) return;
+        await new Promise((r) => setTimeout(r, 250));
+    }
+    const tail = log && fs.existsSync(log) ? `\n--- ${log} (tail)\n${fs.readFileSync(log, "utf8").split("\n").slice(-30).join("\n")}` : "";
+    throw new Error(`${what} not ready after ${timeoutMs / 1000}s${tail}`);
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    await exited;
+    clearTimeout(timer);
+}
+
+/** Starts etcd and kube-apiserver from `bin`, installs the CRDs and the catalog. */
+export async function startControlPlane(bin: string): Promise<ControlPlane> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubedb-mssql-e2e-cluster-"));
+    const logDir = path.join(dir, "logs");
+    fs.mkdirSync(logDir);
+    const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
+
+    const etcdLog = path.join(logDir, "etcd.log");
+    const etcd = started(path.join(bin, "etcd"), [
+        "--name=e2e", `--data-dir=${path.join(dir, "etcd")}`,
+        `--listen-client-urls=http://127.0.0.1:${etcdClient}`, `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
+        `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`, `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
+        `--initial-cluster=e2e=http://127.0.0.1:${etcdPeer}`, "--unsafe-no-fsync", "--log-level=warn",
+    ], etcdLog);
+    const processes: ChildProcess[] = [etcd];
+    const stop = async () => {
+        for (const p of processes.reverse()) await stopProcess(p);
+        fs.rmSync(path.join(dir, "etcd"), { recursive: true, force: true });
+    };
+    try {
+        await until("etcd", 30_000, async () => (await fetch(`http://127.0.0.1:${etcdClient}/health`)).ok, etcdLog);
+
+        // Service-account signing keys and a static admin token: the minimum kube-apiserver starts with.
+        const saKey = path.join(dir, "sa.key");
+        execFileSync("openssl", ["genrsa", "-out", saKey, "2048"], { stdio: "ignore" });
+        execFileSync("openssl", ["rsa", "-in", saKey, "-pubout", "-out", path.join(dir, "sa.pub")], { stdio: "ignore" });
+        const token = execFileSync("openssl", ["rand", "-hex", "16"]).toString().trim();
+        fs.writeFileSync(path.join(dir, "tokens.csv"), `${token},admin,admin,system:masters\n`);
+
+        const apiLog = path.join(logDir, "kube-apiserver.log");
+        const certDir = path.join(dir, "certs");
+        processes.push(started(path.join(bin, "kube-apiserver"), [
+            `--etcd-servers=http://127.0.0.1:${etcdClient}`,
+            "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", `--secure-port=${apiPort}`,
+            `--cert-dir=${certDir}`, "--service-cluster-ip-range=10.0.0.0/24",
+            "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+            `--service-account-key-file=${path.join(dir, "sa.pub")}`, `--service-account-signing-key-file=${saKey}`,
+            `--token-auth-file=${path.join(dir, "tokens.csv")}`, "--authorization-mode=RBAC",
+            "-v=1",
+        ], apiLog));
+
+        const server = `https://127.0.0.1:${apiPort}`;
+        const servingCert = path.join(certDir, "apiserver.crt");
+        await until("kube-apiserver", 120_000, async () => fs.existsSync(servingCert)
+            && (await fetchWithToken(`${server}/readyz`, token, fs.readFileSync(servingCert, "utf8"))) === 200, apiLog);
+
+        // The self-signed serving certificate is its own CA: clients verify it, no skip-TLS.
+        const kubeconfig = yaml.dump({
+            apiVersion: "v1", kind: "Config", "current-context": "e2e",
+            clusters: [{ name: "e2e", cluster: { server, "certificate-authority-data": Buffer.from(fs.readFileSync(servingCert)).toString("base64") } }],
+            users: [{ name: "admin", user: { token } }],
+            contexts: [{ name: "e2e", context: { cluster: "e2e", user: "admin" } }],
+        });
+        const kubeconfigPath = path.join(dir, "kubeconfig");
+        fs.writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
+
+        // The garbage collector and the namespace controller, as in any cluster: pulumi-kubernetes
+        // deletes in the foreground, which waits for the garbage collector to finish.
+        processes.push(started(path.join(bin, "kube-controller-manager"), [
+            `--kubeconfig=${kubeconfigPath}`, "--bind-address=127.0.0.1", "--secure-port=0", "--leader-elect=false",
+            `--service-account-private-key-file=${saKey}`, "--use-service-account-credentials=false",
+            "--controllers=garbagecollector,namespace,serviceaccount,serviceaccount-token", "-v=1",
+        ], path.join(logDir, "kube-controller-manager.log")));
+        await installFixtures(kubeconfig);
+        return { kubeconfigPath, kubeconfig, server, logDir, stop };
+    } catch (error) {
+        await stop();
+        throw error;
+    }
+}
+
+/** GET with a bearer token against a server whose certificate is `ca`; resolves to the status code. */
+function fetchWithToken(url: string, token: string, ca: string): Promise<number> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const https = require("https") as typeof import("https");
+    return new Promise((resolve, reject) => {
+        const req = https.get(url, { headers: { Authorization: `Bearer ${token}` }, ca }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+        });
+        req.on("error", reject);
+    });
+}
+
+export function clientNode(): typeof k8sClient {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require("@kubernetes/client-node");
+}
+
+/** Applies the vendored CRDs, waits until they are Established, then the MSSQLServerVersion catalog. */
+async function installFixtures(kubeconfig: string): Promise<void> {
+    const k8s = clientNode();
+    const kc = new k8s.KubeConfig();
+    kc.loadFromString(kubeconfig);
+    // Sent as they are: client-node's typed models would drop the `x-kubernetes-*` schema keys.
+    const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+    const ext = kc.makeApiClient(k8s.ApiextensionsV1Api);
+    const load = (folder: string) => fs.readdirSync(path.join(FIXTURES, folder)).filter((f) => f.endsWith(".yaml")).sort()
+        .map((f) => yaml.load(fs.readFileSync(path.join(FIXTURES, folder, f), "utf8")) as { metadata: { name: string } });
+    const crds = load("crds");
+    for (const body of crds) await custom.createClusterCustomObject({ group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions", body });
+    for (const crd of crds) {
+        await until(`CRD ${crd.metadata.name}`, 30_000, async () => {
+            const live = await ext.readCustomResourceDefinition({ name: crd.metadata.name });
+            return (live.status?.conditions ?? []).some((c) => c.type === "Established" && c.status === "True");
+        });
+    }
+    for (const body of load("catalog")) await custom.createClusterCustomObject({ group: "catalog.kubedb.com", version: "v1alpha1", plural: "mssqlserverversions", body });
+    await kc.makeApiClient(k8s.CoreV1Api).createNamespace({ body: { metadata: { name: "cert-manager" } } });
+}

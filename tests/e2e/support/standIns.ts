@@ -1,0 +1,476 @@
+/**
+ * Stands in for cert-manager and KubeDB, and only for them: a small controller that watches the
+ * real API server and does at the API level what those operators do, so that `pulumi up` can run
+ * end to end on a control plane without pods.
+ *
+ * - cert-manager: Issuers and ClusterIssuers become Ready (`selfSigned` at once, `ca` once their
+ *   key pair Secret exists); Certificates get a Secret with a real key pair signed by their issuer
+ *   (`kubernetes.io/tls`: tls.crt, tls.key, ca.crt), re-issued when their spec changes or an
+ *   `Issuing` condition asks for it (as `cmctl renew` does).
+ * - KubeDB provisioner: an MSSQLServer gets the defaults KubeDB's webhook fills in, its
+ *   server/client (and endpoint) Certificates from `spec.tls.issuerRef`, and becomes Ready once
+ *   their Secrets and its auth Secret exist.
+ * - KubeDB ops-manager: requests of one database run strictly one at a time, oldest first, only on a
+ *   Ready database (`apply: IfReady`), through Pending → Progressing → Successful with KubeDB's step
+ *   conditions and their effect on the MSSQLServer (RotateAuth switches `spec.authSecret` at
+ *   UpdateCredential; ReconfigureTLS moves the issuer or re-issues; UpdateVersion, scaling,
+ *   VolumeExpansion, Reconfigure write the result back). A test scripts the next request's outcome
+ *   (`Failed` at a step with a message, `Denied`, `Skipped`) with `scriptNext`.
+ *
+ * Level-triggered: every watch event (and a resync each second) runs one pass over everything.
+ */
+import { X509Certificate, createHash } from "crypto";
+import type * as k8sClient from "@kubernetes/client-node";
+import { clientNode } from "./controlPlane";
+import { KeyPair, issue } from "./pki";
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+interface Ref { group: string; version: string; plural: string; cluster?: boolean }
+const ISSUERS: Ref = { group: "cert-manager.io", version: "v1", plural: "issuers" };
+const CLUSTER_ISSUERS: Ref = { group: "cert-manager.io", version: "v1", plural: "clusterissuers", cluster: true };
+const CERTIFICATES: Ref = { group: "cert-manager.io", version: "v1", plural: "certificates" };
+const MSSQL: Ref = { group: "kubedb.com", version: "v1alpha2", plural: "mssqlservers" };
+const OPS: Ref = { group: "ops.kubedb.com", version: "v1alpha1", plural: "mssqlserveropsrequests" };
+
+/** Where cert-manager keeps the key pairs of ClusterIssuers. */
+export const CLUSTER_RESOURCE_NAMESPACE = "cert-manager";
+
+export interface OpsScript {
+    outcome: "Successful" | "Failed" | "Denied" | "Skipped";
+    /** For Failed: the step that fails (default: the first step after pausing the database). */
+    failAt?: string;
+    /** KubeDB's message for the failure. */
+    message?: string;
+}
+
+interface Progress { step: number; at: number; outcome: OpsScript; waitingSince?: number }
+
+const STEP_MS = 150;
+
+function condition(type: string, status: "True" | "False", reason: string, message: string) {
+    return { type, status, reason, message, lastTransitionTime: new Date().toISOString(), observedGeneration: 1 };
+}
+
+function hash(value: unknown): string {
+    return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16);
+}
+
+const b64 = (text: string) => Buffer.from(text).toString("base64");
+const unb64 = (text: string | undefined) => (text ? Buffer.from(text, "base64").toString("utf8") : "");
+
+export class StandIns {
+    /** One line per thing done, for the test report and for assertions. */
+    readonly log: string[] = [];
+    private readonly scripts: OpsScript[] = [];
+    private readonly progress = new Map<string, Progress>();
+    private readonly watches: Array<{ abort(): void }> = [];
+    private resync?: NodeJS.Timeout;
+    private pending?: NodeJS.Timeout;
+    private running = false;
+    private again = false;
+    private stopped = false;
+    private readonly custom: k8sClient.CustomObjectsApi;
+    private readonly core: k8sClient.CoreV1Api;
+    private readonly k8s = clientNode();
+
+    private constructor(kc: k8sClient.KubeConfig) {
+        this.custom = kc.makeApiClient(this.k8s.CustomObjectsApi);
+        this.core = kc.makeApiClient(this.k8s.CoreV1Api);
+    }
+
+    static async start(kubeconfig: string): Promise<StandIns> {
+        const k8s = clientNode();
+        const kc = new k8s.KubeConfig();
+        kc.loadFromString(kubeconfig);
+        const standIns = new StandIns(kc);
+        const watch = new k8s.Watch(kc);
+        for (const ref of [ISSUERS, CLUSTER_ISSUERS, CERTIFICATES, MSSQL, OPS]) standIns.watchCollection(watch, `/apis/${ref.group}/${ref.version}/${ref.plural}`);
+        standIns.watchCollection(watch, "/api/v1/secrets");
+        standIns.resync = setInterval(() => standIns.kick(), 1000);
+        standIns.kick();
+        return standIns;
+    }
+
+    /** The outcome of the next ops request to start (then back to Successful). */
+    scriptNext(script: OpsScript): void {
+        this.scripts.push(script);
+    }
+
+    stop(): void {
+        this.stopped = true;
+        clearInterval(this.resync);
+        clearTimeout(this.pending);
+        for (const w of this.watches) w.abort();
+    }
+
+    private watchCollection(watch: k8sClient.Watch, path: string): void {
+        const start = () => {
+            if (this.stopped) return;
+            watch.watch(path, {}, () => this.kick(), () => setTimeout(start, 500))
+                .then((controller) => this.watches.push(controller), () => setTimeout(start, 500));
+        };
+        start();
+    }
+
+    private kick(): void {
+        if (this.stopped || this.pending) return;
+        this.pending = setTimeout(() => {
+            this.pending = undefined;
+            void this.pass();
+        }, 20);
+    }
+
+    private async pass(): Promise<void> {
+        if (this.running) {
+            this.again = true;
+            return;
+        }
+        this.running = true;
+        try {
+            for (const issuer of await this.list(ISSUERS)) await this.reconcileIssuer(ISSUERS, issuer);
+            for (const issuer of await this.list(CLUSTER_ISSUERS)) await this.reconcileIssuer(CLUSTER_ISSUERS, issuer);
+            for (const certificate of await this.list(CERTIFICATES)) await this.reconcileCertificate(certificate);
+            for (const db of await this.list(MSSQL)) await this.reconcileDatabase(db);
+            await this.reconcileRequests(await this.list(OPS));
+        } catch (error) {
+            if (!this.stopped) this.log.push(`error: ${(error as Error).message}`);
+        } finally {
+            this.running = false;
+            if (this.again) {
+                this.again = false;
+                this.kick();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ API helpers
+
+    private async list(ref: Ref): Promise<Obj[]> {
+        const list = await this.custom.listClusterCustomObject({ group: ref.group, version: ref.version, plural: ref.plural }) as Obj;
+        return list.items ?? [];
+    }
+
+    private async get(ref: Ref, namespace: string | undefined, name: string): Promise<Obj | undefined> {
+        try {
+            return ref.cluster || !namespace
+                ? await this.custom.getClusterCustomObject({ ...ref, name }) as Obj
+                : await this.custom.getNamespacedCustomObject({ ...ref, namespace, name }) as Obj;
+        } catch (e) {
+            if ((e as { code?: number }).code === 404) return undefined;
+            throw e;
+        }
+    }
+
+    private merge() {
+        return this.k8s.setHeaderOptions("Content-Type", this.k8s.PatchStrategy.MergePatch);
+    }
+
+    private async patch(ref: Ref, object: Obj, body: Obj): Promise<void> {
+        const { name, namespace } = object.metadata;
+        if (ref.cluster) await this.custom.patchClusterCustomObject({ ...ref, name, body }, this.merge());
+        else await this.custom.patchNamespacedCustomObject({ ...ref, namespace, name, body }, this.merge());
+    }
+
+    private async patchStatus(ref: Ref, object: Obj, status: Obj): Promise<void> {
+        const { name, namespace } = object.metadata;
+        const body = { status };
+        if (ref.cluster) await this.custom.patchClusterCustomObjectStatus({ ...ref, name, body }, this.merge());
+        else await this.custom.patchNamespacedCustomObjectStatus({ ...ref, namespace, name, body }, this.merge());
+    }
+
+    private async secret(namespace: string, name: string): Promise<k8sClient.V1Secret | undefined> {
+        try {
+            return await this.core.readNamespacedSecret({ namespace, name });
+        } catch (e) {
+            if ((e as { code?: number }).code === 404) return undefined;
+            throw e;
+        }
+    }
+
+    /** Sets `type` among the conditions (keeping the others) when it is not already so. */
+    private async setCondition(ref: Ref, object: Obj, type: string, status: "True" | "False", reason: string, message: string, extra: Obj = {}): Promise<void> {
+        const conditions: Obj[] = object.status?.conditions ?? [];
+        const current = conditions.find((c) => c.type === type);
+        const extraChanged = Object.entries(extra).some(([k, v]) => JSON.stringify(object.status?.[k]) !== JSON.stringify(v));
+        if (current?.status === status && current.reason === reason && !extraChanged) return;
+        await this.patchStatus(ref, object, { ...extra, conditions: [...conditions.filter((c) => c.type !== type), condition(type, status, reason, message)] });
+    }
+
+    // ------------------------------------------------------------------ cert-manager
+
+    private async issuerKeyPair(kind: string, namespace: string | undefined, name: string): Promise<{ selfSigned: boolean; pair?: KeyPair } | undefined> {
+        const issuer = kind === "ClusterIssuer" ? await this.get(CLUSTER_ISSUERS, undefined, name) : await this.get(ISSUERS, namespace, name);
+        if (!issuer) return undefined;
+        if (issuer.spec?.selfSigned) return { selfSigned: true };
+        const secretName = issuer.spec?.ca?.secretName;
+        if (!secretName) return undefined;
+        const secret = await this.secret(kind === "ClusterIssuer" ? CLUSTER_RESOURCE_NAMESPACE : namespace!, secretName);
+        if (!secret?.data?.["tls.crt"] || !secret.data["tls.key"]) return undefined;
+        return { selfSigned: false, pair: { cert: unb64(secret.data["tls.crt"]), key: unb64(secret.data["tls.key"]) } };
+    }
+
+    private async reconcileIssuer(ref: Ref, issuer: Obj): Promise<void> {
+        const kind = ref.cluster ? "ClusterIssuer" : "Issuer";
+        const signer = await this.issuerKeyPair(kind, issuer.metadata.namespace, issuer.metadata.name);
+        if (signer) await this.setCondition(ref, issuer, "Ready", "True", signer.selfSigned ? "IsReady" : "KeyPairVerified", "Signing CA verified");
+        else await this.setCondition(ref, issuer, "Ready", "False", "ErrGetKeyPair", `Error getting keypair for CA issuer: secret ${issuer.spec?.ca?.secretName} not found`);
+    }
+
+    private async reconcileCertificate(certificate: Obj): Promise<void> {
+        const { namespace, name } = certificate.metadata;
+        const spec = certificate.spec;
+        const specHash = hash(spec);
+        const secret = await this.secret(namespace, spec.secretName);
+        const conditions: Obj[] = certificate.status?.conditions ?? [];
+        const issuing = conditions.some((c) => c.type === "Issuing" && c.status === "True");
+        const upToDate = secret?.metadata?.annotations?.["e2e.kubedb-mssql.io/spec-hash"] === specHash;
+        if (upToDate && !issuing) {
+            await this.setCondition(CERTIFICATES, certificate, "Ready", "True", "Ready", "Certificate is up to date and has not expired");
+            return;
+        }
+        const signer = await this.issuerKeyPair(spec.issuerRef.kind ?? "Issuer", namespace, spec.issuerRef.name);
+        if (!signer) {
+            await this.setCondition(CERTIFICATES, certificate, "Ready", "False", "IssuerNotReady", `Issuer ${spec.issuerRef.name} is not ready`);
+            return;
+        }
+        const pair = issue({
+            commonName: spec.commonName ?? spec.dnsNames?.[0] ?? name, dnsNames: spec.dnsNames, ipAddresses: spec.ipAddresses,
+            isCA: spec.isCA, duration: spec.duration, algorithm: spec.privateKey?.algorithm,
+        }, signer.selfSigned ? undefined : signer.pair);
+        const body: k8sClient.V1Secret = {
+            apiVersion: "v1", kind: "Secret", type: "kubernetes.io/tls",
+            metadata: {
+                name: spec.secretName, namespace,
+                labels: { ...(secret?.metadata?.labels ?? {}), ...(spec.secretTemplate?.labels ?? {}), "controller.cert-manager.io/fao": "true" },
+                annotations: {
+                    "cert-manager.io/certificate-name": name, "cert-manager.io/issuer-name": spec.issuerRef.name,
+                    "cert-manager.io/issuer-kind": spec.issuerRef.kind ?? "Issuer", "cert-manager.io/issuer-group": "cert-manager.io",
+                    "e2e.kubedb-mssql.io/spec-hash": specHash,
+                },
+            },
+            data: { "tls.crt": b64(pair.cert), "tls.key": b64(pair.key), "ca.crt": b64(signer.selfSigned ? pair.cert : signer.pair!.cert) },
+        };
+        if (secret) await this.core.replaceNamespacedSecret({ namespace, name: spec.secretName, body: { ...body, metadata: { ...body.metadata, resourceVersion: secret.metadata?.resourceVersion } } });
+        else await this.core.createNamespacedSecret({ namespace, body });
+        const revision = (certificate.status?.revision ?? 0) + 1;
+        const x509 = new X509Certificate(pair.cert);
+        await this.patchStatus(CERTIFICATES, certificate, {
+            revision, notBefore: new Date(x509.validFrom).toISOString(), notAfter: new Date(x509.validTo).toISOString(),
+            conditions: [condition("Ready", "True", "Ready", "Certificate is up to date and has not expired")],
+        });
+        this.log.push(`cert-manager: issued ${namespace}/${name} (revision ${revision})`);
+    }
+
+    // ------------------------------------------------------------------ KubeDB provisioner
+
+    private certificateAliases(db: Obj): string[] {
+        return db.spec?.topology?.mode ? ["server", "client", "endpoint"] : ["server", "client"];
+    }
+
+    private async reconcileDatabase(db: Obj): Promise<void> {
+        const { namespace, name } = db.metadata;
+        if (!db.status?.phase) {
+            await this.fillDefaults(db);
+            await this.patchStatus(MSSQL, db, { phase: "Provisioning", observedGeneration: db.metadata.generation,
+                conditions: [condition("ProvisioningStarted", "True", "DatabaseProvisioningStartedSuccessfully", `The KubeDB operator has started the provisioning of MSSQLServer: ${namespace}/${name}`)] });
+            return;
+        }
+        const issuerRef = db.spec.tls.issuerRef;
+        let allIssued = true;
+        for (const alias of this.certificateAliases(db)) {
+            const settings = (db.spec.tls.certificates ?? []).find((c: Obj) => c.alias === alias) ?? {};
+            const certName = `${name}-${alias}-cert`;
+            const desired = {
+                secretName: settings.secretName ?? certName,
+                issuerRef: { group: "cert-manager.io", kind: issuerRef.kind, name: issuerRef.name },
+                commonName: alias === "client" ? "mssql" : name,
+                dnsNames: [...new Set([name, `${name}.${namespace}.svc`, `${name}.${namespace}.svc.cluster.local`, ...(settings.dnsNames ?? [])])],
+                ...(settings.ipAddresses ? { ipAddresses: settings.ipAddresses } : {}),
+                ...(settings.duration ? { duration: settings.duration } : {}),
+                ...(settings.renewBefore ? { renewBefore: settings.renewBefore } : {}),
+                usages: ["digital signature", "key encipherment", ...(alias === "client" ? ["client auth"] : ["server auth", "client auth"])],
+            };
+            const existing = await this.get(CERTIFICATES, namespace, certName);
+            if (!existing) {
+                await this.custom.createNamespacedCustomObject({ ...CERTIFICATES, namespace, body: {
+                    apiVersion: "cert-manager.io/v1", kind: "Certificate",
+                    metadata: { name: certName, namespace, labels: { "app.kubernetes.io/instance": name, "app.kubernetes.io/managed-by": "kubedb.com" },
+                        ownerReferences: [{ apiVersion: "kubedb.com/v1alpha2", kind: "MSSQLServer", name, uid: db.metadata.uid, controller: true, blockOwnerDeletion: true }] },
+                    spec: desired,
+                } });
+                this.log.push(`kubedb: created Certificate ${namespace}/${certName}`);
+                allIssued = false;
+                continue;
+            }
+            if (Object.entries(desired).some(([k, v]) => JSON.stringify(v) !== JSON.stringify(existing.spec[k]))) {
+                await this.patch(CERTIFICATES, existing, { spec: desired });
+                allIssued = false;
+            }
+            const ready = (existing.status?.conditions ?? []).some((c: Obj) => c.type === "Ready" && c.status === "True");
+            if (!ready || !(await this.secret(namespace, desired.secretName))) allIssued = false;
+        }
+        const authSecret = db.spec.authSecret?.name ? await this.secret(namespace, db.spec.authSecret.name) : undefined;
+        if (db.status.phase === "Provisioning" && allIssued && authSecret) {
+            const conditions = ["ReplicaReady", "AcceptingConnection", "Ready", "Provisioned"]
+                .map((type) => condition(type, "True", type, `MSSQLServer ${namespace}/${name}: ${type}`));
+            await this.patchStatus(MSSQL, db, { phase: "Ready", observedGeneration: db.metadata.generation, conditions: [...db.status.conditions, ...conditions] });
+            this.log.push(`kubedb: ${namespace}/${name} is Ready`);
+        } else if (db.status.phase === "Ready" && db.status.observedGeneration !== db.metadata.generation) {
+            // Like KubeDB: the status speaks for the current spec (awaiters compare the generations).
+            await this.patchStatus(MSSQL, db, { observedGeneration: db.metadata.generation });
+        }
+    }
+
+    /**
+     * What KubeDB's mutating webhook adds to a new MSSQLServer (certificate Secret names per alias,
+     * the mssql container's resources and security context), written here by another field manager
+     * than Pulumi's, so that `pulumi refresh` sees an object richer than the program's.
+     */
+    private async fillDefaults(db: Obj): Promise<void> {
+        const { name } = db.metadata;
+        const certificates: Obj[] = db.spec.tls.certificates ?? [];
+        const withSecrets = this.certificateAliases(db).map((alias) => ({
+            ...(certificates.find((c) => c.alias === alias) ?? { alias }), secretName: `${name}-${alias}-cert`,
+        }));
+        const containers: Obj[] = (db.spec.podTemplate?.spec?.containers ?? []).map((c: Obj) => c.name !== "mssql" ? c : {
+            ...c,
+            resources: c.resources ?? { limits: { memory: "4Gi" }, requests: { cpu: "500m", memory: "4Gi" } },
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { add: ["NET_BIND_SERVICE"], drop: ["ALL"] },
+                runAsGroup: 10001, runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } },
+        });
+        await this.patch(MSSQL, db, { spec: { tls: { certificates: withSecrets }, podTemplate: { spec: { containers } } } });
+    }
+
+    // ------------------------------------------------------------------ KubeDB ops-manager
+
+    private steps(request: Obj): string[] {
+        const pause = "DatabasePauseSucceeded";
+        switch (request.spec.type) {
+            case "RotateAuth": return [pause, "UpdateCredential", "UpdatePetSets", "RestartNodes"];
+            case "ReconfigureTLS": return [pause, "UpdateCertificates", "IssueCertificatesSucceeded", "RestartNodes"];
+            case "UpdateVersion": return [pause, "UpdatePetSets", "RestartNodes", "UpdateVersion"];
+            case "VolumeExpansion": return [pause, "UpdatePetSets", "VolumeExpansion"];
+            default: return [pause, "UpdatePetSets", "RestartNodes", request.spec.type];
+        }
+    }
+
+    private async reconcileRequests(requests: Obj[]): Promise<void> {
+        const unfinished = requests.filter((r) => !["Successful", "Failed", "Denied", "Skipped"].includes(r.status?.phase));
+        for (const r of unfinished) {
+            if (!r.status?.phase) await this.patchStatus(OPS, r, { phase: "Pending", conditions: [] });
+        }
+        const byDatabase = new Map<string, Obj[]>();
+        for (const r of unfinished) {
+            const key = `${r.metadata.namespace}/${r.spec.databaseRef.name}`;
+            byDatabase.set(key, [...(byDatabase.get(key) ?? []), r]);
+        }
+        for (const [, queue] of byDatabase) {
+            queue.sort((a, b) => Date.parse(a.metadata.creationTimestamp) - Date.parse(b.metadata.creationTimestamp) || a.metadata.name.localeCompare(b.metadata.name));
+            // One at a time: only the oldest unfinished request of a database moves.
+            await this.advance(queue[0]);
+        }
+    }
+
+    private async advance(request: Obj): Promise<void> {
+        const { namespace } = request.metadata;
+        const uid: string = request.metadata.uid;
+        const db = await this.get(MSSQL, namespace, request.spec.databaseRef.name);
+        let progress = this.progress.get(uid);
+        if (!progress) {
+            if (!db || db.status?.phase !== "Ready") return; // apply: IfReady
+            progress = { step: -1, at: 0, outcome: this.scripts.shift() ?? { outcome: "Successful" } };
+            this.progress.set(uid, progress);
+            this.log.push(`kubedb: ${request.spec.type} ${namespace}/${request.metadata.name} starts (${progress.outcome.outcome})`);
+            if (progress.outcome.outcome === "Denied" || progress.outcome.outcome === "Skipped") {
+                const reason = progress.outcome.outcome === "Denied" ? "OpsRequestDenied" : "NewerOpsRequestExists";
+                await this.patchStatus(OPS, request, { phase: progress.outcome.outcome,
+                    conditions: [condition(progress.outcome.outcome, "True", reason, progress.outcome.message ?? `${progress.outcome.outcome} by the stand-in`)] });
+                return;
+            }
+            await this.patchStatus(OPS, request, { phase: "Progressing", observedGeneration: 1,
+                conditions: [condition("Progressing", "True", "OpsRequestProgressingStarted", "Operation has started")] });
+            progress.at = Date.now();
+            return;
+        }
+        if (Date.now() - progress.at < STEP_MS || !db) return;
+        const steps = this.steps(request);
+        const next = progress.step + 1;
+        const conditions: Obj[] = request.status?.conditions ?? [];
+        if (next >= steps.length) {
+            await this.patchStatus(OPS, request, { phase: "Successful",
+                conditions: [...conditions, condition("Successful", "True", "Successful", `Successfully completed ${request.spec.type}`)] });
+            this.log.push(`kubedb: ${request.spec.type} ${namespace}/${request.metadata.name} Successful`);
+            return;
+        }
+        const stepType = steps[next];
+        const failAt = progress.outcome.outcome === "Failed" ? progress.outcome.failAt ?? steps[1] : undefined;
+        if (stepType === failAt) {
+            const message = progress.outcome.message ?? `${stepType} failed`;
+            await this.patchStatus(OPS, request, { phase: "Failed", conditions: [...conditions,
+                // Step conditions left False, as KubeDB leaves them; the failure itself carries reason Failed.
+                condition(`EvictPod--${db.metadata.name}-0`, "False", `EvictPod--${db.metadata.name}-0`, "evict pod; ConditionStatus:False"),
+                condition("Failed", "True", "Failed", message)] });
+            this.log.push(`kubedb: ${request.spec.type} ${namespace}/${request.metadata.name} Failed at ${stepType}`);
+            return;
+        }
+        if (!(await this.applyStep(request, db, stepType))) return; // not done yet: retry on the next pass
+        await this.patchStatus(OPS, request, { phase: "Progressing", conditions: [...conditions, condition(stepType, "True", stepType, `Successfully ${stepType}`)] });
+        progress.step = next;
+        progress.at = Date.now();
+    }
+
+    /** A step's effect on the database; false while it is still in progress. */
+    private async applyStep(request: Obj, db: Obj, step: string): Promise<boolean> {
+        const spec = request.spec;
+        const { namespace } = db.metadata;
+        switch (`${spec.type}/${step}`) {
+            case "RotateAuth/UpdateCredential": {
+                const ref = spec.authentication?.secretRef;
+                if (ref?.name) await this.patch(MSSQL, db, { spec: { authSecret: { kind: "Secret", name: ref.name } } });
+                return true;
+            }
+            case "ReconfigureTLS/UpdateCertificates": {
+                const tls = spec.tls ?? {};
+                if (tls.issuerRef || tls.certificates || tls.clientTLS !== undefined) {
+                    await this.patch(MSSQL, db, { spec: { tls: {
+                        ...(tls.issuerRef ? { issuerRef: tls.issuerRef } : {}),
+                        ...(tls.certificates ? { certificates: tls.certificates } : {}),
+                        ...(tls.clientTLS !== undefined ? { clientTLS: tls.clientTLS } : {}),
+                    } } });
+                }
+                if (tls.rotateCertificates) {
+                    for (const alias of this.certificateAliases(db)) {
+                        const certificate = await this.get(CERTIFICATES, namespace, `${db.metadata.name}-${alias}-cert`);
+                        if (certificate) {
+                            await this.setCondition(CERTIFICATES, certificate, "Issuing", "True", "ManuallyTriggered", "Certificate re-issuance manually triggered");
+                        }
+                    }
+                }
+                return true;
+            }
+            case "ReconfigureTLS/IssueCertificatesSucceeded": {
+                // Done once every certificate of the database is Ready from the issuer the database names.
+                for (const alias of this.certificateAliases(db)) {
+                    const certificate = await this.get(CERTIFICATES, namespace, `${db.metadata.name}-${alias}-cert`);
+                    const conditions: Obj[] = certificate?.status?.conditions ?? [];
+                    if (!certificate || certificate.spec.issuerRef.name !== db.spec.tls.issuerRef.name
+                        || conditions.some((c) => c.type === "Issuing" && c.status === "True")
+                        || !conditions.some((c) => c.type === "Ready" && c.status === "True")) return false;
+                }
+                return true;
+            }
+            case "UpdateVersion/UpdateVersion":
+                await this.patch(MSSQL, db, { spec: { version: spec.updateVersion.targetVersion } });
+                return true;
+            case "VolumeExpansion/VolumeExpansion":
+                await this.patch(MSSQL, db, { spec: { storage: { resources: { requests: { storage: spec.volumeExpansion.mssqlserver } } } } });
+                return true;
+            case "HorizontalScaling/HorizontalScaling":
+                await this.patch(MSSQL, db, { spec: { replicas: spec.horizontalScaling.replicas } });
+                return true;
+            default:
+                return true;
+        }
+    }
+}
