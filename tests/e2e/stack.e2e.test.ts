@@ -242,6 +242,7 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
     it("`pulumi destroy`: the namespace and the credential Secrets are kept, as the README promises", async () => {
         const credentialSecrets = (await core.listNamespacedSecret({ namespace: NS, labelSelector: "kubedb-mssql.io/role=credential" })).items.map((s) => s.metadata!.name);
         assert.ok(credentialSecrets.length >= 1);
+        assert.equal((await database()).spec.deletionPolicy, "Halt", "KubeDB is told to keep the data volumes when the object goes");
         await timed("pulumi destroy", () => stack.ok(["destroy", "--yes", "--skip-preview"]));
         await core.readNamespace({ name: NS });
         for (const name of credentialSecrets) await core.readNamespacedSecret({ namespace: NS, name: name! });
