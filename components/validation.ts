@@ -176,7 +176,7 @@ const HUGEPAGES = /^hugepages-(.+)$/;
  * The resources of a container as Kubernetes admits them and SQL Server starts with: known
  * resource names (cpu, memory, ephemeral-storage, hugepages-<size>), positive quantities, no
  * request above its limit, hugepages requested exactly as limited (and only beside cpu or memory),
- * and at least 2Gi of memory. Adds problems under `key`; returns the blocks with quantities as text.
+ * and a memory limit of at least 2Gi. Adds problems under `key`; returns the blocks with quantities as text.
  */
 export function checkResources(problems: Problems, key: string, requests: unknown, limits: unknown): { requests?: Record<string, string>; limits?: Record<string, string> } {
     const result: { requests?: Record<string, string>; limits?: Record<string, string> } = {};
@@ -209,7 +209,9 @@ export function checkResources(problems: Problems, key: string, requests: unknow
                 problems.add(at, `${shown(value)} is not a whole number of ${huge![1]} pages`);
                 continue;
             }
-            if (name === "memory" && compareQuantities(q, SQL_SERVER_MIN_MEMORY) < 0) {
+            // SQL Server refuses to start below 2 GB of memory: the limit is what it sees (a lower
+            // request only lowers what the scheduler reserves).
+            if (part === "limits" && name === "memory" && compareQuantities(q, SQL_SERVER_MIN_MEMORY) < 0) {
                 problems.add(at, `${shown(value)} is less than the "2Gi" (2147483648 bytes) of memory SQL Server needs to start`);
             }
             parsed[part][name] = q;
