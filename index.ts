@@ -1,7 +1,7 @@
 /**
  * The kubedb-mssql stack: SQL Server on KubeDB with cert-manager TLS, its credential rotated from
- * stack config. Reads like the architecture: config → CA → credential → database → TLS changes →
- * credential rotation → connection Secret.
+ * stack config. Reads like the architecture: config → cluster (provider) → namespace → CA and
+ * credential (side by side) → database → TLS changes → credential rotation → connection Secret.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -99,6 +99,7 @@ const rotation = new CredentialRotation("rotation", {
 
 // 9. What apps mount: changes only after the TLS change and the rotation succeeded, and right
 //    after the rotation (nothing can fail between a new password and its publication but this).
+//    (TlsLifecycle itself widens its ca.crt during a CA switch, and narrows it after success.)
 const connection = new ConnectionSecret("connection", {
     database: config.name,
     namespace: config.namespace,

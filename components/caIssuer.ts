@@ -85,8 +85,10 @@ export function planCaIssuer(args: CaIssuerArgs): CaIssuerPlan {
     const cluster = kind === "ClusterIssuer";
     const base = cluster ? names.clusterCaIssuer(args.namespace, args.database) : names.caIssuer(args.database);
     // What gives the database a different signing CA: another kind or place (a new CA altogether),
-    // another key algorithm, or a new lifetime when re-issuing makes a new key (cert-manager's
-    // default policy Always). renewBefore re-issues nothing.
+    // another key algorithm, or a new lifetime when re-issuing makes a new key (policy Always,
+    // cert-manager's default since v1.18). With Never cert-manager keeps the key: a new lifetime
+    // changes no key, and a new algorithm is not applied (cert-manager refuses to re-key).
+    // renewBefore re-issues nothing.
     const settings = {
         kind, algorithm: args.algorithm ?? "ECDSA",
         ...(cluster ? { clusterResourceNamespace } : {}),

@@ -54,7 +54,10 @@ export interface TlsSettings {
     clientTLS: boolean;
     certificates: CertificateAliasSettings;
     ca: CaSettings;
-    /** Private key rotation policy of the database's certificates (cert-manager's default is Always). */
+    /**
+     * Private key rotation policy of the bootstrapped CA's certificate only (KubeDB's certificates
+     * have no such field); refused with `issuer`. Absent = cert-manager's default, Always since v1.18.
+     */
     privateKeyRotationPolicy?: PrivateKeyRotationPolicy;
     rotation: { generation: number };
 }

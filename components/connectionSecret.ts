@@ -4,7 +4,8 @@
  *
  * Its name never changes and it is updated in place, never deleted and re-created: the Kubernetes
  * provider must run with `enableSecretMutable: true` (the stack program's provider does). Its
- * inputs come from the rotation's outputs, so it changes only after a rotation succeeded.
+ * inputs come from the rotation's and the TLS ledger's outputs, so it changes only after they
+ * succeeded; during a CA switch TlsLifecycle patches `ca.crt` itself (old + new CA, then the new).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

@@ -54,7 +54,6 @@ class CredentialRotationResource extends pulumi.dynamic.Resource {
     }
 }
 
-/** Inputs of the dynamic resource from the component's args; validates first. */
 /** Inputs of the dynamic resource from the component's args and the waiter's kubeconfig; validates first. */
 export function credentialRotationInputs(args: CredentialRotationArgs, kubeconfig?: pulumi.Output<string>): pulumi.Inputs {
     const p = new Problems("CredentialRotation args");

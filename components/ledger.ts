@@ -54,7 +54,10 @@ export function initializationError(message: string, id: string, properties: obj
     return Object.assign(new Error(message), { id, properties, reasons: [message] });
 }
 
-/** Progress of a request, to the provider's log (shown with `pulumi up --logtostderr -v=3`). */
+/**
+ * Progress of a request, to the provider's stderr: `pulumi up` shows it live in its console, on the
+ * stack's row (not the ledger's), and again under Diagnostics.
+ */
 export function logProgress(progress: OpsRequestProgress): void {
     const condition = progress.condition ? ` ${describeCondition(progress.condition)}` : "";
     console.error(`[kubedb-mssql] ${progress.request}: ${progress.phase ?? ""}${condition}`);

@@ -121,19 +121,33 @@ function issuerManifest(kind: IssuerKind, name: string, namespace: string | unde
     };
 }
 
+/** A cert-manager Certificate; also the args of the Certificate component (besides its timeoutMinutes). */
 export interface CertificateManifestArgs {
+    /** Name of the Certificate. Required. */
     name: string;
+    /** Namespace of the Certificate and its Secret. Required. */
     namespace: string;
+    /** The Secret cert-manager writes `tls.crt`, `tls.key` and `ca.crt` to. Required. */
     secretName: string;
+    /** The issuer that signs it. Required. */
     issuer: { kind: IssuerKind; name: string };
+    /** Common name, at most 64 characters. Default: none (then dnsNames are required). */
     commonName?: string;
+    /** DNS names. Default: none (then commonName is required). */
     dnsNames?: string[];
+    /** A CA certificate. Default: false. */
     isCA?: boolean;
+    /** Lifetime, a Go duration of at least 1h. Default: cert-manager's (2160h). */
     duration?: string;
+    /** Renew this long before expiry: at least 5m, shorter than the lifetime. Default: cert-manager's (a third of the lifetime). */
     renewBefore?: string;
+    /** Key algorithm: ECDSA (P-256), RSA (3072 bits) or Ed25519. Default: "ECDSA". */
     algorithm?: PrivateKeyAlgorithm;
+    /** Private key rotation policy. Default: cert-manager's (Always since v1.18). */
     rotationPolicy?: PrivateKeyRotationPolicy;
+    /** Key usages, cert-manager's names. Default: cert-manager's ("digital signature", "key encipherment"). */
     usages?: string[];
+    /** Labels of the Certificate and its Secret. Default: none. */
     labels?: Record<string, string>;
 }
 

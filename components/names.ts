@@ -1,7 +1,9 @@
 /**
  * Every Kubernetes object name and label this project uses, in one place. Names of one-shot
- * objects (credential Secrets, ops requests) carry a fingerprint of what they stand for, so each
- * version gets its own object and the same config always gives the same name.
+ * objects get a suffix of their own, so each version gets its own object: credential Secrets (and
+ * the RotateAuth request for each) a random suffix drawn again whenever the credential changes
+ * (SaCredential), ReconfigureTLS requests a fingerprint of the change. Re-running with the same
+ * config keeps the same names.
  */
 import { createHmac } from "crypto";
 

@@ -2,8 +2,9 @@
  * TlsLifecycle — keeps the database's TLS on what the config asks for, through KubeDB
  * ReconfigureTLS requests (never by editing the MSSQLServer behind the operator's back):
  * certificate rotation (`tls.rotation.generation`), a new issuer, changed certificate settings,
- * a re-issued bootstrapped CA. One request per change, waited on with fail-fast; run after the
- * credential rotation so two requests never overlap. The work is done by tlsLifecycleProvider.
+ * a re-issued bootstrapped CA. One or two requests per run, each with one action, waited on with
+ * fail-fast; the stack runs it before the credential rotation, so two requests never overlap and a
+ * failed TLS change leaves the password alone. The work is done by tlsLifecycleProvider.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { IssuerKind } from "./api/kubedb";

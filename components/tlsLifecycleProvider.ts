@@ -1,10 +1,12 @@
 /**
- * The dynamic provider behind {@link TlsLifecycle}: turns a change of the TLS config into one
- * KubeDB ReconfigureTLS request (see tlsPlan.ts), waits for it with fail-fast, and keeps clients
- * able to verify the server throughout.
+ * The dynamic provider behind {@link TlsLifecycle}: turns a change of the TLS config into one or
+ * two KubeDB ReconfigureTLS requests in sequence (see tlsPlan.ts), waits for each with fail-fast,
+ * and keeps clients able to verify the server throughout.
  *
  * - create: the database was just created with this TLS config: nothing to do but read the CA.
- * - update: a planned change runs one request; no change makes no API call.
+ * - update: a planned change runs one request, or two in sequence when the first does not re-issue
+ *   everything that must be; after an unfinished attempt the change is retried (or, when the config
+ *   went back, the whole TLS configuration re-asserted); no change makes no API call.
  * - When the signing CA changes, the connection Secret's `ca.crt` first gets the old and the new
  *   CA (clients then trust both while pods restart one by one); after success the declared
  *   connection Secret carries the CA the database now presents.

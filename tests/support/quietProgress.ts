@@ -1,6 +1,6 @@
 /**
- * Mocha root hooks: the providers print request progress to stderr (Pulumi's engine log in real
- * runs); in tests that is noise, so lines tagged [kubedb-mssql] are kept out of the report.
+ * Mocha root hooks: the providers print request progress to stderr (the `pulumi up` console in
+ * real runs); in tests that is noise, so lines tagged [kubedb-mssql] are kept out of the report.
  * Tests that check progress use waitForOpsRequest's onProgress, not the console.
  */
 const original = console.error;
