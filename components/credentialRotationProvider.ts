@@ -155,19 +155,26 @@ async function rotationFailure(
     if (failure?.outcome === "Timeout") {
         where = `The request is still running in the cluster; the database references Secret ${inUse ?? "(unknown)"} for now. `
             + "The connection Secret is unchanged. Run `pulumi up` again to keep waiting for it (it is adopted, not repeated).";
+    } else if (failure?.outcome === "ApiError") {
+        where = `Its progress could not be watched, so it may still be running or may have finished; the database references Secret ${inUse ?? "(unknown)"} now. `
+            + "The connection Secret is unchanged. Once access is restored, run `pulumi up` again: it adopts that request instead of sending another.";
     } else {
         if (inUse === undefined) {
             where = `Which Secret the database references now could not be read${readError ? ` (${readError})` : ""}; check with \`kubectl get mssqlserver ${database} -n ${namespace} -o jsonpath='{.spec.authSecret.name}'\`.`;
         } else if (inUse === secretName && confirmed !== secretName) {
-            where = `The rotation is half done: KubeDB has switched the database to the new Secret ${secretName}, but the request stopped before it finished, `
+            where = `The rotation is half done: KubeDB has switched the database to the new Secret ${secretName}, but the request did not finish, `
                 + `so SQL Server's sa password may already be the new one while some pods were not restarted.${stepReport} `
                 + `The connection Secret still holds the previous password (from ${confirmed}) and was not moved to the unconfirmed one.`;
         } else {
             where = `The database still references Secret ${inUse}${inUse === usedBefore ? " (KubeDB did not switch it)" : ""}.${stepReport} The connection Secret is unchanged.`;
         }
-        where += failure
-            ? ` Fix the cause (\`${describe}\`), then run \`pulumi up\` again: it retries with a new request for the same Secret. README "A half-done rotation" shows how to tell which password SQL Server accepts meanwhile.`
-            : " Fix the cause, then run `pulumi up` again.";
+        const retry = "run `pulumi up` again: it retries with a new request for the same Secret.";
+        where += failure?.outcome === "Finished"
+            ? ` Fix the cause (\`${describe}\`), then ${retry}`
+            : failure?.outcome === "Deleted" ? ` The request was deleted before it finished; ${retry}`
+                : failure?.outcome === "NotFound" ? ` The API server accepted the request but it never appeared (something removed it at once); ${retry}`
+                    : ` Fix the cause, then ${retry.replace(" with a new request for the same Secret", "")}`;
+        if (inUse === secretName && confirmed !== secretName) where += ` README "A half-done rotation" shows how to tell which password SQL Server accepts meanwhile.`;
     }
     const state: Partial<CredentialRotationOutputs> = {
         ...previous,

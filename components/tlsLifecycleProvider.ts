@@ -143,9 +143,12 @@ export async function reconcileTls(inputs: TlsLifecycleInputs, previous: Partial
     if (!db) throw new Error(`MSSQLServer ${namespace}/${database} not found; cannot reconfigure its TLS`);
 
     let last = { request: "", action: "" };
-    let widened = false;
+    let widening: CaWidening = { widened: false, includesNewCa: false };
     for (let step = 0; plan && step < 3; step++) {
-        if (plan.caChanges) widened = (await widenCaBundle(api, inputs)) || widened;
+        if (plan.caChanges) {
+            const now = await widenCaBundle(api, inputs);
+            widening = { widened: widening.widened || now.widened, includesNewCa: widening.includesNewCa || now.includesNewCa };
+        }
         const name = names.reconfigureTlsRequest(database, valueFingerprint({ sequence, from: applied, to: desired, kind: plan.kind }));
         let attemptName = name;
         try {
@@ -159,7 +162,7 @@ export async function reconcileTls(inputs: TlsLifecycleInputs, previous: Partial
             });
             last = { request: result.name, action: `${plan.kind}: ${plan.reason}` };
         } catch (error) {
-            throw await tlsFailure(api, error, inputs, previous, { applied, sequence, attemptName, plan });
+            throw await tlsFailure(api, error, inputs, previous, { applied, sequence, attemptName, plan, widening });
         }
         sequence += 1;
         applied = afterRequest(applied, desired, plan);
@@ -168,7 +171,7 @@ export async function reconcileTls(inputs: TlsLifecycleInputs, previous: Partial
     const result = await outputs(api, inputs, { lastPhase: "Successful", lastRequest: last.request, lastAction: last.action, sequence });
     // The switch is done: clients now need only the CA the database presents. (The declared
     // connection Secret says the same, but would not be re-applied if its value did not change.)
-    if (widened && result.caBundle) {
+    if (widening.widened && result.caBundle) {
         await api.patchSecretData(namespace, inputs.connectionSecret, { "ca.crt": Buffer.from(result.caBundle).toString("base64") });
     }
     return result;
@@ -179,28 +182,42 @@ export async function reconcileTls(inputs: TlsLifecycleInputs, previous: Partial
  * present until the switch is done — what the connection Secret already trusts (a failed attempt
  * may have left pods on the new CA), the CA of the server certificate, and the new issuer's CA.
  */
-async function widenCaBundle(api: KubeApi, inputs: TlsLifecycleInputs): Promise<boolean> {
+async function widenCaBundle(api: KubeApi, inputs: TlsLifecycleInputs): Promise<CaWidening> {
     const { namespace } = inputs;
     const connection = await api.getSecret(namespace, inputs.connectionSecret);
-    if (!connection) return false;
+    if (!connection) return { widened: false, includesNewCa: false };
+    const newCa = await issuerCa(api, inputs);
     const bundle = mergeBundles(
         decode(connection.data?.["ca.crt"]),
         await secretText(api, namespace, inputs.serverCertSecret, ["ca.crt"]),
-        await issuerCa(api, inputs),
+        newCa,
     );
-    if (!bundle) return false;
+    if (!bundle) return { widened: false, includesNewCa: false };
     await api.patchSecretData(namespace, inputs.connectionSecret, { "ca.crt": Buffer.from(bundle).toString("base64") });
-    return true;
+    return { widened: true, includesNewCa: newCa !== "" };
+}
+
+/** What widening the connection Secret's CA bundle achieved (for a truthful failure message). */
+interface CaWidening {
+    widened: boolean;
+    /** The new issuer's CA could be read (a `ca` issuer) and is in the bundle. */
+    includesNewCa: boolean;
 }
 
 async function tlsFailure(api: KubeApi, error: unknown, inputs: TlsLifecycleInputs, previous: Partial<TlsLifecycleOutputs>,
-    at: { applied: TlsState; sequence: number; attemptName: string; plan: TlsPlan }): Promise<Error> {
+    at: { applied: TlsState; sequence: number; attemptName: string; plan: TlsPlan; widening: CaWidening }): Promise<Error> {
     const { namespace, database } = inputs;
     const failure = opsRequestFailure(error);
-    const both = at.plan.caChanges ? "; the connection Secret trusts both the old and the new CA" : "";
+    // Say what clients were really given: the new CA is only known for a cert-manager `ca` issuer.
+    const trust = !at.plan.caChanges ? ""
+        : at.widening.includesNewCa ? "; the connection Secret trusts both the old and the new CA"
+            : at.widening.widened ? "; the connection Secret trusts the old CA (the new issuer's CA could not be read beforehand)"
+                : "; the connection Secret's CA bundle was not changed";
     let where: string;
     if (failure?.outcome === "Timeout") {
-        where = `The request is still running in the cluster${both}. Run \`pulumi up\` again to keep waiting for it (it is adopted, not repeated).`;
+        where = `The request is still running in the cluster${trust}. Run \`pulumi up\` again to keep waiting for it (it is adopted, not repeated).`;
+    } else if (failure?.outcome === "ApiError") {
+        where = `Its progress could not be watched, so it may still be running or may have finished${trust}. Once access is restored, run \`pulumi up\` again: it adopts that request instead of sending another.`;
     } else {
         // Read back what the database names now: a request that failed half-way may have changed it.
         let issuer = "";
@@ -210,10 +227,12 @@ async function tlsFailure(api: KubeApi, error: unknown, inputs: TlsLifecycleInpu
         } catch {
             /* unknown; say nothing rather than guess */
         }
-        where = `${issuer ? `The database names ${issuer} as its issuer now` : "KubeDB may have applied part of the change"}${both}. `
-            + (failure
-                ? `Fix the cause (\`kubectl describe mssqlserveropsrequests.ops.kubedb.com ${at.attemptName} -n ${namespace}\`), then run \`pulumi up\` again: it retries the whole change with a new request.`
-                : "Fix the cause, then run `pulumi up` again.");
+        const retry = "run `pulumi up` again: it retries the whole change with a new request.";
+        where = `${issuer ? `The database names ${issuer} as its issuer now` : "KubeDB may have applied part of the change"}${trust}. `
+            + (failure?.outcome === "Finished" ? `Fix the cause (\`kubectl describe mssqlserveropsrequests.ops.kubedb.com ${at.attemptName} -n ${namespace}\`), then ${retry}`
+                : failure?.outcome === "Deleted" ? `The request was deleted before it finished; ${retry}`
+                    : failure?.outcome === "NotFound" ? `The API server accepted the request but it never appeared (something removed it at once); ${retry}`
+                        : "Fix the cause, then run `pulumi up` again.");
     }
     const state: Partial<TlsLifecycleOutputs> = {
         ...previous, ...withoutKubeconfig(inputs),

@@ -240,6 +240,8 @@ class OpsRequestWatch {
                 this.failures = 0;
                 this.resourceVersion = list.resourceVersion;
                 if (list.items.length > 0) this.observe(list.items[0]);
+                // Seen before, gone now (e.g. deleted while the watch was re-listing after a 410).
+                else if (this.found) this.fail("Deleted", "was deleted before it finished");
                 else this.timers.grace ??= setTimeout(() => this.fail("NotFound", `did not appear within ${this.graceMs / 1000}s`), this.graceMs);
                 if (!this.settled) this.startWatch();
             },
@@ -250,6 +252,7 @@ class OpsRequestWatch {
     private startWatch(): void {
         const { namespace, name } = this.options;
         let expired = false;
+        const startedAt = Date.now();
         this.api.watchObject(OPS_REQUESTS, namespace, name, this.resourceVersion,
             (type, object) => {
                 if (type === "ERROR") {
@@ -260,11 +263,13 @@ class OpsRequestWatch {
                 this.failures = 0;
                 if (object.metadata?.resourceVersion) this.resourceVersion = object.metadata.resourceVersion;
                 if (type === "BOOKMARK") return;
+                // The last state of a deleted request may still say how it ended.
+                this.observe(object);
                 if (type === "DELETED") this.fail("Deleted", "was deleted before it finished");
-                else this.observe(object);
             },
-            // A dropped connection resumes from the last resourceVersion; only a 410 needs a new list.
-            (error) => this.retry(error, expired),
+            // The server ends every watch after its timeout: resume at once, it is no failure. A
+            // dropped connection resumes from the last resourceVersion; only a 410 needs a new list.
+            (error) => (error == null && !expired ? this.resume(startedAt) : this.retry(error, expired)),
         ).then(
             (handle) => {
                 if (this.settled) handle.abort();
@@ -272,6 +277,12 @@ class OpsRequestWatch {
             },
             (error) => this.retry(error, true),
         );
+    }
+
+    /** Re-opens a watch the server ended normally; at most once a second, should a proxy end them at once. */
+    private resume(startedAt: number): void {
+        if (this.settled) return;
+        this.timers.retry = setTimeout(() => this.startWatch(), Math.max(0, 1000 - (Date.now() - startedAt)));
     }
 
     /** Reconnects back off from 250 ms to 5 s; refused access is not worth retrying. */

@@ -129,7 +129,7 @@ describe("credential rotation provider", () => {
         assert.equal(error.message.split("\n")[0],
             "RotateAuth for db/mssql did not succeed: MSSQLServerOpsRequest db/mssql-rotate-auth-1111111111 is Failed: "
             + "failed to evict pod mssql-0: Cannot evict pod as it would violate the pod's disruption budget [Failed=True, reason Failed]");
-        assert.match(error.message, /half done: KubeDB has switched the database to the new Secret mssql-auth-1111111111, but the request stopped/);
+        assert.match(error.message, /half done: KubeDB has switched the database to the new Secret mssql-auth-1111111111, but the request did not finish/);
         assert.match(error.message, /KubeDB reports its UpdateCredential step done/);
         assert.match(error.message, /connection Secret still holds the previous password \(from mssql-auth-0000000000\) and was not moved/);
         assert.doesNotMatch(error.message, /still references/);

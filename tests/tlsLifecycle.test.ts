@@ -184,6 +184,23 @@ describe("TLS lifecycle provider", () => {
         assert.equal(requests().length, 2);
     });
 
+    it("on a failed switch to an issuer whose CA cannot be read beforehand (ACME, Vault, ...), says clients trust only the old CA", async () => {
+        installOperator(fake, { outcomes: ["Failed"] });
+        fake.put({ apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "acme" }, spec: { acme: { server: "https://acme.example/dir", privateKeySecretRef: { name: "acme-key" }, solvers: [] } } });
+        const acme = { apiGroup: "cert-manager.io", kind: "ClusterIssuer" as const, name: "acme" };
+        const failure = await reconcileTls(inputs({ issuerRef: acme, caRevision: "" }), settledBase()).then(() => assert.fail("should fail"), (e) => e);
+        assert.match(failure.message, /the connection Secret trusts the old CA \(the new issuer's CA could not be read beforehand\)/);
+        assert.doesNotMatch(failure.message, /both the old and the new CA/);
+        assert.equal(connectionCa(), `${OLD_CA}\n`);
+    });
+
+    it("on a failed switch with no connection Secret, says the bundle was not changed", async () => {
+        installOperator(fake, { outcomes: ["Failed"] });
+        fake.remove("v1", "secrets", NS, "mssql-connection");
+        const failure = await reconcileTls(inputs({ issuerRef: ISSUER_B, caRevision: "" }), settledBase()).then(() => assert.fail("should fail"), (e) => e);
+        assert.match(failure.message, /the connection Secret's CA bundle was not changed/);
+    });
+
     it("a change back to an earlier state gets a new request, never adopts the old finished one", async () => {
         installOperator(fake, { outcomes: ["Successful"] });
         let state: Partial<TlsLifecycleOutputs> = settledBase();

@@ -204,6 +204,32 @@ describe("waitForOpsRequest: absence and API errors", () => {
             (e: Error) => opsRequestFailure(e)?.outcome === "NotFound" && /db\/ghost: did not appear within 0.5s \(last phase: none/.test(e.message),
         );
     });
+    it("re-opens a watch the server ended normally without calling it an API error", async () => {
+        putRequest(fake, "r10", { phase: "Progressing" });
+        const wait = waitForOpsRequest({ namespace: NS, name: "r10", kubeconfig: fake.kubeconfig(), timeoutSeconds: 1.5 });
+        fake.schedule(200, () => fake.endWatches());
+        await assert.rejects(wait, (e: Error) => opsRequestFailure(e)?.outcome === "Timeout" && !/API error/.test(e.message) && !/null/.test(e.message));
+        assert.ok(fake.countRequests({ watch: true }) >= 2, "the watch was re-opened");
+        assert.equal(fake.countRequests({ method: "GET", path: /mssqlserveropsrequests$/, watch: false }), 1, "from its resourceVersion, without a new list");
+    });
+
+    it("reports a request that was seen and then vanished during a re-list as deleted, not as never appeared", async () => {
+        putRequest(fake, "r11", { phase: "Progressing" });
+        let watches = 0;
+        fake.onRequest((req) => {
+            if (req.watch && ++watches === 1) {
+                // Gone while no watch is open, and the history expired: only a re-list can tell.
+                fake.remove(OPS, "mssqlserveropsrequests", NS, "r11");
+                fake.expireHistory();
+            }
+            return undefined;
+        });
+        await assert.rejects(
+            waitForOpsRequest({ namespace: NS, name: "r11", kubeconfig: fake.kubeconfig(), timeoutSeconds: 10 }),
+            (e: Error) => opsRequestFailure(e)?.outcome === "Deleted" && /r11: was deleted before it finished \(last phase: Progressing/.test(e.message),
+        );
+    });
+
     it("names the last API error when server errors outlast the timeout", async () => {
         putRequest(fake, "r9", { phase: "Progressing" });
         fake.failNext(1000, 500, { message: "etcdserver: request timed out" });
