@@ -6,11 +6,14 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { checkKubeconfigText } from "./kubeconfig";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { checkKubeconfigText, looksLikeKubeconfigText } from "./kubeconfig";
 import { Problems } from "./validation";
 
 export interface KubernetesClusterArgs {
-    /** Kubeconfig text (kept secret; checked when given as a plain string). Default: the ambient kubeconfig (`KUBECONFIG`, `~/.kube/config`), for both. */
+    /** Kubeconfig text or a file path (kept secret; checked when given as a plain string). Default: the ambient kubeconfig (`KUBECONFIG`, `~/.kube/config`), for both. */
     kubeconfig?: pulumi.Input<string>;
 }
 
@@ -27,9 +30,19 @@ export interface KubernetesCluster {
  */
 export function kubernetesCluster(name: string, args: KubernetesClusterArgs = {}, opts?: pulumi.CustomResourceOptions): KubernetesCluster {
     const p = new Problems("kubernetesCluster args");
-    if (typeof args.kubeconfig === "string") p.add("kubeconfig", checkKubeconfigText(args.kubeconfig));
+    let given = args.kubeconfig;
+    if (typeof given === "string" && !looksLikeKubeconfigText(given)) {
+        // A path, as the Kubernetes provider also takes: read once, so provider and waiters share the text.
+        const file = given.startsWith("~") ? path.join(os.homedir(), given.slice(1)) : given;
+        try {
+            given = fs.readFileSync(file, "utf8");
+        } catch (error) {
+            p.add("kubeconfig", `is neither kubeconfig text nor the path of a readable file (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+        }
+    }
+    if (typeof given === "string" && p.count === 0) p.add("kubeconfig", checkKubeconfigText(given));
     p.throwIfAny();
-    const kubeconfig = args.kubeconfig === undefined ? undefined : pulumi.secret(args.kubeconfig);
+    const kubeconfig = given === undefined ? undefined : pulumi.secret(given);
     const provider = new k8s.Provider(name, { enableSecretMutable: true, ...(kubeconfig ? { kubeconfig } : {}) }, opts);
     return { provider, kubeconfig };
 }
@@ -46,6 +59,16 @@ export function waiterKubeconfig(component: pulumi.ComponentResource, type: stri
             + `but the request waiter inside cannot read that provider's kubeconfig and would act on the ambient cluster instead. `
             + `Make the provider with \`kubernetesCluster(name, { kubeconfig })\` and pass it as the \`cluster\` arg (and its \`provider\` in opts, if you like), `
             + `so the resources and the waiter use the same cluster.`);
+    }
+    if (reaching === undefined && cluster === undefined) {
+        // Pulumi's default Kubernetes provider would honour these; the waiter's ambient kubeconfig would not.
+        const defaults = new pulumi.Config("kubernetes");
+        const set = ["kubeconfig", "context", "cluster"].filter((key) => defaults.get(key) !== undefined);
+        if (set.length > 0) {
+            throw new Error(`${type} "${name}": the stack config sets ${set.map((k) => `kubernetes:${k}`).join(", ")}, which Pulumi's default Kubernetes provider `
+                + `uses but the request waiter inside does not, so it could act on another cluster than the resources. `
+                + `Pass \`cluster: kubernetesCluster(name, { kubeconfig })\` (and its \`provider\` to the other components), or remove those keys.`);
+        }
     }
     return cluster?.kubeconfig;
 }

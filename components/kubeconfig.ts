@@ -50,7 +50,9 @@ export function checkKubeconfigText(text: string): string | undefined {
     } catch (error) {
         // client-node says which entry lacks what ("clusters[0].cluster.server is missing"); other messages may quote names.
         const message = String((error as Error)?.message ?? "");
-        const entry = /^(clusters|users|contexts)\[\d+\]\.[\w.]+ is missing$/.test(message) ? message : "an entry is incomplete or listed twice";
+        const entry = /^(clusters|users|contexts)\[\d+\]\.[\w.]+ is missing$/.test(message) ? message
+            : (error as NodeJS.ErrnoException)?.code === "ENOENT" ? "a file it refers to (e.g. a token-file or certificate) cannot be read"
+                : "an entry could not be loaded";
         return `is not a usable kubeconfig: ${entry}`;
     }
     const current = config["current-context"];

@@ -46,6 +46,22 @@ describe("one cluster per component", () => {
         fs.rmSync(path.dirname(file), { recursive: true, force: true });
     });
 
+    it("kubernetesCluster reads a kubeconfig path once, so the provider and the waiters share the text", () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kubedb-mssql-kc-")), "config");
+        fs.writeFileSync(file, CLUSTER_B);
+        const cluster = kubernetesCluster("from-file", { kubeconfig: file });
+        return new Promise<void>((resolve) => cluster.kubeconfig!.apply((text) => {
+            assert.equal(text, CLUSTER_B);
+            fs.rmSync(path.dirname(file), { recursive: true, force: true });
+            resolve();
+        }));
+    });
+
+    it("kubernetesCluster refuses an unreadable path without echoing it", () => {
+        assert.throws(() => kubernetesCluster("missing", { kubeconfig: "/nonexistent/secret-path/config" }),
+            (e: Error) => /"kubeconfig": is neither kubeconfig text nor the path of a readable file \(ENOENT\)/.test(e.message) && !e.message.includes("secret-path"));
+    });
+
     for (const [name, build] of [
         ["CredentialRotation", (opts: pulumi.ComponentResourceOptions, cluster?: ReturnType<typeof kubernetesCluster>) => new CredentialRotation("rotation", { ...rotationArgs, cluster }, opts)],
         ["TlsLifecycle", (opts: pulumi.ComponentResourceOptions, cluster?: ReturnType<typeof kubernetesCluster>) => new TlsLifecycle("tls", { ...tlsArgs, cluster }, opts)],
@@ -72,6 +88,16 @@ describe("one cluster per component", () => {
             await new Promise((r) => setTimeout(r, 100));
             assert.equal(ledgers().length, 2);
             for (const ledger of ledgers()) assert.equal(unwrap(ledger.inputs.kubeconfig), CLUSTER_B);
+        });
+
+        it(`${name}: with no provider anywhere but \`kubernetes:context\` in the stack config, it is refused (the default provider would use another cluster)`, () => {
+            pulumi.runtime.setConfig("kubernetes:context", "prod");
+            try {
+                assert.throws(() => build({}), (e: Error) => e.message.startsWith(`${name} "`) && /sets kubernetes:context/.test(e.message) && /kubernetesCluster/.test(e.message));
+                assert.deepEqual(ledgers(), []);
+            } finally {
+                pulumi.runtime.setAllConfig({});
+            }
         });
 
         it(`${name}: with no provider anywhere, the waiter uses the ambient kubeconfig like the default provider`, async () => {
