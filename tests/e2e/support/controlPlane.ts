@@ -78,9 +78,15 @@ export async function startControlPlane(bin: string): Promise<ControlPlane> {
         `--initial-cluster=e2e=http://127.0.0.1:${etcdPeer}`, "--unsafe-no-fsync", "--log-level=warn",
     ], etcdLog);
     const processes: ChildProcess[] = [etcd];
+    // Should the test process end without `stop` (a cancelled run), take the control plane with it.
+    const killAll = () => processes.forEach((p) => p.exitCode === null && p.kill("SIGKILL"));
+    process.once("exit", killAll);
     const stop = async () => {
-        for (const p of processes.reverse()) await stopProcess(p);
-        fs.rmSync(path.join(dir, "etcd"), { recursive: true, force: true });
+        // The controller-manager first, etcd last: an apiserver without its etcd may ignore SIGTERM.
+        for (const p of [...processes].reverse()) await stopProcess(p);
+        process.off("exit", killAll);
+        // The directory holds the admin token and the service-account key: keep it only when asked.
+        if (!process.env.KUBEDB_MSSQL_E2E_KEEP) fs.rmSync(dir, { recursive: true, force: true });
     };
     try {
         await until("etcd", 30_000, async () => (await fetch(`http://127.0.0.1:${etcdClient}/health`)).ok, etcdLog);

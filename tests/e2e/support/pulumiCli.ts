@@ -22,6 +22,8 @@ export interface CommandResult {
 
 export class PulumiWorkspace {
     readonly timings: Array<{ command: string; ms: number; code: number }> = [];
+    /** Process groups of commands still running (a CLI with its plugins). */
+    private readonly running = new Set<number>();
 
     private constructor(readonly dir: string, readonly projectDir: string, private readonly env: NodeJS.ProcessEnv) {}
 
@@ -59,6 +61,8 @@ export class PulumiWorkspace {
             const child = spawn("pulumi", [...args, "--non-interactive"], {
                 cwd: this.projectDir, env: { ...this.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"], detached: true,
             });
+            const group = child.pid!;
+            this.running.add(group);
             let stdout = "";
             let stderr = "";
             child.stdout.on("data", (c) => (stdout += c));
@@ -67,6 +71,7 @@ export class PulumiWorkspace {
             child.on("error", reject);
             child.on("close", (code) => {
                 clearTimeout(timer);
+                this.running.delete(group);
                 const ms = Date.now() - started;
                 this.timings.push({ command, ms, code: code ?? -1 });
                 resolve({ command, code: code ?? -1, stdout, stderr, ms });
@@ -91,6 +96,18 @@ export class PulumiWorkspace {
 
     async export(): Promise<string> {
         return (await this.ok(["stack", "export"])).stdout;
+    }
+
+    /** Stops every command still running, with its plugins (after a test that timed out). */
+    stopAll(): void {
+        for (const group of this.running) {
+            try {
+                process.kill(-group, "SIGKILL");
+            } catch {
+                /* already gone */
+            }
+        }
+        this.running.clear();
     }
 
     remove(): void {
