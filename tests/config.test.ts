@@ -6,21 +6,11 @@ import { strict as assert } from "assert";
 import { ConfigError } from "../components/validation";
 import { DEFAULT_VERSION, configWarnings, parseStackConfig } from "../components/config";
 import { runProgram } from "./support/program";
+import { configParser, rawConfig } from "./support/stackConfig";
 
 const P = "kubedb-mssql";
-const raw = (values: Record<string, unknown>): Record<string, string> =>
-    Object.fromEntries(Object.entries(values).map(([k, v]) => [`${P}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
-const parse = (values: Record<string, unknown>) => parseStackConfig(raw(values));
-
-function problemsOf(values: Record<string, unknown>): string[] {
-    try {
-        parse(values);
-    } catch (error) {
-        assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
-        return (error as ConfigError).problems;
-    }
-    assert.fail(`expected ${JSON.stringify(values)} to be refused`);
-}
+const raw = rawConfig;
+const { parse, problemsOf } = configParser({});
 
 describe("config: defaults", () => {
     it("fills every default from the config contract", () => {

@@ -5,24 +5,14 @@
  */
 import { strict as assert } from "assert";
 import { ConfigError } from "../components/validation";
-import { StackConfig, parseStackConfig } from "../components/config";
+import { parseStackConfig } from "../components/config";
 import { assertAllObjectsValid } from "./support/checks";
 import { runProgram } from "./support/program";
+import { configParser, rawConfig } from "./support/stackConfig";
 
 const P = "kubedb-mssql";
-const raw = (values: Record<string, unknown>): Record<string, string> =>
-    Object.fromEntries(Object.entries(values).map(([k, v]) => [`${P}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
-const parse = (values: Record<string, unknown>): StackConfig => parseStackConfig(raw({ acceptEula: true, ...values }));
-
-function problemsOf(values: Record<string, unknown>): string[] {
-    try {
-        parse(values);
-    } catch (error) {
-        assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
-        return (error as ConfigError).problems;
-    }
-    assert.fail(`expected ${JSON.stringify(values)} to be refused`);
-}
+const raw = rawConfig;
+const { parse, problemsOf } = configParser({ acceptEula: true });
 
 /** Refused, with a problem under `key` that matches every pattern (what is allowed, what was given). */
 function assertRefused(values: Record<string, unknown>, key: string, ...patterns: RegExp[]): string {
