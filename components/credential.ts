@@ -76,13 +76,12 @@ export class SaCredential extends pulumi.ComponentResource {
 
         // Keys the fingerprint; created once per database and never rotated.
         const fingerprintKey = new random.RandomBytes(`${name}-fingerprint-key`, { length: 32 }, { parent: this }).hex;
-        // (`?? ""`: outputs a bare test mock may leave empty must not crash the program.)
         const fingerprint = pulumi.unsecret(pulumi.all([fingerprintKey, this.password]).apply(([key, password]) =>
-            credentialFingerprint(key ?? "", { generation, period: periodStart, password: password ?? "" })));
+            credentialFingerprint(key, { generation, period: periodStart, password })));
         // A fresh random suffix whenever the credential changes: a Secret name is never reused, even
         // when a password comes back (an earlier Secret of that name may still exist).
         const suffix = new random.RandomId(`${name}-version`, { byteLength: 5, keepers: { credential: fingerprint } }, { parent: this }).hex;
-        this.secretName = pulumi.all([suffix, fingerprint]).apply(([hex, fp]) => names.credentialSecret(args.database, hex ?? fp));
+        this.secretName = suffix.apply((hex) => names.credentialSecret(args.database, hex));
 
         this.secret = new k8s.core.v1.Secret(`${name}-secret`, credentialSecretManifest({
             name: this.secretName,

@@ -159,11 +159,14 @@ describe("stack program: Standalone with defaults", () => {
         assert.equal(run.outputs.secondaryHost, "none");
         assert.equal(run.outputs.port, 1433);
         assert.equal(run.outputs.connectionSecret, "mssql-connection");
-        assert.deepEqual(run.outputs.tls, {
+        // What the TLS ledger reports (last request, phase, CA fingerprint) is made up by the mocks
+        // here; tlsLifecycle.test.ts checks what the provider reports.
+        const { lastRequest, lastPhase, lastAction, caFingerprint, caNotAfter, ...fromConfig } = run.outputs.tls as Record<string, unknown>;
+        void lastRequest, void lastPhase, void lastAction, void caFingerprint, void caNotAfter;
+        assert.deepEqual(fromConfig, {
             issuer: { kind: "Issuer", name: "mssql-ca" }, clientTLS: true, caSecret: { namespace: "mssql", name: "mssql-ca" },
             certificateSecrets: { server: "mssql-server-cert", client: "mssql-client-cert" },
-            rotationGeneration: 0, lastRequest: "", lastPhase: "Initial", lastAction: "",
-            caFingerprint: "SHA256:AB:CD", caNotAfter: "2036-01-01T00:00:00.000Z",
+            rotationGeneration: 0,
         });
     });
 });
@@ -285,7 +288,9 @@ describe("stack program: a kubeconfig from config", () => {
 });
 
 describe("stack program: under the plainest mocks", () => {
-    it("still runs and sends valid objects when every resource just echoes its inputs", async () => {
+    // Random resources keep their results (tests/support/program.ts): outside a preview the random
+    // provider always returns them, so the program need not survive without them.
+    it("still runs and sends valid objects when every Kubernetes resource and ledger just echoes its inputs", async () => {
         const run = await runProgram({ config: { acceptEula: true, rotation: { generation: 1 }, tls: { rotation: { generation: 1 } } }, state: (args) => ({ ...args.inputs }) });
         assert.match(run.one(T.db).inputs.spec.authSecret.name, /^mssql-auth-[0-9a-f]{10}$/);
         assertAllObjectsValid(run);

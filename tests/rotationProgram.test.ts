@@ -75,12 +75,12 @@ describe("rotation: a bumped rotation.generation", () => {
     });
 
     it("exports a ledger without secrets", () => {
-        assert.deepEqual(after.outputs.credentialRotation, {
-            generation: 1, interval: "none", periodStart: "none", nextScheduledRotation: "none",
-            activeSecret: after.one(T.secret, "sa-secret").inputs.metadata.name,
-            appliedSecret: after.one(T.secret, "sa-secret").inputs.metadata.name,
-            lastRequest: "", lastPhase: "Initial", activeSince: "2026-01-01T00:00:00.000Z",
-        });
+        // Phase, request and time are the mocked ledger's (credentialRotation.test.ts checks the provider's).
+        const { lastRequest, lastPhase, activeSince, activeSecret, appliedSecret, ...fromConfig } = after.outputs.credentialRotation as Record<string, unknown>;
+        void lastRequest, void lastPhase, void activeSince;
+        assert.deepEqual(fromConfig, { generation: 1, interval: "none", periodStart: "none", nextScheduledRotation: "none" });
+        const secret = after.one(T.secret, "sa-secret").inputs.metadata.name;
+        assert.deepEqual([activeSecret, appliedSecret], [secret, secret], "the ledger stands for the new credential Secret");
     });
 });
 

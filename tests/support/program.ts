@@ -158,7 +158,13 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
 
     const registrations: Registration[] = [];
     await pulumi.runtime.setMocks({
-        newResource: (args) => ({ id: `${args.name}-id`, state: options.state?.(args) ?? defaultState(args) }),
+        newResource: (args) => {
+            const state = options.state?.(args) ?? defaultState(args);
+            // Outside a preview the random provider always returns its result (a preview may leave
+            // it unknown): an override that leaves it out gets the default mock's.
+            const random = !(options.preview ?? false) && args.type.startsWith("random:");
+            return { id: `${args.name}-id`, state: random ? { ...defaultState(args), ...state } : state };
+        },
         call: (args) => args.inputs,
     }, PROJECT, "test", options.preview ?? false);
 

@@ -1,0 +1,119 @@
+/**
+ * Loaded only by Stryker (stryker.config.json, mochaOptions.require); a no-op outside it. Two
+ * things Stryker's bookkeeping would otherwise get wrong in this suite:
+ *
+ * 1. Coverage of `before` hooks. With `coverageAnalysis: "perTest"` Stryker's mocha runner notes
+ *    the running test in a root `beforeEach`, so what a suite's `before` hook covers (e.g.
+ *    `runProgram` in a `before`) is credited to the test that ran last, or to none ("static"). A
+ *    mutant reached only there would be tried against the wrong test and reported as surviving.
+ *    What a `before` hook covers is credited to every test of its suite instead.
+ * 2. Serialized providers. The stack program registers the dynamic providers serialized with all
+ *    they capture, which under Stryker includes its coverage map, by value: it grows with every
+ *    test and would be serialized again at every registration. It is emptied while Pulumi
+ *    serializes. (tests/providerHost.test.ts, which runs the serialized providers in Pulumi's
+ *    host, is left out of mutation runs: the instrumented provider is too large for the host to
+ *    report a failure over gRPC, and the logic it runs is the one the in-process tests cover.)
+ */
+import Mocha from "mocha";
+
+interface StrykerNamespace {
+    activeMutant?: string;
+    currentTestId?: string;
+    mutantCoverage?: Coverage;
+}
+interface Coverage {
+    static: Record<string, number>;
+    perTest: Record<string, Record<string, number>>;
+}
+
+const namespace = (): StrykerNamespace | undefined => (globalThis as { __stryker__?: StrykerNamespace }).__stryker__;
+
+function addHits(into: Record<string, number>, from: Record<string, number>): void {
+    for (const [mutant, hits] of Object.entries(from)) into[mutant] = (into[mutant] ?? 0) + hits;
+}
+
+if (namespace()) {
+    // ------------------------------------------------------------------ 1. before-hook coverage
+    type HookFn = (this: Mocha.Context, done?: Mocha.Done) => unknown;
+    const testsOf = (suite: Mocha.Suite): string[] => [...suite.tests.map((t) => t.fullTitle()), ...suite.suites.flatMap(testsOf)];
+    let hooks = 0;
+
+    const begin = (ctx: Mocha.Context): (() => void) | undefined => {
+        const ns = namespace();
+        // Only while Stryker measures coverage (its dry run, before any mutant is active).
+        if (!ns || ns.activeMutant !== undefined) return undefined;
+        const coverage = (ns.mutantCoverage ??= { static: {}, perTest: {} });
+        const previous = ns.currentTestId;
+        const key = `before-all-hook-${++hooks}`;
+        ns.currentTestId = key;
+        return () => {
+            ns.currentTestId = previous;
+            const covered = coverage.perTest[key] ?? {};
+            delete coverage.perTest[key];
+            const suite = ctx.test?.parent;
+            for (const test of suite ? testsOf(suite) : []) addHits((coverage.perTest[test] ??= {}), covered);
+        };
+    };
+    const credited = (fn: HookFn): HookFn => {
+        if (fn.length > 0) {
+            return function (this: Mocha.Context, done?: Mocha.Done) {
+                const end = begin(this);
+                return fn.call(this, (error?: unknown) => {
+                    end?.();
+                    done!(error);
+                });
+            };
+        }
+        return function (this: Mocha.Context) {
+            const end = begin(this);
+            let result: unknown;
+            try {
+                result = fn.call(this);
+            } catch (error) {
+                end?.();
+                throw error;
+            }
+            if (end && result instanceof Promise) return result.finally(end);
+            end?.();
+            return result;
+        };
+    };
+    const suite = Mocha.Suite.prototype as unknown as { beforeAll(title: string | HookFn, fn?: HookFn): unknown };
+    const beforeAll = suite.beforeAll;
+    suite.beforeAll = function (title: string | HookFn, fn?: HookFn) {
+        if (typeof title === "function") return beforeAll.call(this, title.name, credited(title));
+        return beforeAll.call(this, title, fn && credited(fn));
+    };
+
+    // -------------------------------------------------------------- 2. serialized providers
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const closure = require("@pulumi/pulumi/runtime/closure/serializeClosure");
+    const runtime = require("@pulumi/pulumi/runtime");
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const serializeFunction = closure.serializeFunction;
+    let depth = 0;
+    let kept: Coverage | undefined;
+    const withoutCoverage = async function (this: unknown, ...args: unknown[]) {
+        const coverage = namespace()?.mutantCoverage;
+        if (!coverage) return serializeFunction.apply(this, args);
+        if (depth++ === 0) {
+            kept = { static: coverage.static, perTest: coverage.perTest };
+            coverage.static = {};
+            coverage.perTest = {};
+        }
+        try {
+            return await serializeFunction.apply(this, args);
+        } finally {
+            if (--depth === 0 && kept) {
+                // Hits recorded meanwhile are kept too.
+                addHits(kept.static, coverage.static);
+                for (const [test, hits] of Object.entries(coverage.perTest)) addHits((kept.perTest[test] ??= {}), hits);
+                coverage.static = kept.static;
+                coverage.perTest = kept.perTest;
+                kept = undefined;
+            }
+        }
+    };
+    closure.serializeFunction = withoutCoverage;
+    runtime.serializeFunction = withoutCoverage;
+}
