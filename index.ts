@@ -1,12 +1,15 @@
 /**
  * The kubedb-mssql stack: SQL Server on KubeDB with cert-manager TLS, its credential rotated from
- * stack config. Reads like the architecture: config → cluster (provider) → namespace → CA and
- * credential (side by side) → database → TLS changes → credential rotation → connection Secret.
+ * stack config. Reads like the architecture: config → guard against changes no request can make →
+ * cluster (provider) → namespace → CA and credential (side by side) → database → day-2 changes →
+ * TLS changes → credential rotation → connection Secret. Every change after creation is a KubeDB
+ * ops request, one at a time, in that order.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    CaIssuer, ConnectionSecret, CredentialRotation, MssqlServer, SaCredential, TlsLifecycle, currentPeriod, kubernetesCluster, readStackConfig,
+    CaIssuer, ChangeGuard, ConnectionSecret, CredentialRotation, DayTwoChanges, MssqlServer, SaCredential, TlsLifecycle, currentPeriod, kubernetesCluster,
+    readStackConfig,
 } from "./components";
 import { resolveKubeconfig } from "./components/kubeconfig";
 
@@ -21,12 +24,25 @@ const cluster = kubernetesCluster("kubernetes", { kubeconfig });
 const provider = cluster.provider;
 const opts = { providers: { kubernetes: provider } };
 
-// 3. The namespace: created if missing, adopted if it exists (a patch, not a create), and kept on
+// 3. Before anything in the cluster is touched: refuse what no request can change (name,
+//    namespace, topology, edition, a smaller volume, a downgrade), comparing with the last config.
+const guard = new ChangeGuard("guard", {
+    name: config.name,
+    namespace: config.namespace,
+    availabilityGroup: config.availabilityGroup !== undefined,
+    edition: config.edition,
+    version: config.version,
+    storageSize: config.storage.size,
+    storageClass: config.storage.storageClass,
+    resources: config.resources,
+});
+
+// 4. The namespace: created if missing, adopted if it exists (a patch, not a create), and kept on
 //    destroy, because deleting it would delete the data volumes in it.
 const namespace = new k8s.core.v1.NamespacePatch("namespace", { metadata: { name: config.namespace } },
-    { provider, retainOnDelete: true });
+    { provider, retainOnDelete: true, dependsOn: [guard.resource] });
 
-// 4. The issuer KubeDB issues the database's certificates from: a bootstrapped CA or the user's.
+// 5. The issuer KubeDB issues the database's certificates from: a bootstrapped CA or the user's.
 const ca = new CaIssuer("ca", {
     database: config.name,
     namespace: config.namespace,
@@ -39,7 +55,7 @@ const ca = new CaIssuer("ca", {
     clusterResourceNamespace: config.tls.ca.clusterResourceNamespace,
 }, { ...opts, dependsOn: [namespace] });
 
-// 5. The sa credential of the current version (generation, schedule period, saPassword).
+// 6. The sa credential of the current version (generation, schedule period, saPassword).
 const credential = new SaCredential("sa", {
     database: config.name,
     namespace: config.namespace,
@@ -48,7 +64,9 @@ const credential = new SaCredential("sa", {
     password: config.saPassword === undefined ? undefined : pulumi.secret(config.saPassword),
 }, { ...opts, dependsOn: [namespace] });
 
-// 6. The database, created with that credential once the CA is Ready; waits for phase Ready.
+// 7. The database, created with that credential once the CA is Ready; waits for phase Ready.
+//    Afterwards the program patches only what no request owns (deletionPolicy, autoOps, the AG's
+//    database list and access mode).
 const database = new MssqlServer("database", {
     name: config.name,
     namespace: config.namespace,
@@ -65,9 +83,28 @@ const database = new MssqlServer("database", {
     clientTLS: config.tls.clientTLS,
     certificates: config.tls.certificates,
     readyTimeoutMinutes: config.timeouts.readyMinutes,
+    mssqlConf: config.mssqlConf,
+    autoOps: config.autoOps,
 }, { ...opts, dependsOn: [...ca.ready, credential.secret] });
 
-// 7. Keep TLS on the config through ReconfigureTLS requests, once a new CA is Ready. TLS goes
+// 8. Keep version, replicas, resources, storage and mssql.conf on the config, and restart on
+//    request: one ops request per change, in a fixed order (ops/dayTwoPlan.ts), first in the queue.
+const dayTwoChanges = new DayTwoChanges("day2", {
+    database: config.name,
+    namespace: config.namespace,
+    availabilityGroup: config.availabilityGroup !== undefined,
+    version: config.version,
+    replicas: config.replicas,
+    resources: config.resources,
+    storage: config.storage,
+    mssqlConf: config.mssqlConf,
+    restartGeneration: config.restart.generation,
+    stepTimeout: config.timeouts.opsStepTimeout,
+    timeoutMinutes: config.timeouts.opsRequestMinutes,
+    cluster,
+}, { ...opts, dependsOn: [database.resource] });
+
+// 9. Keep TLS on the config through ReconfigureTLS requests, once a new CA is Ready. TLS goes
 //    first: if it fails, the password has not changed yet, so the connection Secret (old password,
 //    old + new CA during a CA switch) keeps working.
 const tlsLifecycle = new TlsLifecycle("tls", {
@@ -82,9 +119,9 @@ const tlsLifecycle = new TlsLifecycle("tls", {
     stepTimeout: config.timeouts.opsStepTimeout,
     timeoutMinutes: config.timeouts.opsRequestMinutes,
     cluster,
-}, { ...opts, dependsOn: [database.resource, ...ca.ready] });
+}, { ...opts, dependsOn: [database.resource, dayTwoChanges.resource, ...ca.ready] });
 
-// 8. Keep the database on the current credential: a RotateAuth request when it changed — after
+// 10. Keep the database on the current credential: a RotateAuth request when it changed — after
 //    the TLS change, so two requests never run at once.
 const rotation = new CredentialRotation("rotation", {
     database: config.name,
@@ -97,7 +134,7 @@ const rotation = new CredentialRotation("rotation", {
     cluster,
 }, { ...opts, dependsOn: [database.resource, credential.secret, tlsLifecycle.resource] });
 
-// 9. What apps mount: changes only after the TLS change and the rotation succeeded, and right
+// 11. What apps mount: changes only after the TLS change and the rotation succeeded, and right
 //    after the rotation (nothing can fail between a new password and its publication but this).
 //    (TlsLifecycle itself widens its ca.crt during a CA switch, and narrows it after success.)
 const connection = new ConnectionSecret("connection", {
@@ -127,6 +164,15 @@ export const tls = {
     lastAction: tlsLifecycle.lastAction,
     caFingerprint: tlsLifecycle.caFingerprint,
     caNotAfter: tlsLifecycle.caNotAfter,
+};
+export const dayTwo = {
+    version: dayTwoChanges.currentVersion,
+    replicas: dayTwoChanges.currentReplicas,
+    storageSize: dayTwoChanges.currentStorageSize,
+    autoOps: config.autoOps,
+    lastRequest: dayTwoChanges.lastRequest,
+    lastPhase: dayTwoChanges.lastPhase,
+    lastAction: dayTwoChanges.lastAction,
 };
 export const credentialRotation = {
     generation: config.rotation.generation,

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import {
-    DELETION_POLICIES, DeletionPolicy, ISSUER_KINDS, IssuerKind, SECONDARY_ACCESS_MODES, SecondaryAccessMode,
+    DELETION_POLICIES, DeletionPolicy, ISSUER_KINDS, IssuerKind, SECONDARY_ACCESS_MODES, SecondaryAccessMode, VOLUME_EXPANSION_MODES, VolumeExpansionMode,
 } from "./api/kubedb";
 import { PRIVATE_KEY_ALGORITHMS, PRIVATE_KEY_ROTATION_POLICIES, PrivateKeyAlgorithm, PrivateKeyRotationPolicy } from "./api/certManager";
 import {
@@ -78,9 +78,16 @@ export interface StackConfig {
     acceptEula: true;
     replicas: number;
     availabilityGroup?: { databases: string[]; secondaryAccessMode: SecondaryAccessMode };
-    storage: { size: string; storageClass?: string };
+    /** `expansionMode`: how a VolumeExpansion request grows the volumes. */
+    storage: { size: string; storageClass?: string; expansionMode: VolumeExpansionMode };
     deletionPolicy: DeletionPolicy;
     resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+    /** Content of mssql.conf; absent = none. */
+    mssqlConf?: string;
+    /** Bump `generation` to restart the database through a Restart request. */
+    restart: { generation: number };
+    /** Let KubeDB's recommendation engine create requests on its own. */
+    autoOps: boolean;
     tls: TlsSettings;
     /** Plain text only inside the program; wrapped with pulumi.secret wherever it goes. */
     saPassword?: string;
@@ -94,9 +101,12 @@ export interface StackConfig {
 const KNOWN_KEYS: Record<string, readonly string[] | null> = {
     namespace: null, name: null, version: null, edition: null, acceptEula: null, replicas: null,
     availabilityGroup: ["databases", "secondaryAccessMode"],
-    storage: ["size", "storageClass"],
+    storage: ["size", "storageClass", "expansionMode"],
     deletionPolicy: null,
     resources: ["requests", "limits"],
+    mssqlConf: null,
+    restart: ["generation"],
+    autoOps: null,
     tls: ["issuer", "clientTLS", "certificates", "ca", "privateKeyRotationPolicy", "rotation"],
     saPassword: null,
     rotation: ["generation", "interval", "anchor"],
@@ -238,6 +248,9 @@ export function parseStackConfig(raw: Record<string, string>, options: ParseOpti
     // A plain byte count may arrive as a number (`--path storage.size 10737418240`); KubeDB gets its text.
     const storage = { size: quantityText(sizeRaw) as string, storageClass: nameText(storageRaw.storageClass) as string | undefined };
     if (storage.storageClass !== undefined) problems.add("storage.storageClass", checkDnsSubdomain(storage.storageClass));
+    const expansionMode = (storageRaw.expansionMode ?? "Online") as VolumeExpansionMode;
+    problems.add("storage.expansionMode", checkOneOf(expansionMode, VOLUME_EXPANSION_MODES)
+        && `${checkOneOf(expansionMode, VOLUME_EXPANSION_MODES)} (Online grows the volumes while SQL Server runs; Offline stops the pods first, for storage drivers that cannot grow a mounted volume)`);
 
     const deletionPolicy = (get("deletionPolicy") ?? "Halt") as DeletionPolicy;
     problems.add("deletionPolicy", checkOneOf(deletionPolicy, DELETION_POLICIES));
@@ -251,6 +264,14 @@ export function parseStackConfig(raw: Record<string, string>, options: ParseOpti
     }
 
     const tls = parseTls(problems, object("tls", KNOWN_KEYS.tls!) ?? {}, availabilityGroup !== undefined);
+
+    const mssqlConf = get("mssqlConf");
+    if (mssqlConf !== undefined) problems.add("mssqlConf", checkMssqlConf(mssqlConf));
+    const restartRaw = object("restart", KNOWN_KEYS.restart!) ?? {};
+    const restart = { generation: (restartRaw.generation ?? 0) as number };
+    problems.add("restart.generation", checkInteger(restart.generation, 0, 1_000_000));
+    const autoOps = get("autoOps") ?? false;
+    problems.add("autoOps", checkBoolean(autoOps));
 
     const saPassword = get("saPassword");
     if (saPassword !== undefined) problems.add("saPassword", checkSaPassword(saPassword));
@@ -290,8 +311,8 @@ export function parseStackConfig(raw: Record<string, string>, options: ParseOpti
     problems.throwIfAny();
     return {
         namespace, name, version, edition, acceptEula: true, replicas, availabilityGroup,
-        storage: storage.storageClass === undefined ? { size: storage.size } : storage,
-        deletionPolicy, resources, tls, saPassword: saPassword as string | undefined, rotation, timeouts,
+        storage: { size: storage.size, ...(storage.storageClass === undefined ? {} : { storageClass: storage.storageClass }), expansionMode },
+        deletionPolicy, resources, mssqlConf: mssqlConf as string | undefined, restart, autoOps: autoOps === true, tls, saPassword: saPassword as string | undefined, rotation, timeouts,
         kubeconfig: kubeconfig as string | undefined,
     };
 }
@@ -301,6 +322,31 @@ export function checkVersion(value: unknown): string | undefined {
     return typeof value === "string" && checkDnsSubdomain(value) === undefined
         ? undefined
         : `${shown(value)} is not a KubeDB MSSQLServerVersion name (e.g. "${DEFAULT_VERSION}"; list them with \`kubectl get mssqlserverversions\`)`;
+}
+
+/** mssql.conf is read by SQL Server on Linux, whose parser takes `[section]` headers and `key = value` lines. */
+export const MAX_MSSQL_CONF_LENGTH = 65_536;
+
+/** The text of mssql.conf: INI lines SQL Server can read (`# comment`, `[section]`, `key = value` under a section). */
+export function checkMssqlConf(value: unknown): string | undefined {
+    if (typeof value !== "string" || value.trim() === "") {
+        return `must be the text of mssql.conf, e.g. "[memory]\nmemorylimitmb = 4096" (\`pulumi config set mssqlConf -- "$(cat mssql.conf)"\`); remove the key for no custom configuration`;
+    }
+    if (value.length > MAX_MSSQL_CONF_LENGTH) return `is ${value.length} characters; at most ${MAX_MSSQL_CONF_LENGTH} fit in the database's spec`;
+    let section = false;
+    const lines = value.split(/\r?\n/);
+    for (const [i, raw] of lines.entries()) {
+        const line = raw.trim();
+        if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
+        if (/^\[[A-Za-z0-9_.-]+\]$/.test(line)) {
+            section = true;
+            continue;
+        }
+        if (!/^[A-Za-z0-9_.-]+\s*=/.test(line)) return `line ${i + 1} is neither a [section] header nor a "key = value" setting`;
+        if (!section) return `line ${i + 1} sets a value before any [section] header (e.g. [memory], [network], [sqlagent])`;
+    }
+    if (!section) return "has no [section] header; mssql.conf settings live in sections such as [memory] or [sqlagent]";
+    return undefined;
 }
 
 /** `MSSQL_PID`: an edition name or a product key. */

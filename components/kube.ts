@@ -18,6 +18,8 @@ export const OPS_REQUESTS: ResourceRef = { group: "ops.kubedb.com", version: "v1
 export const MSSQL_SERVERS: ResourceRef = { group: "kubedb.com", version: "v1alpha2", plural: "mssqlservers" };
 export const ISSUERS: ResourceRef = { group: "cert-manager.io", version: "v1", plural: "issuers" };
 export const CLUSTER_ISSUERS: ResourceRef = { group: "cert-manager.io", version: "v1", plural: "clusterissuers" };
+export const MSSQL_SERVER_VERSIONS: ResourceRef = { group: "catalog.kubedb.com", version: "v1alpha1", plural: "mssqlserverversions" };
+export const STORAGE_CLASSES: ResourceRef = { group: "storage.k8s.io", version: "v1", plural: "storageclasses" };
 
 /** A minimal Kubernetes object as the API returns it. */
 export interface KubeObject {
@@ -76,6 +78,7 @@ export interface KubeApi {
     getObject(ref: ResourceRef, namespace: string, name: string): Promise<KubeObject | undefined>;
     getClusterObject(ref: ResourceRef, name: string): Promise<KubeObject | undefined>;
     listObjects(ref: ResourceRef, namespace: string, options?: { fieldSelector?: string; labelSelector?: string }): Promise<{ items: KubeObject[]; resourceVersion: string }>;
+    listClusterObjects(ref: ResourceRef): Promise<KubeObject[]>;
     createObject(ref: ResourceRef, namespace: string, body: object): Promise<KubeObject>;
     getSecret(namespace: string, name: string): Promise<KubeObject | undefined>;
     listSecrets(namespace: string, labelSelector: string): Promise<KubeObject[]>;
@@ -124,6 +127,8 @@ export function kubeApi(kubeconfig?: string): KubeApi {
             const list = (await custom.listNamespacedCustomObject({ ...ref, namespace, ...options })) as { items: KubeObject[]; metadata: { resourceVersion: string } };
             return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? "" };
         }),
+        listClusterObjects: (ref) => call(`listing ${ref.plural}`, async () =>
+            ((await custom.listClusterCustomObject({ ...ref })) as { items?: KubeObject[] }).items ?? []),
         createObject: (ref, namespace, body) =>
             call(`creating ${ref.plural} in ${namespace}`, async () => asObject(await custom.createNamespacedCustomObject({ ...ref, namespace, body }))),
         getSecret: (namespace, name) => orUndefinedOn404(`reading Secret ${namespace}/${name}`, async () => asObject(await core.readNamespacedSecret({ namespace, name }))),

@@ -10,13 +10,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { OpsRequestProgress, describeCondition, opsRequestFailure } from "./waitForOpsRequest";
 
 export interface LedgerOutputs {
-    /** `Initial` (nothing to do at creation), or the phase of the last request. */
+    /**
+     * `Initial` (nothing to do at creation), the phase of the last request, or `Withdrawn` (the
+     * config went back to what the database has after a request that did not succeed).
+     */
     lastPhase?: string;
 }
 
 /** Phases after which there is nothing to retry. */
+export const SETTLED_PHASES: readonly string[] = ["Initial", "Successful", "Withdrawn"];
+
 export function isSettled(olds: LedgerOutputs): boolean {
-    return olds.lastPhase === "Initial" || olds.lastPhase === "Successful";
+    return olds.lastPhase !== undefined && SETTLED_PHASES.includes(olds.lastPhase);
 }
 
 /** `lastPhase` of a ledger after an attempt that did not succeed (never a settled phase). */

@@ -4,7 +4,7 @@
  * tests check these exact objects against the upstream CRDs and KubeDB's webhook rules.
  */
 import {
-    CERT_MANAGER_GROUP, CertificateAlias, CertificateSpec as KubeDbCertificateSpec, DeletionPolicy, IssuerKind,
+    CERT_MANAGER_GROUP, CertificateAlias, DayTwoSections, MSSQL_CONF, OpsRequestType, CertificateSpec as KubeDbCertificateSpec, DeletionPolicy, IssuerKind,
     KUBEDB_API_VERSION, KUBEDB_OPS_API_VERSION, MSSQLServer, MSSQLServerOpsRequest, ReconfigureTLSAction,
     ResourceRequirements, SecondaryAccessMode, TypedLocalObjectReference,
 } from "./api/kubedb";
@@ -32,6 +32,10 @@ export interface MssqlServerManifestArgs {
     issuer: { kind: IssuerKind; name: string };
     clientTLS: boolean;
     certificates?: CertificateAliasSettings;
+    /** Content of mssql.conf, set at creation (later changes go through Reconfigure requests). */
+    mssqlConf?: string;
+    /** Whether KubeDB's recommendation engine may create requests on its own. */
+    autoOps: boolean;
 }
 
 export function mssqlServerManifest(a: MssqlServerManifestArgs): MSSQLServer {
@@ -74,6 +78,9 @@ export function mssqlServerManifest(a: MssqlServerManifestArgs): MSSQLServer {
                 resources: { requests: { storage: a.storage.size } },
             },
             podTemplate: { spec: { containers: [container] } },
+            ...(a.mssqlConf ? { configuration: { inline: { [MSSQL_CONF]: a.mssqlConf } } } : {}),
+            // The stack owns the database's lifecycle: no request KubeDB thinks up by itself, unless asked.
+            autoOps: { disabled: !a.autoOps },
             deletionPolicy: a.deletionPolicy,
         },
     };
@@ -255,6 +262,11 @@ export function reconfigureTlsRequestManifest(a: OpsRequestBase & { action: Reco
         throw new Error(`ReconfigureTLS request "${a.name}" must carry exactly one action (rotateCertificates, remove, or issuerRef/certificates); got ${JSON.stringify(Object.keys(action))}`);
     }
     return opsRequestManifest(a, { type: "ReconfigureTLS", tls: a.action });
+}
+
+/** A day-2 request: its type and its own section (dayTwoPlan.ts decides both). */
+export function dayTwoRequestManifest(a: OpsRequestBase & { type: OpsRequestType; section: DayTwoSections }): MSSQLServerOpsRequest {
+    return opsRequestManifest(a, { type: a.type, ...a.section });
 }
 
 function opsRequestManifest(a: OpsRequestBase, body: Omit<MSSQLServerOpsRequest["spec"], "databaseRef" | "timeout" | "apply">): MSSQLServerOpsRequest {

@@ -2,16 +2,17 @@
  * MssqlServer — a KubeDB `MSSQLServer`, Standalone or AvailabilityGroup, with TLS from a
  * cert-manager issuer. `pulumi up` waits until KubeDB reports `status.phase: Ready`.
  *
- * After creation the operator owns two parts of the spec: `spec.authSecret` (RotateAuth switches
- * it to the new Secret) and `spec.tls` (ReconfigureTLS rewrites it). The program sets them at
- * creation only (ignoreChanges, so server-side apply leaves them to the operator); credential and
- * TLS changes go through ops requests (CredentialRotation, TlsLifecycle).
+ * After creation KubeDB's ops requests own every part of the spec they change (REQUEST_OWNED_FIELDS:
+ * the credential, TLS, version, replicas, storage, resources, configuration). The program sets
+ * them at creation only (ignoreChanges, so server-side apply leaves them to the operator); later
+ * changes go through requests (CredentialRotation, TlsLifecycle, DayTwoChanges). What changes no
+ * request can make (name, namespace, topology, edition) is refused first by ChangeGuard.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DELETION_POLICIES, DeletionPolicy, ISSUER_KINDS, IssuerKind, ResourceRequirements, SECONDARY_ACCESS_MODES, SecondaryAccessMode } from "./api/kubedb";
 import {
-    CertificateAliasSettings, MAX_AG_REPLICAS, MAX_DATABASE_NAME_LENGTH, checkAvailabilityGroup, checkEdition, checkVersion, parseCertificateAliases,
+    CertificateAliasSettings, MAX_AG_REPLICAS, MAX_DATABASE_NAME_LENGTH, checkAvailabilityGroup, checkEdition, checkMssqlConf, checkVersion, parseCertificateAliases,
 } from "./config";
 import { SQL_SERVER_PORT, mssqlServerManifest } from "./manifests";
 import { names } from "./names";
@@ -52,10 +53,14 @@ export interface MssqlServerArgs {
     certificates?: CertificateAliasSettings;
     /** Minutes to wait for Ready. Default: 25 (Standalone), 40 (AvailabilityGroup). */
     readyTimeoutMinutes?: number;
+    /** Content of mssql.conf at creation (afterwards DayTwoChanges reconfigures). Default: none. */
+    mssqlConf?: string;
+    /** Let KubeDB's recommendation engine create ops requests on its own (`spec.autoOps.disabled: false`). Default: false. */
+    autoOps?: boolean;
 }
 
 /** Validates the args (all at once, before anything is created) and fills the defaults; the same rules as the stack config. */
-export function resolveMssqlServerArgs(args: MssqlServerArgs): Required<Omit<MssqlServerArgs, "availabilityGroup" | "resources" | "certificates">> & Pick<MssqlServerArgs, "resources" | "certificates"> & { availabilityGroup?: { databases: string[]; secondaryAccessMode: SecondaryAccessMode } } {
+export function resolveMssqlServerArgs(args: MssqlServerArgs): Required<Omit<MssqlServerArgs, "availabilityGroup" | "resources" | "certificates" | "mssqlConf">> & Pick<MssqlServerArgs, "resources" | "certificates" | "mssqlConf"> & { availabilityGroup?: { databases: string[]; secondaryAccessMode: SecondaryAccessMode } } {
     const p = new Problems("MssqlServer args");
     p.add("name", checkDatabaseName(args.name, MAX_DATABASE_NAME_LENGTH));
     p.add("namespace", checkDnsLabel(args.namespace));
@@ -86,20 +91,38 @@ export function resolveMssqlServerArgs(args: MssqlServerArgs): Required<Omit<Mss
     if (args.certificates !== undefined) parseCertificateAliases(p, "certificates", args.certificates, ag !== undefined);
     const readyTimeoutMinutes = args.readyTimeoutMinutes ?? (ag ? 40 : 25);
     p.add("readyTimeoutMinutes", checkInteger(readyTimeoutMinutes, 1, 24 * 60));
+    if (args.mssqlConf !== undefined) p.add("mssqlConf", checkMssqlConf(args.mssqlConf));
+    const autoOps = args.autoOps ?? false;
+    p.add("autoOps", checkBoolean(autoOps));
     p.throwIfAny();
     return {
         ...args, edition, replicas, availabilityGroup: ag, storage: { ...storage, size: quantityText(storage.size)! }, deletionPolicy,
-        ...(resources ? { resources } : {}), clientTLS: args.clientTLS ?? true, readyTimeoutMinutes,
+        ...(resources ? { resources } : {}), clientTLS: args.clientTLS ?? true, readyTimeoutMinutes, autoOps,
     };
 }
+
+/**
+ * The spec fields KubeDB's ops requests own after creation: the program sets them when it creates
+ * the database and never patches them afterwards (server-side apply leaves them to the operator;
+ * `pulumi refresh` then `preview` shows no difference on them).
+ */
+export const REQUEST_OWNED_FIELDS = [
+    "spec.authSecret", // RotateAuth
+    "spec.tls", // ReconfigureTLS
+    "spec.version", // UpdateVersion
+    "spec.replicas", // HorizontalScaling
+    "spec.storage", // VolumeExpansion, StorageMigration
+    "spec.podTemplate", // VerticalScaling (resources); the env (edition) is fixed at creation
+    "spec.configuration", // Reconfigure
+] as const;
 
 /** Resource options of the MSSQLServer object; a plain function so that tests can check them. */
 export function mssqlServerOptions(parent: pulumi.Resource, readyTimeoutMinutes: number, dependsOn?: pulumi.CustomResourceOptions["dependsOn"]): pulumi.CustomResourceOptions {
     return {
         parent,
         dependsOn,
-        // Operator-owned after creation; see the file comment.
-        ignoreChanges: ["spec.authSecret", "spec.tls"],
+        // Operator-owned after creation; see REQUEST_OWNED_FIELDS.
+        ignoreChanges: [...REQUEST_OWNED_FIELDS],
         customTimeouts: { create: `${readyTimeoutMinutes}m`, update: `${readyTimeoutMinutes}m` },
     };
 }

@@ -38,6 +38,8 @@ export const names = {
     rotateAuthRequest: (db: string, fingerprint: string) => `${db}-rotate-auth-${fingerprint}`,
     /** Short enough for a DNS label with a retry suffix: a database name has at most 40 characters. */
     reconfigureTlsRequest: (db: string, fingerprint: string) => `${db}-tls-${fingerprint}`,
+    /** A day-2 request: `word` says what it does (expand, update, scale, …; at most 7 letters). */
+    dayTwoRequest: (db: string, word: string, fingerprint: string) => `${db}-${word}-${fingerprint}`,
 };
 
 /** The name of the n-th retry of a request (n ≥ 2); the first attempt keeps the base name. */

@@ -10,7 +10,7 @@
  */
 import { FINISHED_PHASES, MSSQLServerOpsRequest, TERMINAL_FAILURE_PHASES } from "./api/kubedb";
 import { KubeApi, KubeObject, MSSQL_SERVERS, OPS_REQUESTS, describeApiError, statusCode } from "./kube";
-import { retryRequestName } from "./names";
+import { retryRequestName, stableJson } from "./names";
 import { OpsRequestProgress, OpsRequestResult, opsRequestFailure, waitForOpsRequest } from "./waitForOpsRequest";
 
 export const MAX_ATTEMPTS = 20;
@@ -77,9 +77,15 @@ export async function runOpsRequest(options: RunOpsRequestOptions): Promise<RunO
 export function sameIntent(existing: MSSQLServerOpsRequest["spec"] | undefined, wanted: MSSQLServerOpsRequest["spec"]): boolean {
     const intent = (spec: MSSQLServerOpsRequest["spec"] | undefined) => {
         const tls = spec?.tls as { rotateCertificates?: boolean; issuerRef?: { kind: string; name: string }; clientTLS?: boolean; certificates?: { alias: string }[] } | undefined;
-        return JSON.stringify([
+        return stableJson([
             spec?.type, spec?.databaseRef?.name, spec?.authentication?.secretRef?.name,
             tls && [tls.rotateCertificates === true, tls.issuerRef?.kind, tls.issuerRef?.name, tls.clientTLS, (tls.certificates ?? []).map((c) => c.alias)],
+            // Day-2 sections: only what this project sets (the webhook adds e.g. configuration.restart, verticalScaling.mode).
+            spec?.updateVersion?.targetVersion, spec?.horizontalScaling?.replicas,
+            spec?.volumeExpansion && [spec.volumeExpansion.mode, spec.volumeExpansion.mssqlserver],
+            spec?.verticalScaling?.mssqlserver?.resources,
+            spec?.configuration && [spec.configuration.applyConfig, spec.configuration.removeCustomConfig === true],
+            spec?.migration?.storageClassName,
         ]);
     };
     return intent(existing) === intent(wanted);

@@ -21,8 +21,11 @@ describe("config: defaults", () => {
         assert.equal(c.edition, "Developer");
         assert.equal(c.replicas, 1);
         assert.equal(c.availabilityGroup, undefined);
-        assert.deepEqual(c.storage, { size: "10Gi" });
+        assert.deepEqual(c.storage, { size: "10Gi", expansionMode: "Online" });
         assert.equal(c.deletionPolicy, "Halt");
+        assert.equal(c.mssqlConf, undefined);
+        assert.deepEqual(c.restart, { generation: 0 });
+        assert.equal(c.autoOps, false);
         assert.equal(c.tls.issuer, undefined);
         assert.equal(c.tls.clientTLS, true);
         assert.deepEqual(c.tls.ca, { kind: "Issuer", duration: "87600h", renewBefore: "720h", algorithm: "ECDSA", clusterResourceNamespace: "cert-manager" });

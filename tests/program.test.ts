@@ -17,6 +17,7 @@ const T = {
     password: "random:index/randomPassword:RandomPassword",
     rotation: "pulumi-nodejs:dynamic/kubedb-mssql:CredentialRotation",
     tls: "pulumi-nodejs:dynamic/kubedb-mssql:TlsLifecycle",
+    dayTwo: "pulumi-nodejs:dynamic/kubedb-mssql:DayTwoChanges",
 };
 
 const USER_PASSWORD = "Str0ng!Passw0rd-For-Sa";
@@ -50,10 +51,13 @@ describe("stack program: Standalone with defaults", () => {
                 storageType: "Durable",
                 storage: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } },
                 podTemplate: { spec: { containers: [{ name: "mssql", env: [{ name: "ACCEPT_EULA", value: "Y" }, { name: "MSSQL_PID", value: "Developer" }] }] } },
+                // The stack owns the lifecycle: KubeDB's recommendation engine makes no request of its own.
+                autoOps: { disabled: true },
                 deletionPolicy: "Halt",
             },
         });
         assert.equal((db.spec as Record<string, unknown>).topology, undefined, "Standalone must omit topology entirely");
+        assert.equal((db.spec as Record<string, unknown>).configuration, undefined, "no mssqlConf, no configuration");
     });
 
     it("bootstraps a CA: selfSigned Issuer → isCA Certificate → ca Issuer", () => {
@@ -108,6 +112,9 @@ describe("stack program: Standalone with defaults", () => {
         assert.ok(dependsOn(run, rotation, db), "rotation waits for the database");
         const tls = run.one(T.tls);
         assert.ok(dependsOn(run, rotation, tls), "the credential rotation runs after TLS changes (never two requests at once; a failed TLS change leaves the password alone)");
+        const dayTwo = run.one(T.dayTwo);
+        assert.ok(dependsOn(run, dayTwo, db), "day-2 changes wait for the database");
+        assert.ok(dependsOn(run, tls, dayTwo), "TLS changes run after the day-2 changes (one request at a time)");
         assert.ok(dependsOn(run, tls, run.one(T.issuer, "ca-issuer")), "TLS changes wait for the CA issuer");
         const connection = run.one(T.secret, "connection-secret");
         assert.ok(dependsOn(run, connection, rotation), "connection Secret waits for the rotation");
@@ -117,7 +124,9 @@ describe("stack program: Standalone with defaults", () => {
 
     it("leaves the operator-owned parts of the database alone and waits long enough for SQL Server", () => {
         const db = run.one(T.db);
-        assert.deepEqual(db.ignoreChanges, ["spec.authSecret", "spec.tls"]);
+        assert.deepEqual(db.ignoreChanges, [
+            "spec.authSecret", "spec.tls", "spec.version", "spec.replicas", "spec.storage", "spec.podTemplate", "spec.configuration",
+        ]);
         assert.deepEqual(db.customTimeouts, { create: "25m", update: "25m", delete: "" });
     });
 

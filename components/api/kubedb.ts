@@ -94,6 +94,9 @@ export interface PersistentVolumeClaimSpec {
     resources: { requests: { storage: string } };
 }
 
+/** The key KubeDB reads SQL Server's configuration file from (inline or in a Secret). */
+export const MSSQL_CONF = "mssql.conf";
+
 export interface MSSQLServerSpec {
     version: string;
     replicas: number;
@@ -103,6 +106,10 @@ export interface MSSQLServerSpec {
     storageType: "Durable";
     storage: PersistentVolumeClaimSpec;
     podTemplate: { spec: { containers: MSSQLServerContainer[] } };
+    /** Custom configuration; this project writes only `inline["mssql.conf"]`, at creation. */
+    configuration?: { inline?: { [MSSQL_CONF]?: string }; secretName?: string };
+    /** `disabled: true` keeps KubeDB's recommendation engine from creating requests on its own. */
+    autoOps?: { disabled?: boolean };
     deletionPolicy: DeletionPolicy;
 }
 
@@ -143,7 +150,23 @@ export type ReconfigureTLSAction =
     /** `clientTLS` may ride along with an issuer or certificates change, never on its own. */
     | { issuerRef?: TypedLocalObjectReference; certificates?: CertificateSpec[]; clientTLS?: boolean };
 
-export interface MSSQLServerOpsRequestSpec {
+export const VOLUME_EXPANSION_MODES = ["Online", "Offline"] as const;
+export type VolumeExpansionMode = (typeof VOLUME_EXPANSION_MODES)[number];
+
+/** One section per day-2 request type (KubeDB's webhook wants the section of the request's type, and no other). */
+export interface DayTwoSections {
+    updateVersion?: { targetVersion: string };
+    horizontalScaling?: { replicas: number };
+    verticalScaling?: { mssqlserver: { resources: ResourceRequirements } };
+    /** `mode` is required by the CRD (the docs' "default Online" is not). */
+    volumeExpansion?: { mode: VolumeExpansionMode; mssqlserver: string };
+    configuration?: { applyConfig?: { [MSSQL_CONF]: string }; removeCustomConfig?: boolean; restart?: "auto" | "true" | "false" };
+    /** Needs `spec.timeout`. `oldPVReclaimPolicy: Retain` keeps the old volumes (and their data). */
+    migration?: { storageClassName: string; oldPVReclaimPolicy?: "Retain" | "Delete" };
+    restart?: Record<string, never>;
+}
+
+export interface MSSQLServerOpsRequestSpec extends DayTwoSections {
     type: OpsRequestType;
     databaseRef: { name: string };
     /** Per-step timeout, a Go duration such as `10m`. */
@@ -160,4 +183,20 @@ export interface MSSQLServerOpsRequest {
     metadata: ObjectMeta;
     spec: MSSQLServerOpsRequestSpec;
     status?: { phase?: OpsRequestPhase; observedGeneration?: number; conditions?: Condition[] };
+}
+
+// ------------------------------------------------- MSSQLServerVersion (catalog.kubedb.com/v1alpha1)
+
+/** A catalog entry (cluster-scoped): what `spec.version` of a database names, and where it may go. */
+export interface MSSQLServerVersion {
+    apiVersion: "catalog.kubedb.com/v1alpha1";
+    kind: "MSSQLServerVersion";
+    metadata: ObjectMeta;
+    spec: {
+        /** The version the constraints are evaluated against, e.g. "2022-cu16". */
+        version: string;
+        deprecated?: boolean;
+        /** Semver ranges over candidates' `spec.version`: an empty allowlist admits all but the denylist. */
+        updateConstraints?: { allowlist?: string[]; denylist?: string[] };
+    };
 }

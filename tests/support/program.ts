@@ -92,6 +92,12 @@ function defaultState(args: pulumi.runtime.MockResourceArgs): Record<string, unk
                 ...inputs, applied: {}, lastPhase: "Initial", lastRequest: "", lastAction: "",
                 caBundle: FAKE_CA, caFingerprint: "SHA256:AB:CD", caNotAfter: "2036-01-01T00:00:00.000Z",
             };
+        case "pulumi-nodejs:dynamic/kubedb-mssql:DayTwoChanges":
+            // As after a first deployment: the database was created with exactly these settings.
+            return {
+                ...inputs, sequence: 0, lastPhase: "Initial", lastRequest: "", lastAction: "",
+                currentVersion: inputs.version, currentReplicas: inputs.replicas, currentStorageSize: inputs.storageSize,
+            };
         default:
             return { ...inputs };
     }

@@ -94,9 +94,44 @@ function opsRequest(r: any): string[] {
             if (sections.some((s) => s !== "tls")) v.push(`ReconfigureTLS carries other sections: ${sections}`);
             break;
         }
+        case "UpdateVersion":
+            if (!spec.updateVersion?.targetVersion) v.push("UpdateVersion needs updateVersion.targetVersion");
+            break;
+        case "HorizontalScaling":
+            if (!(spec.horizontalScaling?.replicas > 0)) v.push("HorizontalScaling needs horizontalScaling.replicas > 0");
+            break;
+        case "VerticalScaling": {
+            const targets = ["mssqlserver", "arbiter", "exporter", "coordinator"].filter((t) => spec.verticalScaling?.[t] !== undefined);
+            if (targets.length === 0) v.push("VerticalScaling needs at least one target (verticalScaling.mssqlserver, …)");
+            break;
+        }
+        case "VolumeExpansion":
+            if (!["Online", "Offline"].includes(spec.volumeExpansion?.mode)) v.push("VolumeExpansion needs volumeExpansion.mode Online or Offline");
+            if (spec.volumeExpansion?.mssqlserver === undefined) v.push("VolumeExpansion needs volumeExpansion.mssqlserver (the new size)");
+            break;
+        case "Reconfigure": {
+            const c = spec.configuration ?? {};
+            if (c.applyConfig === undefined && c.configSecret === undefined && c.removeCustomConfig !== true) v.push("Reconfigure needs applyConfig, configSecret or removeCustomConfig");
+            if (c.applyConfig !== undefined && Object.keys(c.applyConfig).some((k) => k !== "mssql.conf")) v.push(`Reconfigure applyConfig takes only the key mssql.conf, got ${Object.keys(c.applyConfig)}`);
+            if (c.removeCustomConfig === true && (c.applyConfig !== undefined || c.configSecret !== undefined)) v.push("Reconfigure: removeCustomConfig with a new configuration");
+            break;
+        }
+        case "Restart":
+            if (spec.restart === undefined) v.push("Restart needs restart: {}");
+            break;
+        case "StorageMigration":
+            if (!spec.timeout) v.push("StorageMigration needs spec.timeout");
+            if (!spec.migration?.storageClassName) v.push("StorageMigration needs migration.storageClassName");
+            break;
         default:
-            v.push(`this project only emits RotateAuth and ReconfigureTLS, got ${spec.type}`);
+            v.push(`unknown request type ${spec.type}`);
     }
+    // Each request carries the section of its own type and no other.
+    const own: Record<string, string | undefined> = {
+        UpdateVersion: "updateVersion", HorizontalScaling: "horizontalScaling", VerticalScaling: "verticalScaling", VolumeExpansion: "volumeExpansion",
+        Reconfigure: "configuration", Restart: "restart", StorageMigration: "migration",
+    };
+    if (own[spec.type] !== undefined && sections.some((s) => s !== own[spec.type])) v.push(`${spec.type} carries other sections: ${sections}`);
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(r.metadata?.name ?? "") || r.metadata.name.length > 63) v.push(`request name ${r.metadata?.name} is not a DNS label`);
     return v;
 }

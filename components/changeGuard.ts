@@ -1,0 +1,132 @@
+/**
+ * ChangeGuard — refuses, before anything else of the stack is touched, a config change that no
+ * KubeDB request can make: the database's name or namespace (its identity: a new one would be a
+ * second, empty database), Standalone ↔ availability group, the edition (`MSSQL_PID` is fixed at
+ * creation), a smaller volume, a downgrade, or removing a setting no request can undo.
+ *
+ * It is a dynamic resource whose provider compares the last config (its old inputs) with the new
+ * one in `check` — which `pulumi preview` and `pulumi up` call before any step — and never calls
+ * the cluster. Register it first and make everything else depend on it. A stack from before this
+ * guard gets it on its next `pulumi up` (no comparison that once).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ResourceRequirements } from "./api/kubedb";
+import { toSemver } from "./ops/catalog";
+import { DayTwoState, Topology, refusedDayTwoChanges } from "./ops/dayTwoPlan";
+import { Problems, checkDnsLabel, checkDnsSubdomain } from "./validation";
+
+export interface ChangeGuardArgs {
+    /** Database name. Required. */
+    name: string;
+    /** Database namespace. Required. */
+    namespace: string;
+    /** Whether the database is an availability group. Default: false. */
+    availabilityGroup?: boolean;
+    /** Edition (`MSSQL_PID`). Default: "Developer". */
+    edition?: string;
+    /** MSSQLServerVersion. Required. */
+    version: string;
+    /** Volume size per replica. Default: "10Gi". */
+    storageSize?: string;
+    /** StorageClass. Default: none (the cluster's default). */
+    storageClass?: string;
+    /** Resources of the mssql container. Default: none. */
+    resources?: ResourceRequirements;
+}
+
+export interface GuardedConfig {
+    name: string;
+    namespace: string;
+    topology: Topology;
+    edition: string;
+    version: string;
+    storageSize: string;
+    storageClass: string;
+    resources: ResourceRequirements;
+}
+
+const DELIBERATELY = "To do it deliberately: create the new database in a new stack (`pulumi stack init`, the new config, `pulumi up`), "
+    + "move the data (backup and restore), point the applications at the new connection Secret, then `pulumi destroy` this stack "
+    + "(deletionPolicy Halt keeps this database's volumes until you delete them)";
+
+/** The changes from `olds` to `news` that no request can make, as [config key, why and what to do]. */
+export function refusedConfigChanges(olds: GuardedConfig, news: GuardedConfig): Array<[key: string, problem: string]> {
+    const refused: Array<[string, string]> = [];
+    if (olds.name !== news.name) {
+        refused.push(["name", `was ${olds.name} and is now ${news.name}: the name is the database's identity, and a new name would create a second, empty database. ${DELIBERATELY}`]);
+    }
+    if (olds.namespace !== news.namespace) {
+        refused.push(["namespace", `was ${olds.namespace} and is now ${news.namespace}: a database cannot move between namespaces, and the new one would start empty. ${DELIBERATELY}`]);
+    }
+    if (olds.topology !== news.topology) {
+        refused.push(["availabilityGroup", `turns a ${olds.topology} database into ${news.topology === "AvailabilityGroup" ? "an availability group" : "a Standalone one"}: KubeDB has no request for that. ${DELIBERATELY}`]);
+    }
+    if (olds.edition !== news.edition) {
+        refused.push(["edition", `was ${olds.edition} and is now ${news.edition}: the edition (MSSQL_PID) is fixed when the database is created, and KubeDB refuses to change it. ${DELIBERATELY}`]);
+    }
+    const from = toSemver(olds.version);
+    const to = toSemver(news.version);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    if (from && to && require("semver").lt(to, from)) {
+        refused.push(["version", `goes back from ${olds.version} to ${news.version}: KubeDB does not downgrade a database. Keep ${olds.version} (or a later version its catalog entry allows)`]);
+    }
+    const asState = (c: GuardedConfig): DayTwoState => ({
+        version: c.version, replicas: 0, resources: c.resources, storageSize: c.storageSize, storageClass: c.storageClass, mssqlConf: "", restartGeneration: 0,
+    });
+    refused.push(...refusedDayTwoChanges(asState(olds), asState(news)));
+    return refused;
+}
+
+const changeGuardProvider: pulumi.dynamic.ResourceProvider = {
+    async check(olds: Partial<GuardedConfig>, news: GuardedConfig) {
+        const failures = olds.name === undefined ? [] : refusedConfigChanges(olds as GuardedConfig, news).map(([property, reason]) => ({ property, reason }));
+        return { inputs: news, failures };
+    },
+    async diff(_id: string, olds: Partial<GuardedConfig>, news: GuardedConfig) {
+        const keys = Object.keys(news) as (keyof GuardedConfig)[];
+        return { changes: keys.some((k) => k !== ("__provider" as string) && JSON.stringify(olds[k]) !== JSON.stringify(news[k])), replaces: [], deleteBeforeReplace: false };
+    },
+    async create(inputs: GuardedConfig) {
+        return { id: `${inputs.namespace}/${inputs.name}`, outs: inputs };
+    },
+    async update(_id: string, _olds: GuardedConfig, news: GuardedConfig) {
+        return { outs: news };
+    },
+    async delete() {},
+};
+
+class ChangeGuardResource extends pulumi.dynamic.Resource {
+    constructor(name: string, inputs: GuardedConfig, opts?: pulumi.CustomResourceOptions) {
+        super(changeGuardProvider, name, inputs, opts, "kubedb-mssql", "ChangeGuard");
+    }
+}
+
+/** The guarded config from the args; validates first. */
+export function guardedConfig(args: ChangeGuardArgs): GuardedConfig {
+    const p = new Problems("ChangeGuard args");
+    p.add("name", checkDnsLabel(args.name));
+    p.add("namespace", checkDnsLabel(args.namespace));
+    p.add("version", checkDnsSubdomain(args.version));
+    p.throwIfAny();
+    return {
+        name: args.name,
+        namespace: args.namespace,
+        topology: args.availabilityGroup ? "AvailabilityGroup" : "Standalone",
+        edition: args.edition ?? "Developer",
+        version: args.version,
+        storageSize: args.storageSize ?? "10Gi",
+        storageClass: args.storageClass ?? "",
+        resources: args.resources ?? {},
+    };
+}
+
+export class ChangeGuard extends pulumi.ComponentResource {
+    /** The dynamic resource; make everything else depend on it. */
+    readonly resource: pulumi.Resource;
+
+    constructor(name: string, args: ChangeGuardArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("kubedb-mssql:database:ChangeGuard", name, {}, opts);
+        this.resource = new ChangeGuardResource(`${name}-config`, guardedConfig(args), { parent: this });
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,153 @@
+/**
+ * The one place that turns a change of the database's day-2 settings into KubeDB ops requests
+ * (after KubeDB's GitOps operator). Pure: preview, tests and the provider use it alike.
+ *
+ * Order, one request at a time (the stack then runs ReconfigureTLS, then RotateAuth):
+ *   1. VolumeExpansion   `storage.size`          — room first: what follows may need it;
+ *   2. StorageMigration  `storage.storageClass`  — moves the (already grown) volumes;
+ *   3. UpdateVersion     `version`               — before scaling, so new replicas join on it;
+ *   4. HorizontalScaling `replicas` (AG)
+ *   5. VerticalScaling   `resources`
+ *   6. Reconfigure       `mssqlConf`             — after an update, so the settings suit the new version;
+ *   7. Restart           `restart.generation`    — last: it restarts whatever the others left.
+ * Each request carries the desired value of its own field only; after it succeeded that field
+ * counts as applied, and the next one is planned from there.
+ */
+import { DayTwoSections, MSSQL_CONF, OpsRequestType, ResourceRequirements, VolumeExpansionMode } from "../api/kubedb";
+import { stableJson } from "../names";
+import { compareQuantities, parseQuantity } from "../validation";
+
+/** What the day-2 requests own on the MSSQLServer, as the config states it. */
+export interface DayTwoState {
+    version: string;
+    replicas: number;
+    /** Resources of the mssql container; `{}` = none stated (KubeDB's defaults). */
+    resources: ResourceRequirements;
+    storageSize: string;
+    /** "" = the cluster's default class, never changed by this project. */
+    storageClass: string;
+    /** Content of mssql.conf; "" = no custom configuration. */
+    mssqlConf: string;
+    restartGeneration: number;
+}
+
+export type Topology = "Standalone" | "AvailabilityGroup";
+
+export interface DayTwoSettings {
+    topology: Topology;
+    expansionMode: VolumeExpansionMode;
+}
+
+export type DayTwoRequestType = Extract<OpsRequestType,
+    "VolumeExpansion" | "StorageMigration" | "UpdateVersion" | "HorizontalScaling" | "VerticalScaling" | "Reconfigure" | "Restart">;
+
+/** The order requests run in (see the file comment). */
+export const DAY_TWO_ORDER: readonly DayTwoRequestType[] = [
+    "VolumeExpansion", "StorageMigration", "UpdateVersion", "HorizontalScaling", "VerticalScaling", "Reconfigure", "Restart",
+];
+
+/** Short words for request names (`<db>-<word>-<fingerprint>` stays a DNS label for a 40-character database name). */
+export const REQUEST_WORD: Record<DayTwoRequestType, string> = {
+    VolumeExpansion: "expand", StorageMigration: "migrate", UpdateVersion: "update", HorizontalScaling: "scale",
+    VerticalScaling: "resize", Reconfigure: "config", Restart: "restart",
+};
+
+export interface DayTwoStep {
+    type: DayTwoRequestType;
+    /** The request's own section (`volumeExpansion`, `updateVersion`, …). */
+    section: DayTwoSections;
+    /** What it does, for progress lines, the ledger and messages, e.g. "version 2022-cu16 → 2022-cu19". */
+    reason: string;
+    /** The state once it succeeded. */
+    after: DayTwoState;
+}
+
+const sameQuantity = (a: string, b: string) => {
+    const qa = parseQuantity(a);
+    const qb = parseQuantity(b);
+    return qa !== undefined && qb !== undefined ? compareQuantities(qa, qb) === 0 : a === b;
+};
+
+/** Equal resource requirements, quantities compared by value ("1Gi" = "1024Mi"). */
+export function sameResources(a: ResourceRequirements, b: ResourceRequirements): boolean {
+    for (const part of ["requests", "limits"] as const) {
+        const left = a[part] ?? {};
+        const right = b[part] ?? {};
+        const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
+        for (const key of keys) {
+            if (left[key] === undefined || right[key] === undefined || !sameQuantity(left[key], right[key])) return false;
+        }
+    }
+    return true;
+}
+
+const describeResources = (r: ResourceRequirements) => (Object.keys(r).length === 0 ? "KubeDB's defaults" : stableJson(r));
+
+/** The first request (in DAY_TWO_ORDER) that brings `applied` closer to `desired`, or undefined when they agree. */
+export function nextDayTwoStep(applied: DayTwoState, desired: DayTwoState, settings: DayTwoSettings): DayTwoStep | undefined {
+    const step = (type: DayTwoRequestType, section: DayTwoSections, reason: string, change: Partial<DayTwoState>): DayTwoStep =>
+        ({ type, section, reason, after: { ...applied, ...change } });
+    if (!sameQuantity(applied.storageSize, desired.storageSize)) {
+        return step("VolumeExpansion", { volumeExpansion: { mode: settings.expansionMode, mssqlserver: desired.storageSize } },
+            `storage.size ${applied.storageSize} → ${desired.storageSize} (${settings.expansionMode})`, { storageSize: desired.storageSize });
+    }
+    if (desired.storageClass !== "" && applied.storageClass !== desired.storageClass) {
+        return step("StorageMigration", { migration: { storageClassName: desired.storageClass, oldPVReclaimPolicy: "Retain" } },
+            `storage.storageClass ${applied.storageClass || "(default)"} → ${desired.storageClass}`, { storageClass: desired.storageClass });
+    }
+    if (applied.version !== desired.version) {
+        return step("UpdateVersion", { updateVersion: { targetVersion: desired.version } },
+            `version ${applied.version} → ${desired.version}`, { version: desired.version });
+    }
+    if (settings.topology === "AvailabilityGroup" && applied.replicas !== desired.replicas) {
+        return step("HorizontalScaling", { horizontalScaling: { replicas: desired.replicas } },
+            `replicas ${applied.replicas} → ${desired.replicas}`, { replicas: desired.replicas });
+    }
+    if (Object.keys(desired.resources).length > 0 && !sameResources(applied.resources, desired.resources)) {
+        return step("VerticalScaling", { verticalScaling: { mssqlserver: { resources: desired.resources } } },
+            `resources ${describeResources(applied.resources)} → ${describeResources(desired.resources)}`, { resources: desired.resources });
+    }
+    if (applied.mssqlConf !== desired.mssqlConf) {
+        return desired.mssqlConf === ""
+            ? step("Reconfigure", { configuration: { removeCustomConfig: true } }, "mssqlConf removed (back to SQL Server's defaults)", { mssqlConf: "" })
+            : step("Reconfigure", { configuration: { applyConfig: { [MSSQL_CONF]: desired.mssqlConf } } },
+                applied.mssqlConf === "" ? "mssqlConf set" : "mssqlConf changed", { mssqlConf: desired.mssqlConf });
+    }
+    if (applied.restartGeneration !== desired.restartGeneration) {
+        return step("Restart", { restart: {} }, `restart.generation ${applied.restartGeneration} → ${desired.restartGeneration}`,
+            { restartGeneration: desired.restartGeneration });
+    }
+    return undefined;
+}
+
+/** Every request, in order, that brings `applied` to `desired` (for messages, the progress log and tests). */
+export function planDayTwo(applied: DayTwoState, desired: DayTwoState, settings: DayTwoSettings): DayTwoStep[] {
+    const steps: DayTwoStep[] = [];
+    let state = applied;
+    for (let next = nextDayTwoStep(state, desired, settings); next && steps.length < DAY_TWO_ORDER.length; next = nextDayTwoStep(state, desired, settings)) {
+        steps.push(next);
+        state = next.after;
+    }
+    return steps;
+}
+
+/**
+ * Changes of the day-2 settings no request can make, each as [config key, why and what to do].
+ * `before` is what the config asked for last time (or what the database has).
+ */
+export function refusedDayTwoChanges(before: DayTwoState, after: DayTwoState): Array<[key: string, problem: string]> {
+    const refused: Array<[string, string]> = [];
+    const from = parseQuantity(before.storageSize);
+    const to = parseQuantity(after.storageSize);
+    if (from && to && compareQuantities(to, from) < 0) {
+        refused.push(["storage.size", `is ${after.storageSize}, smaller than the ${before.storageSize} the database has: a volume cannot shrink. `
+            + "Keep the size; to use less, move the data to a new database with smaller volumes (backup and restore)"]);
+    }
+    if (before.storageClass !== "" && after.storageClass === "") {
+        refused.push(["storage.storageClass", `was ${before.storageClass} and is now unset: no request moves volumes back to "the default class". Name the class to migrate to`]);
+    }
+    if (Object.keys(before.resources).length > 0 && Object.keys(after.resources).length === 0) {
+        refused.push(["resources", "was set and is now removed: no request goes back to KubeDB's defaults. State the requests and limits you want instead"]);
+    }
+    return refused;
+}
