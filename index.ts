@@ -25,16 +25,12 @@ const provider = cluster.provider;
 const opts = { providers: { kubernetes: provider } };
 
 // 3. Before anything in the cluster is touched: refuse what no request can change (name,
-//    namespace, topology, edition, a smaller volume, a downgrade), comparing with the last config.
+//    namespace, topology, edition), comparing with the last config.
 const guard = new ChangeGuard("guard", {
     name: config.name,
     namespace: config.namespace,
     availabilityGroup: config.availabilityGroup !== undefined,
     edition: config.edition,
-    version: config.version,
-    storageSize: config.storage.size,
-    storageClass: config.storage.storageClass,
-    resources: config.resources,
 });
 
 // 4. The namespace: created if missing, adopted if it exists (a patch, not a create), and kept on

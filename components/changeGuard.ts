@@ -1,19 +1,20 @@
 /**
- * ChangeGuard — refuses, before anything else of the stack is touched, a config change that no
- * KubeDB request can make: the database's name or namespace (its identity: a new one would be a
- * second, empty database), Standalone ↔ availability group, the edition (`MSSQL_PID` is fixed at
- * creation), a smaller volume, a downgrade, or removing a setting no request can undo.
+ * ChangeGuard — refuses, before anything else of the stack is touched, a change of what no KubeDB
+ * request can change: the database's name or namespace (its identity: a new one would be a
+ * second, empty database), Standalone ↔ availability group, and the edition (`MSSQL_PID` is fixed
+ * at creation). Without it such a change would replace the MSSQLServer or be silently ignored.
  *
  * It is a dynamic resource whose provider compares the last config (its old inputs) with the new
  * one in `check` — which `pulumi preview` and `pulumi up` call before any step — and never calls
- * the cluster. Register it first and make everything else depend on it. A stack from before this
- * guard gets it on its next `pulumi up` (no comparison that once).
+ * the cluster. Register it first and make everything else depend on it. It guards only what can
+ * never be half applied: changes that requests make (a version, a size) are checked against the
+ * live database before the first request (DayTwoChanges), because a failed run can leave the
+ * config ahead of the database. A stack from before this guard gets it on its next `pulumi up`
+ * (no comparison that once).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ResourceRequirements } from "./api/kubedb";
-import { toSemver } from "./ops/catalog";
-import { DayTwoState, Topology, refusedDayTwoChanges } from "./ops/dayTwoPlan";
-import { Problems, checkDnsLabel, checkDnsSubdomain } from "./validation";
+import { Topology } from "./ops/dayTwoPlan";
+import { Problems, checkDnsLabel } from "./validation";
 
 export interface ChangeGuardArgs {
     /** Database name. Required. */
@@ -24,14 +25,6 @@ export interface ChangeGuardArgs {
     availabilityGroup?: boolean;
     /** Edition (`MSSQL_PID`). Default: "Developer". */
     edition?: string;
-    /** MSSQLServerVersion. Required. */
-    version: string;
-    /** Volume size per replica. Default: "10Gi". */
-    storageSize?: string;
-    /** StorageClass. Default: none (the cluster's default). */
-    storageClass?: string;
-    /** Resources of the mssql container. Default: none. */
-    resources?: ResourceRequirements;
 }
 
 export interface GuardedConfig {
@@ -39,10 +32,6 @@ export interface GuardedConfig {
     namespace: string;
     topology: Topology;
     edition: string;
-    version: string;
-    storageSize: string;
-    storageClass: string;
-    resources: ResourceRequirements;
 }
 
 const DELIBERATELY = "To do it deliberately: create the new database in a new stack (`pulumi stack init`, the new config, `pulumi up`), "
@@ -64,20 +53,10 @@ export function refusedConfigChanges(olds: GuardedConfig, news: GuardedConfig): 
     if (olds.edition !== news.edition) {
         refused.push(["edition", `was ${olds.edition} and is now ${news.edition}: the edition (MSSQL_PID) is fixed when the database is created, and KubeDB refuses to change it. ${DELIBERATELY}`]);
     }
-    const from = toSemver(olds.version);
-    const to = toSemver(news.version);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    if (from && to && require("semver").lt(to, from)) {
-        refused.push(["version", `goes back from ${olds.version} to ${news.version}: KubeDB does not downgrade a database. Keep ${olds.version} (or a later version its catalog entry allows)`]);
-    }
-    const asState = (c: GuardedConfig): DayTwoState => ({
-        version: c.version, replicas: 0, resources: c.resources, storageSize: c.storageSize, storageClass: c.storageClass, mssqlConf: "", restartGeneration: 0,
-    });
-    refused.push(...refusedDayTwoChanges(asState(olds), asState(news)));
     return refused;
 }
 
-const changeGuardProvider: pulumi.dynamic.ResourceProvider = {
+export const changeGuardProvider: pulumi.dynamic.ResourceProvider = {
     async check(olds: Partial<GuardedConfig>, news: GuardedConfig) {
         const failures = olds.name === undefined ? [] : refusedConfigChanges(olds as GuardedConfig, news).map(([property, reason]) => ({ property, reason }));
         return { inputs: news, failures };
@@ -106,17 +85,12 @@ export function guardedConfig(args: ChangeGuardArgs): GuardedConfig {
     const p = new Problems("ChangeGuard args");
     p.add("name", checkDnsLabel(args.name));
     p.add("namespace", checkDnsLabel(args.namespace));
-    p.add("version", checkDnsSubdomain(args.version));
     p.throwIfAny();
     return {
         name: args.name,
         namespace: args.namespace,
         topology: args.availabilityGroup ? "AvailabilityGroup" : "Standalone",
         edition: args.edition ?? "Developer",
-        version: args.version,
-        storageSize: args.storageSize ?? "10Gi",
-        storageClass: args.storageClass ?? "",
-        resources: args.resources ?? {},
     };
 }
 

@@ -52,11 +52,20 @@ export function withoutKubeconfig<I extends { kubeconfig?: string }>(inputs: I):
 }
 
 /**
+ * The provider the engine keeps with a failed attempt's state: a `delete` that does nothing, as
+ * every ledger's does. The real serialized provider (40–70 KB) must not ride in the error: the
+ * host sends the error's properties in one gRPC header, and one of more than about 55 KB never
+ * reaches the engine (the call hangs). The next `pulumi up` brings the program's provider back
+ * (Diff and Update run the new inputs' provider; a refresh returns the state as it is).
+ */
+export const FAILED_ATTEMPT_PROVIDER = "exports.handler = function () { return { delete: async function () {} }; };\n";
+
+/**
  * An error Pulumi's dynamic-provider host reports as "created but failed to initialize": the
  * resource is kept with `properties` and updated again on the next `pulumi up`.
  */
 export function initializationError(message: string, id: string, properties: object): Error {
-    return Object.assign(new Error(message), { id, properties, reasons: [message] });
+    return Object.assign(new Error(message), { id, properties: { ...properties, __provider: FAILED_ATTEMPT_PROVIDER }, reasons: [message] });
 }
 
 /**

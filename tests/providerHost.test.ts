@@ -1,5 +1,5 @@
 /**
- * Both request-running providers as `pulumi up` runs them: serialized into the `__provider`
+ * The request-running providers (and the change guard) as `pulumi up` runs them: serialized into the `__provider`
  * property by the real program, loaded by Pulumi's dynamic-provider host in a fresh Node process,
  * called over gRPC like the engine calls them, against a Kubernetes-shaped API server on
  * 127.0.0.1 with a scripted KubeDB operator. Every terminal outcome is checked on what the
@@ -13,14 +13,19 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { credentialRotationProvider } from "../components/credentialRotationProvider";
 import { tlsLifecycleProvider } from "../components/tlsLifecycleProvider";
+import { dayTwoProvider } from "../components/ops/dayTwoProvider";
+import { changeGuardProvider } from "../components/changeGuard";
 import { labelsFor } from "../components/names";
+import { FAILED_ATTEMPT_PROVIDER } from "../components/ledger";
 import { FakeKubeApi } from "./support/fakeKubeApi";
-import { DB, DEFAULT_FAILURE, NS, OPS, OperatorScript, installOperator, putDatabase, putSecret } from "./support/fakeKubeDb";
+import { DB, DEFAULT_FAILURE, NS, OPS, OperatorScript, installOperator, putCatalog, putDatabase, putSecret, putStorageClass } from "./support/fakeKubeDb";
 import { ProviderHost, Props } from "./support/providerHost";
 import { runProgram } from "./support/program";
 
 const ROTATION = "pulumi-nodejs:dynamic/kubedb-mssql:CredentialRotation";
 const TLS = "pulumi-nodejs:dynamic/kubedb-mssql:TlsLifecycle";
+const DAY_TWO = "pulumi-nodejs:dynamic/kubedb-mssql:DayTwoChanges";
+const GUARD = "pulumi-nodejs:dynamic/kubedb-mssql:ChangeGuard";
 const CA = "-----BEGIN CERTIFICATE-----\nMIIBCA\n-----END CERTIFICATE-----\n";
 const EVICTION = "failed to evict pod mssql-0: Cannot evict pod as it would violate the pod's disruption budget";
 const PLACEHOLDER_KUBECONFIG = "apiVersion: v1\nkind: Config\n";
@@ -41,6 +46,8 @@ interface Subject {
     type: string;
     provider: Provider;
     requestType: string;
+    /** The step of its request type at which the scripted operator fails by default. */
+    failingStep: string;
     before: Props;
     after: Props;
     /** The cluster as the first `pulumi up` left it. */
@@ -120,7 +127,7 @@ const cases: Case[] = [
     {
         title: "Failed, with only the failing step's own condition",
         script: { outcomes: ["Failed"], failureShape: "plain", failureMessage: "timeout waiting for the database to pause" },
-        message: (request) => [new RegExp(`db/${request} is Failed: timeout waiting for the database to pause \\[UpdateCredential=False, reason UpdateCredential\\]`)],
+        message: (request, s) => [new RegExp(`db/${request} is Failed: timeout waiting for the database to pause \\[${s.failingStep}=False, reason ${s.failingStep}\\]`)],
         lastPhase: "Failed",
     },
     {
@@ -201,16 +208,19 @@ describe("the providers as `pulumi up` runs them: Pulumi's dynamic-provider host
     this.timeout(120_000);
     let host: ProviderHost;
     const subjects: Subject[] = [];
+    let programs: { first: Awaited<ReturnType<typeof runProgram>>; upgraded: Awaited<ReturnType<typeof runProgram>>; config: (extra: object) => Record<string, unknown> };
 
     before(async () => {
         const config = (extra: object) => ({ acceptEula: true, namespace: NS, kubeconfig: PLACEHOLDER_KUBECONFIG, ...extra });
         const first = await runProgram({ config: config({}) });
         const rotated = await runProgram({ config: config({ rotation: { generation: 1 } }) });
         const recertified = await runProgram({ config: config({ tls: { clientTLS: true, rotation: { generation: 1 } } }) });
+        const upgraded = await runProgram({ config: config({ version: "2025-cu0" }) });
+        programs = { first, upgraded, config };
         const rotationBefore = first.one(ROTATION).inputs;
         const rotationAfter = rotated.one(ROTATION).inputs;
         subjects.push({
-            name: "rotation-ledger", type: ROTATION, provider: credentialRotationProvider, requestType: "RotateAuth",
+            name: "rotation-ledger", type: ROTATION, provider: credentialRotationProvider, requestType: "RotateAuth", failingStep: "UpdateCredential",
             before: rotationBefore, after: rotationAfter,
             seed: (fake) => {
                 putDatabase(fake, "mssql", rotationBefore.secretName);
@@ -219,12 +229,20 @@ describe("the providers as `pulumi up` runs them: Pulumi's dynamic-provider host
             },
         });
         subjects.push({
-            name: "tls-ledger", type: TLS, provider: tlsLifecycleProvider, requestType: "ReconfigureTLS",
+            name: "tls-ledger", type: TLS, provider: tlsLifecycleProvider, requestType: "ReconfigureTLS", failingStep: "UpdateCertificates",
             before: first.one(TLS).inputs, after: recertified.one(TLS).inputs,
             seed: (fake) => {
                 putDatabase(fake, "mssql", rotationBefore.secretName);
                 fake.put({ apiVersion: "v1", kind: "Secret", type: "kubernetes.io/tls", metadata: { name: "mssql-server-cert", namespace: NS }, stringData: { "ca.crt": CA } });
                 fake.put({ apiVersion: "v1", kind: "Secret", metadata: { name: "mssql-connection", namespace: NS }, stringData: { "ca.crt": CA } });
+            },
+        });
+        subjects.push({
+            name: "day2-ledger", type: DAY_TWO, provider: dayTwoProvider, requestType: "UpdateVersion", failingStep: "UpdateVersion",
+            before: first.one(DAY_TWO).inputs, after: upgraded.one(DAY_TWO).inputs,
+            seed: (fake) => {
+                putDatabase(fake, "mssql", rotationBefore.secretName);
+                putCatalog(fake);
             },
         });
         host = await ProviderHost.start();
@@ -242,8 +260,8 @@ describe("the providers as `pulumi up` runs them: Pulumi's dynamic-provider host
         }
     });
 
-    for (const subjectIndex of [0, 1]) {
-        describe(subjectIndex === 0 ? "CredentialRotation" : "TlsLifecycle", () => {
+    for (const [subjectIndex, title] of [[0, "CredentialRotation"], [1, "TlsLifecycle"], [2, "DayTwoChanges"]] as const) {
+        describe(title, () => {
             let fake: FakeKubeApi;
             const subject = () => subjects[subjectIndex];
             beforeEach(async () => {
@@ -272,9 +290,13 @@ describe("the providers as `pulumi up` runs them: Pulumi's dynamic-provider host
                     assert.equal(props.appliedSecretName, subject().after.secretName);
                     assert.equal(props.activeSecretName, subject().after.secretName);
                     assert.deepEqual(props.removedSecrets, [subject().before.secretName]);
-                } else {
+                } else if (subject().type === TLS) {
                     assert.deepEqual(created[0].spec.tls, { rotateCertificates: true });
                     assert.equal(props.applied.rotationGeneration, 1);
+                } else {
+                    assert.deepEqual(created[0].spec.updateVersion, { targetVersion: "2025-cu0" });
+                    assert.equal(props.applied.version, "2025-cu0");
+                    assert.equal(props.currentVersion, "2025-cu0", "read back from the MSSQLServer");
                 }
             });
 
@@ -298,14 +320,18 @@ describe("the providers as `pulumi up` runs them: Pulumi's dynamic-provider host
                         assert.ok(viaHost.initFailed, "an initialization error: the engine keeps the resource and retries on the next `pulumi up`");
                         assert.equal(viaHost.initFailed.id, "db/mssql");
                         const kept = viaHost.initFailed.properties;
+                        assert.equal(kept.__provider, FAILED_ATTEMPT_PROVIDER, "a small stand-in provider: the real one would not fit in the error's gRPC header");
                         if (typeof c.lastPhase === "string") assert.equal(kept.lastPhase, c.lastPhase);
                         assert.equal(kept.kubeconfig, undefined);
                         if (requestName) assert.equal(kept.lastRequest, requestName);
                         if (subject().type === ROTATION) {
                             assert.equal(kept.appliedSecretName, subject().before.secretName, "the last confirmed credential");
                             assert.equal(kept.secretName, subject().after.secretName);
-                        } else {
+                        } else if (subject().type === TLS) {
                             assert.equal(kept.applied.rotationGeneration, 0, "the last confirmed TLS state");
+                        } else {
+                            assert.equal(kept.applied.version, "2022-cu22", "the last confirmed version");
+                            assert.equal(kept.version, "2025-cu0");
                         }
                     }
 
@@ -325,6 +351,14 @@ describe("the providers as `pulumi up` runs them: Pulumi's dynamic-provider host
                 const failed = await throughHost(host, subject(), fake, {});
                 assert.ok(!failed.ok && failed.initFailed);
                 failing.uninstall();
+                // What the engine can do with the failed attempt's state before the next `pulumi up`.
+                const urnOf = `urn:pulumi:test::kubedb-mssql::${subject().type}::${subject().name}`;
+                const refreshed = await host.read(urnOf, failed.initFailed.id, failed.initFailed.properties);
+                assert.ok(refreshed.ok, "`pulumi refresh` keeps the state");
+                assert.deepEqual(refreshed.value.properties, failed.initFailed.properties);
+                const requestsBefore = fake.requests.length;
+                assert.ok((await host.delete(urnOf, failed.initFailed.id, failed.initFailed.properties)).ok, "`pulumi destroy` works on it");
+                assert.equal(fake.requests.length, requestsBefore, "and deletes nothing in the cluster");
                 installOperator(fake, { outcomes: ["Successful"] });
                 const urn = `urn:pulumi:test::kubedb-mssql::${subject().type}::${subject().name}`;
                 const news = pointed(subject().after, fake);
@@ -340,11 +374,83 @@ describe("the providers as `pulumi up` runs them: Pulumi's dynamic-provider host
             });
         });
     }
+
+    describe("DayTwoChanges and ChangeGuard: what only day-2 changes do", () => {
+        let fake: FakeKubeApi;
+        const urn = (type: string, name: string) => `urn:pulumi:test::kubedb-mssql::${type}::${name}`;
+        beforeEach(async () => {
+            fake = await FakeKubeApi.start();
+            subjects[2].seed(fake);
+            putStorageClass(fake, "standard", true, true);
+        });
+        afterEach(async () => {
+            await fake.stop();
+        });
+        const posts = () => fake.countRequests({ method: "POST", path: /mssqlserveropsrequests$/ });
+
+        async function deployed(): Promise<{ id: string; properties: Props }> {
+            const created = await host.create(urn(DAY_TWO, "day2-ledger"), pointed(subjects[2].before, fake));
+            assert.ok(created.ok, !created.ok ? created.error.message : "");
+            return created.value;
+        }
+
+        it("two changes in one `pulumi up`: two requests, the second only after the first succeeded", async () => {
+            const phasesAtCreation: string[][] = [];
+            fake.onCreate("mssqlserveropsrequests", (r) => void phasesAtCreation.push(
+                fake.list(OPS, "mssqlserveropsrequests", NS).filter((o) => o.metadata.name !== r.metadata.name).map((o) => `${o.spec.type}=${o.status?.phase}`)));
+            installOperator(fake, { outcomes: ["Successful"] });
+            const { id, properties } = await deployed();
+            const news = pointed(subjects[2].after, fake, { storageSize: "40Gi" });
+            const updated = await host.update(urn(DAY_TWO, "day2-ledger"), id, properties, news);
+            assert.ok(updated.ok, !updated.ok ? updated.error.message : "");
+            assert.deepEqual(phasesAtCreation, [[], ["VolumeExpansion=Successful"]]);
+            assert.deepEqual([updated.value.properties.currentVersion, updated.value.properties.currentStorageSize], ["2025-cu0", "40Gi"]);
+            assert.match(host.stderr, /VolumeExpansion \(storage\.size 10Gi → 40Gi \(Online\)\) → UpdateVersion \(version 2022-cu22 → 2025-cu0\)/, "the plan is logged before the first request");
+        });
+
+        it("an inadmissible upgrade is refused before any request reaches the server", async () => {
+            const { id, properties } = await deployed();
+            const news = pointed(subjects[2].after, fake, { version: "2022-cu16" });
+            const updated = await host.update(urn(DAY_TWO, "day2-ledger"), id, properties, news);
+            assert.ok(!updated.ok);
+            assert.match(updated.error.message, /no request was sent:\n  - version: 2022-cu16 is older than 2022-cu22, and KubeDB does not downgrade; allowed targets from 2022-cu22: 2025-cu0/);
+            assert.equal(updated.error.initFailed, undefined, "the state stays as it was");
+            assert.equal(posts(), 0);
+        });
+
+        it("a shrink is refused before any request reaches the server", async () => {
+            const { id, properties } = await deployed();
+            const updated = await host.update(urn(DAY_TWO, "day2-ledger"), id, properties, pointed(subjects[2].before, fake, { storageSize: "5Gi" }));
+            assert.ok(!updated.ok);
+            assert.match(updated.error.message, /no request was sent:\n  - storage.size: the database's volumes have 10Gi; 5Gi would shrink them/);
+            assert.equal(posts(), 0);
+        });
+
+        it("a removed setting is refused at Check, without the cluster", async () => {
+            const checked = await host.check(urn(DAY_TWO, "day2-ledger"), pointed(subjects[2].before, fake, { storageClass: "fast" }), pointed(subjects[2].before, fake));
+            assert.ok(checked.ok);
+            assert.deepEqual(checked.value.failures.map((f) => f.property), ["storage.storageClass"]);
+            assert.equal(fake.requests.length, 0, "Check never calls the cluster");
+        });
+
+        it("the guard refuses changes no request can make at Check, saying how to do it deliberately", async () => {
+            const guardBefore = programs.first.one(GUARD).inputs;
+            const renamed = (await runProgram({ config: programs.config({ name: "orders", edition: "Enterprise" }) })).one(GUARD).inputs;
+            const checked = await host.check(urn(GUARD, "guard-config"), guardBefore, renamed);
+            assert.ok(checked.ok);
+            assert.deepEqual(checked.value.failures.map((f) => f.property), ["name", "edition"]);
+            assert.match(checked.value.failures[0].reason, /second, empty database.*To do it deliberately: create the new database in a new stack/);
+            const first = await host.check(urn(GUARD, "guard-config"), {}, renamed);
+            assert.ok(first.ok && first.value.failures.length === 0, "nothing to compare with on the first run");
+            const same = await host.check(urn(GUARD, "guard-config"), guardBefore, programs.upgraded.one(GUARD).inputs);
+            assert.ok(same.ok && same.value.failures.length === 0, "an upgrade is a request, not a refusal");
+        });
+    });
 });
 
 describe("code the providers capture", () => {
     it("has no class that extends a built-in (the serializer drops the built-in's constructor effects)", async () => {
-        for (const provider of [credentialRotationProvider, tlsLifecycleProvider]) {
+        for (const provider of [credentialRotationProvider, tlsLifecycleProvider, dayTwoProvider, changeGuardProvider]) {
             const { text } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
             assert.doesNotMatch(text, /Object\.setPrototypeOf\(__f\d+, global\.\w+\)/);
         }

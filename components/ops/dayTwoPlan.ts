@@ -132,17 +132,12 @@ export function planDayTwo(applied: DayTwoState, desired: DayTwoState, settings:
 }
 
 /**
- * Changes of the day-2 settings no request can make, each as [config key, why and what to do].
- * `before` is what the config asked for last time (or what the database has).
+ * Changes of the day-2 settings no request can make, as [config key, why and what to do], from
+ * what the config asked for last time. (A shrink or a downgrade is refused against the live
+ * database instead, before the first request: the config can be ahead of it after a failed run.)
  */
 export function refusedDayTwoChanges(before: DayTwoState, after: DayTwoState): Array<[key: string, problem: string]> {
     const refused: Array<[string, string]> = [];
-    const from = parseQuantity(before.storageSize);
-    const to = parseQuantity(after.storageSize);
-    if (from && to && compareQuantities(to, from) < 0) {
-        refused.push(["storage.size", `is ${after.storageSize}, smaller than the ${before.storageSize} the database has: a volume cannot shrink. `
-            + "Keep the size; to use less, move the data to a new database with smaller volumes (backup and restore)"]);
-    }
     if (before.storageClass !== "" && after.storageClass === "") {
         refused.push(["storage.storageClass", `was ${before.storageClass} and is now unset: no request moves volumes back to "the default class". Name the class to migrate to`]);
     }

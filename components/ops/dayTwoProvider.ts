@@ -271,13 +271,15 @@ async function dayTwoFailure(api: KubeApi, error: unknown, inputs: DayTwoInputs,
     const now = live ? `The database has version ${live.version}, ${live.replicas} replica(s), ${live.storageSize} per volume now.` : "What the database has now could not be read.";
     const progress = `${done.length ? `Done before it: ${done.join(", ")}. ` : ""}${notStarted.length ? `Not started: ${notStarted.join(", ")}. ` : ""}`;
     const describe = `kubectl describe mssqlserveropsrequests.ops.kubedb.com ${stop.attemptName} -n ${namespace}`;
+    const retry = "run `pulumi up` again: it retries with a new request, then runs the rest.";
     const next = failure?.outcome === "Timeout"
-        ? "The request is still running in the cluster; run `pulumi up` again to keep waiting for it (it is adopted, not repeated)."
+        ? "The request is still running in the cluster. Run `pulumi up` again to keep waiting for it (it is adopted, not repeated)."
         : failure?.outcome === "ApiError"
-            ? "Its progress could not be watched, so it may still be running or may have finished; once access is restored, run `pulumi up` again: it adopts that request instead of sending another."
-            : failure?.outcome === "Finished"
-                ? `Fix the cause (\`${describe}\`), then run \`pulumi up\` again: it retries with a new request, then runs the rest.`
-                : "Fix the cause, then run `pulumi up` again: it retries with a new request, then runs the rest.";
+            ? "Its progress could not be watched, so it may still be running or may have finished. Once access is restored, run `pulumi up` again: it adopts that request instead of sending another."
+            : failure?.outcome === "Finished" ? `Fix the cause (\`${describe}\`), then ${retry}`
+                : failure?.outcome === "Deleted" ? `The request was deleted before it finished; ${retry}`
+                    : failure?.outcome === "NotFound" ? `The API server accepted the request but it never appeared (something removed it at once); ${retry}`
+                        : `Fix the cause, then ${retry}`;
     const state: Partial<DayTwoOutputs> = {
         ...outputsFor(inputs, db, {
             applied: stop.applied, sequence: stop.sequence, lastPhase: unsettledPhase(stop.cause),

@@ -4,8 +4,8 @@
  * CRDs installed), with cert-manager and KubeDB stood in for by standIns.ts.
  *
  * One stack, one story, in order: first deployment, no accidental change, a rotation, a failed
- * rotation and its retry, certificate rotation and an issuer change, refresh, secrecy of the state,
- * destroy. Each step's wall time is printed at the end.
+ * rotation and its retry, certificate rotation and an issuer change, an upgrade with a volume
+ * expansion, refused changes, refresh, secrecy of the state, destroy. Each step's wall time is printed at the end.
  */
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
@@ -236,6 +236,74 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         assert.equal(ca.replace(/\s+/g, ""), corp.cert.replace(/\s+/g, ""), "clients now trust the corp CA");
         assert.equal((await database()).spec.tls.issuerRef.name, "corp-ca");
         assert.equal((await stack.outputs()).tls.lastPhase, "Successful");
+    });
+
+    it("an upgrade and a volume expansion: one `pulumi up`, VolumeExpansion then UpdateVersion, one after the other, read back", async () => {
+        // The cluster's default StorageClass allows expansion (checked before any request).
+        const storage = clientNode();
+        const kc = new storage.KubeConfig();
+        kc.loadFromString(cluster.kubeconfig);
+        await kc.makeApiClient(storage.StorageV1Api).createStorageClass({ body: {
+            metadata: { name: "standard", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+            provisioner: "example.com/csi", allowVolumeExpansion: true,
+        } });
+        const count = (await requests()).length;
+        await stack.config("version", "2025-cu0");
+        await stack.config("storage.size", "20Gi", { path: true });
+        const preview = await timed("pulumi preview --diff (upgrade + expansion planned)", () => stack.ok(["preview", "--diff"]));
+        assert.match(preview.stdout, /day2-ledger/);
+        assert.match(preview.stdout, /version/);
+        assert.match(preview.stdout, /storageSize/);
+        assert.equal((await requests()).length, count, "preview touches nothing");
+
+        const up = await timed("pulumi up (volume expansion + upgrade)", () => stack.ok(["up", "--yes", "--skip-preview"]));
+        assert.match(up.stdout + up.stderr, /VolumeExpansion \(storage\.size 10Gi → 20Gi \(Online\)\) → UpdateVersion \(version 2022-cu22 → 2025-cu0\)/, "the plan is shown");
+        const sent = (await requests()).slice(count);
+        assert.deepEqual(sent.map((r) => r.spec.type), ["VolumeExpansion", "UpdateVersion"]);
+        assert.deepEqual(sent.map((r) => r.status.phase), ["Successful", "Successful"]);
+        assert.deepEqual(sent[0].spec.volumeExpansion, { mode: "Online", mssqlserver: "20Gi" });
+        assert.deepEqual(sent[1].spec.updateVersion, { targetVersion: "2025-cu0" });
+        // One at a time: the upgrade was created after the expansion finished.
+        const finished = sent[0].status.conditions.find((c: Obj) => c.type === "Successful");
+        assert.ok(Date.parse(sent[1].metadata.creationTimestamp) >= Date.parse(finished.lastTransitionTime) - 1000);
+        const db = await database();
+        assert.equal(db.spec.version, "2025-cu0");
+        assert.equal(db.spec.storage.resources.requests.storage, "20Gi");
+        assert.equal(db.spec.autoOps?.disabled, true, "KubeDB's recommendation engine stays off");
+        const out = await stack.outputs();
+        assert.deepEqual([out.dayTwo.version, out.dayTwo.storageSize, out.dayTwo.lastPhase, out.dayTwo.lastRequest], ["2025-cu0", "20Gi", "Successful", sent[1].metadata.name]);
+        // Pulumi wrote neither field: the stand-in ops-manager did (server-side apply leaves them to it).
+        const owners = (db.metadata.managedFields as Obj[]).filter((m) => JSON.stringify(m.fieldsV1 ?? {}).includes('"f:version"')).map((m) => m.manager);
+        assert.ok(!owners.some((m) => /pulumi/i.test(m)), `spec.version is owned by ${owners}`);
+        await timed("pulumi up (same config after the upgrade)", () => stack.ok(["up", "--yes", "--expect-no-changes"]));
+        assert.equal((await requests()).length, count + 2);
+    });
+
+    it("what no request can do is refused: the edition at preview, a downgrade or a version the catalog lacks before any request", async () => {
+        const count = (await requests()).length;
+        await stack.config("edition", "Enterprise");
+        const edition = await timed("pulumi preview (an edition change, refused)", () => stack.run(["preview"]));
+        assert.notEqual(edition.code, 0);
+        assert.match(edition.stdout + edition.stderr, /the edition \(MSSQL_PID\) is fixed when the database is created[\s\S]*To do it deliberately/);
+        await stack.config("edition", "Developer");
+        await stack.config("version", "2022-cu16");
+        const downgrade = await timed("pulumi up (a downgrade, refused)", () => stack.run(["up", "--yes", "--skip-preview"]));
+        assert.notEqual(downgrade.code, 0);
+        assert.match(downgrade.stdout + downgrade.stderr, /no request was sent:[\s\S]*2022-cu16 is older than 2025-cu0, and KubeDB does not downgrade; no version is an allowed target from 2025-cu0/);
+        await stack.config("version", "2025-cu9");
+        const unknown = await timed("pulumi up (a version the catalog lacks, refused)", () => stack.run(["up", "--yes", "--skip-preview"]));
+        assert.notEqual(unknown.code, 0);
+        assert.match(unknown.stdout + unknown.stderr, /no request was sent:[\s\S]*2025-cu9 is not in the cluster's MSSQLServerVersion catalog/);
+        assert.equal((await requests()).length, count, "no request reached the cluster");
+        assert.equal((await database()).spec.version, "2025-cu0");
+        await stack.config("version", "2025-cu0");
+        // A field no request owns is still applied directly, and the request-owned ones are left as KubeDB wrote them.
+        await stack.config("deletionPolicy", "DoNotTerminate");
+        await timed("pulumi up (deletionPolicy, a direct field)", () => stack.ok(["up", "--yes", "--skip-preview"]));
+        const db = await database();
+        assert.deepEqual([db.spec.deletionPolicy, db.spec.version, db.spec.storage.resources.requests.storage, db.spec.replicas], ["DoNotTerminate", "2025-cu0", "20Gi", 1]);
+        await stack.config("deletionPolicy", "Halt");
+        await timed("pulumi up (deletionPolicy back)", () => stack.ok(["up", "--yes", "--skip-preview"]));
     });
 
     it("`pulumi refresh` then `pulumi preview --expect-no-changes`: no diff the program did not intend", async () => {

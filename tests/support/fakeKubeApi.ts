@@ -305,6 +305,8 @@ const KNOWN_RESOURCES: Array<[apiVersion: string, plural: string, kind: string, 
     ["cert-manager.io/v1", "certificates", "Certificate", true, true],
     ["cert-manager.io/v1", "issuers", "Issuer", true, true],
     ["cert-manager.io/v1", "clusterissuers", "ClusterIssuer", false, true],
+    ["catalog.kubedb.com/v1alpha1", "mssqlserverversions", "MSSQLServerVersion", false, false],
+    ["storage.k8s.io/v1", "storageclasses", "StorageClass", false, false],
 ];
 
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {

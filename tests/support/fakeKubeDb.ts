@@ -1,8 +1,12 @@
 /**
  * Plays KubeDB's ops-manager on a FakeKubeApi: reacts to created MSSQLServerOpsRequests by
- * moving them through the phases and conditions the real operator reports, and (on a successful
- * RotateAuth) switches the database's spec.authSecret to the new Secret, as newer KubeDB does.
+ * moving them through the phases and conditions the real operator reports, switches the
+ * database's spec.authSecret at a RotateAuth's UpdateCredential step (as newer KubeDB does), and
+ * writes a day-2 request's result into the MSSQLServer when it succeeds (spec.version,
+ * spec.replicas, the volume size or class, the container's resources, the configuration).
  */
+import * as fs from "fs";
+import * as path from "path";
 import { FakeKubeApi, KubeObject } from "./fakeKubeApi";
 
 export const OPS = "ops.kubedb.com/v1alpha1";
@@ -27,7 +31,10 @@ export interface OperatorScript {
     stepMs?: number;
     /** Switch spec.authSecret.name at a RotateAuth's UpdateCredential step, as KubeDB does. Default true. */
     switchAuthSecret?: boolean;
-    /** The step at which a Failed request fails. Default UpdateCredential (before the switch). */
+    /**
+     * The step at which a Failed request fails: UpdateCredential (the default) is a request's
+     * second step (its own work, before RotateAuth's switch), RestartNodes its last.
+     */
     failAt?: "UpdateCredential" | "RestartNodes";
     /** How the failure is recorded. Default reasonFailed. */
     failureShape?: FailureShape;
@@ -41,8 +48,46 @@ export function condition(type: string, status: "True" | "False", reason: string
     return { type, status, reason, message, lastTransitionTime: new Date(at).toISOString(), observedGeneration: 1 };
 }
 
-/** Steps KubeDB reports for a RotateAuth on a standalone server (from KubeDB's guide). */
-const ROTATE_STEPS = ["DatabasePauseSucceeded", "UpdateCredential", "UpdatePetSets", "RestartNodes"];
+/** Steps KubeDB reports per request type (RotateAuth's from KubeDB's guide; the others' shape alike). */
+const STEPS: Record<string, string[]> = {
+    RotateAuth: ["DatabasePauseSucceeded", "UpdateCredential", "UpdatePetSets", "RestartNodes"],
+    UpdateVersion: ["DatabasePauseSucceeded", "UpdateVersion", "UpdatePetSets", "RestartNodes"],
+    HorizontalScaling: ["DatabasePauseSucceeded", "HorizontalScaleUp", "UpdatePetSets", "RestartNodes"],
+    VerticalScaling: ["DatabasePauseSucceeded", "UpdatePetSets", "VerticalScaling", "RestartNodes"],
+    VolumeExpansion: ["DatabasePauseSucceeded", "VolumeExpansion", "UpdatePetSets", "RestartNodes"],
+    StorageMigration: ["DatabasePauseSucceeded", "MigrateStorage", "UpdatePetSets", "RestartNodes"],
+    Reconfigure: ["DatabasePauseSucceeded", "UpdateConfiguration", "UpdatePetSets", "RestartNodes"],
+    ReconfigureTLS: ["DatabasePauseSucceeded", "UpdateCertificates", "UpdatePetSets", "RestartNodes"],
+    Restart: ["DatabasePauseSucceeded", "RestartPods", "UpdatePetSets", "RestartNodes"],
+};
+const FAIL_INDEX = { UpdateCredential: 1, RestartNodes: 3 };
+
+/** What a successful day-2 request writes back into the MSSQLServer, as KubeDB's ops-manager does. */
+export function applyDayTwo(fake: FakeKubeApi, request: KubeObject): void {
+    const spec = request.spec ?? {};
+    const db = fake.get(DB, "mssqlservers", NS, spec.databaseRef?.name);
+    if (!db) return;
+    const next = JSON.parse(JSON.stringify(db));
+    const containers: KubeObject[] = next.spec.podTemplate?.spec?.containers ?? [];
+    switch (spec.type) {
+        case "UpdateVersion": next.spec.version = spec.updateVersion.targetVersion; break;
+        case "HorizontalScaling": next.spec.replicas = spec.horizontalScaling.replicas; break;
+        case "VolumeExpansion": next.spec.storage.resources.requests.storage = spec.volumeExpansion.mssqlserver; break;
+        case "StorageMigration": next.spec.storage.storageClassName = spec.migration.storageClassName; break;
+        case "VerticalScaling": {
+            const mssql = containers.find((c) => c.name === "mssql");
+            if (mssql) mssql.resources = spec.verticalScaling.mssqlserver.resources;
+            break;
+        }
+        case "Reconfigure":
+            if (spec.configuration.removeCustomConfig) delete next.spec.configuration;
+            else next.spec.configuration = { inline: spec.configuration.applyConfig };
+            break;
+        default:
+            return;
+    }
+    fake.put(next);
+}
 
 export function installOperator(fake: FakeKubeApi, script: OperatorScript): { created: string[]; uninstall: () => void } {
     const created: string[] = [];
@@ -71,8 +116,9 @@ export function installOperator(fake: FakeKubeApi, script: OperatorScript): { cr
             return;
         }
         fake.schedule(step, () => void setStatus({ phase: "Progressing", conditions: [progressing] }));
-        const failAt = ROTATE_STEPS.indexOf(script.failAt ?? "UpdateCredential");
-        const steps = outcome === "Failed" ? ROTATE_STEPS.slice(0, failAt + 1) : ROTATE_STEPS;
+        const typeSteps = STEPS[type] ?? STEPS.RotateAuth;
+        const failAt = FAIL_INDEX[script.failAt ?? "UpdateCredential"];
+        const steps = outcome === "Failed" ? typeSteps.slice(0, failAt + 1) : typeSteps;
         const conditions: KubeObject[] = [progressing];
         steps.forEach((stepType, i) => {
             fake.schedule(step * (i + 2), () => {
@@ -99,6 +145,7 @@ export function installOperator(fake: FakeKubeApi, script: OperatorScript): { cr
         });
         if (outcome === "Successful") {
             fake.schedule(step * (steps.length + 2), () => {
+                applyDayTwo(fake, request);
                 setStatus({ phase: "Successful", conditions: [...conditions, condition("Successful", "True", "Successful", "Successfully completed the request")] });
             });
         }
@@ -106,14 +153,37 @@ export function installOperator(fake: FakeKubeApi, script: OperatorScript): { cr
     return { created, uninstall };
 }
 
-/** A database as KubeDB leaves it after provisioning, using `secretName`. */
-export function putDatabase(fake: FakeKubeApi, name: string, secretName: string): KubeObject {
+/** A database as KubeDB leaves it after provisioning, using `secretName` (its spec can be amended). */
+export function putDatabase(fake: FakeKubeApi, name: string, secretName: string, spec: KubeObject = {}): KubeObject {
     return fake.put({
         apiVersion: DB, kind: "MSSQLServer",
         metadata: { name, namespace: NS },
-        spec: { version: "2022-cu22", replicas: 1, authSecret: { kind: "Secret", name: secretName }, deletionPolicy: "Halt",
-            tls: { issuerRef: { apiGroup: "cert-manager.io", kind: "Issuer", name: `${name}-ca` }, clientTLS: true } },
+        spec: {
+            version: "2022-cu22", replicas: 1, authSecret: { kind: "Secret", name: secretName }, deletionPolicy: "Halt",
+            tls: { issuerRef: { apiGroup: "cert-manager.io", kind: "Issuer", name: `${name}-ca` }, clientTLS: true },
+            storageType: "Durable", storage: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } },
+            // KubeDB's webhook fills resources when none are given.
+            podTemplate: { spec: { containers: [{ name: "mssql", resources: { requests: { cpu: "500m", memory: "1536Mi" }, limits: { memory: "4Gi" } } }] } },
+            ...spec,
+        },
         status: { phase: "Ready" },
+    });
+}
+
+/** KubeDB's shipped MSSQLServerVersion catalog (the copy the e2e suite installs), into the fake. */
+export function putCatalog(fake: FakeKubeApi, amend: (v: KubeObject) => KubeObject = (v) => v): KubeObject[] {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const yaml = require("js-yaml");
+    const dir = path.join(__dirname, "..", "e2e", "fixtures", "catalog");
+    return fs.readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort().map((f) => fake.put(amend(yaml.load(fs.readFileSync(path.join(dir, f), "utf8")))));
+}
+
+/** A StorageClass (cluster-scoped). */
+export function putStorageClass(fake: FakeKubeApi, name: string, allowVolumeExpansion: boolean, isDefault = false): KubeObject {
+    return fake.put({
+        apiVersion: "storage.k8s.io/v1", kind: "StorageClass",
+        metadata: { name, ...(isDefault ? { annotations: { "storageclass.kubernetes.io/is-default-class": "true" } } : {}) },
+        provisioner: "example.com/csi", allowVolumeExpansion,
     });
 }
 

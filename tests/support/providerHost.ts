@@ -144,6 +144,23 @@ export class ProviderHost {
         return this.map(await this.unary("update", req), (r) => ({ properties: r.getProperties().toJavaScript() }));
     }
 
+    async delete(urn: string, id: string, properties: Props): Promise<HostResult<void>> {
+        const req = new provproto.DeleteRequest();
+        req.setUrn(urn);
+        req.setId(id);
+        req.setProperties(struct(properties));
+        return this.map(await this.unary("delete", req), () => undefined);
+    }
+
+    /** `pulumi refresh`: what the host answers for the state it is given. */
+    async read(urn: string, id: string, properties: Props): Promise<HostResult<{ id: string; properties: Props }>> {
+        const req = new provproto.ReadRequest();
+        req.setUrn(urn);
+        req.setId(id);
+        req.setProperties(struct(properties));
+        return this.map(await this.unary("read", req), (r) => ({ id: r.getId(), properties: r.getProperties()?.toJavaScript() ?? {} }));
+    }
+
     private map<T>(result: HostResult<any>, f: (value: any) => T): HostResult<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
         return result.ok ? { ok: true, value: f(result.value) } : result;
     }

@@ -1,0 +1,332 @@
+/**
+ * Day-2 changes: the planner's order and refusals, the catalog's update paths, and the provider
+ * against a Kubernetes-shaped API server with a scripted KubeDB ops-manager — each change sends
+ * exactly its request and reads the result back, several run strictly one after another, a
+ * failure stops within moments with KubeDB's message and is retried with a new name, and what
+ * KubeDB cannot do is refused before any request. (The serialized provider in Pulumi's host:
+ * providerHost.test.ts.)
+ */
+import { strict as assert } from "assert";
+import { MSSQLServerVersion } from "../components/api/kubedb";
+import { admittedTargets, checkUpgrade, toSemver, toSemverRange } from "../components/ops/catalog";
+import { DayTwoState, nextDayTwoStep, planDayTwo, refusedDayTwoChanges, sameResources } from "../components/ops/dayTwoPlan";
+import { DayTwoInputs, DayTwoOutputs, checkDayTwo, dayTwoProvider, diffDayTwo, reconcileDayTwo } from "../components/ops/dayTwoProvider";
+import { FakeKubeApi, KubeObject } from "./support/fakeKubeApi";
+import { DB, NS, OPS, installOperator, putCatalog, putDatabase, putRequest, putStorageClass } from "./support/fakeKubeDb";
+
+const STATE: DayTwoState = { version: "2022-cu16", replicas: 3, resources: {}, storageSize: "10Gi", storageClass: "", mssqlConf: "", restartGeneration: 0 };
+const AG = { topology: "AvailabilityGroup" as const, expansionMode: "Online" as const };
+
+describe("day-2 plan: order and refusals", () => {
+    it("plans nothing for the same state, or the same size in other units", () => {
+        assert.deepEqual(planDayTwo(STATE, { ...STATE }, AG), []);
+        assert.deepEqual(planDayTwo(STATE, { ...STATE, storageSize: "10240Mi" }, AG), []);
+    });
+
+    it("runs every change in the documented order, each step planned from the state the last one left", () => {
+        const desired: DayTwoState = {
+            version: "2025-cu0", replicas: 5, resources: { limits: { memory: "8Gi" } }, storageSize: "20Gi", storageClass: "fast", mssqlConf: "[memory]\nmemorylimitmb = 4096", restartGeneration: 1,
+        };
+        const plan = planDayTwo(STATE, desired, AG);
+        assert.deepEqual(plan.map((s) => s.type), ["VolumeExpansion", "StorageMigration", "UpdateVersion", "HorizontalScaling", "VerticalScaling", "Reconfigure", "Restart"]);
+        assert.deepEqual(plan.map((s) => s.reason), [
+            "storage.size 10Gi → 20Gi (Online)", "storage.storageClass (default) → fast", "version 2022-cu16 → 2025-cu0", "replicas 3 → 5",
+            "resources KubeDB's defaults → {\"limits\":{\"memory\":\"8Gi\"}}", "mssqlConf set", "restart.generation 0 → 1",
+        ]);
+        assert.deepEqual(plan[plan.length - 1].after, desired);
+        // Each step changes its own field only.
+        assert.deepEqual(plan[2].after, { ...STATE, storageSize: "20Gi", storageClass: "fast", version: "2025-cu0" });
+    });
+
+    it("no opinion is no request: resources and storage class left unset", () => {
+        assert.equal(nextDayTwoStep({ ...STATE, resources: { limits: { memory: "4Gi" } }, storageClass: "fast" }, STATE, AG), undefined);
+    });
+
+    it("compares resources by value", () => {
+        assert.ok(sameResources({ limits: { memory: "4Gi" } }, { limits: { memory: "4096Mi" } }));
+        assert.ok(!sameResources({ limits: { memory: "4Gi" } }, { limits: { memory: "4Gi", cpu: "1" } }));
+    });
+
+    it("refuses a removed class and removed resources (a shrink is refused against the live volume)", () => {
+        assert.deepEqual(refusedDayTwoChanges(STATE, { ...STATE, storageSize: "20Gi", storageClass: "fast", resources: { limits: { memory: "4Gi" } } }), []);
+        assert.deepEqual(refusedDayTwoChanges({ ...STATE, storageClass: "fast" }, STATE).map(([k]) => k), ["storage.storageClass"]);
+        assert.deepEqual(refusedDayTwoChanges({ ...STATE, resources: { limits: { memory: "4Gi" } } }, STATE).map(([k]) => k), ["resources"]);
+    });
+});
+
+describe("day-2 catalog: update paths as KubeDB's webhook admits them", () => {
+    const entry = (name: string, allowlist: string[] = [], extra: Partial<MSSQLServerVersion["spec"]> = {}): MSSQLServerVersion => ({
+        apiVersion: "catalog.kubedb.com/v1alpha1", kind: "MSSQLServerVersion", metadata: { name },
+        spec: { version: name, updateConstraints: { allowlist }, ...extra },
+    });
+    const catalog = [
+        entry("2022-cu12", [">= 2022-cu12, < 2025-cu1"]), entry("2022-cu16", [">= 2022-cu16, < 2025-cu1"]), entry("2022-cu19", [">= 2022-cu19, < 2025-cu1"]),
+        entry("2022-cu22", [">= 2022-cu22, < 2025-cu1"]), entry("2025-cu0", [">= 2025-cu0, < 2025-cu1"]),
+    ];
+
+    it("reads KubeDB's versions and ranges as semver", () => {
+        assert.equal(toSemver("2022-cu16"), "2022.0.0-cu16");
+        assert.equal(toSemver("1.2"), "1.2.0");
+        assert.equal(toSemver("latest"), undefined);
+        assert.equal(toSemverRange(">= 2022-cu16, < 2025-cu1"), ">=2022.0.0-cu16 <2025.0.0-cu1");
+        assert.equal(toSemverRange(">= 1.0 || < 0.5"), ">=1.0.0 || <0.5.0");
+        assert.equal(toSemverRange("!= 1.0"), undefined, "Masterminds' != has no counterpart: unreadable, never guessed");
+    });
+
+    it("lists the later versions a version's allowlist admits, oldest first", () => {
+        assert.deepEqual(admittedTargets(catalog[1], catalog), ["2022-cu19", "2022-cu22", "2025-cu0"]);
+        assert.deepEqual(admittedTargets(catalog[4], catalog), []);
+    });
+
+    it("admits an allowed target and refuses the rest, listing the allowed ones", () => {
+        assert.equal(checkUpgrade("2022-cu16", "2022-cu22", catalog).problem, undefined);
+        assert.match(checkUpgrade("2022-cu16", "2022-cu12", catalog).problem!, /older than 2022-cu16, and KubeDB does not downgrade; allowed targets from 2022-cu16: 2022-cu19, 2022-cu22, 2025-cu0/);
+        assert.match(checkUpgrade("2022-cu16", "2022-cu99", catalog).problem!, /2022-cu99 is not in the cluster's MSSQLServerVersion catalog.*allowed targets from 2022-cu16: 2022-cu19/);
+        assert.match(checkUpgrade("2025-cu0", "2022-cu22", catalog).problem!, /does not downgrade; no version is an allowed target from 2025-cu0/);
+        assert.match(checkUpgrade("2019-cu1", "2022-cu22", catalog).problem!, /runs 2019-cu1, which the cluster's MSSQLServerVersion catalog does not have/);
+    });
+
+    it("refuses a deprecated target and honours the denylist", () => {
+        const withDeprecated = [...catalog.slice(0, 2), entry("2022-cu19", [], { deprecated: true }), ...catalog.slice(3)];
+        assert.match(checkUpgrade("2022-cu16", "2022-cu19", withDeprecated).problem!, /deprecated/);
+        const denying = [entry("2022-cu16", [], { updateConstraints: { denylist: ["2022-cu22"] } }), catalog[3], catalog[4]];
+        assert.deepEqual(admittedTargets(denying[0], denying), ["2025-cu0"], "an empty allowlist admits all but the denylist");
+        assert.match(checkUpgrade("2022-cu16", "2022-cu22", denying).problem!, /does not support an update from 2022-cu16 to 2022-cu22/);
+    });
+});
+
+// ------------------------------------------------------------------------------ the provider
+
+const inputs = (fake: FakeKubeApi, change: Partial<DayTwoInputs> = {}): DayTwoInputs => ({
+    namespace: NS, database: "mssql", topology: "Standalone", expansionMode: "Online",
+    version: "2022-cu22", replicas: 1, resources: {}, storageSize: "10Gi", storageClass: "", mssqlConf: "", restartGeneration: 0,
+    stepTimeout: "10m", timeoutSeconds: 20, kubeconfig: fake.kubeconfig(), ...change,
+});
+
+const opsPosts = (fake: FakeKubeApi) => fake.countRequests({ method: "POST", path: /mssqlserveropsrequests$/ });
+const requests = (fake: FakeKubeApi) => fake.list(OPS, "mssqlserveropsrequests", NS).sort((a, b) => a.metadata.creationTimestamp.localeCompare(b.metadata.creationTimestamp) || Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion));
+const db = (fake: FakeKubeApi) => fake.get(DB, "mssqlservers", NS, "mssql")!;
+
+describe("day-2 provider against the API server", function () {
+    this.timeout(20_000);
+    let fake: FakeKubeApi;
+    beforeEach(async () => {
+        fake = await FakeKubeApi.start();
+        putDatabase(fake, "mssql", "mssql-auth-1");
+        putCatalog(fake);
+    });
+    afterEach(async () => {
+        assert.deepEqual(fake.hookErrors, []);
+        await fake.stop();
+    });
+
+    /** The first deployment, then an update to `change`, as the engine calls them. */
+    async function deployThenChange(change: Partial<DayTwoInputs>, before: Partial<DayTwoInputs> = {}): Promise<{ created: DayTwoOutputs; updated: DayTwoOutputs }> {
+        const created = (await dayTwoProvider.create!(inputs(fake, before))).outs as DayTwoOutputs;
+        const news = inputs(fake, { ...before, ...change });
+        assert.equal(diffDayTwo(created, news).changes, true);
+        const updated = (await dayTwoProvider.update!("id", created, news)).outs as DayTwoOutputs;
+        return { created, updated };
+    }
+
+    it("first deployment: nothing to do, no request; reads what the database has", async () => {
+        const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
+        assert.equal(opsPosts(fake), 0);
+        assert.equal(created.lastPhase, "Initial");
+        assert.deepEqual([created.currentVersion, created.currentReplicas, created.currentStorageSize], ["2022-cu22", 1, "10Gi"]);
+        assert.equal((created as unknown as Record<string, unknown>).kubeconfig, undefined, "the kubeconfig is never an output");
+    });
+
+    it("first deployment with resources: KubeDB's added defaults are not a change", async () => {
+        db(fake).spec; // created with limits.memory 4Gi and webhook-filled requests
+        const created = (await dayTwoProvider.create!(inputs(fake, { resources: { limits: { memory: "4096Mi" } } }))).outs as DayTwoOutputs;
+        assert.equal(opsPosts(fake), 0);
+        assert.equal(created.lastPhase, "Initial");
+    });
+
+    const changesCases: Array<{ title: string; change: Partial<DayTwoInputs>; before?: Partial<DayTwoInputs>; arrange?: () => void; spec: object; readBack: (d: KubeObject) => unknown; expected: unknown }> = [
+        { title: "version: one UpdateVersion", change: { version: "2025-cu0" }, spec: { updateVersion: { targetVersion: "2025-cu0" } }, readBack: (d) => d.spec.version, expected: "2025-cu0" },
+        {
+            title: "replicas of an availability group: one HorizontalScaling", before: { topology: "AvailabilityGroup", replicas: 3 }, change: { replicas: 5 },
+            arrange: () => fake.patch(DB, "mssqlservers", NS, "mssql", { spec: { replicas: 3, topology: { mode: "AvailabilityGroup" } } }),
+            spec: { horizontalScaling: { replicas: 5 } }, readBack: (d) => d.spec.replicas, expected: 5,
+        },
+        {
+            title: "resources: one VerticalScaling", change: { resources: { requests: { cpu: "2", memory: "8Gi" }, limits: { memory: "8Gi" } } },
+            spec: { verticalScaling: { mssqlserver: { resources: { requests: { cpu: "2", memory: "8Gi" }, limits: { memory: "8Gi" } } } } },
+            readBack: (d) => d.spec.podTemplate.spec.containers[0].resources.limits.memory, expected: "8Gi",
+        },
+        {
+            title: "storage.size: one VolumeExpansion (the class allows it)", change: { storageSize: "20Gi", expansionMode: "Offline" },
+            arrange: () => putStorageClass(fake, "standard", true, true),
+            spec: { volumeExpansion: { mode: "Offline", mssqlserver: "20Gi" } }, readBack: (d) => d.spec.storage.resources.requests.storage, expected: "20Gi",
+        },
+        {
+            title: "storage.storageClass: one StorageMigration", change: { storageClass: "fast" }, arrange: () => putStorageClass(fake, "fast", true),
+            spec: { migration: { storageClassName: "fast", oldPVReclaimPolicy: "Retain" } }, readBack: (d) => d.spec.storage.storageClassName, expected: "fast",
+        },
+        {
+            title: "mssqlConf: one Reconfigure", change: { mssqlConf: "[memory]\nmemorylimitmb = 4096" },
+            spec: { configuration: { applyConfig: { "mssql.conf": "[memory]\nmemorylimitmb = 4096" } } }, readBack: (d) => d.spec.configuration?.inline?.["mssql.conf"], expected: "[memory]\nmemorylimitmb = 4096",
+        },
+        {
+            title: "mssqlConf removed: one Reconfigure with removeCustomConfig", before: { mssqlConf: "[memory]\nmemorylimitmb = 4096" }, change: { mssqlConf: "" },
+            arrange: () => fake.patch(DB, "mssqlservers", NS, "mssql", { spec: { configuration: { inline: { "mssql.conf": "[memory]\nmemorylimitmb = 4096" } } } }),
+            spec: { configuration: { removeCustomConfig: true } }, readBack: (d) => d.spec.configuration, expected: undefined,
+        },
+        { title: "restart.generation: one Restart", change: { restartGeneration: 1 }, spec: { restart: {} }, readBack: (d) => d.spec.version, expected: "2022-cu22" },
+    ];
+    for (const c of changesCases) {
+        it(`${c.title}, waited on and read back`, async () => {
+            c.arrange?.();
+            const operator = installOperator(fake, { outcomes: ["Successful"] });
+            const { updated } = await deployThenChange(c.change, c.before);
+            assert.equal(opsPosts(fake), 1, "exactly one request");
+            const [sent] = requests(fake);
+            const { type, databaseRef, timeout, apply, ...section } = sent.spec;
+            assert.deepEqual([databaseRef, timeout, apply], [{ name: "mssql" }, "10m", "IfReady"]);
+            assert.deepEqual(section, c.spec);
+            assert.equal(sent.metadata.ownerReferences?.[0]?.uid, db(fake).metadata.uid, "owned by the database");
+            assert.deepEqual(operator.created, [sent.metadata.name]);
+            assert.equal(updated.lastPhase, "Successful");
+            assert.equal(updated.lastRequest, sent.metadata.name);
+            assert.match(updated.lastAction, new RegExp(`^${type}: `));
+            assert.deepEqual(c.readBack(db(fake)), c.expected);
+            assert.deepEqual([updated.currentVersion, updated.currentStorageSize], [db(fake).spec.version, db(fake).spec.storage.resources.requests.storage], "outputs read back");
+            // The same config again: no API call at all.
+            const before = fake.requests.length;
+            const again = await dayTwoProvider.update!("id", updated, inputs(fake, { ...c.before, ...c.change }));
+            assert.equal(fake.requests.length, before);
+            assert.equal((again.outs as DayTwoOutputs).lastRequest, updated.lastRequest);
+            assert.equal(diffDayTwo(updated, inputs(fake, { ...c.before, ...c.change })).changes, false, "and the next diff shows nothing");
+        });
+    }
+
+    it("two changes in one run: the second request is created only after the first succeeded", async () => {
+        putStorageClass(fake, "standard", true, true);
+        const seenAtCreation: Array<[string, string[]]> = [];
+        fake.onCreate("mssqlserveropsrequests", (r) => {
+            seenAtCreation.push([r.spec.type, fake.list(OPS, "mssqlserveropsrequests", NS).filter((o) => o.metadata.name !== r.metadata.name).map((o) => o.status?.phase)]);
+        });
+        installOperator(fake, { outcomes: ["Successful"] });
+        const { updated } = await deployThenChange({ version: "2025-cu0", storageSize: "30Gi" });
+        assert.deepEqual(seenAtCreation, [["VolumeExpansion", []], ["UpdateVersion", ["Successful"]]]);
+        assert.deepEqual([updated.currentVersion, updated.currentStorageSize, updated.sequence], ["2025-cu0", "30Gi", 2]);
+        assert.match(updated.lastAction, /^UpdateVersion: version 2022-cu22 → 2025-cu0$/);
+    });
+
+    it("a failure stops within moments with KubeDB's message, keeps what succeeded, and the retry sends a new name for the rest only", async () => {
+        putStorageClass(fake, "standard", true, true);
+        const message = "failed to update image of petset mssql: image pull back-off";
+        installOperator(fake, { outcomes: ["Successful", "Failed", "Successful"], failureMessage: message });
+        const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
+        const news = inputs(fake, { version: "2025-cu0", storageSize: "30Gi" });
+        const started = Date.now();
+        const error = await dayTwoProvider.update!("id", created, news).then(() => undefined, (e) => e as Error & { id: string; properties: DayTwoOutputs });
+        assert.ok(error, "the update fails");
+        assert.ok(Date.now() - started < 5_000, "fails fast, not at the timeout");
+        const failedName = requests(fake)[1].metadata.name;
+        assert.match(error.message, new RegExp(`^UpdateVersion \\(version 2022-cu22 → 2025-cu0\\) for db/mssql did not succeed: MSSQLServerOpsRequest db/${failedName} is Failed: ${message}`));
+        assert.match(error.message, /Done before it: VolumeExpansion\. The database has version 2022-cu22, 1 replica\(s\), 30Gi per volume now\. Fix the cause \(`kubectl describe/);
+        assert.equal(error.id, "db/mssql", "an initialization error: the engine keeps the state and retries next time");
+        assert.equal(error.properties.lastPhase, "Failed");
+        assert.equal(error.properties.lastRequest, failedName);
+        assert.deepEqual([error.properties.applied.storageSize, error.properties.applied.version], ["30Gi", "2022-cu22"], "the expansion is kept as done");
+        assert.equal((error.properties as unknown as Record<string, unknown>).kubeconfig, undefined);
+
+        assert.equal(diffDayTwo(error.properties, news).changes, true, "the next `pulumi up` retries");
+        const retried = (await dayTwoProvider.update!("id", error.properties, news)).outs as DayTwoOutputs;
+        const names = requests(fake).map((r) => `${r.spec.type}:${r.metadata.name}`);
+        assert.deepEqual(names, [`VolumeExpansion:${requests(fake)[0].metadata.name}`, `UpdateVersion:${failedName}`, `UpdateVersion:${failedName}-r2`], "only the failed request again, under a new name");
+        assert.equal(retried.lastPhase, "Successful");
+        assert.equal(retried.currentVersion, "2025-cu0");
+    });
+
+    it("an inadmissible upgrade is refused before any request, listing the allowed targets", async () => {
+        const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
+        for (const [target, why] of [["2022-cu16", /older than 2022-cu22, and KubeDB does not downgrade/], ["2022-cu99", /not in the cluster's MSSQLServerVersion catalog/]] as const) {
+            await assert.rejects(dayTwoProvider.update!("id", created, inputs(fake, { version: target, storageSize: "20Gi" })), (e: Error & { id?: string }) => {
+                assert.match(e.message, /^cannot change db\/mssql; no request was sent:\n  - version: /);
+                assert.match(e.message, why);
+                assert.match(e.message, /allowed targets from 2022-cu22: 2025-cu0/);
+                assert.equal(e.id, undefined, "a plain error: the state stays as it was");
+                return true;
+            });
+        }
+        assert.equal(opsPosts(fake), 0, "no request reached the server, not even the expansion planned before it");
+    });
+
+    it("a removed setting is refused by check (preview); a shrink, against the live volume, before any request", async () => {
+        const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
+        const check = checkDayTwo(inputs(fake, { resources: { limits: { memory: "4Gi" } } }), inputs(fake));
+        assert.equal(check.failures?.[0]?.property, "resources");
+        assert.match(check.failures![0].reason, /no request goes back to KubeDB's defaults/);
+        await assert.rejects(dayTwoProvider.update!("id", created, inputs(fake, { storageSize: "5Gi" })), /storage.size: the database's volumes have 10Gi; 5Gi would shrink them/);
+        // Someone grew the volumes to 40Gi by hand; the config asks for 20Gi.
+        fake.patch(DB, "mssqlservers", NS, "mssql", { spec: { storage: { resources: { requests: { storage: "40Gi" } } } } });
+        await assert.rejects(dayTwoProvider.update!("id", created, inputs(fake, { storageSize: "20Gi" })), /storage.size: the database's volumes have 40Gi; 20Gi would shrink them/);
+        assert.equal(opsPosts(fake), 0);
+    });
+
+    it("an expansion on a StorageClass that cannot expand is refused before any request", async () => {
+        putStorageClass(fake, "standard", false, true);
+        const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
+        await assert.rejects(dayTwoProvider.update!("id", created, inputs(fake, { storageSize: "20Gi" })),
+            /StorageClass standard \(the cluster's default\) does not allow volume expansion/);
+        await assert.rejects(dayTwoProvider.update!("id", created, inputs(fake, { storageClass: "missing" })), /StorageClass missing does not exist/);
+        assert.equal(opsPosts(fake), 0);
+    });
+
+    it("a request left running by an interrupted run is adopted, not sent again", async () => {
+        const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
+        const news = inputs(fake, { version: "2025-cu0" });
+        // What the interrupted run sent, under the name this run computes.
+        installOperator(fake, { outcomes: ["Hang"] }).uninstall();
+        const probe = await dayTwoProvider.update!("id", created, { ...news, timeoutSeconds: 1 }).catch((e) => e as Error & { properties: DayTwoOutputs });
+        const name = (probe as { properties: DayTwoOutputs }).properties.lastRequest;
+        assert.equal(opsPosts(fake), 1);
+        fake.patchStatus(OPS, "mssqlserveropsrequests", NS, name, { phase: "Progressing" });
+        fake.schedule(100, () => {
+            fake.patch(DB, "mssqlservers", NS, "mssql", { spec: { version: "2025-cu0" } });
+            fake.patchStatus(OPS, "mssqlserveropsrequests", NS, name, { phase: "Successful", conditions: [] });
+        });
+        const adopted = (await dayTwoProvider.update!("id", (probe as { properties: DayTwoOutputs }).properties, news)).outs as DayTwoOutputs;
+        assert.equal(opsPosts(fake), 1, "no second request");
+        assert.equal(adopted.lastRequest, name);
+        assert.equal(adopted.currentVersion, "2025-cu0");
+    });
+
+    it("waits for another request of the database (e.g. KubeDB's own) before sending its own", async () => {
+        putRequest(fake, "someone-elses", { phase: "Progressing" });
+        fake.schedule(300, () => void fake.patchStatus(OPS, "mssqlserveropsrequests", NS, "someone-elses", { phase: "Successful" }));
+        let otherAtCreation: string | undefined;
+        fake.onCreate("mssqlserveropsrequests", () => (otherAtCreation = fake.get(OPS, "mssqlserveropsrequests", NS, "someone-elses")?.status?.phase));
+        installOperator(fake, { outcomes: ["Successful"] });
+        const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
+        const updated = (await dayTwoProvider.update!("id", created, inputs(fake, { restartGeneration: 3 }))).outs as DayTwoOutputs;
+        assert.equal(otherAtCreation, "Successful", "ours was created only once the other one finished");
+        assert.equal(updated.lastPhase, "Successful");
+    });
+
+    it("what the live database already has is not requested again; a config set back after a failure is Withdrawn", async () => {
+        const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
+        fake.patch(DB, "mssqlservers", NS, "mssql", { spec: { version: "2025-cu0" } });
+        const updated = (await dayTwoProvider.update!("id", created, inputs(fake, { version: "2025-cu0" }))).outs as DayTwoOutputs;
+        assert.equal(opsPosts(fake), 0);
+        assert.equal(updated.currentVersion, "2025-cu0");
+
+        installOperator(fake, { outcomes: ["Failed"] });
+        const failed = await dayTwoProvider.update!("id", updated, inputs(fake, { version: "2025-cu0", restartGeneration: 1 })).then(
+            () => assert.fail("the restart fails"), (e) => (e as { properties: DayTwoOutputs }).properties);
+        assert.equal(failed.lastPhase, "Failed");
+        const withdrawn = (await dayTwoProvider.update!("id", failed, inputs(fake, { version: "2025-cu0" }))).outs as DayTwoOutputs;
+        assert.equal(withdrawn.lastPhase, "Withdrawn");
+        assert.equal(opsPosts(fake), 1);
+        assert.equal(diffDayTwo(withdrawn, inputs(fake, { version: "2025-cu0" })).changes, false, "settled");
+    });
+
+    it("a database that is gone is an error naming it", async () => {
+        fake.remove(DB, "mssqlservers", NS, "mssql");
+        await assert.rejects(reconcileDayTwo(inputs(fake), {}), /MSSQLServer db\/mssql not found/);
+    });
+});
