@@ -1,7 +1,7 @@
 /**
  * The dynamic provider behind {@link TlsLifecycle}: turns a change of the TLS config into one or
- * two KubeDB ReconfigureTLS requests in sequence (see tlsPlan.ts), waits for each with fail-fast,
- * and keeps clients able to verify the server throughout.
+ * two KubeDB ReconfigureTLS requests in sequence (plan: tlsPlan.ts → queue: ops/queue.ts), waits
+ * for each with fail-fast, and keeps clients able to verify the server throughout.
  *
  * - create: the database was just created with this TLS config: nothing to do but read the CA.
  * - update: a planned change runs one request, or two in sequence when the first does not re-issue
@@ -18,9 +18,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { CLUSTER_ISSUERS, ISSUERS, KubeApi, MSSQL_SERVERS, kubeApi } from "./kube";
 import { reconfigureTlsRequestManifest } from "./manifests";
 import { names, valueFingerprint } from "./names";
-import { runOpsRequest } from "./opsRequestRunner";
+import { QueuedRequest, queueStop, runQueue } from "./ops/queue";
 import { TlsPlan, TlsState, afterRequest, planTlsChange, reassertTls } from "./tlsPlan";
-import { diffLedger, initializationError, isSettled, logProgress, unsettledPhase, withoutKubeconfig } from "./ledger";
+import { diffLedger, initializationError, isSettled, unsettledPhase, withoutKubeconfig } from "./ledger";
 import { opsRequestFailure } from "./waitForOpsRequest";
 
 export interface TlsLifecycleInputs extends TlsState {
@@ -130,10 +130,10 @@ async function outputs(api: KubeApi, inputs: TlsLifecycleInputs, fields: Pick<Tl
 /** Brings the database from `previous.applied` to the desired TLS state, one request at a time. */
 export async function reconcileTls(inputs: TlsLifecycleInputs, previous: Partial<TlsLifecycleOutputs>, api: KubeApi = kubeApi(inputs.kubeconfig)): Promise<TlsLifecycleOutputs> {
     const desired = desiredTls(inputs);
-    let applied = previous.applied ?? desired;
-    let sequence = previous.sequence ?? 0;
+    const applied = previous.applied ?? desired;
+    const sequence = previous.sequence ?? 0;
     const unsettled = previous.lastPhase !== undefined && !isSettled(previous);
-    let plan = planTlsChange(applied, desired) ?? (unsettled ? reassertTls(desired) : undefined);
+    const plan = planTlsChange(applied, desired) ?? (unsettled ? reassertTls(desired) : undefined);
     if (!plan) {
         return outputs(api, inputs, { lastPhase: previous.lastPhase ?? "Initial", lastRequest: previous.lastRequest ?? "", lastAction: previous.lastAction ?? "", sequence });
     }
@@ -142,33 +142,40 @@ export async function reconcileTls(inputs: TlsLifecycleInputs, previous: Partial
     const db = await api.getObject(MSSQL_SERVERS, namespace, database);
     if (!db) throw new Error(`MSSQLServer ${namespace}/${database} not found; cannot reconfigure its TLS`);
 
-    let last = { request: "", action: "" };
+    // The first request may be a re-assertion; each later one is planned from what the last reached.
+    const first = plan;
+    const requestFor = (state: TlsState, seq: number, p: TlsPlan): TlsRequest => ({
+        plan: p,
+        action: `${p.kind}: ${p.reason}`,
+        after: afterRequest(state, desired, p),
+        manifest: reconfigureTlsRequestManifest({
+            name: names.reconfigureTlsRequest(database, valueFingerprint({ sequence: seq, from: state, to: desired, kind: p.kind })),
+            namespace, database, stepTimeout: inputs.stepTimeout, action: p.action,
+        }),
+    });
     let widening: CaWidening = { widened: false, includesNewCa: false };
-    for (let step = 0; plan && step < 3; step++) {
-        if (plan.caChanges) {
-            const now = await widenCaBundle(api, inputs);
-            widening = { widened: widening.widened || now.widened, includesNewCa: widening.includesNewCa || now.includesNewCa };
-        }
-        const name = names.reconfigureTlsRequest(database, valueFingerprint({ sequence, from: applied, to: desired, kind: plan.kind }));
-        let attemptName = name;
-        try {
-            const result = await runOpsRequest({
-                api,
-                manifest: reconfigureTlsRequestManifest({ name, namespace, database, stepTimeout: inputs.stepTimeout, action: plan.action }),
-                timeoutSeconds: inputs.timeoutSeconds,
-                onProgress: logProgress,
-                onAttempt: (n) => (attemptName = n),
-                database: db,
-            });
-            last = { request: result.name, action: `${plan.kind}: ${plan.reason}` };
-        } catch (error) {
-            throw await tlsFailure(api, error, inputs, previous, { applied, sequence, attemptName, plan, widening });
-        }
-        sequence += 1;
-        applied = afterRequest(applied, desired, plan);
-        plan = planTlsChange(applied, desired);
+    let ran;
+    try {
+        ran = await runQueue<TlsState, TlsRequest>({
+            api, database: db, applied, sequence, timeoutSeconds: inputs.timeoutSeconds, maxRequests: 3,
+            next: (state, seq) => {
+                const p = seq === sequence ? first : planTlsChange(state, desired);
+                return p && requestFor(state, seq, p);
+            },
+            beforeEach: async (request) => {
+                if (!request.plan.caChanges) return;
+                const now = await widenCaBundle(api, inputs);
+                widening = { widened: widening.widened || now.widened, includesNewCa: widening.includesNewCa || now.includesNewCa };
+            },
+        });
+    } catch (error) {
+        const stop = queueStop<TlsState, TlsRequest>(error);
+        if (!stop) throw error;
+        throw await tlsFailure(api, stop.cause, inputs, previous, { applied: stop.applied, sequence: stop.sequence, attemptName: stop.attemptName, plan: stop.request.plan, widening });
     }
-    const result = await outputs(api, inputs, { lastPhase: "Successful", lastRequest: last.request, lastAction: last.action, sequence });
+    const result = await outputs(api, inputs, {
+        lastPhase: "Successful", lastRequest: ran.last?.name ?? "", lastAction: ran.last?.request.action ?? "", sequence: ran.sequence,
+    });
     // The switch is done: clients now need only the CA the database presents. (The declared
     // connection Secret says the same, but would not be re-applied if its value did not change.)
     if (widening.widened && result.caBundle) {
@@ -196,6 +203,9 @@ async function widenCaBundle(api: KubeApi, inputs: TlsLifecycleInputs): Promise<
     await api.patchSecretData(namespace, inputs.connectionSecret, { "ca.crt": Buffer.from(bundle).toString("base64") });
     return { widened: true, includesNewCa: newCa !== "" };
 }
+
+/** A ReconfigureTLS request in the queue, with the plan it carries out. */
+type TlsRequest = QueuedRequest<TlsState> & { plan: TlsPlan };
 
 /** What widening the connection Secret's CA bundle achieved (for a truthful failure message). */
 interface CaWidening {

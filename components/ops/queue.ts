@@ -69,8 +69,9 @@ export async function runQueue<S, R extends QueuedRequest<S>>(o: QueueOptions<S,
     for (let request = o.next(applied, sequence), ran = 0; request; request = o.next(applied, sequence), ran++) {
         if (ran >= max) throw new Error(`planned more than ${max} requests in one run for ${o.database.metadata.namespace}/${o.database.metadata.name}; this is a bug in kubedb-mssql`);
         let attemptName = request.manifest.metadata.name;
+        // Outside the try: a failure here sent nothing, so it is not the request's failure.
+        await o.beforeEach?.(request);
         try {
-            await o.beforeEach?.(request);
             const result = await runOpsRequest({
                 api: o.api,
                 manifest: request.manifest,
