@@ -8,7 +8,7 @@
 import { rotateCredential } from "../components/credentialRotationProvider";
 import { rotateAuthRequestManifest } from "../components/manifests";
 import { labelsFor } from "../components/names";
-import { waitForOpsRequest } from "../components/waitForOpsRequest";
+import { waitForOpsRequest } from "../components/ops/waitForOpsRequest";
 import { FakeKubeApi } from "../tests/support/fakeKubeApi";
 import { NS, OPS, condition, installOperator, putDatabase, putRequest, putSecret } from "../tests/support/fakeKubeDb";
 

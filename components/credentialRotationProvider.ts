@@ -19,9 +19,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { KubeApi, MSSQL_SERVERS, kubeApi } from "./kube";
 import { MSSQLServerOpsRequest } from "./api/kubedb";
 import { LABEL_DATABASE, LABEL_MANAGED_BY, LABEL_ROLE, MANAGED_BY } from "./names";
-import { runOpsRequest } from "./opsRequestRunner";
-import { diffLedger, initializationError, isSettled, logProgress, unsettledPhase, withoutKubeconfig } from "./ledger";
-import { opsRequestFailure } from "./waitForOpsRequest";
+import { runOpsRequest } from "./ops/opsRequestRunner";
+import { diffLedger, initializationError, isSettled, logProgress, unsettledPhase, withoutKubeconfig } from "./ops/ledger";
+import { opsRequestFailure } from "./ops/waitForOpsRequest";
 
 export interface CredentialRotationInputs {
     namespace: string;

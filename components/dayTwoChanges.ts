@@ -4,13 +4,13 @@
  * KubeDB ops request (UpdateVersion, HorizontalScaling, VerticalScaling, VolumeExpansion,
  * StorageMigration, Reconfigure, Restart), one at a time in the order of ops/dayTwoPlan.ts,
  * waited on with fail-fast. The stack runs it before TLS changes and the credential rotation.
- * The work is done by ops/dayTwoProvider.ts.
+ * The work is done by dayTwoProvider.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceRequirements, VOLUME_EXPANSION_MODES, VolumeExpansionMode } from "./api/kubedb";
 import { KubernetesCluster, waiterKubeconfig } from "./cluster";
 import { MAX_AG_REPLICAS, MAX_DATABASE_NAME_LENGTH, checkMssqlConf, checkVersion } from "./config";
-import { DayTwoInputs, DayTwoOutputs, dayTwoProvider } from "./ops/dayTwoProvider";
+import { DayTwoInputs, DayTwoOutputs, dayTwoProvider } from "./dayTwoProvider";
 import {
     Problems, checkBoolean, checkDatabaseName, checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkInteger, checkOneOf, checkResources,
     checkStorageQuantity, quantityText,

@@ -17,12 +17,12 @@ export { SaCredential, SaCredentialArgs, GENERATED_PASSWORD } from "./credential
 export { CredentialRotation, CredentialRotationArgs } from "./credentialRotation";
 export { MssqlServer, MssqlServerArgs, resolveMssqlServerArgs } from "./mssqlServer";
 export { TlsLifecycle, TlsLifecycleArgs } from "./tlsLifecycle";
-export { planTlsChange, TlsState, TlsPlan } from "./tlsPlan";
+export { planTlsChange, TlsState, TlsPlan } from "./ops/tlsPlan";
 export { StackConfig, parseStackConfig, readStackConfig } from "./config";
 export { ConfigError } from "./validation";
 export { currentPeriod } from "./schedule";
 export {
     waitForOpsRequest, WaitForOpsRequestOptions, OpsRequestResult, OpsRequestProgress, OpsRequestError, OpsRequestFailure, OpsRequestOutcome, opsRequestFailure,
-} from "./waitForOpsRequest";
+} from "./ops/waitForOpsRequest";
 export * as manifests from "./manifests";
 export { names } from "./names";

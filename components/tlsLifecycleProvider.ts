@@ -1,6 +1,6 @@
 /**
  * The dynamic provider behind {@link TlsLifecycle}: turns a change of the TLS config into one or
- * two KubeDB ReconfigureTLS requests in sequence (plan: tlsPlan.ts → queue: ops/queue.ts), waits
+ * two KubeDB ReconfigureTLS requests in sequence (plan: ops/tlsPlan.ts → queue: ops/queue.ts), waits
  * for each with fail-fast, and keeps clients able to verify the server throughout.
  *
  * - create: the database was just created with this TLS config: nothing to do but read the CA.
@@ -19,9 +19,9 @@ import { CLUSTER_ISSUERS, ISSUERS, KubeApi, MSSQL_SERVERS, kubeApi } from "./kub
 import { reconfigureTlsRequestManifest } from "./manifests";
 import { names, valueFingerprint } from "./names";
 import { QueuedRequest, queueStop, runQueue } from "./ops/queue";
-import { TlsPlan, TlsState, afterRequest, planTlsChange, reassertTls } from "./tlsPlan";
-import { diffLedger, initializationError, isSettled, unsettledPhase, withoutKubeconfig } from "./ledger";
-import { opsRequestFailure } from "./waitForOpsRequest";
+import { TlsPlan, TlsState, afterRequest, planTlsChange, reassertTls } from "./ops/tlsPlan";
+import { diffLedger, initializationError, isSettled, unsettledPhase, withoutKubeconfig } from "./ops/ledger";
+import { opsRequestFailure } from "./ops/waitForOpsRequest";
 
 export interface TlsLifecycleInputs extends TlsState {
     namespace: string;

@@ -10,7 +10,7 @@ import { strict as assert } from "assert";
 import { MSSQLServerVersion } from "../components/api/kubedb";
 import { admittedTargets, checkUpgrade, toSemver, toSemverRange } from "../components/ops/catalog";
 import { DayTwoState, nextDayTwoStep, planDayTwo, refusedDayTwoChanges, sameResources } from "../components/ops/dayTwoPlan";
-import { DayTwoInputs, DayTwoOutputs, checkDayTwo, dayTwoProvider, diffDayTwo, reconcileDayTwo } from "../components/ops/dayTwoProvider";
+import { DayTwoInputs, DayTwoOutputs, checkDayTwo, dayTwoProvider, diffDayTwo, reconcileDayTwo } from "../components/dayTwoProvider";
 import { FakeKubeApi, KubeObject } from "./support/fakeKubeApi";
 import { DB, NS, OPS, installOperator, putCatalog, putDatabase, putRequest, putStorageClass } from "./support/fakeKubeDb";
 

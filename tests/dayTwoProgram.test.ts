@@ -7,7 +7,7 @@
 import { strict as assert } from "assert";
 import { ChangeGuard, GuardedConfig, refusedConfigChanges } from "../components/changeGuard";
 import { REQUEST_OWNED_FIELDS } from "../components/mssqlServer";
-import { DayTwoInputs, desiredDayTwo, plannedRequests } from "../components/ops/dayTwoProvider";
+import { DayTwoInputs, desiredDayTwo, plannedRequests } from "../components/dayTwoProvider";
 import { ConfigError } from "../components/validation";
 import { assertAllObjectsValid } from "./support/checks";
 import { assertValid } from "./support/crdSchema";

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { reconfigureTlsRequestManifest } from "../components/manifests";
-import { TlsState, afterRequest, planTlsChange, reassertTls } from "../components/tlsPlan";
+import { TlsState, afterRequest, planTlsChange, reassertTls } from "../components/ops/tlsPlan";
 import { TlsLifecycleInputs, TlsLifecycleOutputs, describeCa, diffTlsLifecycle, mergeBundles, reconcileTls, tlsLifecycleProvider } from "../components/tlsLifecycleProvider";
 import { assertValid } from "./support/crdSchema";
 import { FakeKubeApi, KubeObject } from "./support/fakeKubeApi";

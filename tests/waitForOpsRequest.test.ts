@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import {
     OpsRequestError, OpsRequestProgress, describeCondition, failureCondition, opsRequestFailure, waitForOpsRequest,
-} from "../components/waitForOpsRequest";
+} from "../components/ops/waitForOpsRequest";
 import { FakeKubeApi } from "./support/fakeKubeApi";
 import { NS, OPS, condition, putRequest } from "./support/fakeKubeDb";
 

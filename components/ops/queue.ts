@@ -4,7 +4,7 @@
  * through the runner (which waits for any other request of the database, creates or adopts the
  * request and waits for it with fail-fast), records the state it reached, and asks again.
  *
- *   plan (dayTwoPlan.ts, tlsPlan.ts) → queue (here) → runner (opsRequestRunner.ts) → waiter (waitForOpsRequest.ts)
+ *   plan (dayTwoPlan.ts, tlsPlan.ts) → queue (here) → runner (opsRequestRunner.ts) → waiter (waitForOpsRequest.ts), all in components/ops/
  *
  * When a request does not succeed, the queue throws a plain Error (no subclass: it runs from the
  * serialized provider) carrying `queue`: the state reached before it, so that the provider can
@@ -12,8 +12,8 @@
  */
 import { MSSQLServerOpsRequest } from "../api/kubedb";
 import { KubeApi, KubeObject } from "../kube";
-import { logProgress } from "../ledger";
-import { runOpsRequest } from "../opsRequestRunner";
+import { logProgress } from "./ledger";
+import { runOpsRequest } from "./opsRequestRunner";
 
 export interface QueuedRequest<S> {
     /** The request under its base name (a retry adds `-r2`, `-r3`, …). */

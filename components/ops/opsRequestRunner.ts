@@ -8,9 +8,9 @@
  * is `<base>-r<n>`. An attempt that is still running or already succeeded is adopted, not repeated,
  * so an interrupted `pulumi up` never starts a second rotation.
  */
-import { FINISHED_PHASES, MSSQLServerOpsRequest, TERMINAL_FAILURE_PHASES } from "./api/kubedb";
-import { KubeApi, KubeObject, MSSQL_SERVERS, OPS_REQUESTS, describeApiError, statusCode } from "./kube";
-import { retryRequestName, stableJson } from "./names";
+import { FINISHED_PHASES, MSSQLServerOpsRequest, TERMINAL_FAILURE_PHASES } from "../api/kubedb";
+import { KubeApi, KubeObject, MSSQL_SERVERS, OPS_REQUESTS, describeApiError, statusCode } from "../kube";
+import { retryRequestName, stableJson } from "../names";
 import { OpsRequestProgress, OpsRequestResult, opsRequestFailure, waitForOpsRequest } from "./waitForOpsRequest";
 
 export const MAX_ATTEMPTS = 20;

@@ -15,16 +15,16 @@
  *   it; the next `pulumi up` plans again from there and retries with a new request name.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { MSSQLServerVersion, MSSQL_CONF, ResourceRequirements } from "../api/kubedb";
-import { KubeApi, KubeObject, MSSQL_SERVERS, MSSQL_SERVER_VERSIONS, STORAGE_CLASSES, kubeApi, statusCode } from "../kube";
-import { diffLedger, initializationError, isSettled, unsettledPhase, withoutKubeconfig } from "../ledger";
-import { dayTwoRequestManifest } from "../manifests";
-import { names, valueFingerprint } from "../names";
-import { compareQuantities, parseQuantity } from "../validation";
-import { opsRequestFailure } from "../waitForOpsRequest";
-import { checkUpgrade } from "./catalog";
-import { DayTwoSettings, DayTwoState, DayTwoStep, REQUEST_WORD, nextDayTwoStep, planDayTwo, refusedDayTwoChanges } from "./dayTwoPlan";
-import { QueuedRequest, queueStop, runQueue } from "./queue";
+import { MSSQLServerVersion, MSSQL_CONF, ResourceRequirements } from "./api/kubedb";
+import { KubeApi, KubeObject, MSSQL_SERVERS, MSSQL_SERVER_VERSIONS, STORAGE_CLASSES, kubeApi, statusCode } from "./kube";
+import { diffLedger, initializationError, isSettled, unsettledPhase, withoutKubeconfig } from "./ops/ledger";
+import { dayTwoRequestManifest } from "./manifests";
+import { names, valueFingerprint } from "./names";
+import { compareQuantities, parseQuantity } from "./validation";
+import { opsRequestFailure } from "./ops/waitForOpsRequest";
+import { checkUpgrade } from "./ops/catalog";
+import { DayTwoSettings, DayTwoState, DayTwoStep, REQUEST_WORD, nextDayTwoStep, planDayTwo, refusedDayTwoChanges } from "./ops/dayTwoPlan";
+import { QueuedRequest, queueStop, runQueue } from "./ops/queue";
 
 export interface DayTwoInputs extends DayTwoState, DayTwoSettings {
     namespace: string;

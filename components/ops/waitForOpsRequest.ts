@@ -11,9 +11,9 @@
  * It is self-contained on purpose: the dynamic provider that runs it during `pulumi up` is
  * serialized by Pulumi, so everything it uses is either in this file or required at call time.
  */
-import { TERMINAL_FAILURE_PHASES } from "./api/kubedb";
-import { Condition } from "./api/meta";
-import { KubeApi, KubeObject, OPS_REQUESTS, apiErrorMessage, describeApiError, kubeApi, statusCode } from "./kube";
+import { TERMINAL_FAILURE_PHASES } from "../api/kubedb";
+import { Condition } from "../api/meta";
+import { KubeApi, KubeObject, OPS_REQUESTS, apiErrorMessage, describeApiError, kubeApi, statusCode } from "../kube";
 
 export interface OpsRequestProgress {
     /** `<namespace>/<name>` of the request. */

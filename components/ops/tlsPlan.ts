@@ -10,8 +10,8 @@
  *   2. then, unless a new issuer re-issued everything, a bumped `tls.rotation.generation` or a
  *      re-keyed bootstrapped CA: `{ rotateCertificates: true }`.
  */
-import { CertificateSpec, ReconfigureTLSAction, TypedLocalObjectReference } from "./api/kubedb";
-import { stableJson } from "./names";
+import { CertificateSpec, ReconfigureTLSAction, TypedLocalObjectReference } from "../api/kubedb";
+import { stableJson } from "../names";
 
 export interface TlsState {
     issuerRef: TypedLocalObjectReference;

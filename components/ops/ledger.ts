@@ -1,5 +1,6 @@
 /**
- * What the two request-running dynamic providers (credential rotation, TLS lifecycle) share:
+ * What the three request-running dynamic providers (credential rotation, TLS lifecycle, day-2
+ * changes) share:
  * their resource is a ledger of what the database was last brought to, and
  * - its diff is pure (preview never calls the cluster) and also reports a change after a failed
  *   attempt, so the next `pulumi up` retries;
