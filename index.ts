@@ -1,7 +1,7 @@
 /**
  * The kubedb-mssql stack: SQL Server on KubeDB with cert-manager TLS, its credential rotated from
- * stack config. Reads like the architecture: config → guard against changes no request can make →
- * cluster (provider) → namespace → CA and credential (side by side) → database → day-2 changes →
+ * stack config. Reads like the architecture: config → cluster (provider) → guard against changes
+ * no request can make → namespace → CA and credential (side by side) → database → day-2 changes →
  * TLS changes → credential rotation → connection Secret. Every change after creation is a KubeDB
  * ops request, one at a time, in that order.
  */
