@@ -11,8 +11,9 @@ import { MSSQLServerVersion } from "../components/api/kubedb";
 import { admittedTargets, checkUpgrade, toSemver, toSemverRange } from "../components/ops/catalog";
 import { DayTwoState, nextDayTwoStep, planDayTwo, refusedDayTwoChanges, sameResources } from "../components/ops/dayTwoPlan";
 import { DayTwoInputs, DayTwoOutputs, checkDayTwo, dayTwoProvider, diffDayTwo, reconcileDayTwo } from "../components/dayTwoProvider";
-import { FakeKubeApi, KubeObject } from "./support/fakeKubeApi";
+import { FakeKubeApi } from "./support/fakeKubeApi";
 import { DB, NS, OPS, installOperator, putCatalog, putDatabase, putRequest, putStorageClass } from "./support/fakeKubeDb";
+import { dayTwoChangeCases } from "./support/dayTwoCases";
 
 const STATE: DayTwoState = { version: "2022-cu16", replicas: 3, resources: {}, storageSize: "10Gi", storageClass: "", mssqlConf: "", restartGeneration: 0 };
 const AG = { topology: "AvailabilityGroup" as const, expansionMode: "Online" as const };
@@ -144,38 +145,7 @@ describe("day-2 provider against the API server", function () {
         assert.equal(created.lastPhase, "Initial");
     });
 
-    const changesCases: Array<{ title: string; change: Partial<DayTwoInputs>; before?: Partial<DayTwoInputs>; arrange?: () => void; spec: object; readBack: (d: KubeObject) => unknown; expected: unknown }> = [
-        { title: "version: one UpdateVersion", change: { version: "2025-cu0" }, spec: { updateVersion: { targetVersion: "2025-cu0" } }, readBack: (d) => d.spec.version, expected: "2025-cu0" },
-        {
-            title: "replicas of an availability group: one HorizontalScaling", before: { topology: "AvailabilityGroup", replicas: 3 }, change: { replicas: 5 },
-            arrange: () => fake.patch(DB, "mssqlservers", NS, "mssql", { spec: { replicas: 3, topology: { mode: "AvailabilityGroup" } } }),
-            spec: { horizontalScaling: { replicas: 5 } }, readBack: (d) => d.spec.replicas, expected: 5,
-        },
-        {
-            title: "resources: one VerticalScaling", change: { resources: { requests: { cpu: "2", memory: "8Gi" }, limits: { memory: "8Gi" } } },
-            spec: { verticalScaling: { mssqlserver: { resources: { requests: { cpu: "2", memory: "8Gi" }, limits: { memory: "8Gi" } } } } },
-            readBack: (d) => d.spec.podTemplate.spec.containers[0].resources.limits.memory, expected: "8Gi",
-        },
-        {
-            title: "storage.size: one VolumeExpansion (the class allows it)", change: { storageSize: "20Gi", expansionMode: "Offline" },
-            arrange: () => putStorageClass(fake, "standard", true, true),
-            spec: { volumeExpansion: { mode: "Offline", mssqlserver: "20Gi" } }, readBack: (d) => d.spec.storage.resources.requests.storage, expected: "20Gi",
-        },
-        {
-            title: "storage.storageClass: one StorageMigration", change: { storageClass: "fast" }, arrange: () => putStorageClass(fake, "fast", true),
-            spec: { migration: { storageClassName: "fast", oldPVReclaimPolicy: "Retain" } }, readBack: (d) => d.spec.storage.storageClassName, expected: "fast",
-        },
-        {
-            title: "mssqlConf: one Reconfigure", change: { mssqlConf: "[memory]\nmemorylimitmb = 4096" },
-            spec: { configuration: { applyConfig: { "mssql.conf": "[memory]\nmemorylimitmb = 4096" } } }, readBack: (d) => d.spec.configuration?.inline?.["mssql.conf"], expected: "[memory]\nmemorylimitmb = 4096",
-        },
-        {
-            title: "mssqlConf removed: one Reconfigure with removeCustomConfig", before: { mssqlConf: "[memory]\nmemorylimitmb = 4096" }, change: { mssqlConf: "" },
-            arrange: () => fake.patch(DB, "mssqlservers", NS, "mssql", { spec: { configuration: { inline: { "mssql.conf": "[memory]\nmemorylimitmb = 4096" } } } }),
-            spec: { configuration: { removeCustomConfig: true } }, readBack: (d) => d.spec.configuration, expected: undefined,
-        },
-        { title: "restart.generation: one Restart", change: { restartGeneration: 1 }, spec: { restart: {} }, readBack: (d) => d.spec.version, expected: "2022-cu22" },
-    ];
+    const changesCases = dayTwoChangeCases(() => fake);
     for (const c of changesCases) {
         it(`${c.title}, waited on and read back`, async () => {
             c.arrange?.();

@@ -21,6 +21,7 @@ import { FakeKubeApi } from "./support/fakeKubeApi";
 import { DB, DEFAULT_FAILURE, NS, OPS, OperatorScript, installOperator, putCatalog, putDatabase, putSecret, putStorageClass } from "./support/fakeKubeDb";
 import { ProviderHost, Props } from "./support/providerHost";
 import { runProgram } from "./support/program";
+import { dayTwoChangeCases } from "./support/dayTwoCases";
 
 const ROTATION = "pulumi-nodejs:dynamic/kubedb-mssql:CredentialRotation";
 const TLS = "pulumi-nodejs:dynamic/kubedb-mssql:TlsLifecycle";
@@ -392,6 +393,32 @@ describe("the providers as `pulumi up` runs them: Pulumi's dynamic-provider host
             const created = await host.create(urn(DAY_TWO, "day2-ledger"), pointed(subjects[2].before, fake));
             assert.ok(created.ok, !created.ok ? created.error.message : "");
             return created.value;
+        }
+
+        for (const c of dayTwoChangeCases(() => fake)) {
+            it(`${c.title}: exactly its request, read back; the same config again calls nothing`, async () => {
+                c.arrange?.();
+                installOperator(fake, { outcomes: ["Successful"] });
+                const first = pointed({ ...subjects[2].before, ...c.before }, fake);
+                const created = await host.create(urn(DAY_TWO, "day2-ledger"), first);
+                assert.ok(created.ok, !created.ok ? created.error.message : "");
+                assert.equal(posts(), 0, "the first deployment sends nothing");
+                const news = pointed({ ...subjects[2].before, ...c.before, ...c.change }, fake);
+                const updated = await host.update(urn(DAY_TWO, "day2-ledger"), created.value.id, created.value.properties, news);
+                assert.ok(updated.ok, !updated.ok ? updated.error.message : "");
+                const sent = fake.list(OPS, "mssqlserveropsrequests", NS);
+                assert.equal(sent.length, 1, "exactly one request");
+                const { type, databaseRef, timeout, apply, ...section } = sent[0].spec;
+                assert.deepEqual([databaseRef, timeout, apply], [{ name: "mssql" }, subjects[2].before.stepTimeout, "IfReady"]);
+                assert.deepEqual(section, c.spec);
+                assert.equal(updated.value.properties.lastRequest, sent[0].metadata.name);
+                assert.match(updated.value.properties.lastAction, new RegExp(`^${type}: `));
+                assert.deepEqual(c.readBack(fake.get(DB, "mssqlservers", NS, "mssql")!), c.expected);
+                const callsBefore = fake.requests.length;
+                const diff = await host.diff(urn(DAY_TWO, "day2-ledger"), created.value.id, updated.value.properties, news);
+                assert.ok(diff.ok && diff.value.changes === "none", "the next preview shows nothing");
+                assert.equal(fake.requests.length, callsBefore, "and did not call the cluster");
+            });
         }
 
         it("two changes in one `pulumi up`: two requests, the second only after the first succeeded", async () => {
