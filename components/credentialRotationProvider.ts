@@ -19,8 +19,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { KubeApi, MSSQL_SERVERS, kubeApi } from "./kube";
 import { MSSQLServerOpsRequest } from "./api/kubedb";
 import { LABEL_DATABASE, LABEL_MANAGED_BY, LABEL_ROLE, MANAGED_BY } from "./names";
-import { runOpsRequest } from "./ops/opsRequestRunner";
-import { diffLedger, initializationError, isSettled, logProgress, unsettledPhase, withoutKubeconfig } from "./ops/ledger";
+import { QueuedRequest, queueStop, runQueue } from "./ops/queue";
+import { diffLedger, initializationError, isSettled, unsettledPhase, withoutKubeconfig } from "./ops/ledger";
 import { opsRequestFailure } from "./ops/waitForOpsRequest";
 
 export interface CredentialRotationInputs {
@@ -96,19 +96,18 @@ export async function rotateCredential(inputs: CredentialRotationInputs, previou
     if (request?.spec?.type !== "RotateAuth" || request.spec.authentication?.secretRef?.name !== secretName || request.spec.databaseRef?.name !== database) {
         throw new Error(`the RotateAuth request given for ${namespace}/${database} does not point at Secret ${secretName}`);
     }
-    let attemptName = request.metadata.name;
+    // The same queue as TLS and day-2 changes (one request here): it waits for any other request of
+    // the database, creates or adopts this one, and waits for it with fail-fast.
     let result;
     try {
-        result = await runOpsRequest({
-            api,
-            manifest: request,
-            timeoutSeconds: inputs.timeoutSeconds,
-            onProgress: logProgress,
-            onAttempt: (name) => (attemptName = name),
-            database: before,
+        const ran = await runQueue<boolean, QueuedRequest<boolean>>({
+            api, database: before, applied: false, sequence: 0, timeoutSeconds: inputs.timeoutSeconds,
+            next: (rotated) => (rotated ? undefined : { manifest: request, action: `RotateAuth to Secret ${secretName}`, after: true }),
         });
+        result = ran.last!;
     } catch (error) {
-        throw await rotationFailure(api, error, inputs, previous, usedBefore, attemptName);
+        const stop = queueStop<boolean, QueuedRequest<boolean>>(error);
+        throw await rotationFailure(api, stop?.cause ?? error, inputs, previous, usedBefore, stop?.attemptName ?? request.metadata.name);
     }
 
     // The rotation succeeded. Reading back is best effort: a failure here must not pass for a failed

@@ -4,10 +4,13 @@
  * KubeDB ops requests run one at a time (plan → queue → runner → waiter).
  *
  * - check: refuses a change no request can make (a smaller volume, …), without the cluster.
- * - diff: pure, so `pulumi preview` shows which settings change without touching the cluster.
+ * - diff: pure, so `pulumi preview` shows which settings change, and prints the requests planned
+ *   from the last known state, without touching the cluster.
  * - create: the database was just created (or adopted) with these settings: nothing to run but
  *   what the live object lacks.
- * - update: before the first request, every planned request is checked against the cluster (the
+ * - update: first any request of the database still running finishes (one an interrupted run
+ *   left is adopted when it succeeds); the plan starts from what the live database then has.
+ *   Before the first request, every planned request is checked against the cluster (the
  *   version catalog's update paths, the live volume size, the storage classes): a change KubeDB
  *   cannot make is refused and nothing is sent. Then the requests run in order; after success
  *   the result is read back from the MSSQLServer.
@@ -17,14 +20,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MSSQLServerVersion, MSSQL_CONF, ResourceRequirements } from "./api/kubedb";
 import { KubeApi, KubeObject, MSSQL_SERVERS, MSSQL_SERVER_VERSIONS, STORAGE_CLASSES, kubeApi, statusCode } from "./kube";
-import { diffLedger, initializationError, isSettled, unsettledPhase, withoutKubeconfig } from "./ops/ledger";
+import { diffLedger, initializationError, isSettled, logProgress, unsettledPhase, withoutKubeconfig } from "./ops/ledger";
 import { dayTwoRequestManifest } from "./manifests";
-import { names, valueFingerprint } from "./names";
+import { names, stableJson, valueFingerprint } from "./names";
 import { compareQuantities, parseQuantity } from "./validation";
 import { opsRequestFailure } from "./ops/waitForOpsRequest";
 import { checkUpgrade } from "./ops/catalog";
 import { DayTwoSettings, DayTwoState, DayTwoStep, REQUEST_WORD, nextDayTwoStep, planDayTwo, refusedDayTwoChanges } from "./ops/dayTwoPlan";
 import { QueuedRequest, queueStop, runQueue } from "./ops/queue";
+import { sameIntent, waitForUnfinishedRequests } from "./ops/opsRequestRunner";
 
 export interface DayTwoInputs extends DayTwoState, DayTwoSettings {
     namespace: string;
@@ -51,6 +55,12 @@ export interface DayTwoOutputs extends Omit<DayTwoInputs, "kubeconfig"> {
 }
 
 type DayTwoRequest = QueuedRequest<DayTwoState> & { step: DayTwoStep };
+
+/** The field of the state each request brings to its desired value. */
+const STEP_FIELD: Record<DayTwoStep["type"], keyof DayTwoState> = {
+    VolumeExpansion: "storageSize", StorageMigration: "storageClass", UpdateVersion: "version", HorizontalScaling: "replicas",
+    VerticalScaling: "resources", Reconfigure: "mssqlConf", Restart: "restartGeneration",
+};
 
 export function desiredDayTwo(inputs: DayTwoInputs | DayTwoOutputs): DayTwoState {
     return {
@@ -85,23 +95,23 @@ export function coversResources(live: ResourceRequirements | undefined, wanted: 
 }
 
 /**
- * The applied state, with every field the live database already has as desired counted as done
- * (set by hand, or by a request whose report was lost): no request is sent for those.
+ * The state to plan from: the ledger's, corrected by what the live database says. The database is
+ * the truth where it states a value (a request whose report was lost, one an interrupted run left
+ * running, a hand edit): version, replicas, volume size and class are taken from it; resources
+ * the database already has as desired count as done (KubeDB adds defaults beside them), other live
+ * resources count as different. mssql.conf and restarts leave no reliable trace on the object
+ * (KubeDB may keep the merged configuration elsewhere), so they stay as the ledger knows them.
  */
-export function alreadyLive(applied: DayTwoState, desired: DayTwoState, live: Partial<DayTwoState>): DayTwoState {
-    const size = (a?: string, b?: string) => {
-        const qa = parseQuantity(a);
-        const qb = parseQuantity(b);
-        return qa !== undefined && qb !== undefined && compareQuantities(qa, qb) === 0;
-    };
+export function fromLive(applied: DayTwoState, desired: DayTwoState, live: Partial<DayTwoState>): DayTwoState {
+    const resources = Object.keys(desired.resources).length > 0 && coversResources(live.resources, desired.resources)
+        ? desired.resources : live.resources ?? applied.resources;
     return {
         ...applied,
-        ...(live.version === desired.version ? { version: desired.version } : {}),
-        ...(live.replicas === desired.replicas ? { replicas: desired.replicas } : {}),
-        ...(size(live.storageSize, desired.storageSize) ? { storageSize: desired.storageSize } : {}),
-        ...(desired.storageClass !== "" && live.storageClass === desired.storageClass ? { storageClass: desired.storageClass } : {}),
-        ...(Object.keys(desired.resources).length > 0 && coversResources(live.resources, desired.resources) ? { resources: desired.resources } : {}),
-        ...(live.mssqlConf !== undefined && live.mssqlConf === desired.mssqlConf ? { mssqlConf: desired.mssqlConf } : {}),
+        ...(live.version !== undefined ? { version: live.version } : {}),
+        ...(live.replicas !== undefined ? { replicas: live.replicas } : {}),
+        ...(live.storageSize !== undefined ? { storageSize: live.storageSize } : {}),
+        ...(live.storageClass ? { storageClass: live.storageClass } : {}),
+        resources,
     };
 }
 
@@ -113,6 +123,18 @@ export function checkDayTwo(olds: Partial<DayTwoInputs>, news: DayTwoInputs): pu
 
 export function diffDayTwo(olds: Partial<DayTwoOutputs>, news: DayTwoInputs): pulumi.dynamic.DiffResult {
     return diffLedger(olds, news, ["namespace", "database"]);
+}
+
+/**
+ * The requests a change would send, from the ledger's last known state, for `pulumi preview`
+ * (which shows a dynamic resource's changed inputs, not the requests). Pure: no cluster. `up`
+ * plans again from the live database and prints the plan it runs.
+ */
+export function previewPlan(olds: Partial<DayTwoOutputs>, news: DayTwoInputs): string | undefined {
+    if (!olds.applied) return undefined;
+    const plan = planDayTwo(olds.applied, desiredDayTwo(news), settingsOf(news));
+    return plan.length === 0 ? undefined
+        : `[kubedb-mssql] ${news.namespace}/${news.database}: planned ${plan.map((s) => `${s.type} (${s.reason})`).join(" → ")}`;
 }
 
 function outputsFor(inputs: DayTwoInputs, db: KubeObject | undefined, fields: Pick<DayTwoOutputs, "applied" | "sequence" | "lastPhase" | "lastRequest" | "lastAction">, previous?: Partial<DayTwoOutputs>): DayTwoOutputs {
@@ -164,8 +186,9 @@ async function preflight(api: KubeApi, db: KubeObject, plan: DayTwoStep[]): Prom
     const live = liveDayTwo(db);
     for (const step of plan) {
         if (step.type === "UpdateVersion") {
-            const catalog = (await api.listClusterObjects(MSSQL_SERVER_VERSIONS)) as unknown as MSSQLServerVersion[];
-            const verdict = checkUpgrade(live.version ?? "", step.after.version, catalog);
+            // Unreadable (no RBAC for the cluster-scoped catalog): KubeDB's webhook decides.
+            const catalog = (await readOrUnknown(() => api.listClusterObjects(MSSQL_SERVER_VERSIONS))) as unknown as MSSQLServerVersion[] | undefined;
+            const verdict: { problem?: string } = catalog ? checkUpgrade(live.version ?? "", step.after.version, catalog) : {};
             if (verdict.problem) problems.push(`version: ${verdict.problem}`);
         }
         if (step.type === "VolumeExpansion") {
@@ -214,18 +237,40 @@ export async function reconcileDayTwo(inputs: DayTwoInputs, previous: Partial<Da
     const { namespace, database } = inputs;
     const desired = desiredDayTwo(inputs);
     const settings = settingsOf(inputs);
+    const deadline = Date.now() + inputs.timeoutSeconds * 1000;
+    // A request still running (left by an interrupted run, or KubeDB's own) finishes first, so the
+    // plan starts from what the database then has and an interrupted run's request is not sent again.
+    const settled = await waitForUnfinishedRequests({
+        api, namespace, database, blocked: `no day-2 request for ${namespace}/${database} was started`,
+        remaining: () => Math.max(1, Math.round((deadline - Date.now()) / 1000)), onProgress: logProgress,
+    });
     const db = await api.getObject(MSSQL_SERVERS, namespace, database);
     if (!db) throw new Error(`MSSQLServer ${namespace}/${database} not found; cannot change its ${Object.keys(desired).join(", ")}`);
     const live = liveDayTwo(db);
+    if (desired.storageClass !== "" && !live.storageClass) {
+        // Volumes without a named class are on the cluster's default: naming that class moves nothing.
+        live.storageClass = (await storageClass(api, undefined))?.object.metadata.name;
+    }
     // A new ledger (first deployment, or a stack from before this ledger) starts from what the database has.
     const start = previous.applied ?? { ...desired, ...Object.fromEntries(Object.entries(live).filter(([, v]) => v !== undefined)) } as DayTwoState;
-    const applied = alreadyLive(start, desired, live);
-    const sequence = previous.sequence ?? 0;
+    // Requests of this ledger an interrupted run left running, which succeeded while we waited: adopted, not repeated.
+    const ledgerPlan = planDayTwo(start, desired, settings);
+    const adoptedRequests = settled.filter((r) => r.phase === "Successful").flatMap((r) => {
+        const step = ledgerPlan.find((s) => sameIntent(r.spec, requestFor(inputs, start, 0, s).manifest.spec));
+        return step ? [{ name: r.name, step }] : [];
+    });
+    const known = adoptedRequests.reduce((state, { step }) => ({ ...state, [STEP_FIELD[step.type]]: step.after[STEP_FIELD[step.type]] }), start);
+    const applied = fromLive(known, desired, live);
+    const sequence = (previous.sequence ?? 0) + adoptedRequests.length;
+    const last = adoptedRequests[adoptedRequests.length - 1];
+    const adopted = last && { name: last.name, action: `${last.step.type}: ${last.step.reason}` };
     const plan = planDayTwo(applied, desired, settings);
 
     if (plan.length === 0) {
-        const lastPhase = previous.lastPhase === undefined ? "Initial" : isSettled(previous) ? previous.lastPhase : "Withdrawn";
-        return outputsFor(inputs, db, { applied: desired, sequence, lastPhase, lastRequest: previous.lastRequest ?? "", lastAction: previous.lastAction ?? "" }, previous);
+        const lastPhase = adopted ? "Successful" : previous.lastPhase === undefined ? "Initial" : isSettled(previous) ? previous.lastPhase : "Withdrawn";
+        return outputsFor(inputs, db, {
+            applied: desired, sequence, lastPhase, lastRequest: adopted?.name ?? previous.lastRequest ?? "", lastAction: adopted?.action ?? previous.lastAction ?? "",
+        }, previous);
     }
     console.error(`[kubedb-mssql] ${namespace}/${database}: ${plan.map((s) => `${s.type} (${s.reason})`).join(" → ")}`);
 
@@ -268,7 +313,12 @@ async function dayTwoFailure(api: KubeApi, error: unknown, inputs: DayTwoInputs,
         /* reported as unknown below */
     }
     const live = db ? liveDayTwo(db) : undefined;
-    const now = live ? `The database has version ${live.version}, ${live.replicas} replica(s), ${live.storageSize} per volume now.` : "What the database has now could not be read.";
+    const own = !live ? "" : {
+        VerticalScaling: `, mssql container resources ${stableJson(live.resources ?? {})}`,
+        StorageMigration: `, volumes on StorageClass ${live.storageClass ?? "(the cluster's default)"}`,
+        Reconfigure: `, ${live.mssqlConf === undefined ? "no" : "a"} custom mssql.conf in its spec`,
+    }[stop.request.step.type as string] ?? "";
+    const now = live ? `The database has version ${live.version}, ${live.replicas} replica(s), ${live.storageSize} per volume${own} now.` : "What the database has now could not be read.";
     const progress = `${done.length ? `Done before it: ${done.join(", ")}. ` : ""}${notStarted.length ? `Not started: ${notStarted.join(", ")}. ` : ""}`;
     const describe = `kubectl describe mssqlserveropsrequests.ops.kubedb.com ${stop.attemptName} -n ${namespace}`;
     const retry = "run `pulumi up` again: it retries with a new request, then runs the rest.";
@@ -296,6 +346,8 @@ export const dayTwoProvider: pulumi.dynamic.ResourceProvider = {
         return checkDayTwo(olds, news);
     },
     async diff(_id: string, olds: Partial<DayTwoOutputs>, news: DayTwoInputs) {
+        const plan = previewPlan(olds, news);
+        if (plan) console.error(plan);
         return diffDayTwo(olds, news);
     },
     async create(inputs: DayTwoInputs) {

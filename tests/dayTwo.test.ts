@@ -9,10 +9,10 @@
 import { strict as assert } from "assert";
 import { MSSQLServerVersion } from "../components/api/kubedb";
 import { admittedTargets, checkUpgrade, toSemver, toSemverRange } from "../components/ops/catalog";
-import { DayTwoState, nextDayTwoStep, planDayTwo, refusedDayTwoChanges, sameResources } from "../components/ops/dayTwoPlan";
-import { DayTwoInputs, DayTwoOutputs, checkDayTwo, dayTwoProvider, diffDayTwo, reconcileDayTwo } from "../components/dayTwoProvider";
+import { DayTwoState, droppedSettings, nextDayTwoStep, planDayTwo, refusedDayTwoChanges, sameResources } from "../components/ops/dayTwoPlan";
+import { DayTwoInputs, DayTwoOutputs, checkDayTwo, dayTwoProvider, diffDayTwo, previewPlan, reconcileDayTwo } from "../components/dayTwoProvider";
 import { FakeKubeApi } from "./support/fakeKubeApi";
-import { DB, NS, OPS, installOperator, putCatalog, putDatabase, putRequest, putStorageClass } from "./support/fakeKubeDb";
+import { DB, NS, OPS, applyDayTwo, installOperator, putCatalog, putDatabase, putRequest, putStorageClass } from "./support/fakeKubeDb";
 import { dayTwoChangeCases } from "./support/dayTwoCases";
 
 const STATE: DayTwoState = { version: "2022-cu16", replicas: 3, resources: {}, storageSize: "10Gi", storageClass: "", mssqlConf: "", restartGeneration: 0 };
@@ -46,6 +46,17 @@ describe("day-2 plan: order and refusals", () => {
     it("compares resources by value", () => {
         assert.ok(sameResources({ limits: { memory: "4Gi" } }, { limits: { memory: "4096Mi" } }));
         assert.ok(!sameResources({ limits: { memory: "4Gi" } }, { limits: { memory: "4Gi", cpu: "1" } }));
+    });
+
+    it("mssqlConf: a text that drops a setting removes the custom configuration first; one that keeps every setting is one request", () => {
+        const from = { ...STATE, mssqlConf: "[memory]\nmemorylimitmb = 4096\n[SQLAgent]\nEnabled = true" };
+        assert.deepEqual(droppedSettings(from.mssqlConf, "[memory]\nmemorylimitmb = 2048"), ["sqlagent.enabled"]);
+        assert.deepEqual(droppedSettings(from.mssqlConf, "[sqlagent]\nenabled=false\n[memory]\nmemorylimitmb = 2048"), [], "case and order do not matter");
+        const drops = planDayTwo(from, { ...from, mssqlConf: "[memory]\nmemorylimitmb = 2048" }, AG);
+        assert.deepEqual(drops.map((s) => s.section), [{ configuration: { removeCustomConfig: true } }, { configuration: { applyConfig: { "mssql.conf": "[memory]\nmemorylimitmb = 2048" } } }]);
+        assert.match(drops[0].reason, /mssqlConf drops sqlagent\.enabled/);
+        const keeps = planDayTwo(from, { ...from, mssqlConf: "[memory]\nmemorylimitmb = 2048\n[sqlagent]\nenabled = false" }, AG);
+        assert.equal(keeps.length, 1);
     });
 
     it("refuses a removed class and removed resources (a shrink is refused against the live volume)", () => {
@@ -130,6 +141,16 @@ describe("day-2 provider against the API server", function () {
         return { created, updated };
     }
 
+    it("the plan for `pulumi preview`, from the last known state, without the cluster", async () => {
+        const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
+        const before = fake.requests.length;
+        assert.equal(previewPlan(created, inputs(fake, { storageSize: "20Gi", version: "2025-cu0" })),
+            "[kubedb-mssql] db/mssql: planned VolumeExpansion (storage.size 10Gi → 20Gi (Online)) → UpdateVersion (version 2022-cu22 → 2025-cu0)");
+        assert.equal(previewPlan(created, inputs(fake, { timeoutSeconds: 60 })), undefined, "nothing to send, nothing printed");
+        assert.equal(previewPlan({}, inputs(fake)), undefined, "a new ledger plans at creation, from the live database");
+        assert.equal(fake.requests.length, before);
+    });
+
     it("first deployment: nothing to do, no request; reads what the database has", async () => {
         const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
         assert.equal(opsPosts(fake), 0);
@@ -139,7 +160,6 @@ describe("day-2 provider against the API server", function () {
     });
 
     it("first deployment with resources: KubeDB's added defaults are not a change", async () => {
-        db(fake).spec; // created with limits.memory 4Gi and webhook-filled requests
         const created = (await dayTwoProvider.create!(inputs(fake, { resources: { limits: { memory: "4096Mi" } } }))).outs as DayTwoOutputs;
         assert.equal(opsPosts(fake), 0);
         assert.equal(created.lastPhase, "Initial");
@@ -210,6 +230,15 @@ describe("day-2 provider against the API server", function () {
         assert.deepEqual(names, [`VolumeExpansion:${requests(fake)[0].metadata.name}`, `UpdateVersion:${failedName}`, `UpdateVersion:${failedName}-r2`], "only the failed request again, under a new name");
         assert.equal(retried.lastPhase, "Successful");
         assert.equal(retried.currentVersion, "2025-cu0");
+    });
+
+    it("a failed VerticalScaling says which resources the database has now", async () => {
+        installOperator(fake, { outcomes: ["Failed"] });
+        const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
+        const error = await dayTwoProvider.update!("id", created, inputs(fake, { resources: { limits: { memory: "8Gi" } } })).then(
+            () => assert.fail("it fails"), (e) => e as Error);
+        assert.deepEqual(db(fake).spec.podTemplate.spec.containers[0].resources, { requests: { cpu: "500m", memory: "1536Mi" }, limits: { memory: "4Gi" } });
+        assert.ok(error.message.includes('10Gi per volume, mssql container resources {"limits":{"memory":"4Gi"},"requests":{"cpu":"500m","memory":"1536Mi"}} now.'), error.message);
     });
 
     it("an inadmissible upgrade is refused before any request, listing the allowed targets", async () => {
@@ -293,6 +322,102 @@ describe("day-2 provider against the API server", function () {
         assert.equal(withdrawn.lastPhase, "Withdrawn");
         assert.equal(opsPosts(fake), 1);
         assert.equal(diffDayTwo(withdrawn, inputs(fake, { version: "2025-cu0" })).changes, false, "settled");
+    });
+
+    /** A request a run sent and then lost track of (interrupted), finishing `afterMs` later as KubeDB would. */
+    function leftRunning(name: string, spec: object, afterMs: number, outcome: "Successful" | "Failed" = "Successful"): void {
+        fake.put({ apiVersion: OPS, kind: "MSSQLServerOpsRequest", metadata: { name, namespace: NS, labels: { "app.kubernetes.io/managed-by": "kubedb-mssql" } },
+            spec: { databaseRef: { name: "mssql" }, timeout: "10m", apply: "IfReady", ...spec }, status: { phase: "Progressing" } });
+        fake.schedule(afterMs, () => {
+            const request = fake.get(OPS, "mssqlserveropsrequests", NS, name)!;
+            if (outcome === "Successful") applyDayTwo(fake, request);
+            fake.patchStatus(OPS, "mssqlserveropsrequests", NS, name, outcome === "Successful"
+                ? { phase: "Successful", conditions: [{ type: "Successful", status: "True", reason: "Successful", message: "done", lastTransitionTime: new Date().toISOString() }] }
+                : { phase: "Failed", conditions: [{ type: "Failed", status: "True", reason: "Failed", message: "the upgrade failed", lastTransitionTime: new Date().toISOString() }] });
+        });
+    }
+
+    it("after an interrupted run, its running request is waited for and adopted, never sent again (nor what it already did)", async () => {
+        putStorageClass(fake, "standard", true, true);
+        installOperator(fake, { outcomes: ["Successful"] });
+        const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
+        // The interrupted run: its VolumeExpansion succeeded, its UpdateVersion was still running when it stopped; no state was saved.
+        fake.patch(DB, "mssqlservers", NS, "mssql", { spec: { storage: { resources: { requests: { storage: "20Gi" } } } } });
+        leftRunning("mssql-update-interrupted", { type: "UpdateVersion", updateVersion: { targetVersion: "2025-cu0" } }, 300);
+        const updated = (await dayTwoProvider.update!("id", created, inputs(fake, { storageSize: "20Gi", version: "2025-cu0" }))).outs as DayTwoOutputs;
+        assert.equal(opsPosts(fake), 0, "neither the expansion nor the upgrade is sent again");
+        assert.deepEqual([updated.lastPhase, updated.lastRequest], ["Successful", "mssql-update-interrupted"]);
+        assert.deepEqual([updated.currentVersion, updated.currentStorageSize, updated.applied.version, updated.applied.storageSize], ["2025-cu0", "20Gi", "2025-cu0", "20Gi"]);
+        assert.equal(diffDayTwo(updated, inputs(fake, { storageSize: "20Gi", version: "2025-cu0" })).changes, false);
+    });
+
+    it("an interrupted Restart that succeeded while waited for is adopted; one that failed is retried", async () => {
+        installOperator(fake, { outcomes: ["Successful"] });
+        const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
+        leftRunning("mssql-restart-interrupted", { type: "Restart", restart: {} }, 200);
+        const adopted = (await dayTwoProvider.update!("id", created, inputs(fake, { restartGeneration: 1 }))).outs as DayTwoOutputs;
+        assert.equal(opsPosts(fake), 0);
+        assert.equal(adopted.lastRequest, "mssql-restart-interrupted");
+
+        leftRunning("mssql-restart-interrupted-2", { type: "Restart", restart: {} }, 200, "Failed");
+        const retried = (await dayTwoProvider.update!("id", adopted, inputs(fake, { restartGeneration: 2 }))).outs as DayTwoOutputs;
+        assert.equal(opsPosts(fake), 1, "a failed one is not adopted: a new Restart is sent");
+        assert.equal(retried.lastPhase, "Successful");
+        assert.notEqual(retried.lastRequest, "mssql-restart-interrupted-2");
+    });
+
+    it("a config set back while the last request still runs: waited for, then the truth (here: a downgrade, refused), never a false Withdrawn", async () => {
+        const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
+        // The last run timed out waiting for its UpdateVersion, which KubeDB then finishes.
+        const timedOut: DayTwoOutputs = { ...created, lastPhase: "Progressing (still running)", lastRequest: "mssql-update-slow", version: "2025-cu0" };
+        leftRunning("mssql-update-slow", { type: "UpdateVersion", updateVersion: { targetVersion: "2025-cu0" } }, 300);
+        await assert.rejects(dayTwoProvider.update!("id", timedOut, inputs(fake)),
+            /cannot change db\/mssql; no request was sent:\n {2}- version: 2022-cu22 is older than 2025-cu0, and KubeDB does not downgrade/);
+        assert.equal(opsPosts(fake), 0);
+        assert.equal(db(fake).spec.version, "2025-cu0");
+    });
+
+    it("another request of the database running past the timeout: no request is sent, and the blocking one is named", async () => {
+        const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
+        putRequest(fake, "kubedb-own", { phase: "Progressing" });
+        await assert.rejects(dayTwoProvider.update!("id", created, inputs(fake, { restartGeneration: 1, timeoutSeconds: 1 })),
+            /no day-2 request for db\/mssql was started: MSSQLServerOpsRequest db\/kubedb-own of the same database is still Progressing/);
+        assert.equal(opsPosts(fake), 0);
+    });
+
+    it("naming the class the volumes already use (the cluster's default) moves nothing", async () => {
+        putStorageClass(fake, "standard", true, true);
+        const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
+        assert.equal(db(fake).spec.storage.storageClassName, undefined);
+        const updated = (await dayTwoProvider.update!("id", created, inputs(fake, { storageClass: "standard" }))).outs as DayTwoOutputs;
+        assert.equal(opsPosts(fake), 0, "no StorageMigration to the class it is on");
+        assert.equal(updated.applied.storageClass, "standard");
+    });
+
+    it("mssqlConf that drops a setting: the custom configuration is removed first, then the new text applied (KubeDB merges applyConfig)", async () => {
+        const before = "[memory]\nmemorylimitmb = 4096\n[sqlagent]\nenabled = true";
+        fake.patch(DB, "mssqlservers", NS, "mssql", { spec: { configuration: { inline: { "mssql.conf": before } } } });
+        installOperator(fake, { outcomes: ["Successful"] });
+        const created = (await dayTwoProvider.create!(inputs(fake, { mssqlConf: before }))).outs as DayTwoOutputs;
+        const updated = (await dayTwoProvider.update!("id", created, inputs(fake, { mssqlConf: "[memory]\nmemorylimitmb = 8192" }))).outs as DayTwoOutputs;
+        assert.deepEqual(requests(fake).map((r) => r.spec.configuration), [{ removeCustomConfig: true }, { applyConfig: { "mssql.conf": "[memory]\nmemorylimitmb = 8192" } }]);
+        assert.equal(db(fake).spec.configuration.inline["mssql.conf"], "[memory]\nmemorylimitmb = 8192", "sqlagent.enabled is gone");
+        assert.equal(updated.applied.mssqlConf, "[memory]\nmemorylimitmb = 8192");
+
+        const changed = (await dayTwoProvider.update!("id", updated, inputs(fake, { mssqlConf: "[memory]\nmemorylimitmb = 6144" }))).outs as DayTwoOutputs;
+        assert.equal(opsPosts(fake), 3, "a change that drops nothing is one request");
+        assert.equal(db(fake).spec.configuration.inline["mssql.conf"], "[memory]\nmemorylimitmb = 6144");
+        assert.equal(changed.lastPhase, "Successful");
+    });
+
+    it("a catalog it may not read (403) leaves the upgrade to KubeDB's webhook instead of failing", async () => {
+        fake.onRequest((req) => req.method === "GET" && /mssqlserverversions$/.test(req.path)
+            ? { code: 403, reason: "Forbidden", message: "mssqlserverversions.catalog.kubedb.com is forbidden" } : undefined);
+        installOperator(fake, { outcomes: ["Successful"] });
+        const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
+        const updated = (await dayTwoProvider.update!("id", created, inputs(fake, { version: "2025-cu0" }))).outs as DayTwoOutputs;
+        assert.equal(opsPosts(fake), 1);
+        assert.equal(updated.currentVersion, "2025-cu0");
     });
 
     it("a database that is gone is an error naming it", async () => {

@@ -9,6 +9,7 @@
  *   4. HorizontalScaling `replicas` (AG)
  *   5. VerticalScaling   `resources`
  *   6. Reconfigure       `mssqlConf`             — after an update, so the settings suit the new version;
+ *                                                 two of them when the new text drops a setting (remove, then apply);
  *   7. Restart           `restart.generation`    — last: it restarts whatever the others left.
  * Each request carries the desired value of its own field only; after it succeeded that field
  * counts as applied, and the next one is planned from there.
@@ -108,10 +109,16 @@ export function nextDayTwoStep(applied: DayTwoState, desired: DayTwoState, setti
             `resources ${describeResources(applied.resources)} → ${describeResources(desired.resources)}`, { resources: desired.resources });
     }
     if (applied.mssqlConf !== desired.mssqlConf) {
-        return desired.mssqlConf === ""
-            ? step("Reconfigure", { configuration: { removeCustomConfig: true } }, "mssqlConf removed (back to SQL Server's defaults)", { mssqlConf: "" })
-            : step("Reconfigure", { configuration: { applyConfig: { [MSSQL_CONF]: desired.mssqlConf } } },
-                applied.mssqlConf === "" ? "mssqlConf set" : "mssqlConf changed", { mssqlConf: desired.mssqlConf });
+        // KubeDB merges `applyConfig` into the custom configuration it has: a setting the new text
+        // drops would stay. So a change that drops one first removes the custom configuration.
+        const dropped = droppedSettings(applied.mssqlConf, desired.mssqlConf);
+        if (desired.mssqlConf === "" || dropped.length > 0) {
+            const reason = desired.mssqlConf === "" ? "mssqlConf removed (back to SQL Server's defaults)"
+                : `mssqlConf drops ${dropped.join(", ")}: custom configuration removed first, then the new text applied`;
+            return step("Reconfigure", { configuration: { removeCustomConfig: true } }, reason, { mssqlConf: "" });
+        }
+        return step("Reconfigure", { configuration: { applyConfig: { [MSSQL_CONF]: desired.mssqlConf } } },
+            applied.mssqlConf === "" ? "mssqlConf set" : "mssqlConf changed", { mssqlConf: desired.mssqlConf });
     }
     if (applied.restartGeneration !== desired.restartGeneration) {
         return step("Restart", { restart: {} }, `restart.generation ${applied.restartGeneration} → ${desired.restartGeneration}`,
@@ -120,11 +127,30 @@ export function nextDayTwoStep(applied: DayTwoState, desired: DayTwoState, setti
     return undefined;
 }
 
+/** The `section.key` settings of an mssql.conf text (lower case: mssql-conf treats them so). */
+export function mssqlConfSettings(text: string): Set<string> {
+    const settings = new Set<string>();
+    let section = "";
+    for (const raw of text.split(/\r?\n/)) {
+        const line = raw.trim();
+        const header = /^\[([^\]]+)\]$/.exec(line);
+        if (header) section = header[1].toLowerCase();
+        else if (/^[A-Za-z0-9_.-]+\s*=/.test(line)) settings.add(`${section}.${line.split("=")[0].trim().toLowerCase()}`);
+    }
+    return settings;
+}
+
+/** Settings `before` has and `after` lacks, in the order `before` states them. */
+export function droppedSettings(before: string, after: string): string[] {
+    const kept = mssqlConfSettings(after);
+    return [...mssqlConfSettings(before)].filter((s) => !kept.has(s));
+}
+
 /** Every request, in order, that brings `applied` to `desired` (for messages, the progress log and tests). */
 export function planDayTwo(applied: DayTwoState, desired: DayTwoState, settings: DayTwoSettings): DayTwoStep[] {
     const steps: DayTwoStep[] = [];
     let state = applied;
-    for (let next = nextDayTwoStep(state, desired, settings); next && steps.length < DAY_TWO_ORDER.length; next = nextDayTwoStep(state, desired, settings)) {
+    for (let next = nextDayTwoStep(state, desired, settings); next && steps.length <= DAY_TWO_ORDER.length; next = nextDayTwoStep(state, desired, settings)) {
         steps.push(next);
         state = next.after;
     }

@@ -41,7 +41,8 @@ export async function runOpsRequest(options: RunOpsRequestOptions): Promise<RunO
     const wait = (name: string) =>
         waitForOpsRequest({ api, namespace, name, timeoutSeconds: remaining(), onProgress: options.onProgress });
 
-    await waitForOtherRequests(api, namespace, database, base, remaining, options.onProgress);
+    const ours = new Set(Array.from({ length: MAX_ATTEMPTS }, (_, i) => retryRequestName(base, i + 1)));
+    await waitForUnfinishedRequests({ api, namespace, database, exclude: ours, blocked: `${base} was not started`, remaining, onProgress: options.onProgress });
 
     const db = options.database ?? await api.getObject(MSSQL_SERVERS, namespace, database);
     if (!db) throw new Error(`MSSQLServer ${namespace}/${database} does not exist; cannot run ${manifest.spec.type}`);
@@ -99,30 +100,53 @@ function withName(manifest: MSSQLServerOpsRequest, name: string, db: KubeObject)
     return { ...manifest, metadata: { ...manifest.metadata, name, ...(ownerReferences ? { ownerReferences } : {}) } };
 }
 
-/** Waits until no other request of this database is unfinished; their outcome is not ours to judge. */
-async function waitForOtherRequests(
-    api: KubeApi, namespace: string, database: string, base: string,
-    remaining: () => number, onProgress?: (progress: OpsRequestProgress) => void,
-): Promise<void> {
+/** A request of the database that was unfinished when looked at, and how it ended while waited on. */
+export interface SettledRequest {
+    name: string;
+    spec: MSSQLServerOpsRequest["spec"];
+    /** `Successful`, or undefined when it ended otherwise (its failure is not ours to judge). */
+    phase?: "Successful";
+}
+
+export interface WaitForUnfinishedOptions {
+    api: KubeApi;
+    namespace: string;
+    database: string;
+    /** Names not to wait for (the attempts of the request about to run). */
+    exclude?: ReadonlySet<string>;
+    /** What does not happen while one of them runs, for the error, e.g. "<request> was not started". */
+    blocked: string;
+    remaining: () => number;
+    onProgress?: (progress: OpsRequestProgress) => void;
+}
+
+/**
+ * Waits until no other request of this database is unfinished (KubeDB runs one at a time); their
+ * outcome is not ours to judge, but one that outlasts the wait is named in the error.
+ */
+export async function waitForUnfinishedRequests(o: WaitForUnfinishedOptions): Promise<SettledRequest[]> {
+    const { api, namespace, database } = o;
     const { items } = await api.listObjects(OPS_REQUESTS, namespace);
-    const ours = new Set(Array.from({ length: MAX_ATTEMPTS }, (_, i) => retryRequestName(base, i + 1)));
     const others = items.filter(
         (r) => r.spec?.databaseRef?.name === database
-            && !ours.has(r.metadata.name)
+            && !o.exclude?.has(r.metadata.name)
             && !FINISHED_PHASES.includes(r.status?.phase),
     );
+    const settled: SettledRequest[] = [];
     for (const other of others) {
         const name = other.metadata.name;
-        onProgress?.({ request: `${namespace}/${name}`, phase: `${other.status?.phase ?? "Pending"} (waiting for it to finish before starting ${base})` });
+        o.onProgress?.({ request: `${namespace}/${name}`, phase: `${other.status?.phase ?? "Pending"} (another request of the database: waiting for it to finish first)` });
         try {
-            await waitForOpsRequest({ api, namespace, name, timeoutSeconds: remaining(), onProgress });
+            await waitForOpsRequest({ api, namespace, name, timeoutSeconds: o.remaining(), onProgress: o.onProgress });
+            settled.push({ name, spec: other.spec, phase: "Successful" });
         } catch (error) {
-            // Its failure is not ours to judge; but if it never finishes, say which request blocks.
             const failure = opsRequestFailure(error);
             if (failure?.outcome === "Timeout") {
-                throw new Error(`${base} was not started: MSSQLServerOpsRequest ${namespace}/${name} of the same database is still ${failure.phase ?? "Pending"}, `
+                throw new Error(`${o.blocked}: MSSQLServerOpsRequest ${namespace}/${name} of the same database is still ${failure.phase ?? "Pending"}, `
                     + `and KubeDB must run one request at a time. Let it finish (approve it if it is WaitingForApproval) or delete it, then run \`pulumi up\` again.`);
             }
+            settled.push({ name, spec: other.spec });
         }
     }
+    return settled;
 }

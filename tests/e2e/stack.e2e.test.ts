@@ -254,6 +254,7 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         assert.match(preview.stdout, /day2-ledger/);
         assert.match(preview.stdout, /version/);
         assert.match(preview.stdout, /storageSize/);
+        assert.match(preview.stdout + preview.stderr, /planned VolumeExpansion \(storage\.size 10Gi → 20Gi \(Online\)\) → UpdateVersion \(version 2022-cu22 → 2025-cu0\)/, "the preview shows the requests");
         assert.equal((await requests()).length, count, "preview touches nothing");
 
         const up = await timed("pulumi up (volume expansion + upgrade)", () => stack.ok(["up", "--yes", "--skip-preview"]));

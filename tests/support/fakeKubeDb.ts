@@ -62,6 +62,30 @@ const STEPS: Record<string, string[]> = {
 };
 const FAIL_INDEX = { UpdateCredential: 1, RestartNodes: 3 };
 
+/**
+ * KubeDB's `applyConfig`: merged into the custom configuration the database has (a setting the
+ * new text does not name stays), not a replacement of it.
+ */
+export function mergeMssqlConf(existing: string | undefined, applied: string): string {
+    if (!existing) return applied;
+    const sections = new Map<string, Map<string, string>>();
+    const read = (text: string) => {
+        let section = "";
+        for (const raw of text.split(/\r?\n/)) {
+            const line = raw.trim();
+            const header = /^\[([^\]]+)\]$/.exec(line);
+            if (header) section = header[1].toLowerCase();
+            else if (line.includes("=")) {
+                if (!sections.has(section)) sections.set(section, new Map());
+                sections.get(section)!.set(line.split("=")[0].trim().toLowerCase(), line.slice(line.indexOf("=") + 1).trim());
+            }
+        }
+    };
+    read(existing);
+    read(applied);
+    return [...sections].map(([section, keys]) => [`[${section}]`, ...[...keys].map(([k, v]) => `${k} = ${v}`)].join("\n")).join("\n");
+}
+
 /** What a successful day-2 request writes back into the MSSQLServer, as KubeDB's ops-manager does. */
 export function applyDayTwo(fake: FakeKubeApi, request: KubeObject): void {
     const spec = request.spec ?? {};
@@ -81,7 +105,7 @@ export function applyDayTwo(fake: FakeKubeApi, request: KubeObject): void {
         }
         case "Reconfigure":
             if (spec.configuration.removeCustomConfig) delete next.spec.configuration;
-            else next.spec.configuration = { inline: spec.configuration.applyConfig };
+            else next.spec.configuration = { inline: { "mssql.conf": mergeMssqlConf(next.spec.configuration?.inline?.["mssql.conf"], spec.configuration.applyConfig["mssql.conf"]) } };
             break;
         default:
             return;
