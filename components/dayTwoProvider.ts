@@ -19,10 +19,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MSSQLServerVersion, MSSQL_CONF, ResourceRequirements } from "./api/kubedb";
-import { KubeApi, KubeObject, MSSQL_SERVERS, MSSQL_SERVER_VERSIONS, STORAGE_CLASSES, kubeApi, statusCode } from "./kube";
+import { KubeApi, KubeObject, MSSQL_SERVERS, MSSQL_SERVER_VERSIONS, OPS_REQUESTS, STORAGE_CLASSES, kubeApi, statusCode } from "./kube";
 import { diffLedger, initializationError, isSettled, logProgress, unsettledPhase, withoutKubeconfig } from "./ops/ledger";
 import { dayTwoRequestManifest } from "./manifests";
-import { names, stableJson, valueFingerprint } from "./names";
+import { labelsFor, names, stableJson, valueFingerprint } from "./names";
 import { compareQuantities, parseQuantity } from "./validation";
 import { opsRequestFailure } from "./ops/waitForOpsRequest";
 import { checkUpgrade } from "./ops/catalog";
@@ -255,7 +255,9 @@ export async function reconcileDayTwo(inputs: DayTwoInputs, previous: Partial<Da
     const start = previous.applied ?? { ...desired, ...Object.fromEntries(Object.entries(live).filter(([, v]) => v !== undefined)) } as DayTwoState;
     // Requests of this ledger an interrupted run left running, which succeeded while we waited: adopted, not repeated.
     const ledgerPlan = planDayTwo(start, desired, settings);
-    const adoptedRequests = settled.filter((r) => r.phase === "Successful").flatMap((r) => {
+    // Only this project's own requests of this database: a hand-made or KubeDB's own Restart is not ours to count.
+    const ownRequest = labelsFor(database, "ops-request");
+    const adoptedRequests = settled.filter((r) => r.phase === "Successful" && Object.entries(ownRequest).every(([k, v]) => r.labels[k] === v)).flatMap((r) => {
         const step = ledgerPlan.find((s) => sameIntent(r.spec, requestFor(inputs, start, 0, s).manifest.spec));
         return step ? [{ name: r.name, step }] : [];
     });
@@ -267,7 +269,10 @@ export async function reconcileDayTwo(inputs: DayTwoInputs, previous: Partial<Da
     const plan = planDayTwo(applied, desired, settings);
 
     if (plan.length === 0) {
-        const lastPhase = adopted ? "Successful" : previous.lastPhase === undefined ? "Initial" : isSettled(previous) ? previous.lastPhase : "Withdrawn";
+        // After a timeout or a lost watch the last request may have succeeded since: then it is no withdrawal.
+        const lastSucceeded = !adopted && !isSettled(previous) && previous.lastRequest
+            && (await api.getObject(OPS_REQUESTS, namespace, previous.lastRequest).catch(() => undefined))?.status?.phase === "Successful";
+        const lastPhase = adopted || lastSucceeded ? "Successful" : previous.lastPhase === undefined ? "Initial" : isSettled(previous) ? previous.lastPhase : "Withdrawn";
         return outputsFor(inputs, db, {
             applied: desired, sequence, lastPhase, lastRequest: adopted?.name ?? previous.lastRequest ?? "", lastAction: adopted?.action ?? previous.lastAction ?? "",
         }, previous);
@@ -293,17 +298,18 @@ export async function reconcileDayTwo(inputs: DayTwoInputs, previous: Partial<Da
             lastRequest: result.last?.name ?? "", lastAction: result.last?.request.action ?? "",
         }, previous);
     } catch (error) {
-        throw await dayTwoFailure(api, error, inputs, previous, plan);
+        throw await dayTwoFailure(api, error, inputs, previous, plan, sequence);
     }
 }
 
 /** The initialization error of a queue that stopped: what was done, where it stopped, what the database has now. */
-async function dayTwoFailure(api: KubeApi, error: unknown, inputs: DayTwoInputs, previous: Partial<DayTwoOutputs>, plan: DayTwoStep[]): Promise<Error> {
+async function dayTwoFailure(api: KubeApi, error: unknown, inputs: DayTwoInputs, previous: Partial<DayTwoOutputs>, plan: DayTwoStep[], startSequence: number): Promise<Error> {
     const stop = queueStop<DayTwoState, DayTwoRequest>(error);
     if (!stop) return error as Error;
     const { namespace, database } = inputs;
     const failure = opsRequestFailure(stop.cause);
-    const index = plan.findIndex((s) => s.type === stop.request.step.type);
+    // The queue's own position (a two-step mssql.conf change has two Reconfigures).
+    const index = Math.min(Math.max(0, stop.sequence - startSequence), plan.length - 1);
     const done = plan.slice(0, Math.max(0, index)).map((s) => s.type);
     const notStarted = plan.slice(index + 1).map((s) => s.type);
     let db: KubeObject | undefined;
@@ -316,7 +322,7 @@ async function dayTwoFailure(api: KubeApi, error: unknown, inputs: DayTwoInputs,
     const own = !live ? "" : {
         VerticalScaling: `, mssql container resources ${stableJson(live.resources ?? {})}`,
         StorageMigration: `, volumes on StorageClass ${live.storageClass ?? "(the cluster's default)"}`,
-        Reconfigure: `, ${live.mssqlConf === undefined ? "no" : "a"} custom mssql.conf in its spec`,
+        Reconfigure: db?.spec?.configuration ? `, a custom configuration in spec.configuration (${Object.keys(db.spec.configuration).join(", ")})` : ", no custom configuration in its spec",
     }[stop.request.step.type as string] ?? "";
     const now = live ? `The database has version ${live.version}, ${live.replicas} replica(s), ${live.storageSize} per volume${own} now.` : "What the database has now could not be read.";
     const progress = `${done.length ? `Done before it: ${done.join(", ")}. ` : ""}${notStarted.length ? `Not started: ${notStarted.join(", ")}. ` : ""}`;

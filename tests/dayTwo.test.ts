@@ -12,6 +12,7 @@ import { admittedTargets, checkUpgrade, toSemver, toSemverRange } from "../compo
 import { DayTwoState, droppedSettings, nextDayTwoStep, planDayTwo, refusedDayTwoChanges, sameResources } from "../components/ops/dayTwoPlan";
 import { DayTwoInputs, DayTwoOutputs, checkDayTwo, dayTwoProvider, diffDayTwo, previewPlan, reconcileDayTwo } from "../components/dayTwoProvider";
 import { FakeKubeApi } from "./support/fakeKubeApi";
+import { labelsFor } from "../components/names";
 import { DB, NS, OPS, applyDayTwo, installOperator, putCatalog, putDatabase, putRequest, putStorageClass } from "./support/fakeKubeDb";
 import { dayTwoChangeCases } from "./support/dayTwoCases";
 
@@ -325,8 +326,8 @@ describe("day-2 provider against the API server", function () {
     });
 
     /** A request a run sent and then lost track of (interrupted), finishing `afterMs` later as KubeDB would. */
-    function leftRunning(name: string, spec: object, afterMs: number, outcome: "Successful" | "Failed" = "Successful"): void {
-        fake.put({ apiVersion: OPS, kind: "MSSQLServerOpsRequest", metadata: { name, namespace: NS, labels: { "app.kubernetes.io/managed-by": "kubedb-mssql" } },
+    function leftRunning(name: string, spec: object, afterMs: number, outcome: "Successful" | "Failed" = "Successful", labels = labelsFor("mssql", "ops-request")): void {
+        fake.put({ apiVersion: OPS, kind: "MSSQLServerOpsRequest", metadata: { name, namespace: NS, labels },
             spec: { databaseRef: { name: "mssql" }, timeout: "10m", apply: "IfReady", ...spec }, status: { phase: "Progressing" } });
         fake.schedule(afterMs, () => {
             const request = fake.get(OPS, "mssqlserveropsrequests", NS, name)!;
@@ -364,6 +365,26 @@ describe("day-2 provider against the API server", function () {
         assert.equal(opsPosts(fake), 1, "a failed one is not adopted: a new Restart is sent");
         assert.equal(retried.lastPhase, "Successful");
         assert.notEqual(retried.lastRequest, "mssql-restart-interrupted-2");
+    });
+
+    it("a Restart someone else made, succeeding while waited for, does not stand in for ours", async () => {
+        installOperator(fake, { outcomes: ["Successful"] });
+        const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
+        leftRunning("by-hand-restart", { type: "Restart", restart: {} }, 200, "Successful", {});
+        const updated = (await dayTwoProvider.update!("id", created, inputs(fake, { restartGeneration: 1 }))).outs as DayTwoOutputs;
+        assert.equal(opsPosts(fake), 1, "our own Restart is sent");
+        assert.notEqual(updated.lastRequest, "by-hand-restart");
+    });
+
+    it("a request that timed out and then succeeded before the next run is recorded as Successful, not Withdrawn", async () => {
+        const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
+        fake.put({ apiVersion: OPS, kind: "MSSQLServerOpsRequest", metadata: { name: "mssql-update-slow", namespace: NS, labels: labelsFor("mssql", "ops-request") },
+            spec: { type: "UpdateVersion", databaseRef: { name: "mssql" }, updateVersion: { targetVersion: "2025-cu0" } }, status: { phase: "Successful" } });
+        fake.patch(DB, "mssqlservers", NS, "mssql", { spec: { version: "2025-cu0" } });
+        const timedOut: DayTwoOutputs = { ...created, lastPhase: "Progressing (still running)", lastRequest: "mssql-update-slow" };
+        const updated = (await dayTwoProvider.update!("id", timedOut, inputs(fake, { version: "2025-cu0" }))).outs as DayTwoOutputs;
+        assert.deepEqual([updated.lastPhase, updated.lastRequest, updated.currentVersion], ["Successful", "mssql-update-slow", "2025-cu0"]);
+        assert.equal(opsPosts(fake), 0);
     });
 
     it("a config set back while the last request still runs: waited for, then the truth (here: a downgrade, refused), never a false Withdrawn", async () => {
@@ -408,6 +429,18 @@ describe("day-2 provider against the API server", function () {
         assert.equal(opsPosts(fake), 3, "a change that drops nothing is one request");
         assert.equal(db(fake).spec.configuration.inline["mssql.conf"], "[memory]\nmemorylimitmb = 6144");
         assert.equal(changed.lastPhase, "Successful");
+    });
+
+    it("a two-step mssqlConf change failing at its second request says the first one ran", async () => {
+        const before = "[memory]\nmemorylimitmb = 4096\n[sqlagent]\nenabled = true";
+        fake.patch(DB, "mssqlservers", NS, "mssql", { spec: { configuration: { inline: { "mssql.conf": before } } } });
+        installOperator(fake, { outcomes: ["Successful", "Failed"] });
+        const created = (await dayTwoProvider.create!(inputs(fake, { mssqlConf: before }))).outs as DayTwoOutputs;
+        const error = await dayTwoProvider.update!("id", created, inputs(fake, { mssqlConf: "[memory]\nmemorylimitmb = 8192" })).then(
+            () => assert.fail("it fails"), (e) => e as Error & { properties: DayTwoOutputs });
+        assert.match(error.message, /Done before it: Reconfigure\. The database has .*, no custom configuration in its spec now\./);
+        assert.doesNotMatch(error.message, /Not started/);
+        assert.equal(error.properties.applied.mssqlConf, "", "the removal is kept as done; the retry only applies the new text");
     });
 
     it("a catalog it may not read (403) leaves the upgrade to KubeDB's webhook instead of failing", async () => {

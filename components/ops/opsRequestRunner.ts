@@ -104,6 +104,7 @@ function withName(manifest: MSSQLServerOpsRequest, name: string, db: KubeObject)
 export interface SettledRequest {
     name: string;
     spec: MSSQLServerOpsRequest["spec"];
+    labels: Record<string, string>;
     /** `Successful`, or undefined when it ended otherwise (its failure is not ours to judge). */
     phase?: "Successful";
 }
@@ -138,14 +139,14 @@ export async function waitForUnfinishedRequests(o: WaitForUnfinishedOptions): Pr
         o.onProgress?.({ request: `${namespace}/${name}`, phase: `${other.status?.phase ?? "Pending"} (another request of the database: waiting for it to finish first)` });
         try {
             await waitForOpsRequest({ api, namespace, name, timeoutSeconds: o.remaining(), onProgress: o.onProgress });
-            settled.push({ name, spec: other.spec, phase: "Successful" });
+            settled.push({ name, spec: other.spec, labels: other.metadata.labels ?? {}, phase: "Successful" });
         } catch (error) {
             const failure = opsRequestFailure(error);
             if (failure?.outcome === "Timeout") {
                 throw new Error(`${o.blocked}: MSSQLServerOpsRequest ${namespace}/${name} of the same database is still ${failure.phase ?? "Pending"}, `
                     + `and KubeDB must run one request at a time. Let it finish (approve it if it is WaitingForApproval) or delete it, then run \`pulumi up\` again.`);
             }
-            settled.push({ name, spec: other.spec });
+            settled.push({ name, spec: other.spec, labels: other.metadata.labels ?? {} });
         }
     }
     return settled;
