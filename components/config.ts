@@ -138,10 +138,6 @@ export function collectRawConfig(raw: Record<string, string>, project = PROJECT)
             continue;
         }
         const value = (SECRET_KEYS as readonly string[]).includes(top) ? text : parseValue(text);
-        if (path.length === 1) {
-            values[top] = value;
-            continue;
-        }
         // A flat dotted key ("rotation.generation") sets a field inside the object-valued key.
         let target: unknown = values;
         let conflict: string | undefined;
@@ -172,7 +168,7 @@ function parseValue(text: string): unknown {
         try {
             return JSON.parse(trimmed);
         } catch {
-            return text;
+            // Not JSON after all ("{size: 10Gi}"): the text itself, for the checks to refuse.
         }
     }
     return text;
@@ -319,7 +315,7 @@ export function parseStackConfig(raw: Record<string, string>, options: ParseOpti
 
 /** A KubeDB MSSQLServerVersion name: a cluster-scoped object name (DNS-1123 subdomain). */
 export function checkVersion(value: unknown): string | undefined {
-    return typeof value === "string" && checkDnsSubdomain(value) === undefined
+    return checkDnsSubdomain(value) === undefined
         ? undefined
         : `${shown(value)} is not a KubeDB MSSQLServerVersion name (e.g. "${DEFAULT_VERSION}"; list them with \`kubectl get mssqlserverversions\`)`;
 }
@@ -536,11 +532,9 @@ export function readStackConfig(): StackConfig {
     const raw = pulumi.runtime.allConfig();
     const project = pulumi.getProject();
     const config = parseStackConfig(raw, { project });
-    // isConfigSecret is exported by the runtime but not declared; without it the plain-text advice is skipped.
-    const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
-    if (isSecret) {
-        const secretKeys = Object.keys(raw).filter((k) => isSecret(k)).map((k) => k.slice(project.length + 1));
-        for (const warning of configWarnings(raw, secretKeys, project)) void pulumi.log.warn(warning);
-    }
+    // The runtime exports isConfigSecret without declaring it.
+    const isSecret = (pulumi.runtime as unknown as { isConfigSecret: (key: string) => boolean }).isConfigSecret;
+    const secretKeys = Object.keys(raw).filter((k) => isSecret(k)).map((k) => k.slice(project.length + 1));
+    for (const warning of configWarnings(raw, secretKeys, project)) void pulumi.log.warn(warning);
     return config;
 }

@@ -34,7 +34,7 @@ export class Problems {
 
 /** Shows a user's value in an error without risking a wall of text. Never call this with a password. */
 export function shown(value: unknown): string {
-    const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+    const text = JSON.stringify(value) ?? String(value);
     return text.length > 80 ? text.slice(0, 77) + "..." : text;
 }
 
@@ -115,7 +115,7 @@ const MAX_QUANTITY: Quantity = { num: 2n ** 63n - 1n, den: 1n };
  */
 export function quantityText(value: unknown): string | undefined {
     if (typeof value === "string") return value;
-    if (typeof value === "number" && Number.isFinite(value)) return String(value);
+    if (Number.isFinite(value)) return String(value);
     return undefined;
 }
 
@@ -129,7 +129,9 @@ export function parseQuantity(value: unknown): Quantity | undefined {
     if (!match) return undefined;
     const [, sign, digits, binary, decimal, exponent] = match;
     const [whole, fraction = ""] = digits.split(".");
-    let num = BigInt((whole || "0") + fraction) * (sign === "-" ? -1n : 1n);
+    // The pattern guarantees digits on one side of the point at least.
+    let num = BigInt(whole + fraction);
+    if (sign === "-") num = -num;
     let den = 10n ** BigInt(fraction.length);
     let power10 = decimal ? DECIMAL_POWER[decimal] : exponent ? Math.max(-100, Math.min(100, Number(exponent))) : 0;
     if (binary) num *= 2n ** BigInt(10 * BINARY_POWER[binary]);
@@ -249,7 +251,7 @@ export function parseGoDuration(value: string): number | undefined {
     const unit: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, "µs": 1e-6, "μs": 1e-6, ns: 1e-9 };
     const part = /(\d+\.?\d*|\.\d+)(h|ms|m|s|us|µs|μs|ns)/y;
     const sign = value.startsWith("-") ? -1 : 1;
-    if (/^[+-]/.test(value)) value = value.slice(1);
+    value = value.replace(/^[+-]/, "");
     if (value === "0") return 0;
     let seconds = 0;
     let at = 0;
