@@ -45,15 +45,12 @@ export function toSemverRange(range: string): string | undefined {
     return semver().validRange(text, { includePrerelease: true }) ? text : undefined;
 }
 
-function satisfiesAny(version: string, ranges: string[]): { matches: boolean; unreadable: string[] } {
-    const unreadable: string[] = [];
-    let matches = false;
-    for (const range of ranges) {
+/** Whether `version` is in any of `ranges` (an unreadable range matches nothing; checkUpgrade names it). */
+function satisfiesAny(version: string, ranges: string[]): boolean {
+    return ranges.some((range) => {
         const converted = toSemverRange(range);
-        if (converted === undefined) unreadable.push(range);
-        else if (semver().satisfies(version, converted, { includePrerelease: true })) matches = true;
-    }
-    return { matches, unreadable };
+        return converted !== undefined && semver().satisfies(version, converted, { includePrerelease: true });
+    });
 }
 
 export interface UpgradeVerdict {
@@ -96,7 +93,7 @@ export function admittedTargets(current: MSSQLServerVersion, catalog: MSSQLServe
         .filter((candidate) => candidate.metadata.name !== current.metadata.name && !candidate.spec.deprecated)
         .map((candidate) => ({ name: candidate.metadata.name, version: toSemver(candidate.spec.version) }))
         .filter((c): c is { name: string; version: string } => c.version !== undefined && (from === undefined || !semver().lt(c.version, from)))
-        .filter((c) => (allowlist.length === 0 || satisfiesAny(c.version, allowlist).matches) && !satisfiesAny(c.version, denylist).matches)
+        .filter((c) => (allowlist.length === 0 || satisfiesAny(c.version, allowlist)) && !satisfiesAny(c.version, denylist))
         .sort((a, b) => semver().compare(a.version, b.version) || a.name.localeCompare(b.name))
         .map((c) => c.name);
 }

@@ -63,7 +63,8 @@ export interface DayTwoStep {
     after: DayTwoState;
 }
 
-const sameQuantity = (a: string, b: string) => {
+/** Equal quantities by value; text that is no quantity (or a missing one) only equals itself. */
+const sameQuantity = (a: string | undefined, b: string | undefined) => {
     const qa = parseQuantity(a);
     const qb = parseQuantity(b);
     return qa !== undefined && qb !== undefined ? compareQuantities(qa, qb) === 0 : a === b;
@@ -76,7 +77,7 @@ export function sameResources(a: ResourceRequirements, b: ResourceRequirements):
         const right = b[part] ?? {};
         const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
         for (const key of keys) {
-            if (left[key] === undefined || right[key] === undefined || !sameQuantity(left[key], right[key])) return false;
+            if (!sameQuantity(left[key], right[key])) return false;
         }
     }
     return true;
