@@ -7,6 +7,7 @@
 import { strict as assert } from "assert";
 import { MSSQLServerVersion } from "../components/api/kubedb";
 import { GuardedConfig, changeGuardProvider, guardedConfig } from "../components/changeGuard";
+import { dayTwoInputs } from "../components/dayTwoChanges";
 import { KubeObject, kubeApi } from "../components/kube";
 import { dayTwoRequestManifest } from "../components/manifests";
 import { retryRequestName, stableJson, valueFingerprint } from "../components/names";
@@ -15,6 +16,7 @@ import { DAY_TWO_ORDER, DayTwoState, mssqlConfSettings, nextDayTwoStep, planDayT
 import { diffLedger, logProgress, unsettledPhase } from "../components/ops/ledger";
 import { QueuedRequest, queueStop, runQueue } from "../components/ops/queue";
 import { TlsState, afterRequest, planTlsChange, reassertTls } from "../components/ops/tlsPlan";
+import { sameIntent } from "../components/ops/opsRequestRunner";
 import { opsRequestError } from "../components/ops/waitForOpsRequest";
 import { FakeKubeApi } from "./support/fakeKubeApi";
 import { DB, NS, installOperator, putDatabase, putRequest } from "./support/fakeKubeDb";
@@ -284,5 +286,69 @@ describe("ops edges: the ChangeGuard provider", () => {
         const guard = run.registrations.find((r) => r.type === "kubedb-mssql:database:ChangeGuard")!;
         const resource = run.registrations.find((r) => r.name === `${guard.name}-config`)!;
         assert.equal(resource.parent, guard.urn);
+    });
+});
+
+describe("ops edges: which existing request is ours (sameIntent)", () => {
+    const spec = (extra: Record<string, unknown>) => ({ type: "ReconfigureTLS", databaseRef: { name: "mssql" }, ...extra }) as never;
+
+    it("compares what a request does, not what KubeDB's webhook fills in", () => {
+        assert.ok(sameIntent(spec({ configuration: { applyConfig: { "mssql.conf": "a" }, restart: "auto" }, timeout: "10m" }), spec({ configuration: { applyConfig: { "mssql.conf": "a" } } })));
+        assert.ok(sameIntent(spec({ verticalScaling: { mssqlserver: { resources: { limits: { cpu: "1" } } }, mode: "x" } }), spec({ verticalScaling: { mssqlserver: { resources: { limits: { cpu: "1" } } } } })));
+        assert.ok(sameIntent({ type: "Restart" } as never, { type: "Restart" } as never), "a spec without databaseRef or authentication is read, not a crash");
+        assert.ok(sameIntent(spec({ tls: { rotateCertificates: true } }), spec({ tls: { rotateCertificates: true } })));
+    });
+
+    it("tells apart requests that do different things", () => {
+        const differ: Array<[Record<string, unknown>, Record<string, unknown>]> = [
+            [{ tls: { rotateCertificates: true } }, { tls: { issuerRef: { kind: "Issuer", name: "ca" } } }],
+            [{ tls: { issuerRef: { kind: "Issuer", name: "ca" } } }, { tls: { issuerRef: { kind: "Issuer", name: "other" } } }],
+            [{ tls: { issuerRef: { kind: "Issuer", name: "ca" } } }, { tls: { issuerRef: { kind: "ClusterIssuer", name: "ca" } } }],
+            [{ tls: { issuerRef: { kind: "Issuer", name: "ca" }, clientTLS: true } }, { tls: { issuerRef: { kind: "Issuer", name: "ca" }, clientTLS: false } }],
+            [{ tls: { certificates: [{ alias: "server" }] } }, { tls: { certificates: [{ alias: "client" }] } }],
+            [{ tls: { rotateCertificates: true } }, {}],
+            [{ volumeExpansion: { mode: "Online", mssqlserver: "20Gi" } }, { volumeExpansion: { mode: "Offline", mssqlserver: "20Gi" } }],
+            [{ volumeExpansion: { mode: "Online", mssqlserver: "20Gi" } }, { volumeExpansion: { mode: "Online", mssqlserver: "30Gi" } }],
+            [{ configuration: { applyConfig: { "mssql.conf": "a" } } }, { configuration: { applyConfig: { "mssql.conf": "b" } } }],
+            [{ configuration: { removeCustomConfig: true } }, { configuration: { applyConfig: { "mssql.conf": "a" } } }],
+            [{ configuration: { removeCustomConfig: true } }, {}],
+            [{ verticalScaling: { mssqlserver: { resources: { limits: { cpu: "1" } } } } }, { verticalScaling: { mssqlserver: { resources: { limits: { cpu: "2" } } } } }],
+            [{ migration: { storageClassName: "fast" } }, { migration: { storageClassName: "slow" } }],
+            [{ authentication: { secretRef: { name: "a" } } }, { authentication: { secretRef: { name: "b" } } }],
+        ];
+        for (const [a, b] of differ) assert.ok(!sameIntent(spec(a), spec(b)), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+        assert.ok(!sameIntent(spec({}), { ...(spec({}) as object), databaseRef: { name: "other" } } as never));
+        assert.ok(!sameIntent(undefined, spec({})));
+    });
+});
+
+describe("ops edges: DayTwoChanges args", () => {
+    const good = { namespace: "db", database: "mssql", version: "2022-cu22" };
+
+    it("fills the documented defaults", () => {
+        const inputs = dayTwoInputs(good);
+        assert.deepEqual({ ...inputs, kubeconfig: undefined }, {
+            namespace: "db", database: "mssql", topology: "Standalone", version: "2022-cu22", replicas: 1, resources: {}, storageSize: "10Gi",
+            storageClass: "", expansionMode: "Online", mssqlConf: "", restartGeneration: 0, stepTimeout: "10m", timeoutSeconds: 1800, kubeconfig: undefined,
+        });
+        const ag = dayTwoInputs({ ...good, availabilityGroup: true });
+        assert.equal(ag.topology, "AvailabilityGroup");
+        assert.equal(ag.replicas, 3);
+    });
+
+    it("refuses every bad arg at once, each under its own name, as DayTwoChanges args", () => {
+        assert.throws(() => dayTwoInputs({
+            namespace: "DB", database: "1db", version: "Latest!", availabilityGroup: "yes" as never, replicas: 2,
+            resources: { limits: { memory: "1Gi" } }, storage: { size: "1Mi", storageClass: "Fast_SSD", expansionMode: "Sometimes" as never },
+            mssqlConf: "limit = 1", restartGeneration: -1, stepTimeout: "30s", timeoutMinutes: 0,
+        }), (error: Error) => {
+            assert.match(error.message, /^Invalid DayTwoChanges args \(nothing was created\):/);
+            const keys = (error as unknown as { problems: string[] }).problems.map((p) => p.slice(1, p.indexOf('"', 1)));
+            assert.deepEqual(keys, ["database", "namespace", "availabilityGroup", "version", "resources.limits.memory", "storage.size",
+                "storage.storageClass", "storage.expansionMode", "mssqlConf", "restartGeneration", "stepTimeout", "timeoutMinutes"]);
+            return true;
+        });
+        assert.throws(() => dayTwoInputs({ ...good, replicas: 2 }), /"replicas": is 2, but a Standalone server has exactly 1 replica/);
+        assert.throws(() => dayTwoInputs({ ...good, availabilityGroup: true, replicas: 10 }), /"replicas": 10 is not allowed; use a whole number from 1 to 9/);
     });
 });
