@@ -17,7 +17,7 @@ import { diffLedger, logProgress, unsettledPhase } from "../components/ops/ledge
 import { QueuedRequest, queueStop, runQueue } from "../components/ops/queue";
 import { TlsState, afterRequest, planTlsChange, reassertTls } from "../components/ops/tlsPlan";
 import { sameIntent } from "../components/ops/opsRequestRunner";
-import { opsRequestError } from "../components/ops/waitForOpsRequest";
+import { failureCondition, opsRequestError } from "../components/ops/waitForOpsRequest";
 import { FakeKubeApi } from "./support/fakeKubeApi";
 import { DB, NS, installOperator, putDatabase, putRequest } from "./support/fakeKubeDb";
 import { runProgram } from "./support/program";
@@ -350,5 +350,41 @@ describe("ops edges: DayTwoChanges args", () => {
         });
         assert.throws(() => dayTwoInputs({ ...good, replicas: 2 }), /"replicas": is 2, but a Standalone server has exactly 1 replica/);
         assert.throws(() => dayTwoInputs({ ...good, availabilityGroup: true, replicas: 10 }), /"replicas": 10 is not allowed; use a whole number from 1 to 9/);
+    });
+});
+
+describe("ops edges: which condition explains a failure", () => {
+    const c = (type: string, status: string, reason: string, message: string, at: number) =>
+        ({ type, status, reason, message, lastTransitionTime: new Date(Date.UTC(2026, 0, 1, 0, at)).toISOString() });
+
+    it("a step of the request's own type that went False with a message beats a later True one and a later bare one", () => {
+        const conditions = [
+            c("VerticalScaling", "False", "VerticalScalingFailed", "not enough memory on any node", 1),
+            c("VerticalScaling", "True", "Progressing", "retrying", 2),
+            c("Failed", "False", "Whatever", "", 3),
+        ];
+        assert.equal(failureCondition(conditions, "VerticalScaling", "Failed")?.message, "not enough memory on any node");
+    });
+
+    it("the phase names its own condition (Denied, Skipped); a Failed reason without a message still beats the latest condition", () => {
+        const denied = [c("Denied", "True", "Denied", "an ops request of the database is running", 1), c("Progressing", "True", "Started", "started", 2)];
+        assert.equal(failureCondition(denied, "Restart", "Denied")?.type, "Denied");
+        const bare = [c("UpdatePetSets", "False", "Failed", "", 1), c("RestartNodes", "True", "Restarted", "", 2)];
+        assert.equal(failureCondition(bare, "Restart", "Failed")?.type, "UpdatePetSets");
+        assert.equal(failureCondition([c("RestartNodes", "True", "Restarted", "", 2), c("Other", "True", "Done", "", 1)], "Restart")?.type, "RestartNodes");
+        assert.equal(failureCondition([]), undefined);
+    });
+
+    it("conditions without a time count as the earliest, and equal times keep the list order", () => {
+        const untimed = { type: "Restart", status: "False", reason: "RestartFailed", message: "old" };
+        assert.equal(failureCondition([c("Restart", "False", "RestartFailed", "new", 1), untimed], "Restart")?.message, "new");
+        assert.equal(failureCondition([c("Restart", "False", "RestartFailed", "first", 1), c("Restart", "False", "RestartFailed", "second", 1)], "Restart")?.message, "second");
+    });
+
+    it("an error carries its failure only in the documented shape, under its own name", () => {
+        const error = opsRequestError({ request: "db/r", outcome: "Finished", phase: "Failed", conditions: [] }, "failed");
+        assert.equal(error.name, "OpsRequestError");
+        assert.equal(unsettledPhase(Object.assign(new Error("x"), { opsRequest: { request: 5, outcome: "Finished" } })), "NotStarted");
+        assert.equal(unsettledPhase(Object.assign(new Error("x"), { opsRequest: { request: "db/r", outcome: 5 } })), "NotStarted");
     });
 });
