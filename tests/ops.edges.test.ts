@@ -388,3 +388,13 @@ describe("ops edges: which condition explains a failure", () => {
         assert.equal(unsettledPhase(Object.assign(new Error("x"), { opsRequest: { request: "db/r", outcome: 5 } })), "NotStarted");
     });
 });
+
+describe("ops edges: refusals with resources kept", () => {
+    it("resources kept (in any spelling) are no refusal; only their removal is", () => {
+        const state: DayTwoState = { version: "2022-cu16", replicas: 1, resources: { limits: { memory: "4Gi" } }, storageSize: "10Gi", storageClass: "fast", mssqlConf: "", restartGeneration: 0 };
+        assert.deepEqual(refusedDayTwoChanges(state, state), []);
+        assert.deepEqual(refusedDayTwoChanges(state, { ...state, resources: { limits: { memory: "8Gi" } } }), []);
+        assert.deepEqual(refusedDayTwoChanges(state, { ...state, resources: {} }),
+            [["resources", "was set and is now removed: no request goes back to KubeDB's defaults. State the requests and limits you want instead"]]);
+    });
+});
