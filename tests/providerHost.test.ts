@@ -15,74 +15,14 @@ import { credentialRotationProvider } from "../components/credentialRotationProv
 import { tlsLifecycleProvider } from "../components/tlsLifecycleProvider";
 import { dayTwoProvider } from "../components/dayTwoProvider";
 import { changeGuardProvider } from "../components/changeGuard";
-import { labelsFor } from "../components/names";
-import { FAILED_ATTEMPT_PROVIDER } from "../components/ops/ledger";
 import { FakeKubeApi } from "./support/fakeKubeApi";
-import { DB, DEFAULT_FAILURE, NS, OPS, OperatorScript, installOperator, putCatalog, putDatabase, putSecret, putStorageClass } from "./support/fakeKubeDb";
+import { DB, NS, OPS, installOperator, putStorageClass } from "./support/fakeKubeDb";
 import { ProviderHost, Props } from "./support/providerHost";
 import { runProgram } from "./support/program";
 import { dayTwoChangeCases } from "./support/dayTwoCases";
-
-const ROTATION = "pulumi-nodejs:dynamic/kubedb-mssql:CredentialRotation";
-const TLS = "pulumi-nodejs:dynamic/kubedb-mssql:TlsLifecycle";
-const DAY_TWO = "pulumi-nodejs:dynamic/kubedb-mssql:DayTwoChanges";
-const GUARD = "pulumi-nodejs:dynamic/kubedb-mssql:ChangeGuard";
-const CA = "-----BEGIN CERTIFICATE-----\nMIIBCA\n-----END CERTIFICATE-----\n";
-const EVICTION = "failed to evict pod mssql-0: Cannot evict pod as it would violate the pod's disruption budget";
-const PLACEHOLDER_KUBECONFIG = "apiVersion: v1\nkind: Config\n";
-
-type Provider = pulumi.dynamic.ResourceProvider;
-
-/** What a provider call came to, in the engine's terms, whichever way it ran. */
-interface Outcome {
-    ok: boolean;
-    message?: string;
-    initFailed?: { id: string; properties: Props };
-    properties?: Props;
-}
-
-/** One provider under test: the inputs the program registers before and after a change. */
-interface Subject {
-    name: string;
-    type: string;
-    provider: Provider;
-    requestType: string;
-    /** The step of its request type at which the scripted operator fails by default. */
-    failingStep: string;
-    before: Props;
-    after: Props;
-    /** The cluster as the first `pulumi up` left it. */
-    seed(fake: FakeKubeApi): void;
-}
-
-/** The inputs the program registers, pointed at this test's API server. */
-function pointed(inputs: Props, fake: FakeKubeApi, overrides: Props = {}): Props {
-    return { ...inputs, kubeconfig: fake.kubeconfig(), ...overrides };
-}
-
-/** Without what differs by nature: clock readings, and the serialized provider the host passes along. */
-function normalized(props: Props | undefined): Props | undefined {
-    if (!props) return props;
-    const { activeSince, __provider, ...rest } = props;
-    void activeSince, void __provider;
-    return rest;
-}
-
-async function inProcess(subject: Subject, fake: FakeKubeApi, overrides: Props, arrange?: (fake: FakeKubeApi) => void): Promise<Outcome> {
-    const { __provider: _before, ...olds0 } = pointed(subject.before, fake);
-    void _before;
-    const created = await subject.provider.create(olds0);
-    arrange?.(fake);
-    const { __provider: _after, ...news } = pointed(subject.after, fake, overrides);
-    void _after;
-    try {
-        const result = await subject.provider.update!(created.id, created.outs, news);
-        return { ok: true, properties: result.outs };
-    } catch (e) {
-        const error = e as Error & { id?: string; properties?: Props };
-        return { ok: false, message: error.message, initFailed: error.id ? { id: error.id, properties: error.properties! } : undefined };
-    }
-}
+import {
+    DAY_TWO, EVICTION, GUARD, Outcome, ProgramRun, ROTATION, Subject, TLS, assertFailureOutcome, cases, inProcess, normalized, pointed, providerSubjects,
+} from "./support/providerOutcomes";
 
 async function throughHost(host: ProviderHost, subject: Subject, fake: FakeKubeApi, overrides: Props, arrange?: (fake: FakeKubeApi) => void): Promise<Outcome> {
     const urn = `urn:pulumi:test::kubedb-mssql::${subject.type}::${subject.name}`;
@@ -100,152 +40,14 @@ async function throughHost(host: ProviderHost, subject: Subject, fake: FakeKubeA
     return { ok: false, message: updated.error.message, initFailed: updated.error.initFailed };
 }
 
-interface Case {
-    title: string;
-    script?: OperatorScript;
-    /** Changes to the API server or operator beyond the script, after the first deployment. */
-    arrange?: (fake: FakeKubeApi) => void;
-    overrides?: Props;
-    /** Checks on the error text; `request` is the name of the request the provider sent. */
-    message: (request: string, subject: Subject) => RegExp[];
-    /** The `lastPhase` kept for the retry; undefined when the failure is not an initialization error. */
-    lastPhase?: string | RegExp;
-}
-
-const cases: Case[] = [
-    {
-        title: "Failed, recorded as a `reason: Failed` condition among stale False step conditions",
-        script: { outcomes: ["Failed"], failureShape: "reasonFailed", failureMessage: EVICTION },
-        message: (request) => [new RegExp(`MSSQLServerOpsRequest db/${request} is Failed: ${escape(EVICTION)} \\[Failed=True, reason Failed\\]`)],
-        lastPhase: "Failed",
-    },
-    {
-        title: "Failed, recorded in a condition of the request's own type",
-        script: { outcomes: ["Failed"], failureShape: "ownType" },
-        message: (request, s) => [new RegExp(`db/${request} is Failed: ${escape(DEFAULT_FAILURE)} \\[${s.requestType}=False, reason ${s.requestType}Failed\\]`)],
-        lastPhase: "Failed",
-    },
-    {
-        title: "Failed, with only the failing step's own condition",
-        script: { outcomes: ["Failed"], failureShape: "plain", failureMessage: "timeout waiting for the database to pause" },
-        message: (request, s) => [new RegExp(`db/${request} is Failed: timeout waiting for the database to pause \\[${s.failingStep}=False, reason ${s.failingStep}\\]`)],
-        lastPhase: "Failed",
-    },
-    {
-        title: "Denied",
-        script: { outcomes: ["Denied"] },
-        message: (request) => [new RegExp(`db/${request} is Denied: denied by the approval policy of namespace db \\[Denied=True, reason OpsRequestDenied\\]`)],
-        lastPhase: "Denied",
-    },
-    {
-        title: "Skipped",
-        script: { outcomes: ["Skipped"] },
-        message: (request, s) => [new RegExp(`db/${request} is Skipped: a newer ${s.requestType} request exists for mssql \\[Skipped=True, reason NewerOpsRequestExists\\]`)],
-        lastPhase: "Skipped",
-    },
-    {
-        title: "a timeout (the request is still running)",
-        script: { outcomes: ["Hang"] },
-        overrides: { timeoutSeconds: 2 },
-        message: (request) => [
-            new RegExp(`db/${request}: not finished after 2s \\(last phase: Progressing; last condition: started \\[Progressing=True`),
-            /still running in the cluster.*Run `pulumi up` again to keep waiting for it \(it is adopted, not repeated\)/,
-        ],
-        lastPhase: "Progressing (still running)",
-    },
-    {
-        title: "the request deleted before it finished",
-        script: { outcomes: ["Vanish"] },
-        message: (request) => [new RegExp(`db/${request}: was deleted before it finished`), /The request was deleted before it finished; run `pulumi up` again/],
-        lastPhase: "Deleted",
-    },
-    {
-        title: "the request never appearing",
-        arrange: (fake) => void fake.onCreate("mssqlserveropsrequests", (o) => void fake.remove(OPS, "mssqlserveropsrequests", NS, o.metadata.name)),
-        overrides: { timeoutSeconds: 2 },
-        message: (request) => [new RegExp(`db/${request}: did not appear within 2s \\(last phase: none`), /accepted the request but it never appeared/],
-        lastPhase: "NotFound",
-    },
-    {
-        title: "access refused (403) while waiting",
-        script: { outcomes: ["Successful"] },
-        arrange: (fake) => void fake.onRequest((req) => req.method === "GET" && /mssqlserveropsrequests$/.test(req.path) && req.query.fieldSelector
-            ? { code: 403, reason: "Forbidden", message: "mssqlserveropsrequests.ops.kubedb.com is forbidden: User \"ci\" cannot list resource" }
-            : undefined),
-        message: (request) => [
-            new RegExp(`db/${request}: the API server refused access \\(403\\): mssqlserveropsrequests.ops.kubedb.com is forbidden`),
-            // Nothing is known about how it ended: never "half done" or "did not finish".
-            /progress could not be watched, so it may still be running or may have finished/,
-        ],
-        lastPhase: "ApiError",
-    },
-    {
-        title: "the request refused on creation (403)",
-        arrange: (fake) => void fake.onRequest((req) => req.method === "POST" && /mssqlserveropsrequests$/.test(req.path)
-            ? { code: 403, reason: "Forbidden", message: "admission webhook \"mssqlserveropsrequestwebhook.validators.ops.kubedb.com\" denied the request: database is not ready" }
-            : undefined),
-        message: (request, s) => [new RegExp(`the API server refused to create ${s.requestType} request db/${request}: admission webhook .* denied the request: database is not ready \\(HTTP 403\\)`)],
-        lastPhase: "NotStarted",
-    },
-    {
-        title: "a server error (500) reading the database",
-        arrange: (fake) => void fake.onRequest((req) => req.method === "GET" && /mssqlservers\/mssql$/.test(req.path)
-            ? { code: 500, reason: "InternalError", message: "etcdserver: leader changed" }
-            : undefined),
-        message: () => [/reading mssqlservers db\/mssql: etcdserver: leader changed \(HTTP 500\)/],
-    },
-    {
-        title: "the database missing",
-        arrange: (fake) => void fake.remove(DB, "mssqlservers", NS, "mssql"),
-        message: () => [/MSSQLServer db\/mssql not found/],
-    },
-];
-
-function escape(text: string): string {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
 describe("the providers as `pulumi up` runs them: Pulumi's dynamic-provider host over gRPC", function () {
     this.timeout(120_000);
     let host: ProviderHost;
-    const subjects: Subject[] = [];
-    let programs: { first: Awaited<ReturnType<typeof runProgram>>; upgraded: Awaited<ReturnType<typeof runProgram>>; config: (extra: object) => Record<string, unknown> };
+    let subjects: Subject[] = [];
+    let programs: { first: ProgramRun; upgraded: ProgramRun; config: (extra: object) => Record<string, unknown> };
 
     before(async () => {
-        const config = (extra: object) => ({ acceptEula: true, namespace: NS, kubeconfig: PLACEHOLDER_KUBECONFIG, ...extra });
-        const first = await runProgram({ config: config({}) });
-        const rotated = await runProgram({ config: config({ rotation: { generation: 1 } }) });
-        const recertified = await runProgram({ config: config({ tls: { clientTLS: true, rotation: { generation: 1 } } }) });
-        const upgraded = await runProgram({ config: config({ version: "2025-cu0" }) });
-        programs = { first, upgraded, config };
-        const rotationBefore = first.one(ROTATION).inputs;
-        const rotationAfter = rotated.one(ROTATION).inputs;
-        subjects.push({
-            name: "rotation-ledger", type: ROTATION, provider: credentialRotationProvider, requestType: "RotateAuth", failingStep: "UpdateCredential",
-            before: rotationBefore, after: rotationAfter,
-            seed: (fake) => {
-                putDatabase(fake, "mssql", rotationBefore.secretName);
-                putSecret(fake, rotationBefore.secretName, "Old-Passw0rd!", labelsFor("mssql", "credential"));
-                putSecret(fake, rotationAfter.secretName, "New-Passw0rd!", labelsFor("mssql", "credential"));
-            },
-        });
-        subjects.push({
-            name: "tls-ledger", type: TLS, provider: tlsLifecycleProvider, requestType: "ReconfigureTLS", failingStep: "UpdateCertificates",
-            before: first.one(TLS).inputs, after: recertified.one(TLS).inputs,
-            seed: (fake) => {
-                putDatabase(fake, "mssql", rotationBefore.secretName);
-                fake.put({ apiVersion: "v1", kind: "Secret", type: "kubernetes.io/tls", metadata: { name: "mssql-server-cert", namespace: NS }, stringData: { "ca.crt": CA } });
-                fake.put({ apiVersion: "v1", kind: "Secret", metadata: { name: "mssql-connection", namespace: NS }, stringData: { "ca.crt": CA } });
-            },
-        });
-        subjects.push({
-            name: "day2-ledger", type: DAY_TWO, provider: dayTwoProvider, requestType: "UpdateVersion", failingStep: "UpdateVersion",
-            before: first.one(DAY_TWO).inputs, after: upgraded.one(DAY_TWO).inputs,
-            seed: (fake) => {
-                putDatabase(fake, "mssql", rotationBefore.secretName);
-                putCatalog(fake);
-            },
-        });
+        ({ subjects, programs } = await providerSubjects());
         host = await ProviderHost.start();
         assert.deepEqual(await host.configure(), { acceptSecrets: false }, "the host asks the engine for plain inputs");
     });
@@ -310,31 +112,7 @@ describe("the providers as `pulumi up` runs them: Pulumi's dynamic-provider host
                     const request = sentRequests()[0] ?? fake.requests.find((r) => r.method === "POST" && /mssqlserveropsrequests$/.test(r.path))?.body;
                     const requestName = typeof request === "string" ? request : (request as Props | undefined)?.metadata?.name ?? "";
 
-                    assert.equal(viaHost.ok, false, "the update fails");
-                    assert.ok(viaHost.message && !/undefined/.test(viaHost.message.split("\n")[0]), `a message with its facts: ${viaHost.message}`);
-                    for (const expected of c.message(requestName, subject())) assert.match(viaHost.message!, expected);
-                    const limit = (c.overrides?.timeoutSeconds ?? 0) * 1000 + 5000;
-                    assert.ok(elapsed < limit, `fails fast: ${elapsed} ms`);
-                    if (c.lastPhase === undefined) {
-                        assert.equal(viaHost.initFailed, undefined, "failed before anything changed: a plain error, the old state stays");
-                    } else {
-                        assert.ok(viaHost.initFailed, "an initialization error: the engine keeps the resource and retries on the next `pulumi up`");
-                        assert.equal(viaHost.initFailed.id, "db/mssql");
-                        const kept = viaHost.initFailed.properties;
-                        assert.equal(kept.__provider, FAILED_ATTEMPT_PROVIDER, "a small stand-in provider: the real one would not fit in the error's gRPC header");
-                        if (typeof c.lastPhase === "string") assert.equal(kept.lastPhase, c.lastPhase);
-                        assert.equal(kept.kubeconfig, undefined);
-                        if (requestName) assert.equal(kept.lastRequest, requestName);
-                        if (subject().type === ROTATION) {
-                            assert.equal(kept.appliedSecretName, subject().before.secretName, "the last confirmed credential");
-                            assert.equal(kept.secretName, subject().after.secretName);
-                        } else if (subject().type === TLS) {
-                            assert.equal(kept.applied.rotationGeneration, 0, "the last confirmed TLS state");
-                        } else {
-                            assert.equal(kept.applied.version, "2022-cu22", "the last confirmed version");
-                            assert.equal(kept.version, "2025-cu0");
-                        }
-                    }
+                    assertFailureOutcome(viaHost, c, subject(), requestName, elapsed);
 
                     // The same case in-process, on a fresh API server: the serialized provider must not differ.
                     await fake.stop();
