@@ -230,6 +230,37 @@ describe("waitForOpsRequest: absence and API errors", () => {
         );
     });
 
+    it("backs off between reconnects after server errors: 250 ms, then twice as long each time", async () => {
+        putRequest(fake, "r12", { phase: "Successful" });
+        const listedAt: number[] = [];
+        fake.onRequest((req) => void (req.method === "GET" && !req.watch && /mssqlserveropsrequests$/.test(req.path) && listedAt.push(Date.now())));
+        fake.failNext(4, 500);
+        assert.equal((await waitForOpsRequest({ namespace: NS, name: "r12", kubeconfig: fake.kubeconfig() })).phase, "Successful");
+        const gaps = listedAt.slice(1).map((t, i) => t - listedAt[i]);
+        assert.equal(gaps.length, 4, "four failed lists, then the one that answered");
+        [250, 500, 1000, 2000].forEach((expected, i) => {
+            // Not a performance bound: a wrong backoff is off by a factor of two or more.
+            assert.ok(gaps[i] >= expected - 20 && gaps[i] < expected * 1.6 + 400, `retry ${i + 1} after ${gaps[i]} ms, expected about ${expected} ms`);
+        });
+    });
+
+    it("re-opens watches the server keeps ending at most once a second, from the same resourceVersion", async () => {
+        putRequest(fake, "r13", { phase: "Progressing" });
+        const openedAt: number[] = [];
+        fake.onRequest((req) => {
+            if (!req.watch) return undefined;
+            openedAt.push(Date.now());
+            fake.schedule(20, () => fake.endWatches());
+            return undefined;
+        });
+        await assert.rejects(waitForOpsRequest({ namespace: NS, name: "r13", kubeconfig: fake.kubeconfig(), timeoutSeconds: 2.5 }),
+            (e: Error) => opsRequestFailure(e)?.outcome === "Timeout");
+        const gaps = openedAt.slice(1).map((t, i) => t - openedAt[i]);
+        assert.ok(gaps.length >= 1 && gaps.length <= 2, `${openedAt.length} watches in 2.5 s`);
+        assert.ok(gaps.every((gap) => gap >= 980 && gap < 1600), `re-opened after ${gaps.join(", ")} ms`);
+        assert.equal(fake.countRequests({ method: "GET", path: /mssqlserveropsrequests$/, watch: false }), 1, "no new list");
+    });
+
     it("names the last API error when server errors outlast the timeout", async () => {
         putRequest(fake, "r9", { phase: "Progressing" });
         fake.failNext(1000, 500, { message: "etcdserver: request timed out" });
