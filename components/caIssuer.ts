@@ -129,13 +129,12 @@ export class CaIssuer extends pulumi.ComponentResource {
             return;
         }
         const kind = plan.issuer.kind;
-        const issuerNamespace = kind === "ClusterIssuer" ? undefined : args.namespace;
         // Other logical names per kind: switching kinds creates the new CA next to the old one, and
         // the old one is deleted only after the database moved to the new one.
         const id = kind === "ClusterIssuer" ? `${name}-cluster` : name;
 
         const selfSigned = new k8s.apiextensions.CustomResource(`${id}-selfsigned`,
-            waitForCondition(selfSignedIssuerManifest(kind, b.selfSignedName, issuerNamespace), "Ready", timeout),
+            waitForCondition(selfSignedIssuerManifest(kind, b.selfSignedName, args.namespace), "Ready", timeout),
             { parent: this });
 
         const caCertificate = new Certificate(`${id}-ca`, {
@@ -155,7 +154,7 @@ export class CaIssuer extends pulumi.ComponentResource {
         }, { parent: this, dependsOn: [selfSigned] });
 
         const caIssuer = new k8s.apiextensions.CustomResource(`${id}-issuer`,
-            waitForCondition(caIssuerManifest(kind, plan.issuer.name, issuerNamespace, b.secretName), "Ready", timeout),
+            waitForCondition(caIssuerManifest(kind, plan.issuer.name, args.namespace, b.secretName), "Ready", timeout),
             { parent: this, dependsOn: [caCertificate] });
 
         this.caSecret = { namespace: b.secretNamespace, name: b.secretName };

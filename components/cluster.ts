@@ -6,10 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { checkKubeconfigText, looksLikeKubeconfigText } from "./kubeconfig";
+import { readKubeconfig } from "./kubeconfig";
 import { Problems } from "./validation";
 
 export interface KubernetesClusterArgs {
@@ -30,17 +27,8 @@ export interface KubernetesCluster {
  */
 export function kubernetesCluster(name: string, args: KubernetesClusterArgs = {}, opts?: pulumi.CustomResourceOptions): KubernetesCluster {
     const p = new Problems("kubernetesCluster args");
-    let given = args.kubeconfig;
-    if (typeof given === "string" && !looksLikeKubeconfigText(given)) {
-        // A path, as the Kubernetes provider also takes: read once, so provider and waiters share the text.
-        const file = given.startsWith("~") ? path.join(os.homedir(), given.slice(1)) : given;
-        try {
-            given = fs.readFileSync(file, "utf8");
-        } catch (error) {
-            p.add("kubeconfig", `is neither kubeconfig text nor the path of a readable file (${(error as NodeJS.ErrnoException).code ?? "error"})`);
-        }
-    }
-    if (typeof given === "string" && p.count === 0) p.add("kubeconfig", checkKubeconfigText(given));
+    // A path, as the Kubernetes provider also takes, is read once, so provider and waiters share the text.
+    const given = typeof args.kubeconfig === "string" ? readKubeconfig(p, "kubeconfig", args.kubeconfig) : args.kubeconfig;
     p.throwIfAny();
     const kubeconfig = given === undefined ? undefined : pulumi.secret(given);
     const provider = new k8s.Provider(name, { enableSecretMutable: true, ...(kubeconfig ? { kubeconfig } : {}) }, opts);

@@ -49,6 +49,18 @@ export function credentialSecretOptions(parent: pulumi.Resource): pulumi.CustomR
     return { parent, retainOnDelete: true, deleteBeforeReplace: false };
 }
 
+/** Checks the args before anything is created; throws one ConfigError naming each arg, never quoting the password. */
+export function validateSaCredentialArgs(args: SaCredentialArgs): void {
+    const problems = new Problems("SaCredential args");
+    problems.add("database", checkDatabaseName(args.database, MAX_DATABASE_NAME_LENGTH));
+    problems.add("namespace", checkDnsLabel(args.namespace));
+    problems.add("generation", checkInteger(args.generation ?? 0, 0, 1_000_000));
+    if (args.periodStart !== undefined && args.periodStart !== "none") problems.add("periodStart", checkRfc3339(args.periodStart));
+    // A plain password is checked here; a secret Output was checked where it came from (saPassword).
+    if (typeof args.password === "string") problems.add("password", checkSaPassword(args.password));
+    problems.throwIfAny();
+}
+
 export class SaCredential extends pulumi.ComponentResource {
     /** Name of this version's Secret (not secret: its suffix is random). */
     readonly secretName: pulumi.Output<string>;
@@ -58,15 +70,8 @@ export class SaCredential extends pulumi.ComponentResource {
 
     constructor(name: string, args: SaCredentialArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kubedb-mssql:credential:SaCredential", name, {}, opts);
-        const problems = new Problems("SaCredential args");
-        problems.add("database", checkDatabaseName(args.database, MAX_DATABASE_NAME_LENGTH));
-        problems.add("namespace", checkDnsLabel(args.namespace));
+        validateSaCredentialArgs(args);
         const generation = args.generation ?? 0;
-        problems.add("generation", checkInteger(generation, 0, 1_000_000));
-        if (args.periodStart !== undefined && args.periodStart !== "none") problems.add("periodStart", checkRfc3339(args.periodStart));
-        // A plain password is checked here; a secret Output was checked where it came from (saPassword).
-        if (typeof args.password === "string") problems.add("password", checkSaPassword(args.password));
-        problems.throwIfAny();
         const periodStart = args.periodStart ?? "none";
         const keepers = { generation: String(generation), period: periodStart };
 

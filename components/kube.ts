@@ -118,6 +118,7 @@ export function kubeApi(kubeconfig?: string): KubeApi {
     };
     const collectionPath = (ref: ResourceRef, namespace: string) => `/apis/${ref.group}/${ref.version}/namespaces/${namespace}/${ref.plural}`;
     const asObject = (o: unknown) => o as KubeObject;
+    // A list always carries items and a resourceVersion (the API server never leaves them out).
     return {
         getObject: (ref, namespace, name) =>
             orUndefinedOn404(`reading ${ref.plural} ${namespace}/${name}`, async () => asObject(await custom.getNamespacedCustomObject({ ...ref, namespace, name }))),
@@ -125,15 +126,15 @@ export function kubeApi(kubeconfig?: string): KubeApi {
             orUndefinedOn404(`reading ${ref.plural} ${name}`, async () => asObject(await custom.getClusterCustomObject({ ...ref, name }))),
         listObjects: (ref, namespace, options = {}) => call(`listing ${ref.plural} in ${namespace}`, async () => {
             const list = (await custom.listNamespacedCustomObject({ ...ref, namespace, ...options })) as { items: KubeObject[]; metadata: { resourceVersion: string } };
-            return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? "" };
+            return { items: list.items, resourceVersion: list.metadata.resourceVersion };
         }),
         listClusterObjects: (ref) => call(`listing ${ref.plural}`, async () =>
-            ((await custom.listClusterCustomObject({ ...ref })) as { items?: KubeObject[] }).items ?? []),
+            ((await custom.listClusterCustomObject({ ...ref })) as { items: KubeObject[] }).items),
         createObject: (ref, namespace, body) =>
             call(`creating ${ref.plural} in ${namespace}`, async () => asObject(await custom.createNamespacedCustomObject({ ...ref, namespace, body }))),
         getSecret: (namespace, name) => orUndefinedOn404(`reading Secret ${namespace}/${name}`, async () => asObject(await core.readNamespacedSecret({ namespace, name }))),
         listSecrets: (namespace, labelSelector) =>
-            call(`listing Secrets in ${namespace}`, async () => ((await core.listNamespacedSecret({ namespace, labelSelector })).items ?? []).map(asObject)),
+            call(`listing Secrets in ${namespace}`, async () => (await core.listNamespacedSecret({ namespace, labelSelector })).items.map(asObject)),
         deleteSecret: async (namespace, name) => {
             await orUndefinedOn404(`deleting Secret ${namespace}/${name}`, () => core.deleteNamespacedSecret({ namespace, name }));
         },

@@ -64,13 +64,13 @@ export function checkKubeconfigText(text: string): string | undefined {
     return undefined;
 }
 
-/** The kubeconfig text for the value of the `kubeconfig` key (text as is, a path read once); throws a ConfigError otherwise. */
-export function resolveKubeconfig(value: string | undefined): string | undefined {
-    if (value === undefined) return undefined;
-    const problems = new Problems();
+/**
+ * The kubeconfig text for `value` (text as is, a path read once), or undefined with a problem added
+ * under `key`. Never quotes the value or the file: either may hold credentials.
+ */
+export function readKubeconfig(problems: Problems, key: string, value: string): string | undefined {
     if (looksLikeKubeconfigText(value)) {
-        problems.add("kubeconfig", checkKubeconfigText(value));
-        problems.throwIfAny();
+        problems.add(key, checkKubeconfigText(value));
         return value;
     }
     const file = value.startsWith("~") ? path.join(os.homedir(), value.slice(1)) : value;
@@ -78,13 +78,19 @@ export function resolveKubeconfig(value: string | undefined): string | undefined
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (error) {
-        // The value is a secret: never echo it.
-        problems.add("kubeconfig", `is neither kubeconfig text nor the path of a readable file (${(error as NodeJS.ErrnoException).code ?? "error"}); set it to the kubeconfig's contents or its path`);
-        problems.throwIfAny();
-        throw error;
+        problems.add(key, `is neither kubeconfig text nor the path of a readable file (${(error as NodeJS.ErrnoException).code ?? "error"}); set it to the kubeconfig's contents or its path`);
+        return undefined;
     }
     const problem = checkKubeconfigText(text);
-    if (problem) problems.add("kubeconfig", `names a file that ${problem}`);
+    if (problem) problems.add(key, `names a file that ${problem}`);
+    return text;
+}
+
+/** The kubeconfig text for the value of the `kubeconfig` key (text as is, a path read once); throws a ConfigError otherwise. */
+export function resolveKubeconfig(value: string | undefined): string | undefined {
+    if (value === undefined) return undefined;
+    const problems = new Problems();
+    const text = readKubeconfig(problems, "kubeconfig", value);
     problems.throwIfAny();
     return text;
 }

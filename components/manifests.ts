@@ -110,15 +110,16 @@ export function kubeDbCertificates(settings: CertificateAliasSettings | undefine
 
 // ----------------------------------------------------------------------------------- cert-manager
 
-export function selfSignedIssuerManifest(kind: IssuerKind, name: string, namespace: string | undefined): Issuer {
+/** `namespace` is the database's; a ClusterIssuer, being cluster-scoped, leaves it out. */
+export function selfSignedIssuerManifest(kind: IssuerKind, name: string, namespace: string): Issuer {
     return issuerManifest(kind, name, namespace, { selfSigned: {} });
 }
 
-export function caIssuerManifest(kind: IssuerKind, name: string, namespace: string | undefined, caSecretName: string): Issuer {
+export function caIssuerManifest(kind: IssuerKind, name: string, namespace: string, caSecretName: string): Issuer {
     return issuerManifest(kind, name, namespace, { ca: { secretName: caSecretName } });
 }
 
-function issuerManifest(kind: IssuerKind, name: string, namespace: string | undefined, spec: IssuerSpec): Issuer {
+function issuerManifest(kind: IssuerKind, name: string, namespace: string, spec: IssuerSpec): Issuer {
     return {
         apiVersion: CERT_MANAGER_API_VERSION,
         kind,

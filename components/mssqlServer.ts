@@ -35,8 +35,8 @@ export interface MssqlServerArgs {
     acceptEula: boolean;
     /** Number of replicas. Default: 1 (Standalone), 3 (AvailabilityGroup). */
     replicas?: number;
-    /** Run an availability group; absent = Standalone. */
-    availabilityGroup?: { databases: string[]; secondaryAccessMode?: SecondaryAccessMode };
+    /** Run an availability group; absent = Standalone. `databases` default: none; `secondaryAccessMode` default: "Passive". */
+    availabilityGroup?: { databases?: string[]; secondaryAccessMode?: SecondaryAccessMode };
     /** Data volume per replica. Default: { size: "10Gi" } on the default storage class. */
     storage?: { size: string; storageClass?: string };
     /** What `pulumi destroy` does to the data. Default: "Halt" (keeps PVCs and Secrets). */

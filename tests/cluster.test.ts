@@ -70,7 +70,7 @@ describe("one cluster per component", () => {
             const b = new k8s.Provider("cluster-b", { kubeconfig: CLUSTER_B });
             assert.throws(() => build({ providers: { kubernetes: b } }), (e: Error) =>
                 e.message.startsWith(`${name} "`) && /would act on the ambient cluster/.test(e.message) && /kubernetesCluster\(name, \{ kubeconfig \}\)/.test(e.message)
-                && !e.message.includes("token-of-b"));
+                && e.message.endsWith("so the resources and the waiter use the same cluster.") && !e.message.includes("token-of-b"));
             assert.deepEqual(ledgers(), []);
         });
 
@@ -95,6 +95,31 @@ describe("one cluster per component", () => {
             try {
                 assert.throws(() => build({}), (e: Error) => e.message.startsWith(`${name} "`) && /sets kubernetes:context/.test(e.message) && /kubernetesCluster/.test(e.message));
                 assert.deepEqual(ledgers(), []);
+            } finally {
+                pulumi.runtime.setAllConfig({});
+            }
+        });
+
+        it(`${name}: each default-provider key is named, all of them at once`, () => {
+            pulumi.runtime.setAllConfig({ "kubernetes:kubeconfig": "/elsewhere", "kubernetes:context": "prod", "kubernetes:cluster": "east" });
+            try {
+                assert.throws(() => build({}), (e: Error) => e.message === `${name} "${name === "CredentialRotation" ? "rotation" : "tls"}": `
+                    + "the stack config sets kubernetes:kubeconfig, kubernetes:context, kubernetes:cluster, which Pulumi's default Kubernetes provider "
+                    + "uses but the request waiter inside does not, so it could act on another cluster than the resources. "
+                    + "Pass `cluster: kubernetesCluster(name, { kubeconfig })` (and its `provider` to the other components), or remove those keys.");
+                pulumi.runtime.setAllConfig({ "kubernetes:cluster": "east" });
+                assert.throws(() => build({}), /sets kubernetes:cluster, which/);
+            } finally {
+                pulumi.runtime.setAllConfig({});
+            }
+        });
+
+        it(`${name}: with \`cluster\` given, those keys do not matter (the waiter uses the cluster's kubeconfig)`, async () => {
+            pulumi.runtime.setAllConfig({ "kubernetes:context": "prod" });
+            try {
+                build({}, kubernetesCluster("cluster-b", { kubeconfig: CLUSTER_B }));
+                await new Promise((r) => setTimeout(r, 100));
+                assert.equal(unwrap(ledgers()[0].inputs.kubeconfig), CLUSTER_B);
             } finally {
                 pulumi.runtime.setAllConfig({});
             }

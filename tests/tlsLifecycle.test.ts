@@ -4,7 +4,7 @@
  * retry, no request for an unchanged config). (The serialized provider in Pulumi's host: providerHost.test.ts.)
  */
 import { strict as assert } from "assert";
-import { reconfigureTlsRequestManifest } from "../components/manifests";
+import { kubeDbCertificates, reconfigureTlsRequestManifest } from "../components/manifests";
 import { TlsState, afterRequest, planTlsChange, reassertTls } from "../components/ops/tlsPlan";
 import { TlsLifecycleInputs, TlsLifecycleOutputs, describeCa, diffTlsLifecycle, mergeBundles, reconcileTls, tlsLifecycleProvider } from "../components/tlsLifecycleProvider";
 import { assertValid } from "./support/crdSchema";
@@ -84,6 +84,38 @@ describe("TLS plan: one change, one request with exactly one action", () => {
         assert.throws(build({ clientTLS: false }), /exactly one action/);
         assert.throws(build({ issuerRef: ISSUER_B, bogus: 1 }), /exactly one action/);
         assert.throws(build({}), /exactly one action/);
+        assert.throws(build({ certificates: [] }), /exactly one action/, "an empty certificates list is no action");
+        assert.throws(build({ rotateCertificates: true, clientTLS: true }), /exactly one action/, "clientTLS rides only on an issuer or certificates change");
+    });
+
+    it("the request builder takes each action, with clientTLS beside an issuer or certificates", () => {
+        const build = (action: object) => reconfigureTlsRequestManifest({ name: "x", namespace: NS, database: "mssql", stepTimeout: "10m", action: action as never }).spec.tls;
+        for (const action of [
+            { rotateCertificates: true }, { remove: true }, { issuerRef: ISSUER_B }, { certificates: [{ alias: "server" }] },
+            { issuerRef: ISSUER_B, clientTLS: false }, { certificates: [{ alias: "client" }], clientTLS: true },
+        ]) assert.deepEqual(build(action), action);
+    });
+});
+
+describe("certificate alias settings in KubeDB's shape", () => {
+    it("sends only the fields set, in alias order, copying the lists", () => {
+        const dnsNames = ["db.example.com"];
+        const specs = kubeDbCertificates({
+            endpoint: { duration: "2160h" },
+            server: { dnsNames, ipAddresses: ["10.0.0.1"], duration: "4320h", renewBefore: "720h", subject: { organizations: ["acme"] } },
+            client: {},
+        });
+        assert.deepEqual(specs, [
+            { alias: "server", dnsNames: ["db.example.com"], ipAddresses: ["10.0.0.1"], duration: "4320h", renewBefore: "720h", subject: { organizations: ["acme"] } },
+            { alias: "client" },
+            { alias: "endpoint", duration: "2160h" },
+        ]);
+        assert.notEqual(specs[0].dnsNames, dnsNames);
+    });
+
+    it("leaves out empty lists and an empty subject", () => {
+        assert.deepEqual(kubeDbCertificates({ server: { dnsNames: [], ipAddresses: [], subject: {} } }), [{ alias: "server" }]);
+        assert.deepEqual(kubeDbCertificates(undefined), []);
     });
 });
 

@@ -59,6 +59,8 @@ export interface RunOptions {
     preview?: boolean;
     /** Fixes the clock for the rotation schedule. */
     now?: Date;
+    /** Builds components in place of index.ts (a library user's program); returns its exports. */
+    program?: () => Record<string, unknown>;
     /** Overrides a mocked resource's state. */
     state?: (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown> | undefined;
 }
@@ -151,7 +153,7 @@ async function resolve(value: unknown): Promise<unknown> {
 
 const PROGRAM = path.resolve(__dirname, "../../index.ts");
 
-/** Runs index.ts with the given config; rejects with the program's error (e.g. a ConfigError). */
+/** Runs index.ts (or `program`) with the given config; rejects with the program's error (e.g. a ConfigError). */
 export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     const raw: Record<string, string> = {};
     for (const [key, value] of Object.entries(options.config)) {
@@ -203,7 +205,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     }
     try {
         delete require.cache[PROGRAM];
-        const exports = require(PROGRAM); // eslint-disable-line @typescript-eslint/no-require-imports
+        const exports = options.program ? options.program() : require(PROGRAM); // eslint-disable-line @typescript-eslint/no-require-imports
         const outputs = (await resolve({ ...exports })) as Record<string, unknown>;
         await runtimeSettings.waitForRPCs();
         const run: ProgramRun = {
