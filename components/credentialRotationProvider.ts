@@ -150,6 +150,8 @@ async function rotationFailure(
     const stepReport = credentialStep ? ` KubeDB reports its UpdateCredential step ${credentialStep.status === "True" ? "done" : `as ${credentialStep.status}`}.` : "";
     const describe = `kubectl describe mssqlserveropsrequests.ops.kubedb.com ${attemptName} -n ${namespace}`;
 
+    // KubeDB switched the database to the new Secret, but the request did not confirm it.
+    const halfDone = inUse === secretName && confirmed !== secretName;
     let where: string;
     if (failure?.outcome === "Timeout") {
         where = `The request is still running in the cluster; the database references Secret ${inUse ?? "(unknown)"} for now. `
@@ -159,8 +161,8 @@ async function rotationFailure(
             + "The connection Secret is unchanged. Once access is restored, run `pulumi up` again: it adopts that request instead of sending another.";
     } else {
         if (inUse === undefined) {
-            where = `Which Secret the database references now could not be read${readError ? ` (${readError})` : ""}; check with \`kubectl get mssqlserver ${database} -n ${namespace} -o jsonpath='{.spec.authSecret.name}'\`.`;
-        } else if (inUse === secretName && confirmed !== secretName) {
+            where = `Which Secret the database references now could not be read${readError ? ` (${readError})` : ""}; check with \`kubectl get mssqlserver ${database} -n ${namespace} -o jsonpath='{.spec.authSecret.name}'\`. The connection Secret is unchanged.`;
+        } else if (halfDone) {
             where = `The rotation is half done: KubeDB has switched the database to the new Secret ${secretName}, but the request did not finish, `
                 + `so SQL Server's sa password may already be the new one while some pods were not restarted.${stepReport} `
                 + `The connection Secret still holds the previous password (from ${confirmed}) and was not moved to the unconfirmed one.`;
@@ -173,7 +175,7 @@ async function rotationFailure(
             : failure?.outcome === "Deleted" ? ` The request was deleted before it finished; ${retry}`
                 : failure?.outcome === "NotFound" ? ` The API server accepted the request but it never appeared (something removed it at once); ${retry}`
                     : ` Fix the cause, then ${retry.replace(" with a new request for the same Secret", "")}`;
-        if (inUse === secretName && confirmed !== secretName) where += ` README "A half-done rotation" shows how to tell which password SQL Server accepts meanwhile.`;
+        if (halfDone) where += ` README "A half-done rotation" shows how to tell which password SQL Server accepts meanwhile.`;
     }
     const state: Partial<CredentialRotationOutputs> = {
         ...previous,

@@ -88,7 +88,23 @@ export interface Case {
     message: (request: string, subject: Subject) => RegExp[];
     /** The `lastPhase` kept for the retry; undefined when the failure is not an initialization error. */
     lastPhase?: string | RegExp;
+    /**
+     * The rest of the message, exactly, per provider type: what the database uses now and what to
+     * do. `{request}` stands for the request's name, `{secret}` for the credential Secret in use before.
+     */
+    where?: Partial<Record<string, string>>;
 }
+
+const DAY_TWO_NOW = "The database has version 2022-cu22, 1 replica(s), 10Gi per volume now. ";
+const DAY_TWO_FIX = "Fix the cause (`kubectl describe mssqlserveropsrequests.ops.kubedb.com {request} -n db`), then run `pulumi up` again: it retries with a new request, then runs the rest.";
+
+const FAILED_WHERE = {
+    [DAY_TWO]: DAY_TWO_NOW + DAY_TWO_FIX,
+    [ROTATION]: "The database still references Secret {secret} (KubeDB did not switch it). The connection Secret is unchanged. "
+        + "Fix the cause (`kubectl describe mssqlserveropsrequests.ops.kubedb.com {request} -n db`), then run `pulumi up` again: it retries with a new request for the same Secret.",
+    [TLS]: "The database names Issuer mssql-ca as its issuer now. "
+        + "Fix the cause (`kubectl describe mssqlserveropsrequests.ops.kubedb.com {request} -n db`), then run `pulumi up` again: it retries the whole change with a new request.",
+};
 
 export const cases: Case[] = [
     {
@@ -96,30 +112,54 @@ export const cases: Case[] = [
         script: { outcomes: ["Failed"], failureShape: "reasonFailed", failureMessage: EVICTION },
         message: (request) => [new RegExp(`MSSQLServerOpsRequest db/${request} is Failed: ${escape(EVICTION)} \\[Failed=True, reason Failed\\]`)],
         lastPhase: "Failed",
+        where: FAILED_WHERE,
     },
     {
         title: "Failed, recorded in a condition of the request's own type",
         script: { outcomes: ["Failed"], failureShape: "ownType" },
         message: (request, s) => [new RegExp(`db/${request} is Failed: ${escape(DEFAULT_FAILURE)} \\[${s.requestType}=False, reason ${s.requestType}Failed\\]`)],
         lastPhase: "Failed",
+        where: FAILED_WHERE,
     },
     {
         title: "Failed, with only the failing step's own condition",
         script: { outcomes: ["Failed"], failureShape: "plain", failureMessage: "timeout waiting for the database to pause" },
         message: (request, s) => [new RegExp(`db/${request} is Failed: timeout waiting for the database to pause \\[${s.failingStep}=False, reason ${s.failingStep}\\]`)],
         lastPhase: "Failed",
+        where: {
+            [DAY_TWO]: DAY_TWO_NOW + DAY_TWO_FIX,
+            [ROTATION]: FAILED_WHERE[ROTATION].replace("(KubeDB did not switch it).", "(KubeDB did not switch it). KubeDB reports its UpdateCredential step as False."),
+            [TLS]: FAILED_WHERE[TLS],
+        },
+    },
+    {
+        title: "Failed after KubeDB switched the Secret (at its last step)",
+        script: { outcomes: ["Failed"], failAt: "RestartNodes", failureMessage: "pod mssql-0 did not become ready" },
+        message: (request) => [new RegExp(`db/${request} is Failed: pod mssql-0 did not become ready`)],
+        lastPhase: "Failed",
+        where: {
+            [DAY_TWO]: DAY_TWO_NOW + DAY_TWO_FIX,
+            [ROTATION]: "The rotation is half done: KubeDB has switched the database to the new Secret {new}, but the request did not finish, "
+                + "so SQL Server's sa password may already be the new one while some pods were not restarted. KubeDB reports its UpdateCredential step done. "
+                + "The connection Secret still holds the previous password (from {secret}) and was not moved to the unconfirmed one. "
+                + "Fix the cause (`kubectl describe mssqlserveropsrequests.ops.kubedb.com {request} -n db`), then run `pulumi up` again: it retries with a new request for the same Secret. "
+                + "README \"A half-done rotation\" shows how to tell which password SQL Server accepts meanwhile.",
+            [TLS]: FAILED_WHERE[TLS],
+        },
     },
     {
         title: "Denied",
         script: { outcomes: ["Denied"] },
         message: (request) => [new RegExp(`db/${request} is Denied: denied by the approval policy of namespace db \\[Denied=True, reason OpsRequestDenied\\]`)],
         lastPhase: "Denied",
+        where: FAILED_WHERE,
     },
     {
         title: "Skipped",
         script: { outcomes: ["Skipped"] },
         message: (request, s) => [new RegExp(`db/${request} is Skipped: a newer ${s.requestType} request exists for mssql \\[Skipped=True, reason NewerOpsRequestExists\\]`)],
         lastPhase: "Skipped",
+        where: FAILED_WHERE,
     },
     {
         title: "a timeout (the request is still running)",
@@ -130,12 +170,46 @@ export const cases: Case[] = [
             /still running in the cluster.*Run `pulumi up` again to keep waiting for it \(it is adopted, not repeated\)/,
         ],
         lastPhase: "Progressing (still running)",
+        where: {
+            [DAY_TWO]: DAY_TWO_NOW + "The request is still running in the cluster. Run `pulumi up` again to keep waiting for it (it is adopted, not repeated).",
+            [ROTATION]: "The request is still running in the cluster; the database references Secret {secret} for now. The connection Secret is unchanged. "
+                + "Run `pulumi up` again to keep waiting for it (it is adopted, not repeated).",
+            [TLS]: "The request is still running in the cluster. Run `pulumi up` again to keep waiting for it (it is adopted, not repeated).",
+        },
+    },
+    {
+        title: "Failed, and the database unreadable afterwards (500)",
+        script: { outcomes: ["Failed"], failureMessage: EVICTION },
+        arrange: (fake) => {
+            let sent = false;
+            void fake.onRequest((req) => {
+                if (req.method === "POST" && /mssqlserveropsrequests$/.test(req.path)) sent = true;
+                return sent && req.method === "GET" && /mssqlservers\/mssql$/.test(req.path)
+                    ? { code: 500, reason: "InternalError", message: "etcdserver: request timed out" } : undefined;
+            });
+        },
+        message: (request) => [new RegExp(`db/${request} is Failed: ${escape(EVICTION)}`)],
+        lastPhase: "Failed",
+        where: {
+            [DAY_TWO]: "What the database has now could not be read. " + DAY_TWO_FIX,
+            [ROTATION]: "Which Secret the database references now could not be read (reading mssqlservers db/mssql: etcdserver: request timed out (HTTP 500)); "
+                + "check with `kubectl get mssqlserver mssql -n db -o jsonpath='{.spec.authSecret.name}'`. The connection Secret is unchanged. "
+                + "Fix the cause (`kubectl describe mssqlserveropsrequests.ops.kubedb.com {request} -n db`), then run `pulumi up` again: it retries with a new request for the same Secret.",
+            [TLS]: "KubeDB may have applied part of the change. "
+                + "Fix the cause (`kubectl describe mssqlserveropsrequests.ops.kubedb.com {request} -n db`), then run `pulumi up` again: it retries the whole change with a new request.",
+        },
     },
     {
         title: "the request deleted before it finished",
         script: { outcomes: ["Vanish"] },
         message: (request) => [new RegExp(`db/${request}: was deleted before it finished`), /The request was deleted before it finished; run `pulumi up` again/],
         lastPhase: "Deleted",
+        where: {
+            [DAY_TWO]: DAY_TWO_NOW + "The request was deleted before it finished; run `pulumi up` again: it retries with a new request, then runs the rest.",
+            [ROTATION]: "The database still references Secret {secret} (KubeDB did not switch it). The connection Secret is unchanged. "
+                + "The request was deleted before it finished; run `pulumi up` again: it retries with a new request for the same Secret.",
+            [TLS]: "The database names Issuer mssql-ca as its issuer now. The request was deleted before it finished; run `pulumi up` again: it retries the whole change with a new request.",
+        },
     },
     {
         title: "the request never appearing",
@@ -143,6 +217,13 @@ export const cases: Case[] = [
         overrides: { timeoutSeconds: 2 },
         message: (request) => [new RegExp(`db/${request}: did not appear within 2s \\(last phase: none`), /accepted the request but it never appeared/],
         lastPhase: "NotFound",
+        where: {
+            [DAY_TWO]: DAY_TWO_NOW + "The API server accepted the request but it never appeared (something removed it at once); run `pulumi up` again: it retries with a new request, then runs the rest.",
+            [ROTATION]: "The database still references Secret {secret} (KubeDB did not switch it). The connection Secret is unchanged. "
+                + "The API server accepted the request but it never appeared (something removed it at once); run `pulumi up` again: it retries with a new request for the same Secret.",
+            [TLS]: "The database names Issuer mssql-ca as its issuer now. "
+                + "The API server accepted the request but it never appeared (something removed it at once); run `pulumi up` again: it retries the whole change with a new request.",
+        },
     },
     {
         title: "access refused (403) while waiting",
@@ -156,6 +237,12 @@ export const cases: Case[] = [
             /progress could not be watched, so it may still be running or may have finished/,
         ],
         lastPhase: "ApiError",
+        where: {
+            [DAY_TWO]: DAY_TWO_NOW + "Its progress could not be watched, so it may still be running or may have finished. Once access is restored, run `pulumi up` again: it adopts that request instead of sending another.",
+            [ROTATION]: "Its progress could not be watched, so it may still be running or may have finished; the database references Secret {secret} now. "
+                + "The connection Secret is unchanged. Once access is restored, run `pulumi up` again: it adopts that request instead of sending another.",
+            [TLS]: "Its progress could not be watched, so it may still be running or may have finished. Once access is restored, run `pulumi up` again: it adopts that request instead of sending another.",
+        },
     },
     {
         title: "the request refused on creation (403)",
@@ -164,6 +251,11 @@ export const cases: Case[] = [
             : undefined),
         message: (request, s) => [new RegExp(`the API server refused to create ${s.requestType} request db/${request}: admission webhook .* denied the request: database is not ready \\(HTTP 403\\)`)],
         lastPhase: "NotStarted",
+        where: {
+            [DAY_TWO]: DAY_TWO_NOW + "Fix the cause, then run `pulumi up` again: it retries with a new request, then runs the rest.",
+            [ROTATION]: "The database still references Secret {secret} (KubeDB did not switch it). The connection Secret is unchanged. Fix the cause, then run `pulumi up` again: it retries.",
+            [TLS]: "The database names Issuer mssql-ca as its issuer now. Fix the cause, then run `pulumi up` again.",
+        },
     },
     {
         title: "a server error (500) reading the database",
@@ -233,6 +325,11 @@ export function assertFailureOutcome(outcome: Outcome, c: Case, subject: Subject
     assert.equal(outcome.ok, false, "the update fails");
     assert.ok(outcome.message && !/undefined/.test(outcome.message.split("\n")[0]), `a message with its facts: ${outcome.message}`);
     for (const expected of c.message(requestName, subject)) assert.match(outcome.message!, expected);
+    const where = c.where?.[subject.type];
+    if (where !== undefined) {
+        assert.equal(outcome.message!.split("\n").slice(1).join("\n"), where
+            .replace(/\{request\}/g, requestName).replace(/\{secret\}/g, subject.before.secretName).replace(/\{new\}/g, subject.after.secretName));
+    }
     const limit = (c.overrides?.timeoutSeconds ?? 0) * 1000 + 5000;
     assert.ok(elapsed < limit, `fails fast: ${elapsed} ms`);
     if (c.lastPhase === undefined) {
