@@ -398,6 +398,19 @@ describe("day-2 provider against the API server", function () {
         assert.equal(db(fake).spec.version, "2025-cu0");
     });
 
+    it("another database's unfinished request, and this database's finished or status-less ones, hold nothing back", async () => {
+        const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
+        putRequest(fake, "other-db-upgrade", { phase: "Progressing" }, "other");
+        putRequest(fake, "old-success", { phase: "Successful" });
+        putRequest(fake, "old-failure", { phase: "Failed" });
+        installOperator(fake, { outcomes: ["Successful"] });
+        const started = Date.now();
+        const updated = (await dayTwoProvider.update!("id", created, inputs(fake, { restartGeneration: 1, timeoutSeconds: 5 }))).outs as DayTwoOutputs;
+        assert.equal(updated.lastPhase, "Successful");
+        assert.ok(Date.now() - started < 4000, "it did not wait for the other database's request");
+        assert.equal(fake.get(OPS, "mssqlserveropsrequests", NS, "other-db-upgrade")?.status?.phase, "Progressing");
+    });
+
     it("another request of the database running past the timeout: no request is sent, and the blocking one is named", async () => {
         const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
         putRequest(fake, "kubedb-own", { phase: "Progressing" });

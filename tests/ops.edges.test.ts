@@ -297,6 +297,7 @@ describe("ops edges: which existing request is ours (sameIntent)", () => {
         assert.ok(sameIntent(spec({ verticalScaling: { mssqlserver: { resources: { limits: { cpu: "1" } } }, mode: "x" } }), spec({ verticalScaling: { mssqlserver: { resources: { limits: { cpu: "1" } } } } })));
         assert.ok(sameIntent({ type: "Restart" } as never, { type: "Restart" } as never), "a spec without databaseRef or authentication is read, not a crash");
         assert.ok(sameIntent(spec({ tls: { rotateCertificates: true } }), spec({ tls: { rotateCertificates: true } })));
+        assert.ok(sameIntent(spec({ authentication: {}, verticalScaling: {} }), spec({})), "sections the webhook left empty are read, not a crash");
     });
 
     it("tells apart requests that do different things", () => {
@@ -315,6 +316,8 @@ describe("ops edges: which existing request is ours (sameIntent)", () => {
             [{ verticalScaling: { mssqlserver: { resources: { limits: { cpu: "1" } } } } }, { verticalScaling: { mssqlserver: { resources: { limits: { cpu: "2" } } } } }],
             [{ migration: { storageClassName: "fast" } }, { migration: { storageClassName: "slow" } }],
             [{ authentication: { secretRef: { name: "a" } } }, { authentication: { secretRef: { name: "b" } } }],
+            [{ tls: { rotateCertificates: true } }, { tls: { remove: true } }],
+            [{ configuration: { removeCustomConfig: true } }, { configuration: {} }],
         ];
         for (const [a, b] of differ) assert.ok(!sameIntent(spec(a), spec(b)), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
         assert.ok(!sameIntent(spec({}), { ...(spec({}) as object), databaseRef: { name: "other" } } as never));
@@ -373,6 +376,8 @@ describe("ops edges: which condition explains a failure", () => {
         assert.equal(failureCondition(bare, "Restart", "Failed")?.type, "UpdatePetSets");
         assert.equal(failureCondition([c("RestartNodes", "True", "Restarted", "", 2), c("Other", "True", "Done", "", 1)], "Restart")?.type, "RestartNodes");
         assert.equal(failureCondition([]), undefined);
+        const typedFailed = [c("Failed", "False", "OpsRequestFailed", "the upgrade failed", 1), c("Progressing", "True", "Started", "started", 2)];
+        assert.equal(failureCondition(typedFailed, "UpdateVersion")?.message, "the upgrade failed", "a condition of type Failed explains the failure, whatever the request's type");
     });
 
     it("conditions without a time count as the earliest, and equal times keep the list order", () => {
