@@ -233,6 +233,27 @@ describe("day-2 provider against the API server", function () {
         assert.equal(retried.currentVersion, "2025-cu0");
     });
 
+    it("a failure in the middle of three changes says what was done, what was not started and what the database has, exactly", async () => {
+        putStorageClass(fake, "standard", true, true);
+        installOperator(fake, { outcomes: ["Successful", "Failed"] });
+        const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
+        const error = await dayTwoProvider.update!("id", created, inputs(fake, { version: "2025-cu0", storageSize: "30Gi", restartGeneration: 1 })).then(
+            () => assert.fail("it fails"), (e) => e as Error);
+        const failed = requests(fake)[1].metadata.name;
+        assert.equal(error.message.split("\n")[1], "Done before it: VolumeExpansion. Not started: Restart. "
+            + "The database has version 2022-cu22, 1 replica(s), 30Gi per volume now. "
+            + `Fix the cause (\`kubectl describe mssqlserveropsrequests.ops.kubedb.com ${failed} -n db\`), then run \`pulumi up\` again: it retries with a new request, then runs the rest.`);
+    });
+
+    it("a failed StorageMigration says which class the volumes are on now", async () => {
+        putStorageClass(fake, "standard", true, true);
+        putStorageClass(fake, "fast", true, false);
+        installOperator(fake, { outcomes: ["Failed"] });
+        const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
+        const error = await dayTwoProvider.update!("id", created, inputs(fake, { storageClass: "fast" })).then(() => assert.fail("it fails"), (e) => e as Error);
+        assert.ok(error.message.includes("10Gi per volume, volumes on StorageClass (the cluster's default) now."), error.message);
+    });
+
     it("a failed VerticalScaling says which resources the database has now", async () => {
         installOperator(fake, { outcomes: ["Failed"] });
         const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
