@@ -201,6 +201,25 @@ describe("TLS lifecycle provider", () => {
         assert.deepEqual(outs.applied.issuerRef, ISSUER_B);
     });
 
+    it("moves to a namespaced Issuer: trusts what the connection Secret trusts, the server certificate's CA and the Issuer's CA, read from the database's namespace", async () => {
+        const TEAM_CA = "-----BEGIN CERTIFICATE-----\nTEAMCA\n-----END CERTIFICATE-----";
+        const SERVED_CA = "-----BEGIN CERTIFICATE-----\nSERVEDCA\n-----END CERTIFICATE-----";
+        fake.put({ apiVersion: "cert-manager.io/v1", kind: "Issuer", metadata: { name: "team-ca", namespace: NS }, spec: { ca: { secretName: "team-ca-keypair" } } });
+        fake.put({ apiVersion: "v1", kind: "Secret", type: "kubernetes.io/tls", metadata: { name: "team-ca-keypair", namespace: NS }, stringData: { "ca.crt": TEAM_CA, "tls.crt": "leaf" } });
+        // A failed earlier attempt left the server certificate on another CA than the connection Secret trusts.
+        fake.put({ apiVersion: "v1", kind: "Secret", type: "kubernetes.io/tls", metadata: { name: "mssql-server-cert", namespace: NS }, stringData: { "ca.crt": SERVED_CA } });
+        installOperator(fake, { outcomes: ["Successful"] });
+        let bundleWhenRequested = "";
+        fake.onCreate("mssqlserveropsrequests", () => {
+            bundleWhenRequested = connectionCa();
+            fake.put({ apiVersion: "v1", kind: "Secret", type: "kubernetes.io/tls", metadata: { name: "mssql-server-cert", namespace: NS }, stringData: { "ca.crt": TEAM_CA } });
+        });
+        const outs = await reconcileTls(inputs({ issuerRef: { apiGroup: "cert-manager.io", kind: "Issuer", name: "team-ca" }, caRevision: "" }), settledBase());
+        assert.equal(bundleWhenRequested, `${OLD_CA}\n${SERVED_CA}\n${TEAM_CA}\n`, "its ca.crt, not tls.crt, beside both");
+        assert.equal(outs.caBundle, TEAM_CA);
+        assert.equal(connectionCa(), TEAM_CA, "after the switch, only the CA the database presents");
+    });
+
     it("on failure reports KubeDB's reason, keeps the previous applied state and both CAs, and retries with a new request", async () => {
         installOperator(fake, { outcomes: ["Failed", "Successful"] });
         const failure = await reconcileTls(inputs({ issuerRef: ISSUER_B, caRevision: "" }), settledBase()).then(() => assert.fail("should fail"), (e) => e);
