@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import {
-    CredentialRotationInputs, CredentialRotationOutputs, credentialRotationProvider, diffCredentialRotation, rotateCredential,
+    CredentialRotationInputs, CredentialRotationOutputs, credentialRotationProvider, diffCredentialRotation, rotateCredential, rotationNeeded,
 } from "../components/credentialRotationProvider";
 import { rotateAuthRequestManifest } from "../components/manifests";
 import { labelsFor } from "../components/names";
@@ -57,6 +57,14 @@ describe("credential rotation provider", () => {
         assert.equal(requests().length, 0);
         assert.equal(fake.countRequests({ method: "POST" }), 0);
         assert.equal((outs as unknown as Record<string, unknown>).kubeconfig, undefined, "the kubeconfig never lands in the state");
+    });
+
+    it("created for a database that uses another Secret (e.g. the ledger's state was lost), it rotates rather than trusting the new one", async () => {
+        installOperator(fake, { outcomes: ["Successful"] });
+        const outs = await rotateCredential(inputs(kubeconfig), {});
+        assert.equal(requests().length, 1);
+        assert.equal(outs.lastPhase, "Successful");
+        assert.equal(outs.activeSecretName, NEW);
     });
 
     it("rotates with exactly one valid RotateAuth request, reads back the Secret in use, and removes the superseded one", async () => {
@@ -235,6 +243,16 @@ describe("credential rotation provider", () => {
 
     it("refuses a request that does not point at the Secret it is to make current", async () => {
         await assert.rejects(rotateCredential({ ...inputs(kubeconfig), request: inputs(kubeconfig, { secretName: OLD }).request }, settledOld), /does not point at Secret mssql-auth-1111111111/);
+        const good = inputs(kubeconfig).request;
+        for (const request of [
+            { ...good, spec: { ...good.spec, type: "Restart" } },
+            { ...good, spec: { ...good.spec, databaseRef: { name: "other" } } },
+            { ...good, spec: { ...good.spec, authentication: undefined } },
+            { ...good, spec: undefined },
+            undefined,
+        ]) {
+            await assert.rejects(rotateCredential({ ...inputs(kubeconfig), request: request as never }, settledOld), /the RotateAuth request given for db\/mssql does not point at Secret mssql-auth-1111111111/);
+        }
         assert.equal(requests().length, 0);
     });
 
@@ -268,5 +286,11 @@ describe("credential rotation diff (what preview shows, without calling the clus
     });
     it("replaces for another database", () => {
         assert.deepEqual(diffCredentialRotation(olds, { ...news, database: "other" }).replaces, ["database"]);
+    });
+    it("an update runs a request for a new Secret or after an unsettled attempt, and only then", () => {
+        assert.equal(rotationNeeded(olds, news), false, "the same Secret, settled: nothing to send");
+        assert.equal(rotationNeeded(olds, { ...news, secretName: "mssql-auth-2222222222" }), true);
+        for (const lastPhase of ["Failed", "Denied", "NotStarted", "Progressing (still running)"]) assert.equal(rotationNeeded({ ...olds, lastPhase }, news), true, lastPhase);
+        for (const lastPhase of ["Initial", "Successful"]) assert.equal(rotationNeeded({ ...olds, lastPhase }, news), false, lastPhase);
     });
 });
