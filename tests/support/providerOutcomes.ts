@@ -232,7 +232,7 @@ export const cases: Case[] = [
             ? { code: 403, reason: "Forbidden", message: "mssqlserveropsrequests.ops.kubedb.com is forbidden: User \"ci\" cannot list resource" }
             : undefined),
         message: (request) => [
-            new RegExp(`db/${request}: the API server refused access \\(403\\): mssqlserveropsrequests.ops.kubedb.com is forbidden`),
+            new RegExp(`db/${request}: the API server refused access \\(403\\): mssqlserveropsrequests.ops.kubedb.com is forbidden: User "ci" cannot list resource \\(last phase: none; last condition: no condition reported\\)\n`),
             // Nothing is known about how it ended: never "half done" or "did not finish".
             /progress could not be watched, so it may still be running or may have finished/,
         ],
