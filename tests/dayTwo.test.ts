@@ -10,7 +10,7 @@ import { strict as assert } from "assert";
 import { MSSQLServerVersion } from "../components/api/kubedb";
 import { admittedTargets, checkUpgrade, toSemver, toSemverRange } from "../components/ops/catalog";
 import { DayTwoState, droppedSettings, nextDayTwoStep, planDayTwo, refusedDayTwoChanges, sameResources } from "../components/ops/dayTwoPlan";
-import { DayTwoInputs, DayTwoOutputs, checkDayTwo, dayTwoProvider, diffDayTwo, previewPlan, reconcileDayTwo } from "../components/dayTwoProvider";
+import { DayTwoInputs, DayTwoOutputs, checkDayTwo, dayTwoProvider, diffDayTwo, fromLive, liveDayTwo, previewPlan, reconcileDayTwo } from "../components/dayTwoProvider";
 import { FakeKubeApi } from "./support/fakeKubeApi";
 import { labelsFor } from "../components/names";
 import { DB, NS, OPS, applyDayTwo, installOperator, putCatalog, putDatabase, putRequest, putStorageClass } from "./support/fakeKubeDb";
@@ -490,5 +490,41 @@ describe("day-2 provider against the API server", function () {
     it("a database that is gone is an error naming it", async () => {
         fake.remove(DB, "mssqlservers", NS, "mssql");
         await assert.rejects(reconcileDayTwo(inputs(fake), {}), /MSSQLServer db\/mssql not found/);
+    });
+});
+
+describe("day-2: the state to plan from, where the live database is the truth", () => {
+    const applied = { version: "2022-cu22", replicas: 3, resources: { limits: { memory: "4Gi" } }, storageSize: "10Gi", storageClass: "standard", mssqlConf: "", restartGeneration: 0 };
+
+    it("reads each field from the MSSQLServer, and nothing from what it leaves out", () => {
+        const db = {
+            spec: {
+                version: "2025-cu0", replicas: 5, storage: { storageClassName: "fast", resources: { requests: { storage: "20Gi" } } },
+                podTemplate: { spec: { containers: [{ name: "mssql-coordinator", resources: { limits: { cpu: "1" } } }, { name: "mssql", resources: { limits: { memory: "8Gi" } } }] } },
+                configuration: { inline: { "mssql.conf": "[memory]\nmemorylimitmb = 2048" } },
+            },
+        };
+        assert.deepEqual(liveDayTwo(db), {
+            version: "2025-cu0", replicas: 5, storageSize: "20Gi", storageClass: "fast", resources: { limits: { memory: "8Gi" } }, mssqlConf: "[memory]\nmemorylimitmb = 2048",
+        });
+        for (const sparse of [{}, { spec: {} }, { spec: { storage: {}, podTemplate: {}, configuration: {} } }, { spec: { storage: { resources: {} }, podTemplate: { spec: {} } } }]) {
+            assert.deepEqual(Object.values(liveDayTwo(sparse)).filter((v) => v !== undefined), [], JSON.stringify(sparse));
+        }
+    });
+
+    it("takes what the database states over the ledger, and keeps the ledger's value where it states nothing", () => {
+        assert.deepEqual(fromLive(applied, applied, {}), applied);
+        assert.deepEqual(fromLive(applied, applied, { version: "2025-cu0", replicas: 1, storageSize: "30Gi", storageClass: "fast" }),
+            { ...applied, version: "2025-cu0", replicas: 1, storageSize: "30Gi", storageClass: "fast" });
+        assert.equal(fromLive(applied, applied, { storageClass: "" }).storageClass, "standard", "no class on the object: the cluster's default, as the ledger knows it");
+    });
+
+    it("counts desired resources the database has as done, and other live resources as different", () => {
+        const desired = { ...applied, resources: { limits: { memory: "8Gi" } } };
+        assert.deepEqual(fromLive(applied, desired, { resources: { limits: { memory: "8192Mi", cpu: "2" } } }).resources, { limits: { memory: "8Gi" } });
+        assert.deepEqual(fromLive(applied, desired, { resources: { limits: { memory: "6Gi" } } }).resources, { limits: { memory: "6Gi" } });
+        const none = { ...applied, resources: {} };
+        assert.deepEqual(fromLive(applied, none, { resources: { limits: { cpu: "1" } } }).resources, { limits: { cpu: "1" } }, "wanting no resources is not having them");
+        assert.deepEqual(fromLive(applied, desired, {}).resources, applied.resources);
     });
 });
