@@ -498,6 +498,7 @@ describe("day-2: the state to plan from, where the live database is the truth", 
 
     it("reads each field from the MSSQLServer, and nothing from what it leaves out", () => {
         const db = {
+            metadata: { name: "mssql" },
             spec: {
                 version: "2025-cu0", replicas: 5, storage: { storageClassName: "fast", resources: { requests: { storage: "20Gi" } } },
                 podTemplate: { spec: { containers: [{ name: "mssql-coordinator", resources: { limits: { cpu: "1" } } }, { name: "mssql", resources: { limits: { memory: "8Gi" } } }] } },
@@ -507,7 +508,8 @@ describe("day-2: the state to plan from, where the live database is the truth", 
         assert.deepEqual(liveDayTwo(db), {
             version: "2025-cu0", replicas: 5, storageSize: "20Gi", storageClass: "fast", resources: { limits: { memory: "8Gi" } }, mssqlConf: "[memory]\nmemorylimitmb = 2048",
         });
-        for (const sparse of [{}, { spec: {} }, { spec: { storage: {}, podTemplate: {}, configuration: {} } }, { spec: { storage: { resources: {} }, podTemplate: { spec: {} } } }]) {
+        for (const spec of [undefined, {}, { storage: {}, podTemplate: {}, configuration: {} }, { storage: { resources: {} }, podTemplate: { spec: {} } }]) {
+            const sparse = { metadata: { name: "mssql" }, ...(spec ? { spec } : {}) };
             assert.deepEqual(Object.values(liveDayTwo(sparse)).filter((v) => v !== undefined), [], JSON.stringify(sparse));
         }
     });
