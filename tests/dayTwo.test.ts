@@ -152,6 +152,25 @@ describe("day-2 provider against the API server", function () {
         assert.equal(fake.requests.length, before);
     });
 
+    it("prints the plan where `pulumi` shows it: at diff (preview) and when the update starts", async () => {
+        const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
+        installOperator(fake, { outcomes: ["Successful"] });
+        const printed: string[] = [];
+        const realError = console.error;
+        console.error = (line: unknown) => void printed.push(String(line));
+        try {
+            await dayTwoProvider.diff!("id", created, inputs(fake, { version: "2025-cu0" }));
+            await dayTwoProvider.diff!("id", created, inputs(fake));
+            await dayTwoProvider.update!("id", created, inputs(fake, { version: "2025-cu0", restartGeneration: 1 }));
+        } finally {
+            console.error = realError;
+        }
+        assert.deepEqual(printed.filter((l) => !l.includes("phase")).slice(0, 2), [
+            "[kubedb-mssql] db/mssql: planned UpdateVersion (version 2022-cu22 → 2025-cu0)",
+            "[kubedb-mssql] db/mssql: UpdateVersion (version 2022-cu22 → 2025-cu0) → Restart (restart.generation 0 → 1)",
+        ]);
+    });
+
     it("first deployment: nothing to do, no request; reads what the database has", async () => {
         const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
         assert.equal(opsPosts(fake), 0);
