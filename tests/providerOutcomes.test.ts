@@ -41,6 +41,12 @@ describe("the providers in-process: every way a request ends", function () {
                 });
             }
 
+            it("creation gives the ledger the id `namespace/database` (the engine refuses an empty one)", async () => {
+                const { __provider, ...inputs } = pointed(subject().before, fake);
+                void __provider;
+                assert.equal((await subject().provider.create(inputs)).id, "db/mssql");
+            });
+
             it("after a failure, the next update retries with a new request name and succeeds", async () => {
                 const failing = installOperator(fake, { outcomes: ["Failed"], failureMessage: EVICTION });
                 const failed = await inProcess(subject(), fake, {});
