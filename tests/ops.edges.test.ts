@@ -415,7 +415,8 @@ describe("ops edges: which condition explains a failure", () => {
         assert.equal(failureCondition(denied, "Restart", "Denied")?.type, "Denied");
         const bare = [c("UpdatePetSets", "False", "Failed", "", 1), c("RestartNodes", "True", "Restarted", "", 2)];
         assert.equal(failureCondition(bare, "Restart", "Failed")?.type, "UpdatePetSets");
-        assert.equal(failureCondition([c("RestartNodes", "True", "Restarted", "", 2), c("Other", "True", "Done", "", 1)], "Restart")?.type, "RestartNodes");
+        assert.equal(failureCondition([c("RestartNodes", "True", "Restarted", "", 2), c("Other", "True", "Done", "", 1)], "Restart", "Failed"), undefined, "a True condition is never why");
+        assert.equal(failureCondition([c("Failed", "True", "Failed", "", 1), c("RestartNodes", "True", "Restarted", "done", 2)], "Restart", "Failed")?.type, "Failed", "a bare failure condition still beats a True step");
         assert.equal(failureCondition([]), undefined);
         const typedFailed = [c("Failed", "False", "OpsRequestFailed", "the upgrade failed", 1), c("Progressing", "True", "Started", "started", 2)];
         assert.equal(failureCondition(typedFailed, "UpdateVersion")?.message, "the upgrade failed", "a condition of type Failed explains the failure, whatever the request's type");

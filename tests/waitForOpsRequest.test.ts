@@ -174,12 +174,25 @@ describe("the reason reported for a request that did not succeed", () => {
         const denied = condition("Denied", "True", "OpsRequestDenied", "denied by the approval policy", at(1));
         assert.equal(failureCondition([denied, condition("Progressing", "True", "Progressing", "started", at(2))], "RotateAuth", "Denied"), denied);
     });
-    it("falls back to the latest condition, by time and then by list order", () => {
-        const last = condition("Whatever", "True", "Whatever", "the last word", at(9));
-        assert.equal(failureCondition([last, ...steps], "RotateAuth", "Failed"), last);
-        const a = condition("A", "True", "A", "a", at(1));
-        const b = condition("B", "True", "B", "b", at(1));
-        assert.equal(failureCondition([a, b], "Restart", "Failed"), b);
+    it("is the failing step's own False condition when KubeDB records no `reason: Failed`, never the True start condition of the request's type", () => {
+        // As KubeDB's RotateAuth leaves it: "has started to rotate auth" True, the step that failed False with the error.
+        const started = condition("RotateAuth", "True", "RotateAuth", "MSSQLServer ops-request has started to rotate auth for mssqlserver nodes", at(0));
+        const failing = condition("UpdateCredential", "False", "UpdateCredentialFailed", "failed to update credential: Login failed for user 'sa'", at(2));
+        assert.equal(failureCondition([started, steps[0], failing], "RotateAuth", "Failed"), failing);
+        // Stale per-pod step conditions later in time, in KubeDB's generic wording, do not take its place.
+        assert.equal(failureCondition([started, failing, steps[2], steps[3]], "RotateAuth", "Failed"), failing);
+    });
+    it("tells a stale False step condition from the failing one by reason, then by transition time", () => {
+        const stale = condition("EvictPod--mssql-0", "False", "EvictPod--mssql-0", "evict pod; ConditionStatus:False", at(6));
+        const failing = condition("UpdatePetSets", "False", "UpdatePetSets", "petset mssql: the object has been modified", at(5));
+        assert.equal(failureCondition([failing, stale], "UpdateVersion", "Failed"), failing, "an error of its own beats KubeDB's generic step wording");
+        const earlier = condition("RestartNodes", "False", "RestartNodesFailed", "pod mssql-0 did not become ready", at(3));
+        const later = condition("CheckPodRunning--mssql-0", "False", "CheckPodRunningFailed", "pod mssql-0 is CrashLoopBackOff", at(7));
+        assert.equal(failureCondition([later, earlier, failing], "UpdateVersion", "Failed"), later, "a failure-named reason first; the latest of those");
+    });
+    it("is no condition at all when every condition is True and none names a failure", () => {
+        const started = condition("Restart", "True", "Restart", "MSSQLServer ops-request has started to restart mssqlserver nodes", at(1));
+        assert.equal(failureCondition([started, condition("RestartNodes", "True", "RestartNodes", "Successfully restarted", at(9))], "Restart", "Failed"), undefined);
         assert.equal(failureCondition([], "Restart", "Failed"), undefined);
     });
     it("reads as KubeDB's message first, then the condition's facts", () => {

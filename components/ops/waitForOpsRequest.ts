@@ -102,23 +102,53 @@ function byTransition(conditions: Condition[]): Condition[] {
     return conditions.map((c, i) => [c, i] as const).sort(([a, i], [b, j]) => time(a) - time(b) || i - j).map(([c]) => c);
 }
 
+/** A step's status in KubeDB's generic words ("evict pod; ConditionStatus:False"): a step left behind, not an error. */
+const STEP_STATUS_MESSAGE = /ConditionStatus:/i;
+/** A reason that names a failure: `Failed`, `UpdateCredentialFailed`, `RestartNodesError`, `TimedOut`. */
+const FAILURE_REASON = /fail|error|timeout|timedout/i;
+
 /**
- * The condition that says why a request ended as it did. KubeDB records a failure as a condition
- * with `reason: Failed` carrying the error (its type being the request's type or `Failed`); per-step
- * conditions (`EvictPod--<pod>`, ...) may stay False in requests that failed for another reason or
- * even succeeded, so "the latest False condition" would blame the wrong step. In order:
- * the latest `reason: Failed` condition with a message; the latest condition whose type is the
- * request's type, `Failed` or the phase itself (`Denied`, `Skipped`); the latest condition.
+ * How strongly a condition says why a terminal request failed (0: it does not). KubeDB records a
+ * failure as a condition with `reason: Failed` or of type `Failed` (or the phase: `Denied`,
+ * `Skipped`) carrying the error; failing that, the failing step's own condition goes False with
+ * the error and a failure-like reason (`UpdateCredentialFailed`). A condition with status True —
+ * the request's own start condition ("has started to rotate auth …") or a step done — never is.
+ * Per-step conditions (`EvictPod--<pod>`) can stay False from earlier steps or earlier requests,
+ * even in requests that succeed: with KubeDB's generic step wording they rank below any False
+ * condition with an error of its own, and among equals the latest transition wins.
  */
-export function failureCondition(conditions: Condition[], requestType?: string, phase?: string): Condition | undefined {
-    const ordered = byTransition(conditions);
-    const latest = (keep: (c: Condition) => boolean) => ordered.filter(keep).pop();
-    const named = new Set(["Failed", ...(requestType ? [requestType] : []), ...(phase ? [phase] : [])]);
-    return latest((c) => c.reason === "Failed" && !!c.message)
-        ?? latest((c) => named.has(c.type) && c.status !== "True" && !!c.message)
-        ?? latest((c) => named.has(c.type) && !!c.message)
-        ?? latest((c) => c.reason === "Failed")
-        ?? latest(() => true);
+function failureEvidence(c: Condition, phase: string | undefined): number {
+    const asserted = c.reason === "Failed" || c.type === "Failed" || (phase !== undefined && phase !== "Failed" && c.type === phase);
+    const message = !!c.message;
+    if (asserted && message) return 5;
+    if (c.status === "True") return asserted ? 1 : 0;
+    if (message && FAILURE_REASON.test(c.reason ?? "")) return 4;
+    if (message && !STEP_STATUS_MESSAGE.test(c.message!)) return 3;
+    if (message) return 2;
+    return asserted ? 1 : 0;
+}
+
+/**
+ * The condition that says why a request ended Failed, Denied or Skipped, or undefined when KubeDB
+ * recorded none: the strongest evidence ({@link failureEvidence}), the latest transition among
+ * equals. `requestType` is kept for callers' clarity; the request's own type is no evidence in itself.
+ */
+export function failureCondition(conditions: Condition[], _requestType?: string, phase?: string): Condition | undefined {
+    let best: Condition | undefined;
+    let bestScore = 0;
+    for (const c of byTransition(conditions)) {
+        const score = failureEvidence(c, phase);
+        if (score > 0 && score >= bestScore) {
+            best = c;
+            bestScore = score;
+        }
+    }
+    return best;
+}
+
+/** The latest condition, by transition time and then list order: where a request that did not finish had got to. */
+export function latestCondition(conditions: Condition[]): Condition | undefined {
+    return byTransition(conditions).pop();
 }
 
 export function waitForOpsRequest(options: WaitForOpsRequestOptions): Promise<OpsRequestResult> {
@@ -194,7 +224,8 @@ class OpsRequestWatch {
 
     /** Ends the wait without a terminal phase (timeout, deletion, absence, refused access). */
     private fail(outcome: Exclude<OpsRequestOutcome, "Finished">, detail: string): void {
-        const condition = failureCondition(this.conditions, this.requestType, this.phase);
+        // Not finished: a failure condition if KubeDB recorded one, else where the request had got to.
+        const condition = failureCondition(this.conditions, this.requestType, this.phase) ?? latestCondition(this.conditions);
         const lastError = this.lastApiError && outcome !== "ApiError" ? `; last API error: ${this.lastApiError}` : "";
         this.finish(opsRequestError(
             { request: this.request, outcome, phase: this.phase, condition, conditions: this.conditions },
@@ -227,7 +258,7 @@ class OpsRequestWatch {
             const condition = failureCondition(conditions, this.requestType, this.phase);
             this.finish(opsRequestError(
                 { request: this.request, outcome: "Finished", phase: this.phase, condition, conditions },
-                `MSSQLServerOpsRequest ${this.request} is ${this.phase}: ${describeCondition(condition)}`,
+                `MSSQLServerOpsRequest ${this.request} is ${this.phase}: ${condition ? describeCondition(condition) : `KubeDB recorded no failure condition (${conditions.length} condition(s), none False or naming a failure)`}`,
             ));
         }
     }

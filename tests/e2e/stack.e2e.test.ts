@@ -159,12 +159,14 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
     it("an operator failure stops `pulumi up` within seconds with KubeDB's message; the next `pulumi up` retries with a new request", async () => {
         const connectionBefore = await secretData(`${DB}-connection`);
         await stack.config("rotation.generation", "2", { path: true });
-        standIns.scriptNext({ outcome: "Failed", failAt: "RestartNodes", message: PDB_FAILURE });
+        // Recorded as KubeDB's RotateAuth records it: on the step's own condition, beside its True start condition.
+        standIns.scriptNext({ outcome: "Failed", failAt: "RestartNodes", message: PDB_FAILURE, recordedOnStep: true });
         const failed = await timed("pulumi up (operator fails the rotation)", () => stack.run(["up", "--yes", "--skip-preview"]));
         assert.notEqual(failed.code, 0);
         const output = failed.stdout + failed.stderr;
         assert.ok(output.includes(PDB_FAILURE), `KubeDB's message in the CLI output:\n${output}`);
-        assert.match(output, /is Failed/);
+        assert.match(output, /is Failed: .*\[RestartNodes=False, reason RestartNodesFailed\]/);
+        assert.doesNotMatch(output, /has started to/, "the request's start condition is never given as the reason");
         assert.match(output, /rotation is half done/);
         const attempt = (await requests()).pop()!;
         assert.equal(attempt.status.phase, "Failed");

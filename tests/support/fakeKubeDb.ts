@@ -22,7 +22,12 @@ export type FailureShape =
     /** `{ type: <request type>, status: False, reason: <type>Failed, message }` */
     | "ownType"
     /** no dedicated condition: the failing step's own condition is the last one */
-    | "plain";
+    | "plain"
+    /**
+     * the failing step's own condition `{ type: <step>, status: False, reason: <step>Failed, message }`,
+     * no `reason: Failed` anywhere, the request's start condition True beside it (KubeDB's RotateAuth does this)
+     */
+    | "stepFailed";
 
 export interface OperatorScript {
     /** What happens to each created request, in creation order; the last entry repeats. */
@@ -61,6 +66,12 @@ const STEPS: Record<string, string[]> = {
     Restart: ["DatabasePauseSucceeded", "RestartPods", "UpdatePetSets", "RestartNodes"],
 };
 const FAIL_INDEX = { UpdateCredential: 1, RestartNodes: 3 };
+
+/** What KubeDB's ops-manager says when it starts a request: a True condition of the request's own type. */
+export function startCondition(type: string): ReturnType<typeof condition> {
+    const words = type.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+    return condition(type, "True", type, `MSSQLServer ops-request has started to ${words} for mssqlserver nodes`);
+}
 
 /**
  * KubeDB's `applyConfig`: merged into the custom configuration the database has (a setting the
@@ -122,7 +133,7 @@ export function installOperator(fake: FakeKubeApi, script: OperatorScript): { cr
         const outcome = script.outcomes[Math.min(created.length, script.outcomes.length - 1)];
         created.push(name);
         const setStatus = (status: KubeObject) => fake.patchStatus(OPS, "mssqlserveropsrequests", NS, name, status);
-        const progressing = condition("Progressing", "True", "OpsRequestProgressingStarted", "started");
+        const progressing = startCondition(type);
         if (outcome === "Vanish") {
             fake.schedule(step, () => void fake.remove(OPS, "mssqlserveropsrequests", NS, name));
             return;
@@ -161,9 +172,15 @@ export function installOperator(fake: FakeKubeApi, script: OperatorScript): { cr
                 // Step conditions left False, as KubeDB leaves them: never the reason by themselves.
                 conditions.push(condition("EvictPod--mssql-0", "False", "EvictPod--mssql-0", "evict pod; ConditionStatus:False"));
                 const shape = script.failureShape ?? "reasonFailed";
-                conditions.push(shape === "reasonFailed" ? condition("Failed", "True", "Failed", message)
-                    : shape === "ownType" ? condition(type, "False", `${type}Failed`, message)
-                        : condition(stepType, "False", stepType, message));
+                if (shape === "ownType") {
+                    // KubeDB sets a condition by type: the start condition turns False with the error.
+                    conditions.splice(conditions.indexOf(progressing), 1);
+                    conditions.push(condition(type, "False", `${type}Failed`, message));
+                } else {
+                    conditions.push(shape === "reasonFailed" ? condition("Failed", "True", "Failed", message)
+                        : shape === "stepFailed" ? condition(stepType, "False", `${stepType}Failed`, message)
+                            : condition(stepType, "False", stepType, message));
+                }
                 setStatus({ phase: "Failed", conditions: [...conditions] });
             });
         });

@@ -122,6 +122,20 @@ export const cases: Case[] = [
         where: FAILED_WHERE,
     },
     {
+        title: "Failed, recorded on the failing step's own condition (reason <step>Failed), the request's start condition True beside it",
+        script: { outcomes: ["Failed"], failureShape: "stepFailed", failureMessage: EVICTION },
+        message: (request, s) => [
+            new RegExp(`db/${request} is Failed: ${escape(EVICTION)} \\[${s.failingStep}=False, reason ${s.failingStep}Failed\\]`),
+            /^(?![\s\S]*has started to)/,
+        ],
+        lastPhase: "Failed",
+        where: {
+            [DAY_TWO]: DAY_TWO_NOW + DAY_TWO_FIX,
+            [ROTATION]: FAILED_WHERE[ROTATION].replace("(KubeDB did not switch it).", "(KubeDB did not switch it). KubeDB reports its UpdateCredential step as False."),
+            [TLS]: FAILED_WHERE[TLS],
+        },
+    },
+    {
         title: "Failed, with only the failing step's own condition",
         script: { outcomes: ["Failed"], failureShape: "plain", failureMessage: "timeout waiting for the database to pause" },
         message: (request, s) => [new RegExp(`db/${request} is Failed: timeout waiting for the database to pause \\[${s.failingStep}=False, reason ${s.failingStep}\\]`)],
@@ -165,8 +179,8 @@ export const cases: Case[] = [
         title: "a timeout (the request is still running)",
         script: { outcomes: ["Hang"] },
         overrides: { timeoutSeconds: 2 },
-        message: (request) => [
-            new RegExp(`db/${request}: not finished after 2s \\(last phase: Progressing; last condition: started \\[Progressing=True`),
+        message: (request, s) => [
+            new RegExp(`db/${request}: not finished after 2s \\(last phase: Progressing; last condition: MSSQLServer ops-request has started to [a-z ]+ for mssqlserver nodes \\[${s.requestType}=True`),
             /still running in the cluster.*Run `pulumi up` again to keep waiting for it \(it is adopted, not repeated\)/,
         ],
         lastPhase: "Progressing (still running)",

@@ -42,6 +42,11 @@ export interface OpsScript {
     failAt?: string;
     /** KubeDB's message for the failure. */
     message?: string;
+    /**
+     * For Failed: record the failure on the failing step's own condition (`<step>=False, reason
+     * <step>Failed`) instead of a `reason: Failed` condition, as KubeDB's RotateAuth does.
+     */
+    recordedOnStep?: boolean;
 }
 
 interface Progress { step: number; at: number; outcome: OpsScript; waitingSince?: number }
@@ -388,8 +393,10 @@ export class StandIns {
                     conditions: [condition(progress.outcome.outcome, "True", reason, progress.outcome.message ?? `${progress.outcome.outcome} by the stand-in`)] });
                 return;
             }
+            // KubeDB's start condition: True, of the request's own type (never why it fails).
+            const type: string = request.spec.type;
             await this.patchStatus(OPS, request, { phase: "Progressing", observedGeneration: 1,
-                conditions: [condition("Progressing", "True", "OpsRequestProgressingStarted", "Operation has started")] });
+                conditions: [condition(type, "True", type, `MSSQLServer ops-request has started to ${type.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()} for mssqlserver nodes`)] });
             progress.at = Date.now();
             return;
         }
@@ -408,9 +415,10 @@ export class StandIns {
         if (stepType === failAt) {
             const message = progress.outcome.message ?? `${stepType} failed`;
             await this.patchStatus(OPS, request, { phase: "Failed", conditions: [...conditions,
-                // Step conditions left False, as KubeDB leaves them; the failure itself carries reason Failed.
+                // Step conditions left False, as KubeDB leaves them; the failure itself is recorded
+                // as a `reason: Failed` condition, or on the failing step's own condition.
                 condition(`EvictPod--${db.metadata.name}-0`, "False", `EvictPod--${db.metadata.name}-0`, "evict pod; ConditionStatus:False"),
-                condition("Failed", "True", "Failed", message)] });
+                progress.outcome.recordedOnStep ? condition(stepType, "False", `${stepType}Failed`, message) : condition("Failed", "True", "Failed", message)] });
             this.log.push(`kubedb: ${request.spec.type} ${namespace}/${request.metadata.name} Failed at ${stepType}`);
             return;
         }
