@@ -4,9 +4,14 @@
  * collect every problem into one {@link ConfigError}, so a user fixes a bad config in one go.
  */
 import { isIP } from "net";
+import { RunError } from "@pulumi/pulumi";
 
-/** Everything wrong with a config or a component's args, reported together, before anything is created. */
-export class ConfigError extends Error {
+/**
+ * Everything wrong with a config or a component's args, reported together, before anything is
+ * created. A RunError: the CLI shows its message as a plain program error, without "unhandled
+ * exception" and a stack trace, because it is the user's input that is wrong, not the program.
+ */
+export class ConfigError extends RunError {
     constructor(readonly problems: string[], context = "configuration") {
         super(`Invalid ${context} (nothing was created):\n` + problems.map((p) => `  - ${p}`).join("\n"));
         this.name = "ConfigError";

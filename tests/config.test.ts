@@ -3,7 +3,9 @@
  * before any resource exists, with messages that name the key and never echo a secret.
  */
 import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../components/validation";
+import { SaCredential } from "../components/credential";
 import { DEFAULT_VERSION, configWarnings, parseStackConfig } from "../components/config";
 import { runProgram } from "./support/program";
 import { configParser, rawConfig } from "./support/stackConfig";
@@ -147,6 +149,8 @@ describe("config: the program refuses bad config before creating anything", () =
             runProgram({ config: { acceptEula: true, replicas: 2, saPassword: "short" }, state: () => { registered++; return undefined; } }),
             (error: Error) => {
                 assert.ok(error instanceof ConfigError || error.name === "ConfigError", String(error));
+                // What the Node runtime shows as a plain error (no "unhandled exception", no stack).
+                assert.ok(pulumi.RunError.isInstance(error), "a RunError");
                 assert.match(error.message, /"replicas"/);
                 assert.match(error.message, /"saPassword"/);
                 assert.ok(!error.message.includes("short\""), "never echoes the password");
@@ -154,6 +158,16 @@ describe("config: the program refuses bad config before creating anything", () =
             },
         );
         assert.equal(registered, -1, "no resource may be registered");
+    });
+});
+
+describe("config: a component's bad args are a plain program error too", () => {
+    it("a component refuses its args with a RunError naming the component and each arg", () => {
+        assert.throws(() => new SaCredential("sa", { database: "Orders_DB", namespace: "db", generation: -1 }), (error: Error) => {
+            assert.ok(pulumi.RunError.isInstance(error), "a RunError");
+            assert.match(error.message, /^Invalid SaCredential args \(nothing was created\):\n {2}- "database": [\s\S]*\n {2}- "generation": /);
+            return true;
+        });
     });
 });
 

@@ -28,11 +28,19 @@ export class PulumiWorkspace {
     private constructor(readonly dir: string, readonly projectDir: string, private readonly env: NodeJS.ProcessEnv) {}
 
     /** A fresh project directory and state backend; `stack` is created and selected. */
-    static async create(options: { bin: string; kubeconfigPath: string; stack: string }): Promise<PulumiWorkspace> {
+    /**
+     * A fresh project directory and state backend; `stack` is created and selected. `program`, when
+     * given, is the project's index.ts instead of this repository's (a user's program that imports
+     * `./components`).
+     */
+    static async create(options: { bin: string; kubeconfigPath: string; stack: string; program?: string }): Promise<PulumiWorkspace> {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubedb-mssql-e2e-stack-"));
         const projectDir = path.join(dir, "project");
         fs.mkdirSync(projectDir);
-        for (const entry of PROJECT_ENTRIES) fs.symlinkSync(path.join(PROJECT_ROOT, entry), path.join(projectDir, entry));
+        for (const entry of PROJECT_ENTRIES) {
+            if (entry === "index.ts" && options.program !== undefined) fs.writeFileSync(path.join(projectDir, entry), options.program);
+            else fs.symlinkSync(path.join(PROJECT_ROOT, entry), path.join(projectDir, entry));
+        }
         fs.mkdirSync(path.join(dir, "state"));
         const env: NodeJS.ProcessEnv = {
             PATH: `${options.bin}:${process.env.PATH}`,
