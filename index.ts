@@ -1,7 +1,7 @@
 /**
  * The kubedb-mssql stack: SQL Server on KubeDB with cert-manager TLS, its credential rotated from
  * stack config. Reads like the architecture: config → cluster (provider) → guard against changes
- * no request can make → namespace → CA and credential (side by side) → database → day-2 changes →
+ * no request can make → namespace → credential → CA → database → day-2 changes →
  * TLS changes → credential rotation → connection Secret. Every change after creation is a KubeDB
  * ops request, one at a time, in that order.
  */
@@ -38,7 +38,21 @@ const guard = new ChangeGuard("guard", {
 const namespace = new k8s.core.v1.NamespacePatch("namespace", { metadata: { name: config.namespace } },
     { provider, retainOnDelete: true, dependsOn: [guard.resource] });
 
-// 5. The issuer KubeDB issues the database's certificates from: a bootstrapped CA or the user's.
+// 5. The sa credential of the current version (generation, schedule period, saPassword). On the
+//    first deployment of a database that `pulumi destroy` left halted (deletionPolicy Halt), it is
+//    the retained credential Secret its data knows, not a new password; several retained Secrets
+//    with no record of the last one are refused here, before anything else is created.
+const credential = new SaCredential("sa", {
+    database: config.name,
+    namespace: config.namespace,
+    generation: config.rotation.generation,
+    periodStart: period.start,
+    password: config.saPassword === undefined ? undefined : pulumi.secret(config.saPassword),
+    cluster,
+}, { ...opts, dependsOn: [namespace] });
+
+// 6. The issuer KubeDB issues the database's certificates from: a bootstrapped CA or the user's
+//    (after the credential: its check is where a re-creation that cannot resume stops).
 const ca = new CaIssuer("ca", {
     database: config.name,
     namespace: config.namespace,
@@ -49,16 +63,7 @@ const ca = new CaIssuer("ca", {
     algorithm: config.tls.ca.algorithm,
     rotationPolicy: config.tls.privateKeyRotationPolicy,
     clusterResourceNamespace: config.tls.ca.clusterResourceNamespace,
-}, { ...opts, dependsOn: [namespace] });
-
-// 6. The sa credential of the current version (generation, schedule period, saPassword).
-const credential = new SaCredential("sa", {
-    database: config.name,
-    namespace: config.namespace,
-    generation: config.rotation.generation,
-    periodStart: period.start,
-    password: config.saPassword === undefined ? undefined : pulumi.secret(config.saPassword),
-}, { ...opts, dependsOn: [namespace] });
+}, { ...opts, dependsOn: [namespace, credential.secret] });
 
 // 7. The database, created with that credential once the CA is Ready; waits for phase Ready.
 //    Afterwards the program patches only what no request owns (deletionPolicy, autoOps, the AG's
@@ -74,7 +79,7 @@ const database = new MssqlServer("database", {
     storage: config.storage,
     deletionPolicy: config.deletionPolicy,
     resources: config.resources,
-    authSecretName: credential.secretName,
+    authSecretName: credential.initialSecretName,
     issuer: ca.issuer,
     clientTLS: config.tls.clientTLS,
     certificates: config.tls.certificates,
@@ -180,4 +185,6 @@ export const credentialRotation = {
     lastRequest: rotation.lastRequest,
     lastPhase: rotation.lastPhase,
     activeSince: rotation.activeSince,
+    // The retained credential Secret a re-created database was resumed on, or "none".
+    resumedFrom: credential.resumedFrom,
 };

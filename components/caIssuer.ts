@@ -135,7 +135,8 @@ export class CaIssuer extends pulumi.ComponentResource {
 
         const selfSigned = new k8s.apiextensions.CustomResource(`${id}-selfsigned`,
             waitForCondition(selfSignedIssuerManifest(kind, b.selfSignedName, args.namespace), "Ready", timeout),
-            { parent: this });
+            // A component's dependencies do not hold back its children by themselves: the first one waits.
+            { parent: this, dependsOn: opts?.dependsOn });
 
         const caCertificate = new Certificate(`${id}-ca`, {
             name: b.certificateName,

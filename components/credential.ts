@@ -8,13 +8,15 @@
  * nothing about the password), so a new password means a new Secret, a name is never reused, and
  * the Secret the database uses is never edited.
  *
- * Old versions are kept on `pulumi up` and `pulumi destroy` (retainOnDelete): the database may
- * still use one. CredentialRotation deletes them once the database is seen using the new one.
+ * The Secret is made by credentialSecretProvider, which also resumes a database re-created after
+ * `pulumi destroy` on the credential Secret its retained data knows (no new password, no rotation).
+ * Secrets are kept on `pulumi up` and `pulumi destroy`: the database may still use one.
+ * CredentialRotation deletes superseded ones once the database is seen using the new one.
  */
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { credentialSecretManifest } from "./manifests";
+import { CredentialSecretInputs, CredentialSecretOutputs, credentialSecretProvider } from "./credentialSecretProvider";
+import { KubernetesCluster, waiterKubeconfig } from "./cluster";
 import { ANNOTATION_GENERATION, ANNOTATION_PERIOD, credentialFingerprint, names } from "./names";
 import { MAX_DATABASE_NAME_LENGTH } from "./config";
 import { Problems, checkDatabaseName, checkDnsLabel, checkInteger, checkRfc3339, checkSaPassword } from "./validation";
@@ -33,6 +35,17 @@ export interface SaCredentialArgs {
      * (checkSaPassword: checked here when it is a plain string; the stack config checks `saPassword`).
      */
     password?: pulumi.Input<string>;
+    /**
+     * When the database does not exist yet but credential Secrets of it were retained (deletionPolicy
+     * Halt, then `pulumi destroy`): create it with the one its data knows instead of a new password.
+     * Default: true.
+     */
+    resumeRetained?: boolean;
+    /**
+     * The cluster (kubernetesCluster) the Secret is created in. Default: the ambient kubeconfig, and
+     * then no Kubernetes provider may reach this component (opts or a parent).
+     */
+    cluster?: KubernetesCluster;
 }
 
 /** Options of the RandomPassword: 32 characters from all four classes, no character that needs escaping in a connection string. */
@@ -43,10 +56,26 @@ export const GENERATED_PASSWORD = {
     overrideSpecial: "!#%*()-_=+[]<>:?.~",
 } as const;
 
-/** Resource options of a credential Secret; a plain function so that tests can check them. */
+/** Resource options of the credential Secret resource; a plain function so that tests can check them. */
 export function credentialSecretOptions(parent: pulumi.Resource): pulumi.CustomResourceOptions {
-    // retainOnDelete: replacing or destroying never removes a Secret the database may still use.
-    return { parent, retainOnDelete: true, deleteBeforeReplace: false };
+    // The provider never deletes a credential Secret (retainOnDelete says so to the engine too);
+    // both passwords it reports are secret outputs.
+    return { parent, retainOnDelete: true, deleteBeforeReplace: false, additionalSecretOutputs: ["password", "versionPassword"] };
+}
+
+/** The dynamic resource; its type token is pulumi-nodejs:dynamic/kubedb-mssql:CredentialSecret. */
+class CredentialSecretResource extends pulumi.dynamic.Resource {
+    declare readonly secretName: pulumi.Output<string>;
+    declare readonly initialSecretName: pulumi.Output<string>;
+    declare readonly password: pulumi.Output<string>;
+    declare readonly resumedFrom: pulumi.Output<string>;
+
+    constructor(name: string, inputs: Record<keyof CredentialSecretInputs, pulumi.Input<unknown> | undefined>, opts: pulumi.CustomResourceOptions) {
+        const outputs: Record<Exclude<keyof CredentialSecretOutputs, keyof CredentialSecretInputs>, undefined> = {
+            secretName: undefined, initialSecretName: undefined, resumedFrom: undefined, versionPassword: undefined,
+        };
+        super(credentialSecretProvider, name, { ...inputs, ...outputs }, opts, "kubedb-mssql", "CredentialSecret");
+    }
 }
 
 /** Checks the args before anything is created; throws one ConfigError naming each arg, never quoting the password. */
@@ -62,40 +91,54 @@ export function validateSaCredentialArgs(args: SaCredentialArgs): void {
 }
 
 export class SaCredential extends pulumi.ComponentResource {
-    /** Name of this version's Secret (not secret: its suffix is random). */
+    /** Name of the current credential's Secret (not secret: its suffix is random): the one the rotation makes the database use. */
     readonly secretName: pulumi.Output<string>;
-    /** The password (secret). */
+    /** The Secret to create the database with: a retained one when resumed, else `secretName`. */
+    readonly initialSecretName: pulumi.Output<string>;
+    /** The password of `secretName` (secret). */
     readonly password: pulumi.Output<string>;
-    readonly secret: k8s.core.v1.Secret;
+    /** The retained Secret the database was resumed on, or "none". */
+    readonly resumedFrom: pulumi.Output<string>;
+    /** The credential Secret resource: depend on it to run after the Secret exists. */
+    readonly secret: pulumi.Resource;
 
     constructor(name: string, args: SaCredentialArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kubedb-mssql:credential:SaCredential", name, {}, opts);
         validateSaCredentialArgs(args);
+        const kubeconfig = waiterKubeconfig(this, "SaCredential", name, args.cluster);
         const generation = args.generation ?? 0;
         const periodStart = args.periodStart ?? "none";
         const keepers = { generation: String(generation), period: periodStart };
 
-        this.password = args.password !== undefined
+        const password = args.password !== undefined
             ? pulumi.secret(args.password)
             : new random.RandomPassword(`${name}-password`, { ...GENERATED_PASSWORD, keepers }, { parent: this }).result;
 
         // Keys the fingerprint; created once per database and never rotated.
         const fingerprintKey = new random.RandomBytes(`${name}-fingerprint-key`, { length: 32 }, { parent: this }).hex;
-        const fingerprint = pulumi.unsecret(pulumi.all([fingerprintKey, this.password]).apply(([key, password]) =>
-            credentialFingerprint(key, { generation, period: periodStart, password })));
+        const fingerprint = pulumi.unsecret(pulumi.all([fingerprintKey, password]).apply(([key, value]) =>
+            credentialFingerprint(key, { generation, period: periodStart, password: value })));
         // A fresh random suffix whenever the credential changes: a Secret name is never reused, even
         // when a password comes back (an earlier Secret of that name may still exist).
         const suffix = new random.RandomId(`${name}-version`, { byteLength: 5, keepers: { credential: fingerprint } }, { parent: this }).hex;
-        this.secretName = suffix.apply((hex) => names.credentialSecret(args.database, hex));
 
-        this.secret = new k8s.core.v1.Secret(`${name}-secret`, credentialSecretManifest({
-            name: this.secretName,
+        const secret = new CredentialSecretResource(`${name}-secret`, {
             namespace: args.namespace,
             database: args.database,
-            password: this.password,
+            versionSecretName: suffix.apply((hex) => names.credentialSecret(args.database, hex)),
+            password: pulumi.secret(password),
             annotations: { [ANNOTATION_GENERATION]: String(generation), [ANNOTATION_PERIOD]: periodStart },
-        }), credentialSecretOptions(this));
+            passwordGiven: args.password !== undefined,
+            resumeRetained: args.resumeRetained ?? true,
+            retained: undefined,
+            kubeconfig,
+        }, credentialSecretOptions(this));
+        this.secret = secret;
+        this.secretName = secret.secretName;
+        this.initialSecretName = secret.initialSecretName;
+        this.password = pulumi.secret(secret.password);
+        this.resumedFrom = secret.resumedFrom;
 
-        this.registerOutputs({ secretName: this.secretName });
+        this.registerOutputs({ secretName: this.secretName, initialSecretName: this.initialSecretName, resumedFrom: this.resumedFrom });
     }
 }

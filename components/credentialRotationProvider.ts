@@ -18,7 +18,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KubeApi, MSSQL_SERVERS, kubeApi } from "./kube";
 import { MSSQLServerOpsRequest } from "./api/kubedb";
-import { LABEL_DATABASE, LABEL_MANAGED_BY, LABEL_ROLE, MANAGED_BY } from "./names";
+import { selectorFor } from "./names";
+import { markReferenced } from "./retainedCredential";
 import { QueuedRequest, queueStop, runQueue } from "./ops/queue";
 import { diffLedger, initializationError, isSettled, unsettledPhase, withoutKubeconfig } from "./ops/ledger";
 import { opsRequestFailure } from "./ops/waitForOpsRequest";
@@ -86,6 +87,7 @@ export async function rotateCredential(inputs: CredentialRotationInputs, previou
 
     if (usedBefore === secretName && previous.lastPhase === undefined) {
         // First deployment: the database was created with this very Secret.
+        await markReferenced(api, namespace, database, usedBefore);
         return settle(inputs, { lastPhase: "Initial", lastRequest: "", activeSince: before.metadata.creationTimestamp ?? new Date().toISOString(), removedSecrets: [] });
     }
     if (!(await api.getSecret(namespace, secretName))) {
@@ -117,6 +119,7 @@ export async function rotateCredential(inputs: CredentialRotationInputs, previou
     try {
         const after = await api.getObject(MSSQL_SERVERS, namespace, database);
         activeSecretName = after?.spec?.authSecret?.name ?? "";
+        if (activeSecretName) await markReferenced(api, namespace, database, activeSecretName);
         if (activeSecretName === secretName) removedSecrets = await removeSupersededSecrets(api, namespace, database, secretName);
     } catch {
         /* leave activeSecretName unknown and every Secret in place */
@@ -143,6 +146,8 @@ async function rotationFailure(
     let readError = "";
     try {
         inUse = (await api.getObject(MSSQL_SERVERS, namespace, database))?.spec?.authSecret?.name;
+        // A half-done rotation leaves the database on the new Secret: a re-creation must know.
+        if (inUse) await markReferenced(api, namespace, database, inUse);
     } catch (e) {
         readError = (e as Error).message;
     }
@@ -194,8 +199,7 @@ async function rotationFailure(
  * once the database is confirmed to reference the new one.
  */
 async function removeSupersededSecrets(api: KubeApi, namespace: string, database: string, current: string): Promise<string[]> {
-    const selector = `${LABEL_MANAGED_BY}=${MANAGED_BY},${LABEL_DATABASE}=${database},${LABEL_ROLE}=credential`;
-    const stale = (await api.listSecrets(namespace, selector)).map((s) => s.metadata.name).filter((name) => name !== current);
+    const stale = (await api.listSecrets(namespace, selectorFor(database, "credential"))).map((s) => s.metadata.name).filter((name) => name !== current);
     for (const name of stale) await api.deleteSecret(namespace, name);
     return stale.sort();
 }

@@ -25,7 +25,10 @@ export const STORAGE_CLASSES: ResourceRef = { group: "storage.k8s.io", version: 
 export interface KubeObject {
     apiVersion?: string;
     kind?: string;
-    metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string; labels?: Record<string, string>; creationTimestamp?: string };
+    metadata: {
+        name: string; namespace?: string; uid?: string; resourceVersion?: string; labels?: Record<string, string>;
+        annotations?: Record<string, string>; creationTimestamp?: string;
+    };
     spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
     status?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
     data?: Record<string, string>;
@@ -85,6 +88,10 @@ export interface KubeApi {
     deleteSecret(namespace: string, name: string): Promise<void>;
     /** JSON merge patch of a Secret's `data` (values base64). */
     patchSecretData(namespace: string, name: string, data: Record<string, string>): Promise<void>;
+    /** Creates a Secret; a 409 leaves as an error with `code` 409 for the caller to decide. */
+    createSecret(namespace: string, body: object): Promise<KubeObject>;
+    /** JSON merge patch of a Secret's annotations (a value of null removes one). */
+    patchSecretAnnotations(namespace: string, name: string, annotations: Record<string, string | null>): Promise<void>;
     /** Watch one named object of a collection; resolves to a handle that stops the watch. */
     watchObject(
         ref: ResourceRef, namespace: string, name: string, resourceVersion: string,
@@ -141,6 +148,14 @@ export function kubeApi(kubeconfig?: string): KubeApi {
         patchSecretData: async (namespace, name, data) => {
             await call(`patching Secret ${namespace}/${name}`, () => core.patchNamespacedSecret(
                 { namespace, name, body: { data } },
+                k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
+            ));
+        },
+        createSecret: (namespace, body) =>
+            call(`creating Secret in ${namespace}`, async () => asObject(await core.createNamespacedSecret({ namespace, body: body as k8sClient.V1Secret }))),
+        patchSecretAnnotations: async (namespace, name, annotations) => {
+            await call(`patching Secret ${namespace}/${name}`, () => core.patchNamespacedSecret(
+                { namespace, name, body: { metadata: { annotations } } },
                 k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
             ));
         },

@@ -13,12 +13,22 @@ export const LABEL_DATABASE = "kubedb-mssql.io/database";
 export const LABEL_ROLE = "kubedb-mssql.io/role";
 export const ANNOTATION_GENERATION = "kubedb-mssql.io/rotation-generation";
 export const ANNOTATION_PERIOD = "kubedb-mssql.io/rotation-period-start";
+/**
+ * On a credential Secret: when this project last read the database referencing it (RFC 3339). After
+ * `pulumi destroy` keeps several credential Secrets, the latest one is the password the data knows.
+ */
+export const ANNOTATION_REFERENCED_AT = "kubedb-mssql.io/referenced-at";
 
 export type ObjectRole = "credential" | "connection" | "ca" | "ops-request";
 
 /** Labels on every object we create for a database: lets us find (and only ever delete) our own. */
 export function labelsFor(database: string, role: ObjectRole): Record<string, string> {
     return { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_DATABASE]: database, [LABEL_ROLE]: role };
+}
+
+/** The label selector of this project's objects of one role for a database. */
+export function selectorFor(database: string, role: ObjectRole): string {
+    return Object.entries(labelsFor(database, role)).map(([k, v]) => `${k}=${v}`).join(",");
 }
 
 export const names = {

@@ -21,6 +21,7 @@ const T = {
     issuer: "kubernetes:cert-manager.io/v1:Issuer",
     clusterIssuer: "kubernetes:cert-manager.io/v1:ClusterIssuer",
     secret: "kubernetes:core/v1:Secret",
+    credentialSecret: "pulumi-nodejs:dynamic/kubedb-mssql:CredentialSecret",
     password: "random:index/randomPassword:RandomPassword",
     bytes: "random:index/randomBytes:RandomBytes",
     id: "random:index/randomId:RandomId",
@@ -128,16 +129,18 @@ describe("components as a library: SaCredential", () => {
         const password = run.one(T.password);
         assert.deepEqual(password.inputs.keepers, { generation: "0", period: "none" });
         for (const r of [password, run.one(T.bytes), run.one(T.id)]) assert.equal(r.parent, component.urn, r.type);
-        const secret = run.one(T.secret);
+        const secret = run.one(T.credentialSecret);
         assert.equal(secret.parent, component.urn);
-        assert.deepEqual(secret.inputs.metadata.annotations, { [ANNOTATION_GENERATION]: "0", [ANNOTATION_PERIOD]: "none" });
+        assert.deepEqual(secret.inputs.annotations, { [ANNOTATION_GENERATION]: "0", [ANNOTATION_PERIOD]: "none" });
+        assert.deepEqual([secret.inputs.resumeRetained, secret.inputs.passwordGiven, secret.inputs.kubeconfig], [true, false, undefined], "resumes by default; the ambient cluster");
     });
 
     it("takes a given password as it is, generating none", async () => {
         const run = await library(() => new SaCredential("sa", { database: "mssql", namespace: "db", password: "Str0ng!Passw0rd" }));
         assert.deepEqual(run.ofType(T.password), []);
-        assert.equal(run.one(T.secret).inputs.stringData.password, "Str0ng!Passw0rd");
-        assert.ok(run.one(T.secret).secretPaths.some((p) => p === "" || p.startsWith("stringData")), "the password is sent as a secret");
+        assert.equal(run.one(T.credentialSecret).inputs.password, "Str0ng!Passw0rd");
+        assert.equal(run.one(T.credentialSecret).inputs.passwordGiven, true);
+        assert.ok(run.one(T.credentialSecret).secretPaths.includes("password"), "the password is sent as a secret");
     });
 });
 

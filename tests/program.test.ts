@@ -10,6 +10,7 @@ const T = {
     provider: "pulumi:providers:kubernetes",
     namespace: "kubernetes:core/v1:NamespacePatch",
     secret: "kubernetes:core/v1:Secret",
+    credentialSecret: "pulumi-nodejs:dynamic/kubedb-mssql:CredentialSecret",
     db: "kubernetes:kubedb.com/v1alpha2:MSSQLServer",
     issuer: "kubernetes:cert-manager.io/v1:Issuer",
     clusterIssuer: "kubernetes:cert-manager.io/v1:ClusterIssuer",
@@ -34,7 +35,7 @@ describe("stack program: Standalone with defaults", () => {
 
     it("sends exactly this MSSQLServer", () => {
         const db = run.one(T.db).inputs;
-        const credential = run.one(T.secret, "sa-secret").inputs;
+        const credential = run.one(T.credentialSecret, "sa-secret").inputs;
         assert.deepEqual(db, {
             apiVersion: "kubedb.com/v1alpha2",
             kind: "MSSQLServer",
@@ -46,7 +47,7 @@ describe("stack program: Standalone with defaults", () => {
             spec: {
                 version: "2022-cu22",
                 replicas: 1,
-                authSecret: { kind: "Secret", name: credential.metadata.name },
+                authSecret: { kind: "Secret", name: credential.versionSecretName },
                 tls: { issuerRef: { apiGroup: "cert-manager.io", kind: "Issuer", name: "mssql-ca" }, clientTLS: true },
                 storageType: "Durable",
                 storage: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } },
@@ -88,14 +89,16 @@ describe("stack program: Standalone with defaults", () => {
         assert.equal(assertAllObjectsValid(run), 4); // MSSQLServer, Certificate, 2 Issuers
     });
 
-    it("creates the sa credential as a basic-auth Secret with a generated, secret password", () => {
-        const secret = run.one(T.secret, "sa-secret");
-        assert.equal(secret.inputs.type, "kubernetes.io/basic-auth");
-        assert.equal(secret.inputs.stringData.username, "sa");
-        assert.match(secret.inputs.metadata.name, /^mssql-auth-[0-9a-f]{10}$/);
-        assert.deepEqual(secret.secretPaths, ["stringData"]);
+    it("creates the sa credential Secret of a generated, secret password, resuming a retained one if the database was destroyed", () => {
+        const secret = run.one(T.credentialSecret, "sa-secret");
+        assert.match(secret.inputs.versionSecretName, /^mssql-auth-[0-9a-f]{10}$/);
+        assert.deepEqual([secret.inputs.namespace, secret.inputs.database], ["mssql", "mssql"]);
+        assert.deepEqual(secret.inputs.annotations, { "kubedb-mssql.io/rotation-generation": "0", "kubedb-mssql.io/rotation-period-start": "none" });
+        assert.deepEqual([secret.inputs.passwordGiven, secret.inputs.resumeRetained], [false, true]);
+        assert.ok(secret.secretPaths.includes("password"), "the password is sent as a secret");
+        assert.deepEqual(secret.additionalSecretOutputs.sort(), ["password", "versionPassword"], "the passwords it reports stay secret");
         const password = run.one(T.password);
-        assert.equal(secret.inputs.stringData.password, fakeGeneratedPassword(password.name, password.inputs.keepers));
+        assert.equal(secret.inputs.password, fakeGeneratedPassword(password.name, password.inputs.keepers));
         assert.deepEqual(password.inputs.keepers, { generation: "0", period: "none" });
         assert.equal(password.inputs.length, 32);
         for (const min of ["minUpper", "minLower", "minNumeric", "minSpecial"]) assert.ok(password.inputs[min] >= 1, min);
@@ -107,7 +110,9 @@ describe("stack program: Standalone with defaults", () => {
         const db = run.one(T.db);
         assert.ok(dependsOn(run, db, run.one(T.issuer, "ca-issuer")), "database waits for the CA issuer");
         assert.ok(dependsOn(run, db, run.one(T.certificate)), "database waits for the CA certificate");
-        assert.ok(dependsOn(run, db, run.one(T.secret, "sa-secret")), "database waits for its auth Secret");
+        assert.ok(dependsOn(run, db, run.one(T.credentialSecret, "sa-secret")), "database waits for its auth Secret");
+        assert.ok(dependsOn(run, run.one(T.issuer, "ca-selfsigned"), run.one(T.credentialSecret, "sa-secret")),
+            "the CA waits for the credential, whose check refuses a re-creation that cannot resume before anything is created");
         const rotation = run.one(T.rotation);
         assert.ok(dependsOn(run, rotation, db), "rotation waits for the database");
         const tls = run.one(T.tls);
@@ -145,7 +150,7 @@ describe("stack program: Standalone with defaults", () => {
 
     it("publishes host, port, username, password, connection strings and the CA in the connection Secret", () => {
         const connection = run.one(T.secret, "connection-secret");
-        const password = run.one(T.secret, "sa-secret").inputs.stringData.password;
+        const password = run.one(T.credentialSecret, "sa-secret").inputs.password;
         const data = connection.inputs.stringData;
         assert.deepEqual(connection.secretPaths, ["stringData"]);
         assert.equal(data.host, "mssql.mssql.svc");
@@ -159,7 +164,7 @@ describe("stack program: Standalone with defaults", () => {
     });
 
     it("never puts the password in a name, a label, an annotation, a keeper or an output", () => {
-        const password = run.one(T.secret, "sa-secret").inputs.stringData.password;
+        const password = run.one(T.credentialSecret, "sa-secret").inputs.password;
         assertNeverLeaked(run, password);
     });
 
@@ -268,9 +273,10 @@ describe("stack program: custom settings", () => {
     it("uses the saPassword from secret config instead of generating one, and never leaks it", async () => {
         const run = await runProgram({ config: { acceptEula: true, saPassword: USER_PASSWORD } });
         assert.equal(run.ofType(T.password).length, 0);
-        const secret = run.one(T.secret, "sa-secret");
-        assert.equal(secret.inputs.stringData.password, USER_PASSWORD);
-        assert.deepEqual(secret.secretPaths, ["stringData"]);
+        const secret = run.one(T.credentialSecret, "sa-secret");
+        assert.equal(secret.inputs.password, USER_PASSWORD);
+        assert.equal(secret.inputs.passwordGiven, true);
+        assert.ok(secret.secretPaths.includes("password"));
         assertNeverLeaked(run, USER_PASSWORD);
     });
 });
@@ -297,10 +303,14 @@ describe("stack program: a kubeconfig from config", () => {
 });
 
 describe("stack program: under the plainest mocks", () => {
-    // Random resources keep their results (tests/support/program.ts): outside a preview the random
-    // provider always returns them, so the program need not survive without them.
+    // Random resources and the credential Secret keep their results (tests/support/program.ts):
+    // outside a preview their providers always return them (which password, which Secret), so the
+    // program need not survive without them.
     it("still runs and sends valid objects when every Kubernetes resource and ledger just echoes its inputs", async () => {
-        const run = await runProgram({ config: { acceptEula: true, rotation: { generation: 1 }, tls: { rotation: { generation: 1 } } }, state: (args) => ({ ...args.inputs }) });
+        const run = await runProgram({
+            config: { acceptEula: true, rotation: { generation: 1 }, tls: { rotation: { generation: 1 } } },
+            state: (args) => (args.type.endsWith(":CredentialSecret") ? undefined : { ...args.inputs }),
+        });
         assert.match(run.one(T.db).inputs.spec.authSecret.name, /^mssql-auth-[0-9a-f]{10}$/);
         assertAllObjectsValid(run);
     });

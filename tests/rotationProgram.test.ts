@@ -12,6 +12,7 @@ import { webhookViolations } from "./support/webhookRules";
 
 const T = {
     secret: "kubernetes:core/v1:Secret",
+    credentialSecret: "pulumi-nodejs:dynamic/kubedb-mssql:CredentialSecret",
     db: "kubernetes:kubedb.com/v1alpha2:MSSQLServer",
     password: "random:index/randomPassword:RandomPassword",
     rotation: "pulumi-nodejs:dynamic/kubedb-mssql:CredentialRotation",
@@ -32,7 +33,7 @@ describe("rotation: a bumped rotation.generation", () => {
         assert.deepEqual(changes(previous, after), {
             [`${T.password}::sa-password`]: ["keepers.generation"],
             ["random:index/randomId:RandomId::sa-version"]: ["keepers.credential"],
-            [`${T.secret}::sa-secret`]: ["metadata.annotations.kubedb-mssql.io/rotation-generation", "metadata.name", "stringData.password"],
+            [`${T.credentialSecret}::sa-secret`]: ["annotations.kubedb-mssql.io/rotation-generation", "password", "versionSecretName"],
             [`${T.db}::database`]: ["spec.authSecret.name"],
             [`${T.rotation}::rotation-ledger`]: ["generation", "request.metadata.name", "request.spec.authentication.secretRef.name", "secretName"],
             [`${T.secret}::connection-secret`]: ["stringData.connection-string", "stringData.jdbc-url", "stringData.password"],
@@ -45,8 +46,8 @@ describe("rotation: a bumped rotation.generation", () => {
     });
 
     it("names a new Secret and one new RotateAuth request for the new credential version", () => {
-        const oldName = previous.one(T.secret, "sa-secret").inputs.metadata.name;
-        const newName = after.one(T.secret, "sa-secret").inputs.metadata.name;
+        const oldName = previous.one(T.credentialSecret, "sa-secret").inputs.versionSecretName;
+        const newName = after.one(T.credentialSecret, "sa-secret").inputs.versionSecretName;
         assert.notEqual(newName, oldName);
         assert.match(newName, /^mssql-auth-[0-9a-f]{10}$/);
         const ledger = after.one(T.rotation).inputs;
@@ -64,22 +65,22 @@ describe("rotation: a bumped rotation.generation", () => {
     });
 
     it("keeps the old credential Secret on replacement and the new one valid", () => {
-        assert.equal(after.one(T.secret, "sa-secret").retainOnDelete, true);
-        assert.equal(after.one(T.secret, "sa-secret").deleteBeforeReplace, false, "create the new Secret before anything lets go of the old");
+        assert.equal(after.one(T.credentialSecret, "sa-secret").retainOnDelete, true);
+        assert.equal(after.one(T.credentialSecret, "sa-secret").deleteBeforeReplace, false, "create the new Secret before anything lets go of the old");
         assertAllObjectsValid(after);
     });
 
     it("never leaks either password", () => {
-        assertNeverLeaked(after, after.one(T.secret, "sa-secret").inputs.stringData.password);
-        assertNeverLeaked(after, previous.one(T.secret, "sa-secret").inputs.stringData.password);
+        assertNeverLeaked(after, after.one(T.credentialSecret, "sa-secret").inputs.password);
+        assertNeverLeaked(after, previous.one(T.credentialSecret, "sa-secret").inputs.password);
     });
 
     it("exports a ledger without secrets", () => {
         // Phase, request and time are the mocked ledger's (credentialRotation.test.ts checks the provider's).
         const { lastRequest, lastPhase, activeSince, activeSecret, appliedSecret, ...fromConfig } = after.outputs.credentialRotation as Record<string, unknown>;
         void lastRequest, void lastPhase, void activeSince;
-        assert.deepEqual(fromConfig, { generation: 1, interval: "none", periodStart: "none", nextScheduledRotation: "none" });
-        const secret = after.one(T.secret, "sa-secret").inputs.metadata.name;
+        assert.deepEqual(fromConfig, { generation: 1, interval: "none", periodStart: "none", nextScheduledRotation: "none", resumedFrom: "none" });
+        const secret = after.one(T.credentialSecret, "sa-secret").inputs.versionSecretName;
         assert.deepEqual([activeSecret, appliedSecret], [secret, secret], "the ledger stands for the new credential Secret");
     });
 });
@@ -105,7 +106,7 @@ describe("rotation: a schedule (rotation.interval)", () => {
         const diff = changes(before, after);
         assert.deepEqual(diff[`${T.password}::sa-password`], ["keepers.period"]);
         assert.ok(diff[`${T.rotation}::rotation-ledger`].includes("request.metadata.name"));
-        assert.ok(diff[`${T.secret}::sa-secret`].includes("metadata.name"));
+        assert.ok(diff[`${T.credentialSecret}::sa-secret`].includes("versionSecretName"));
     });
 
     it("takes an anchor to put the boundaries where the user wants them", async () => {
@@ -123,12 +124,12 @@ describe("rotation: a changed saPassword", () => {
         const after = await runProgram({ config: { ...base, saPassword: "Second-Passw0rd!" }, secretKeys });
         assert.equal(after.ofType(T.password).length, 0);
         const diff = changes(before, after);
-        assert.deepEqual(diff[`${T.secret}::sa-secret`], ["metadata.name", "stringData.password"]);
+        assert.deepEqual(diff[`${T.credentialSecret}::sa-secret`], ["password", "versionSecretName"]);
         assert.deepEqual(diff[`${T.rotation}::rotation-ledger`], ["request.metadata.name", "request.spec.authentication.secretRef.name", "secretName"]);
         // The Secret's random suffix is drawn again because a keyed fingerprint of the credential changed.
         assert.deepEqual(diff["random:index/randomId:RandomId::sa-version"], ["keepers.credential"]);
         assert.match(after.one("random:index/randomId:RandomId").inputs.keepers.credential, /^[0-9a-f]{10}$/);
-        assert.equal(after.one(T.secret, "sa-secret").inputs.stringData.password, "Second-Passw0rd!");
+        assert.equal(after.one(T.credentialSecret, "sa-secret").inputs.password, "Second-Passw0rd!");
         assertNeverLeaked(after, "Second-Passw0rd!");
         assertNeverLeaked(after, "First-Passw0rd!");
     });
@@ -169,7 +170,7 @@ describe("rotation: going back to an earlier credential", () => {
         const random = statefulRandom(); // one stack, several `pulumi up` runs
         const secretKeys = ["saPassword"];
         const name = async (saPassword: string) =>
-            (await runProgram({ config: { ...base, saPassword }, secretKeys, state: random })).one(T.secret, "sa-secret").inputs.metadata.name as string;
+            (await runProgram({ config: { ...base, saPassword }, secretKeys, state: random })).one(T.credentialSecret, "sa-secret").inputs.versionSecretName as string;
         const first = await name("First-Passw0rd!");
         const same = await name("First-Passw0rd!");
         const second = await name("Second-Passw0rd!");
@@ -181,7 +182,7 @@ describe("rotation: going back to an earlier credential", () => {
     it("a generation set back draws a new password too", async () => {
         const random = statefulRandom();
         const password = async (generation: number) =>
-            (await runProgram({ config: { ...base, rotation: { generation } }, state: random })).one(T.secret, "sa-secret").inputs.stringData.password as string;
+            (await runProgram({ config: { ...base, rotation: { generation } }, state: random })).one(T.credentialSecret, "sa-secret").inputs.password as string;
         const zero = await password(0);
         const one = await password(1);
         const zeroAgain = await password(0);

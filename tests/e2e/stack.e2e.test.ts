@@ -329,13 +329,41 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         assert.ok(!state.includes(token), "the kubeconfig's token is not in the state in the clear");
     });
 
+    let retained: { secrets: string[]; inUse: string; password: string } | undefined;
+
     it("`pulumi destroy`: the namespace and the credential Secrets are kept, as the README promises", async () => {
         const credentialSecrets = (await core.listNamespacedSecret({ namespace: NS, labelSelector: "kubedb-mssql.io/role=credential" })).items.map((s) => s.metadata!.name);
         assert.ok(credentialSecrets.length >= 1);
+        const inUse = (await database()).spec.authSecret.name;
+        retained = { secrets: credentialSecrets.map(String).sort(), inUse, password: (await secretData(inUse)).password };
         assert.equal((await database()).spec.deletionPolicy, "Halt", "KubeDB is told to keep the data volumes when the object goes");
         await timed("pulumi destroy", () => stack.ok(["destroy", "--yes", "--skip-preview"]));
         await core.readNamespace({ name: NS });
         for (const name of credentialSecrets) await core.readNamespacedSecret({ namespace: NS, name: name! });
         await assert.rejects(custom.getNamespacedCustomObject({ ...MSSQL, namespace: NS, name: DB }), "the MSSQLServer object is deleted (its data stays under deletionPolicy Halt)");
+    });
+
+    it("`pulumi up` after the destroy re-creates the database on the credential its retained data knows: no new password, no rotation", async () => {
+        assert.ok(retained, "the destroy step ran");
+        const count = (await requests()).length;
+        const preview = await timed("pulumi preview (re-creation after destroy)", () => stack.ok(["preview"]));
+        assert.ok(!(preview.stdout + preview.stderr).includes(retained!.password), "the preview shows no password");
+        const up = await timed("pulumi up (re-creation after destroy)", () => stack.ok(["up", "--yes", "--skip-preview"]));
+        const output = up.stdout + up.stderr;
+        assert.match(output, new RegExp(`resuming MSSQLServer ${NS}/${DB} on its retained credential Secret ${retained!.inUse}`), output);
+        const db = await database();
+        assert.equal(db.status.phase, "Ready");
+        assert.equal(db.spec.authSecret.name, retained!.inUse, "the Secret the database used when it was destroyed");
+        assert.equal((await secretData(db.spec.authSecret.name)).password, retained!.password, "holding the password the data knows");
+        assert.equal((await secretData(`${DB}-connection`)).password, retained!.password, "and applications get the same");
+        assert.equal((await requests()).length, count, "no RotateAuth: nobody asked for one");
+        const now = (await core.listNamespacedSecret({ namespace: NS, labelSelector: "kubedb-mssql.io/role=credential" })).items.map((s) => String(s.metadata!.name)).sort();
+        assert.deepEqual(now, retained!.secrets, "the password was copied into no new credential Secret");
+        const out = await stack.outputs();
+        assert.equal(out.credentialRotation.resumedFrom, retained!.inUse, "the stack says so");
+        assert.equal(out.credentialRotation.activeSecret, retained!.inUse);
+        await timed("pulumi up (same config after the re-creation)", () => stack.ok(["up", "--yes", "--expect-no-changes"]));
+        const state = await stack.export();
+        assert.ok(!state.includes(retained!.password), "the retained password is in the state only encrypted");
     });
 });

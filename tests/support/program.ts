@@ -84,6 +84,12 @@ function defaultState(args: pulumi.runtime.MockResourceArgs): Record<string, unk
             const hex = createHash("sha256").update(`key/${args.name}`).digest("hex");
             return { ...inputs, hex, base64: Buffer.from(hex, "hex").toString("base64") };
         }
+        case "pulumi-nodejs:dynamic/kubedb-mssql:CredentialSecret":
+            // As on a first deployment with nothing retained: the version's own Secret.
+            return {
+                ...inputs, retained: "", secretName: inputs.versionSecretName, initialSecretName: inputs.versionSecretName,
+                versionPassword: inputs.password, resumedFrom: "none",
+            };
         case "pulumi-nodejs:dynamic/kubedb-mssql:CredentialRotation":
             return {
                 ...inputs, appliedSecretName: inputs.secretName, activeSecretName: inputs.secretName, lastPhase: "Initial",
