@@ -73,6 +73,11 @@ export async function checkCredentialSecret(olds: Partial<CredentialSecretInputs
     if (choice.kind === "ambiguous") {
         return { inputs: news, failures: [{ property: "database", reason: ambiguousRetainedCredential(news.namespace, news.database, choice.secrets) }] };
     }
+    if (choice.kind === "resume") {
+        // Shown by `pulumi preview`, before anything is created.
+        console.error(`[kubedb-mssql] MSSQLServer ${news.namespace}/${news.database} does not exist and its credential Secret ${choice.secret} was retained `
+            + `(${choice.why}): the database will be created on it, with the password its data knows`);
+    }
     return { inputs: { ...news, retained: choice.kind === "resume" ? choice.secret : "" } };
 }
 
