@@ -106,6 +106,13 @@ export function planCaIssuer(args: CaIssuerArgs): CaIssuerPlan {
     };
 }
 
+/** The resources of a `dependsOn` option that is a plain list or one resource (an Input list counts as none). */
+function dependencies(dependsOn: pulumi.ComponentResourceOptions["dependsOn"]): pulumi.Resource[] {
+    if (dependsOn === undefined) return [];
+    if (Array.isArray(dependsOn)) return dependsOn.filter((d): d is pulumi.Resource => pulumi.Resource.isInstance(d));
+    return pulumi.Resource.isInstance(dependsOn) ? [dependsOn] : [];
+}
+
 export class CaIssuer extends pulumi.ComponentResource {
     /** The issuer to put in the database's `spec.tls.issuerRef`. */
     readonly issuer: { kind: IssuerKind; name: string };
@@ -152,7 +159,7 @@ export class CaIssuer extends pulumi.ComponentResource {
             usages: ["cert sign", "crl sign", "digital signature"],
             labels: labelsFor(args.database, "ca"),
             timeoutMinutes: timeout,
-        }, { parent: this, dependsOn: [selfSigned] });
+        }, { parent: this, dependsOn: [selfSigned, ...dependencies(opts?.dependsOn)] });
 
         const caIssuer = new k8s.apiextensions.CustomResource(`${id}-issuer`,
             waitForCondition(caIssuerManifest(kind, plan.issuer.name, args.namespace, b.secretName), "Ready", timeout),

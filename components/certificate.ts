@@ -73,6 +73,8 @@ export class Certificate extends pulumi.ComponentResource {
         this.secretName = manifest.spec.secretName;
         this.resource = new k8s.apiextensions.CustomResource(name, waitForCondition(manifest, "Ready", args.timeoutMinutes ?? 10), {
             parent: this,
+            // A component's dependencies do not hold back its children by themselves.
+            dependsOn: opts?.dependsOn,
             customTimeouts: { create: `${args.timeoutMinutes ?? 10}m`, update: `${args.timeoutMinutes ?? 10}m` },
         });
         this.registerOutputs({ secretName: this.secretName });

@@ -57,10 +57,11 @@ export const GENERATED_PASSWORD = {
 } as const;
 
 /** Resource options of the credential Secret resource; a plain function so that tests can check them. */
-export function credentialSecretOptions(parent: pulumi.Resource): pulumi.CustomResourceOptions {
+export function credentialSecretOptions(parent: pulumi.Resource, dependsOn?: pulumi.CustomResourceOptions["dependsOn"]): pulumi.CustomResourceOptions {
     // The provider never deletes a credential Secret (retainOnDelete says so to the engine too);
-    // both passwords it reports are secret outputs.
-    return { parent, retainOnDelete: true, deleteBeforeReplace: false, additionalSecretOutputs: ["password", "versionPassword"] };
+    // both passwords it reports are secret outputs. The component's dependencies (the namespace)
+    // hold it back: a component's own do not hold back its children.
+    return { parent, dependsOn, retainOnDelete: true, deleteBeforeReplace: false, additionalSecretOutputs: ["password", "versionPassword"] };
 }
 
 /** The dynamic resource; its type token is pulumi-nodejs:dynamic/kubedb-mssql:CredentialSecret. */
@@ -132,7 +133,7 @@ export class SaCredential extends pulumi.ComponentResource {
             resumeRetained: args.resumeRetained ?? true,
             retained: undefined,
             kubeconfig,
-        }, credentialSecretOptions(this));
+        }, credentialSecretOptions(this, opts?.dependsOn));
         this.secret = secret;
         this.secretName = secret.secretName;
         this.initialSecretName = secret.initialSecretName;

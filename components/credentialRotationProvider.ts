@@ -146,8 +146,10 @@ async function rotationFailure(
     let readError = "";
     try {
         inUse = (await api.getObject(MSSQL_SERVERS, namespace, database))?.spec?.authSecret?.name;
-        // A half-done rotation leaves the database on the new Secret: a re-creation must know.
-        if (inUse) await markReferenced(api, namespace, database, inUse);
+        // A half-done rotation leaves the database on the new Secret: a re-creation must know. Not
+        // while the request may still run (a timeout, a watch refused): it may still switch.
+        const ended = failure?.outcome !== "Timeout" && failure?.outcome !== "ApiError";
+        if (inUse && ended) await markReferenced(api, namespace, database, inUse);
     } catch (e) {
         readError = (e as Error).message;
     }

@@ -62,13 +62,18 @@ export function diffCredentialSecret(olds: Partial<CredentialSecretOutputs>, new
     // `password` in the outputs is the password in use (a resumed one); compare the version's own.
     const oldVersion = { ...olds, password: olds.versionPassword ?? olds.password } as Partial<CredentialSecretInputs>;
     const changes = VERSION_KEYS.some((k) => JSON.stringify(oldVersion[k]) !== JSON.stringify(news[k]));
-    return { changes, replaces: [], deleteBeforeReplace: false };
+    // Another database is another credential: replaced, and check chooses again for it.
+    const replaces = (["namespace", "database"] as const).filter((k) => olds[k] !== undefined && olds[k] !== news[k]);
+    return { changes: changes || replaces.length > 0, replaces, deleteBeforeReplace: false };
 }
 
 /** The first deployment's decision, made at check so that a preview shows it (or the refusal). */
 export async function checkCredentialSecret(olds: Partial<CredentialSecretInputs>, news: CredentialSecretInputs, api?: KubeApi): Promise<pulumi.dynamic.CheckResult> {
-    if (olds.versionSecretName !== undefined) return { inputs: { ...news, retained: olds.retained ?? "" } };
+    const sameDatabase = olds.namespace === news.namespace && olds.database === news.database;
+    if (olds.versionSecretName !== undefined && sameDatabase) return { inputs: { ...news, retained: olds.retained ?? "" } };
     if (!news.resumeRetained) return { inputs: { ...news, retained: "" } };
+    // A cluster made by the same program is not known at its first preview: decide at create.
+    if ([news.namespace, news.database, news.kubeconfig].some(isUnknown)) return { inputs: news };
     const choice = await findRetainedCredential(api ?? kubeApi(news.kubeconfig), news.namespace, news.database, news.versionSecretName);
     if (choice.kind === "ambiguous") {
         return { inputs: news, failures: [{ property: "database", reason: ambiguousRetainedCredential(news.namespace, news.database, choice.secrets) }] };
@@ -79,6 +84,11 @@ export async function checkCredentialSecret(olds: Partial<CredentialSecretInputs
             + `(${choice.why}): the database will be created on it, with the password its data knows`);
     }
     return { inputs: { ...news, retained: choice.kind === "resume" ? choice.secret : "" } };
+}
+
+/** Pulumi's placeholder for a value not known yet (a preview). */
+function isUnknown(value: unknown): boolean {
+    return value === "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 }
 
 /** Creates the version's Secret, or adopts an identical one of ours (the same name and password). */
@@ -106,7 +116,13 @@ function decoded(base64: string | undefined): string | undefined {
 export async function createCredentialSecret(inputs: CredentialSecretInputs, api: KubeApi = kubeApi(inputs.kubeconfig)): Promise<CredentialSecretOutputs> {
     const { namespace, database, versionSecretName } = inputs;
     const base = { ...withoutKubeconfig(inputs), versionPassword: inputs.password };
-    const retained = inputs.retained ?? "";
+    let retained = inputs.retained;
+    if (retained === undefined) {
+        // Not decided at check (the cluster was not known yet): decide now, the same way.
+        const checked = await checkCredentialSecret({}, inputs, api);
+        if (checked.failures?.length) throw new Error(checked.failures[0].reason);
+        retained = (checked.inputs as CredentialSecretInputs).retained ?? "";
+    }
     if (retained) {
         const secret = await api.getSecret(namespace, retained);
         const password = decoded(secret?.data?.password);
@@ -119,22 +135,26 @@ export async function createCredentialSecret(inputs: CredentialSecretInputs, api
             await ensureVersionSecret(api, inputs);
             console.error(`[kubedb-mssql] resuming MSSQLServer ${namespace}/${database} on its retained credential Secret ${retained}; `
                 + `saPassword differs from it, so the database is then rotated to Secret ${versionSecretName}`);
-            return { ...base, initialSecretName: retained, secretName: versionSecretName, password: inputs.password, resumedFrom: retained };
+            return { ...base, retained, initialSecretName: retained, secretName: versionSecretName, password: inputs.password, resumedFrom: retained };
         }
         console.error(`[kubedb-mssql] resuming MSSQLServer ${namespace}/${database} on its retained credential Secret ${retained} `
             + "(the password its data knows); no rotation");
-        return { ...base, initialSecretName: retained, secretName: retained, password, resumedFrom: retained };
+        return { ...base, retained, initialSecretName: retained, secretName: retained, password, resumedFrom: retained };
     }
     await ensureVersionSecret(api, inputs);
-    return { ...base, initialSecretName: versionSecretName, secretName: versionSecretName, password: inputs.password, resumedFrom: "none" };
+    return { ...base, retained: "", initialSecretName: versionSecretName, secretName: versionSecretName, password: inputs.password, resumedFrom: "none" };
 }
 
-/** A new credential version: its own new Secret; what the database was created with stays on record. */
+/**
+ * A new credential version: its own new Secret. From now on a database created again (deleted
+ * outside the stack, or by a destroy that stopped half way) is created with it, as before this
+ * resource existed: once the rotation succeeds it is the password the data knows.
+ */
 export async function updateCredentialSecret(olds: CredentialSecretOutputs, news: CredentialSecretInputs, api: KubeApi = kubeApi(news.kubeconfig)): Promise<CredentialSecretOutputs> {
     await ensureVersionSecret(api, news);
     return {
         ...withoutKubeconfig(news), versionPassword: news.password, retained: olds.retained ?? "",
-        initialSecretName: olds.initialSecretName, secretName: news.versionSecretName, password: news.password, resumedFrom: olds.resumedFrom,
+        initialSecretName: news.versionSecretName, secretName: news.versionSecretName, password: news.password, resumedFrom: olds.resumedFrom,
     };
 }
 

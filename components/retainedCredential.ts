@@ -13,6 +13,8 @@ export interface RetainedSecret {
     name: string;
     /** {@link ANNOTATION_REFERENCED_AT}, when this project wrote it. */
     referencedAt?: string;
+    /** When the Secret was created (RFC 3339). */
+    createdAt?: string;
 }
 
 export type RetainedChoice =
@@ -29,7 +31,9 @@ export function chooseRetainedCredential(a: { databaseExists: boolean; secrets: 
     const time = (s: RetainedSecret) => Date.parse(s.referencedAt ?? "");
     const marked = candidates.filter((s) => !Number.isNaN(time(s))).sort((x, y) => time(x) - time(y));
     const latest = marked[marked.length - 1];
-    if (latest && (marked.length === 1 || time(marked[marked.length - 2]) < time(latest))) {
+    // A Secret made after the last mark may be one a rotation switched to unseen (its read failed).
+    const newer = latest && candidates.some((s) => Number.isNaN(time(s)) && Date.parse(s.createdAt ?? "") >= time(latest));
+    if (latest && !newer && (marked.length === 1 || time(marked[marked.length - 2]) < time(latest))) {
         return { kind: "resume", secret: latest.name, why: `the credential Secret the database last referenced (at ${latest.referencedAt})` };
     }
     return { kind: "ambiguous", secrets: candidates.map((s) => s.name).sort() };
@@ -40,7 +44,7 @@ export async function findRetainedCredential(api: KubeApi, namespace: string, da
     const existing = await api.getObject(MSSQL_SERVERS, namespace, database);
     if (existing) return { kind: "none", why: "the database exists" };
     const secrets = (await api.listSecrets(namespace, selectorFor(database, "credential"))).map((s: KubeObject) => ({
-        name: s.metadata.name, referencedAt: s.metadata.annotations?.[ANNOTATION_REFERENCED_AT],
+        name: s.metadata.name, referencedAt: s.metadata.annotations?.[ANNOTATION_REFERENCED_AT], createdAt: s.metadata.creationTimestamp,
     }));
     return chooseRetainedCredential({ databaseExists: false, secrets, exclude });
 }

@@ -116,9 +116,10 @@ describe("credential Secret provider", () => {
         assert.equal(fake.countRequests({ method: "POST" }), 0);
 
         const api = kubeApi(kubeconfig);
-        await markReferenced(api, NS, "mssql", OLDER, new Date("2026-11-01T00:00:00Z"));
-        await markReferenced(api, NS, "mssql", RETAINED, new Date("2026-11-02T00:00:00Z"));
-        assert.equal(fake.get("v1", "secrets", NS, RETAINED)!.metadata.annotations?.[ANNOTATION_REFERENCED_AT], "2026-11-02T00:00:00.000Z");
+        const later = new Date(Date.now() + 2000);
+        await markReferenced(api, NS, "mssql", OLDER, new Date(Date.now() + 1000));
+        await markReferenced(api, NS, "mssql", RETAINED, later);
+        assert.equal(fake.get("v1", "secrets", NS, RETAINED)!.metadata.annotations?.[ANNOTATION_REFERENCED_AT], later.toISOString());
         const outs = await deploy(inputs(kubeconfig));
         assert.deepEqual([outs.secretName, outs.password], [RETAINED, RETAINED_PASSWORD]);
     });
@@ -152,12 +153,24 @@ describe("credential Secret provider", () => {
         });
     });
 
+    it("another namespace or database is a replacement (chosen again); an unknown kubeconfig at preview leaves the choice to create", async () => {
+        const first = await deploy(inputs(kubeconfig));
+        assert.deepEqual(diffCredentialSecret(first, inputs(kubeconfig, { namespace: "other" })).replaces, ["namespace"]);
+        const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+        const checked = await checkCredentialSecret({}, inputs(unknown));
+        assert.deepEqual([checked.failures ?? [], (checked.inputs as CredentialSecretInputs).retained], [[], undefined]);
+        putSecret(fake, RETAINED, RETAINED_PASSWORD, labelsFor("mssql", "credential"));
+        fake.remove("v1", "secrets", NS, VERSION);
+        const outs = await createCredentialSecret({ ...inputs(kubeconfig), retained: undefined });
+        assert.equal(outs.secretName, RETAINED, "decided at create, the same way");
+    });
+
     it("a retained Secret gone between preview and update is an error that creates nothing", async () => {
         await assert.rejects(createCredentialSecret({ ...inputs(kubeconfig), retained: RETAINED }), /retained credential Secret db\/mssql-auth-1111111111 .* is gone/);
         assert.deepEqual(secrets(), []);
     });
 
-    it("a new credential version is a new Secret; what the database was created with stays on record; the same version changes nothing", async () => {
+    it("a new credential version is a new Secret, and what a database created again would use; the same version changes nothing", async () => {
         putSecret(fake, RETAINED, RETAINED_PASSWORD, labelsFor("mssql", "credential"));
         const first = await deploy(inputs(kubeconfig));
         assert.equal(diffCredentialSecret(first, { ...inputs(kubeconfig, { kubeconfig: "another" }), retained: first.retained }).changes, false,
@@ -165,7 +178,7 @@ describe("credential Secret provider", () => {
         const next = inputs(kubeconfig, { versionSecretName: "mssql-auth-3333333333", password: "Gen-Next-Passw0rd-X9", annotations: { "kubedb-mssql.io/rotation-generation": "1", "kubedb-mssql.io/rotation-period-start": "none" } });
         assert.equal(diffCredentialSecret(first, next).changes, true);
         const outs = await updateCredentialSecret(first, next);
-        assert.deepEqual([outs.initialSecretName, outs.secretName, outs.resumedFrom, outs.password], [RETAINED, "mssql-auth-3333333333", RETAINED, "Gen-Next-Passw0rd-X9"]);
+        assert.deepEqual([outs.initialSecretName, outs.secretName, outs.resumedFrom, outs.password], ["mssql-auth-3333333333", "mssql-auth-3333333333", RETAINED, "Gen-Next-Passw0rd-X9"]);
         assert.deepEqual(secrets(), [RETAINED, "mssql-auth-3333333333"], "the retained one stays until the rotation confirms the new one");
         await credentialSecretProvider.delete!("db/x", outs);
         assert.deepEqual(secrets(), [RETAINED, "mssql-auth-3333333333"], "delete removes no credential Secret");
@@ -177,6 +190,16 @@ describe("which retained credential Secret a re-created database uses", () => {
     it("none while the database exists, or with nothing retained but the version's own", () => {
         assert.equal(chooseRetainedCredential({ databaseExists: true, secrets: [s("a")] }).kind, "none");
         assert.equal(chooseRetainedCredential({ databaseExists: false, secrets: [s(VERSION)], exclude: VERSION }).kind, "none");
+    });
+    it("a Secret created after the last mark (a rotation the ledger could not read back) makes it ambiguous", () => {
+        const choice = chooseRetainedCredential({ databaseExists: false, secrets: [
+            { name: "a", referencedAt: "2026-01-01T00:00:00Z", createdAt: "2025-12-01T00:00:00Z" }, { name: "b", createdAt: "2026-01-02T00:00:00Z" },
+        ] });
+        assert.deepEqual(choice, { kind: "ambiguous", secrets: ["a", "b"] });
+        const older = chooseRetainedCredential({ databaseExists: false, secrets: [
+            { name: "a", referencedAt: "2026-01-03T00:00:00Z" }, { name: "b", createdAt: "2026-01-02T00:00:00Z" },
+        ] });
+        assert.equal(older.kind === "resume" && older.secret, "a", "a failed rotation's Secret made before the mark is not the one");
     });
     it("the only one; else the latest marked; equal marks or none marked are ambiguous", () => {
         assert.deepEqual(chooseRetainedCredential({ databaseExists: false, secrets: [s("a")] }), { kind: "resume", secret: "a", why: "the only credential Secret retained" });
@@ -195,7 +218,7 @@ describe("the rotation ledger marks the Secret it sees the database reference", 
     afterEach(async () => {
         await fake.stop();
     });
-    it("on the first deployment, and never another project's Secret", async () => {
+    it("on the first deployment, not after a timeout, and never another project's Secret", async () => {
         putDatabase(fake, "mssql", RETAINED);
         putSecret(fake, RETAINED, RETAINED_PASSWORD, labelsFor("mssql", "credential"));
         await rotateCredential({
@@ -203,6 +226,17 @@ describe("the rotation ledger marks the Secret it sees the database reference", 
             request: rotateAuthRequestManifest({ name: "mssql-rotate-auth-1111111111", namespace: NS, database: "mssql", stepTimeout: "10m", secretName: RETAINED }),
         }, {});
         assert.match(fake.get("v1", "secrets", NS, RETAINED)!.metadata.annotations?.[ANNOTATION_REFERENCED_AT] ?? "", /^\d{4}-\d\d-\d\dT/);
+        // A request still running when `pulumi up` stopped waiting may yet switch: no mark then.
+        const { installOperator } = await import("./support/fakeKubeDb");
+        putSecret(fake, "mssql-auth-2222222222", "New-Passw0rd-2!", labelsFor("mssql", "credential"));
+        installOperator(fake, { outcomes: ["Hang"] });
+        const marked = fake.get("v1", "secrets", NS, RETAINED)!.metadata.annotations?.[ANNOTATION_REFERENCED_AT];
+        await assert.rejects(rotateCredential({
+            namespace: NS, database: "mssql", secretName: "mssql-auth-2222222222", generation: 1, periodStart: "none", stepTimeout: "10m", timeoutSeconds: 1, kubeconfig: fake.kubeconfig(),
+            request: rotateAuthRequestManifest({ name: "mssql-rotate-auth-2222222222", namespace: NS, database: "mssql", stepTimeout: "10m", secretName: "mssql-auth-2222222222" }),
+        }, { appliedSecretName: RETAINED, lastPhase: "Initial" }), /not finished after 1s/);
+        assert.equal(fake.get("v1", "secrets", NS, RETAINED)!.metadata.annotations?.[ANNOTATION_REFERENCED_AT], marked, "unchanged after a timeout");
+        assert.equal(fake.get("v1", "secrets", NS, "mssql-auth-2222222222")!.metadata.annotations, undefined);
         putSecret(fake, "theirs", "Their-Passw0rd-1!");
         await markReferenced(kubeApi(fake.kubeconfig()), NS, "mssql", "theirs");
         assert.equal(fake.get("v1", "secrets", NS, "theirs")!.metadata.annotations, undefined);

@@ -111,8 +111,13 @@ describe("stack program: Standalone with defaults", () => {
         assert.ok(dependsOn(run, db, run.one(T.issuer, "ca-issuer")), "database waits for the CA issuer");
         assert.ok(dependsOn(run, db, run.one(T.certificate)), "database waits for the CA certificate");
         assert.ok(dependsOn(run, db, run.one(T.credentialSecret, "sa-secret")), "database waits for its auth Secret");
-        assert.ok(dependsOn(run, run.one(T.issuer, "ca-selfsigned"), run.one(T.credentialSecret, "sa-secret")),
-            "the CA waits for the credential, whose check refuses a re-creation that cannot resume before anything is created");
+        // The credential's check refuses a re-creation that cannot resume: nothing else may be created before it.
+        for (const r of run.registrations.filter((r) => r.type.startsWith("kubernetes:") && !/NamespacePatch|providers/.test(r.type) && r.name !== "sa-secret")) {
+            const waits = (x: typeof r): boolean => x.dependencies.includes(run.one(T.credentialSecret, "sa-secret").urn)
+                || x.dependencies.some((urn) => run.registrations.some((d) => d.urn === urn && d.type.startsWith("kubernetes:") && waits(d)));
+            assert.ok(waits(r), `${r.type} ${r.name} waits for the credential`);
+        }
+        assert.ok(dependsOn(run, run.one(T.credentialSecret, "sa-secret"), run.one(T.namespace)), "the credential waits for the namespace");
         const rotation = run.one(T.rotation);
         assert.ok(dependsOn(run, rotation, db), "rotation waits for the database");
         const tls = run.one(T.tls);

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import {
-    OpsRequestError, OpsRequestProgress, describeCondition, failureCondition, opsRequestFailure, waitForOpsRequest,
+    OpsRequestError, OpsRequestProgress, describeCondition, failureCondition, opsRequestFailure, progressCondition, waitForOpsRequest,
 } from "../components/ops/waitForOpsRequest";
 import { FakeKubeApi } from "./support/fakeKubeApi";
 import { NS, OPS, condition, putRequest } from "./support/fakeKubeDb";
@@ -189,6 +189,19 @@ describe("the reason reported for a request that did not succeed", () => {
         const earlier = condition("RestartNodes", "False", "RestartNodesFailed", "pod mssql-0 did not become ready", at(3));
         const later = condition("CheckPodRunning--mssql-0", "False", "CheckPodRunningFailed", "pod mssql-0 is CrashLoopBackOff", at(7));
         assert.equal(failureCondition([later, earlier, failing], "UpdateVersion", "Failed"), later, "a failure-named reason first; the latest of those");
+    });
+    it("a pod's name in a per-pod reason is no evidence (a database named failover)", () => {
+        const stale = condition("EvictPod--failover-0", "False", "EvictPod--failover-0", "evict pod; ConditionStatus:False", at(6));
+        const failing = condition("UpdatePetSets", "False", "UpdatePetSets", "petset failover: the object has been modified", at(5));
+        assert.equal(failureCondition([failing, stale], "UpdateVersion", "Failed"), failing);
+    });
+    it("a request that did not finish is described by where it got to, not by a stale False step or its start condition", () => {
+        const started = condition("Progressing", "True", "Progressing", "Operation has started", at(0));
+        const stale = condition("EvictPod--mssql-0", "False", "EvictPod--mssql-0", "evict pod; ConditionStatus:False", at(1));
+        const latest = condition("RestartNodes", "True", "RestartNodes", "Successfully restarted", at(2));
+        assert.equal(progressCondition([started, stale, latest], "Progressing"), latest);
+        const failing = condition("UpdatePetSets", "False", "UpdatePetSetsFailed", "quota exceeded", at(1.5));
+        assert.equal(progressCondition([started, failing, latest], "Progressing"), failing, "an explicit failure is named even while it runs");
     });
     it("is no condition at all when every condition is True and none names a failure", () => {
         const started = condition("Restart", "True", "Restart", "MSSQLServer ops-request has started to restart mssqlserver nodes", at(1));

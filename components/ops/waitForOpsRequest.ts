@@ -105,7 +105,14 @@ function byTransition(conditions: Condition[]): Condition[] {
 /** A step's status in KubeDB's generic words ("evict pod; ConditionStatus:False"): a step left behind, not an error. */
 const STEP_STATUS_MESSAGE = /ConditionStatus:/i;
 /** A reason that names a failure: `Failed`, `UpdateCredentialFailed`, `RestartNodesError`, `TimedOut`. */
-const FAILURE_REASON = /fail|error|timeout|timedout/i;
+const FAILURE_REASON = /(fail(ed|ure)?|error|timeout|timedout)$/i;
+/** The phases whose own condition says why: a request refused or passed over. */
+const EXPLAINED_PHASES: readonly string[] = ["Denied", "Skipped"];
+
+/** A condition's reason without a per-pod suffix (`EvictPod--failover-0` → `EvictPod`): a pod's name is no evidence. */
+function stepReason(c: Condition): string {
+    return (c.reason ?? "").split("--")[0];
+}
 
 /**
  * How strongly a condition says why a terminal request failed (0: it does not). KubeDB records a
@@ -118,14 +125,15 @@ const FAILURE_REASON = /fail|error|timeout|timedout/i;
  * condition with an error of its own, and among equals the latest transition wins.
  */
 function failureEvidence(c: Condition, phase: string | undefined): number {
-    const asserted = c.reason === "Failed" || c.type === "Failed" || (phase !== undefined && phase !== "Failed" && c.type === phase);
+    const asserted = c.reason === "Failed" || c.type === "Failed" || (phase !== undefined && EXPLAINED_PHASES.includes(phase) && c.type === phase);
     const message = !!c.message;
     if (asserted && message) return 5;
     if (c.status === "True") return asserted ? 1 : 0;
-    if (message && FAILURE_REASON.test(c.reason ?? "")) return 4;
+    const failureReason = FAILURE_REASON.test(stepReason(c));
+    if (message && failureReason) return 4;
     if (message && !STEP_STATUS_MESSAGE.test(c.message!)) return 3;
     if (message) return 2;
-    return asserted ? 1 : 0;
+    return asserted || failureReason ? 1 : 0;
 }
 
 /**
@@ -146,9 +154,18 @@ export function failureCondition(conditions: Condition[], _requestType?: string,
     return best;
 }
 
-/** The latest condition, by transition time and then list order: where a request that did not finish had got to. */
+/** The latest condition, by transition time and then list order. */
 export function latestCondition(conditions: Condition[]): Condition | undefined {
     return byTransition(conditions).pop();
+}
+
+/**
+ * Where a request that did not finish (a timeout, a deletion, a refused watch) had got to: an
+ * explicit failure KubeDB recorded, else the latest condition — not a stale step left False.
+ */
+export function progressCondition(conditions: Condition[], phase?: string): Condition | undefined {
+    const failure = failureCondition(conditions, undefined, phase);
+    return failure && failureEvidence(failure, phase) >= 4 ? failure : latestCondition(conditions);
 }
 
 export function waitForOpsRequest(options: WaitForOpsRequestOptions): Promise<OpsRequestResult> {
@@ -224,8 +241,7 @@ class OpsRequestWatch {
 
     /** Ends the wait without a terminal phase (timeout, deletion, absence, refused access). */
     private fail(outcome: Exclude<OpsRequestOutcome, "Finished">, detail: string): void {
-        // Not finished: a failure condition if KubeDB recorded one, else where the request had got to.
-        const condition = failureCondition(this.conditions, this.requestType, this.phase) ?? latestCondition(this.conditions);
+        const condition = progressCondition(this.conditions, this.phase);
         const lastError = this.lastApiError && outcome !== "ApiError" ? `; last API error: ${this.lastApiError}` : "";
         this.finish(opsRequestError(
             { request: this.request, outcome, phase: this.phase, condition, conditions: this.conditions },
@@ -258,7 +274,7 @@ class OpsRequestWatch {
             const condition = failureCondition(conditions, this.requestType, this.phase);
             this.finish(opsRequestError(
                 { request: this.request, outcome: "Finished", phase: this.phase, condition, conditions },
-                `MSSQLServerOpsRequest ${this.request} is ${this.phase}: ${condition ? describeCondition(condition) : `KubeDB recorded no failure condition (${conditions.length} condition(s), none False or naming a failure)`}`,
+                `MSSQLServerOpsRequest ${this.request} is ${this.phase}: ${condition ? describeCondition(condition) : `KubeDB recorded no condition that explains it (${conditions.length} condition(s))`}`,
             ));
         }
     }
