@@ -1,7 +1,8 @@
 /**
  * End to end: the README's commands with the real Pulumi CLI, its Node.js language host and the
  * kubernetes and random plugins, against a real kube-apiserver (etcd on loopback, the upstream
- * CRDs installed), with cert-manager and KubeDB stood in for by standIns.ts.
+ * CRDs installed), with the real cert-manager (controller and webhook, built from its Go module)
+ * issuing every certificate, and KubeDB alone stood in for by standIns.ts.
  *
  * One stack, one story, in order: first deployment, no accidental change, a rotation, a failed
  * rotation and its retry, certificate rotation and an issuer change, an upgrade with a volume
@@ -91,7 +92,30 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
 
     afterEach(async () => {
         if (core) await collectPasswords().catch(() => undefined);
+        // Every certificate here is the real cert-manager's: the suite fails without it.
+        if (cluster) assert.ok(cluster.certManager.controllerRunning() && cluster.certManager.webhookRunning(), "cert-manager's controller and webhook are running");
     });
+
+    /** While `run` goes, the most CA certificates the connection Secret's ca.crt held while a request was Progressing. */
+    const widestBundleDuring = async (count: number, run: () => Promise<unknown>): Promise<number> => {
+        let widest = 0;
+        let sampling = true;
+        const sampler = (async () => {
+            while (sampling) {
+                const running = (await requests()).slice(count).some((r) => r.status?.phase === "Progressing");
+                if (running) widest = Math.max(widest, ((await secretData(`${DB}-connection`))["ca.crt"].match(PEM) ?? []).length);
+                await new Promise((r) => setTimeout(r, 50));
+            }
+        })();
+        try {
+            await run();
+        } finally {
+            sampling = false;
+            await sampler;
+        }
+        return widest;
+    };
+    const caCert = async (namespace: string, secret: string) => (await secretData(secret, namespace))["tls.crt"].replace(/\s+/g, "");
 
     after(async function () {
         this.timeout(60_000);
@@ -125,6 +149,12 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         assert.equal(connection.password, (await secretData(firstSecret)).password);
         assert.equal(connection["ca.crt"].match(PEM)?.length, 1);
         assert.deepEqual(await requests(), []);
+        // Issued by the real cert-manager: through CertificateRequests, with its own annotations.
+        const server = await core.readNamespacedSecret({ namespace: NS, name: `${DB}-server-cert` });
+        assert.equal(server.metadata!.annotations!["cert-manager.io/certificate-name"], `${DB}-server-cert`);
+        const certificateRequests = ((await custom.listNamespacedCustomObject({ group: "cert-manager.io", version: "v1", plural: "certificaterequests", namespace: NS })) as Obj).items;
+        assert.ok(certificateRequests.some((r: Obj) => r.metadata.annotations?.["cert-manager.io/certificate-name"] === `${DB}-server-cert`), "a CertificateRequest made by cert-manager");
+        assert.equal(connection["ca.crt"].replace(/\s+/g, ""), await caCert(NS, `${DB}-ca`), "clients trust the bootstrapped CA");
     });
 
     it("the same config again: `pulumi preview --expect-no-changes` and a second `pulumi up` change nothing", async () => {
@@ -199,6 +229,34 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         assert.notEqual((await secretData(`${DB}-server-cert`))["tls.crt"], before, "a new server certificate");
     });
 
+    it("a CA re-key (`tls.ca.algorithm RSA`): cert-manager re-keys the CA, one ReconfigureTLS re-issues from it; clients trust old + new CA meanwhile, then the new one", async () => {
+        const oldCa = await caCert(NS, `${DB}-ca`);
+        const count = (await requests()).length;
+        await stack.config("tls.ca.algorithm", "RSA", { path: true });
+        const widest = await widestBundleDuring(count, () => timed("pulumi up (CA re-key)", () => stack.ok(["up", "--yes", "--skip-preview"])));
+        const sent = (await requests()).slice(count);
+        assert.deepEqual(sent.map((r) => [r.spec.type, r.spec.tls, r.status.phase]), [["ReconfigureTLS", { rotateCertificates: true }, "Successful"]]);
+        const newCa = await caCert(NS, `${DB}-ca`);
+        assert.notEqual(newCa, oldCa, "cert-manager issued a new CA");
+        assert.equal(widest, 2, "old and new CA while KubeDB re-issues the certificates");
+        assert.equal((await secretData(`${DB}-connection`))["ca.crt"].replace(/\s+/g, ""), newCa, "then only the new one");
+        assert.equal((await secretData(`${DB}-server-cert`))["ca.crt"].replace(/\s+/g, ""), newCa, "the server certificate is from the new CA");
+    });
+
+    it("a bootstrapped ClusterIssuer (`tls.ca.kind ClusterIssuer`): its CA in cert-manager's namespace, one ReconfigureTLS to it", async () => {
+        const count = (await requests()).length;
+        await stack.config("tls.ca.kind", "ClusterIssuer", { path: true });
+        const widest = await widestBundleDuring(count, () => timed("pulumi up (bootstrapped ClusterIssuer)", () => stack.ok(["up", "--yes", "--skip-preview"])));
+        const sent = (await requests()).slice(count);
+        assert.deepEqual(sent.map((r) => [r.spec.type, r.spec.tls, r.status.phase]),
+            [["ReconfigureTLS", { issuerRef: { apiGroup: "cert-manager.io", kind: "ClusterIssuer", name: `${NS}-${DB}-ca` } }, "Successful"]]);
+        const clusterCa = await caCert(CLUSTER_RESOURCE_NAMESPACE, `${NS}-${DB}-ca`);
+        assert.equal(widest, 2);
+        assert.equal((await secretData(`${DB}-connection`))["ca.crt"].replace(/\s+/g, ""), clusterCa);
+        assert.equal((await secretData(`${DB}-server-cert`))["ca.crt"].replace(/\s+/g, ""), clusterCa);
+        assert.deepEqual((await database()).spec.tls.issuerRef, { apiGroup: "cert-manager.io", kind: "ClusterIssuer", name: `${NS}-${DB}-ca` });
+    });
+
     it("an issuer change: ReconfigureTLS with the new issuer; clients trust both CAs during the switch, then the new one", async () => {
         // The user's existing ClusterIssuer, backed by its own CA.
         const corp = issue({ commonName: "corp root CA", isCA: true, duration: "87600h" });
@@ -211,6 +269,8 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         const oldCa = (await secretData(`${DB}-connection`))["ca.crt"];
         const count = (await requests()).length;
 
+        // An existing issuer replaces the bootstrapped CA: its settings go (the config refuses both).
+        await stack.ok(["config", "rm", "--path", "tls.ca"]);
         await stack.config("tls.issuer.kind", "ClusterIssuer", { path: true });
         await stack.config("tls.issuer.name", "corp-ca", { path: true });
         // Sample what clients are told to trust while the request runs.

@@ -2,9 +2,10 @@
  * A real Kubernetes control plane on loopback: etcd and kube-apiserver built from their Go modules
  * (tests/e2e/tools), with the upstream CRDs this project targets and KubeDB's version catalog
  * installed, so that the API server itself validates, defaults and prunes what `pulumi up` sends.
- * Nothing runs pods: there is no kubelet or scheduler (the operators are
- * stood in for by standIns.ts). kube-controller-manager runs the garbage collector and the
- * namespace controller.
+ * The real cert-manager v1.21.2 runs beside it: its controller and its webhook (registered with
+ * `url` and `caBundle`), built from its Go module. Nothing runs pods: there is no kubelet or
+ * scheduler (KubeDB alone is stood in for by standIns.ts). kube-controller-manager runs the garbage
+ * collector and the namespace controller.
  */
 import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
@@ -15,6 +16,9 @@ import * as yaml from "js-yaml";
 import type * as k8sClient from "@kubernetes/client-node";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures");
+/** cert-manager v1.21.2's own CRDs (deploy/crds, CertificateRequest included), installed raw. */
+const CERT_MANAGER_CRDS = path.join(__dirname, "..", "tools", "cert-manager", "crds");
+export const CERT_MANAGER_NAMESPACE = "cert-manager";
 
 export interface ControlPlane {
     /** Path of a kubeconfig file for the cluster (admin token, CA-verified TLS). */
@@ -23,6 +27,8 @@ export interface ControlPlane {
     server: string;
     /** Directory with the processes' logs. */
     logDir: string;
+    /** The real cert-manager's processes: whether each still runs (a test fails when one is gone). */
+    certManager: { controllerRunning(): boolean; webhookRunning(): boolean };
     stop(): Promise<void>;
 }
 
@@ -133,7 +139,9 @@ export async function startControlPlane(bin: string): Promise<ControlPlane> {
             "--controllers=garbagecollector,namespace,serviceaccount,serviceaccount-token", "-v=1",
         ], path.join(logDir, "kube-controller-manager.log")));
         await installFixtures(kubeconfig);
-        return { kubeconfigPath, kubeconfig, server, logDir, stop };
+        const [webhook, controller] = await startCertManager(bin, dir, kubeconfig, kubeconfigPath, logDir, processes);
+        const running = (p: ChildProcess) => p.exitCode === null && p.signalCode === null;
+        return { kubeconfigPath, kubeconfig, server, logDir, stop, certManager: { controllerRunning: () => running(controller), webhookRunning: () => running(webhook) } };
     } catch (error) {
         await stop();
         throw error;
@@ -166,9 +174,9 @@ async function installFixtures(kubeconfig: string): Promise<void> {
     // Sent as they are: client-node's typed models would drop the `x-kubernetes-*` schema keys.
     const custom = kc.makeApiClient(k8s.CustomObjectsApi);
     const ext = kc.makeApiClient(k8s.ApiextensionsV1Api);
-    const load = (folder: string) => fs.readdirSync(path.join(FIXTURES, folder)).filter((f) => f.endsWith(".yaml")).sort()
-        .map((f) => yaml.load(fs.readFileSync(path.join(FIXTURES, folder, f), "utf8")) as { metadata: { name: string } });
-    const crds = load("crds");
+    const load = (folder: string) => fs.readdirSync(folder).filter((f) => f.endsWith(".yaml")).sort()
+        .map((f) => yaml.load(fs.readFileSync(path.join(folder, f), "utf8")) as { metadata: { name: string } });
+    const crds = [...load(path.join(FIXTURES, "crds")), ...load(CERT_MANAGER_CRDS)];
     for (const body of crds) await custom.createClusterCustomObject({ group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions", body });
     for (const crd of crds) {
         await until(`CRD ${crd.metadata.name}`, 30_000, async () => {
@@ -176,6 +184,69 @@ async function installFixtures(kubeconfig: string): Promise<void> {
             return (live.status?.conditions ?? []).some((c) => c.type === "Established" && c.status === "True");
         });
     }
-    for (const body of load("catalog")) await custom.createClusterCustomObject({ group: "catalog.kubedb.com", version: "v1alpha1", plural: "mssqlserverversions", body });
-    await kc.makeApiClient(k8s.CoreV1Api).createNamespace({ body: { metadata: { name: "cert-manager" } } });
+    for (const body of load(path.join(FIXTURES, "catalog"))) await custom.createClusterCustomObject({ group: "catalog.kubedb.com", version: "v1alpha1", plural: "mssqlserverversions", body });
+    await kc.makeApiClient(k8s.CoreV1Api).createNamespace({ body: { metadata: { name: CERT_MANAGER_NAMESPACE } } });
+}
+
+/**
+ * cert-manager's webhook (a serving certificate for 127.0.0.1 from a CA of the test's own, that CA
+ * as the configurations' `caBundle`; the rules of its Helm chart), then its controller once the API
+ * server calls the webhook. Stopped in reverse order: the controller before the webhook, whose
+ * `failurePolicy: Fail` refuses every cert-manager write while it is down.
+ */
+async function startCertManager(bin: string, dir: string, kubeconfig: string, kubeconfigPath: string, logDir: string, processes: ChildProcess[]): Promise<[ChildProcess, ChildProcess]> {
+    const certs = path.join(dir, "webhook");
+    fs.mkdirSync(certs);
+    const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: certs, stdio: ["ignore", "ignore", "pipe"] });
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", "/CN=e2e-webhook-ca");
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "tls.key", "-out", "tls.csr", "-subj", "/CN=127.0.0.1");
+    fs.writeFileSync(path.join(certs, "ext.cnf"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+    openssl("x509", "-req", "-in", "tls.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "1", "-extfile", "ext.cnf", "-out", "tls.crt");
+    const port = await freePort();
+    const webhookLog = path.join(logDir, "cert-manager-webhook.log");
+    const webhook = started(path.join(bin, "cert-manager-webhook"), [
+        `--kubeconfig=${kubeconfigPath}`, `--secure-port=${port}`, "--bind-address=127.0.0.1",
+        `--tls-cert-file=${path.join(certs, "tls.crt")}`, `--tls-private-key-file=${path.join(certs, "tls.key")}`,
+    ], webhookLog);
+    processes.push(webhook);
+    await until("cert-manager webhook", 60_000, () => new Promise((resolve) => {
+        const socket = net.connect(port, "127.0.0.1", () => { socket.end(); resolve(true); });
+        socket.on("error", () => resolve(false));
+    }), webhookLog);
+
+    const k8s = clientNode();
+    const kc = new k8s.KubeConfig();
+    kc.loadFromString(kubeconfig);
+    const admission = kc.makeApiClient(k8s.AdmissionregistrationV1Api);
+    const caBundle = Buffer.from(fs.readFileSync(path.join(certs, "ca.crt"))).toString("base64");
+    const hook = (pathName: string, rules: k8sClient.V1RuleWithOperations[]) => ({
+        name: "webhook.cert-manager.io", rules, admissionReviewVersions: ["v1"], matchPolicy: "Equivalent",
+        timeoutSeconds: 30, failurePolicy: "Fail", sideEffects: "None",
+        clientConfig: { url: `https://127.0.0.1:${port}/${pathName}`, caBundle },
+    });
+    await admission.createMutatingWebhookConfiguration({ body: { metadata: { name: "cert-manager-webhook" },
+        webhooks: [hook("mutate", [{ apiGroups: ["cert-manager.io"], apiVersions: ["v1"], operations: ["CREATE"], resources: ["certificaterequests"] }])] } });
+    await admission.createValidatingWebhookConfiguration({ body: { metadata: { name: "cert-manager-webhook" },
+        webhooks: [hook("validate", [{ apiGroups: ["cert-manager.io", "acme.cert-manager.io"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["*/*"] }])] } });
+    // The API server takes a new webhook configuration up asynchronously: wait until it refuses
+    // what only the webhook refuses (a Certificate shorter than an hour), with a dry run.
+    const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+    await until("cert-manager webhook registered", 30_000, async () => {
+        try {
+            await custom.createNamespacedCustomObject({ group: "cert-manager.io", version: "v1", plural: "certificates", namespace: CERT_MANAGER_NAMESPACE, dryRun: "All", body: {
+                apiVersion: "cert-manager.io/v1", kind: "Certificate", metadata: { name: "webhook-probe" },
+                spec: { secretName: "webhook-probe", duration: "30m", dnsNames: ["probe"], issuerRef: { name: "none" } },
+            } });
+            return false;
+        } catch (e) {
+            return /certificate duration must be greater than/.test(String((e as { body?: unknown }).body ?? e));
+        }
+    }, webhookLog);
+
+    const controllerLog = path.join(logDir, "cert-manager-controller.log");
+    const controller = started(path.join(bin, "cert-manager-controller"), [
+        `--kubeconfig=${kubeconfigPath}`, `--cluster-resource-namespace=${CERT_MANAGER_NAMESPACE}`,
+    ], controllerLog);
+    processes.push(controller);
+    return [webhook, controller];
 }

@@ -1,7 +1,7 @@
 /**
- * Real key pairs and X.509 certificates for the cert-manager stand-in, made with the openssl CLI
- * (present wherever the e2e tools build): a self-signed certificate for a `selfSigned` issuer, one
- * signed by a CA key pair for a `ca` issuer.
+ * Real key pairs and X.509 certificates the tests make themselves, with the openssl CLI (present
+ * wherever the e2e tools build): e.g. a user's own CA behind an existing ClusterIssuer, which the
+ * real cert-manager then signs with.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";

@@ -1,34 +1,28 @@
 /**
- * Stands in for cert-manager and KubeDB, and only for them: a small controller that watches the
- * real API server and does at the API level what those operators do, so that `pulumi up` can run
- * end to end on a control plane without pods.
+ * Stands in for KubeDB, and only for it: a small controller that watches the real API server and
+ * does at the API level what KubeDB's operators do, so that `pulumi up` can run end to end on a
+ * control plane without pods. cert-manager is the real one (controlPlane.ts): this code only
+ * creates and reads cert-manager objects, as KubeDB does.
  *
- * - cert-manager: Issuers and ClusterIssuers become Ready (`selfSigned` at once, `ca` once their
- *   key pair Secret exists); Certificates get a Secret with a real key pair signed by their issuer
- *   (`kubernetes.io/tls`: tls.crt, tls.key, ca.crt), re-issued when their spec changes or an
- *   `Issuing` condition asks for it (as `cmctl renew` does).
  * - KubeDB provisioner: an MSSQLServer gets the defaults KubeDB's webhook fills in, its
- *   server/client (and endpoint) Certificates from `spec.tls.issuerRef`, and becomes Ready once
- *   their Secrets and its auth Secret exist.
+ *   server/client (and endpoint) cert-manager Certificates from `spec.tls.issuerRef`, and becomes
+ *   Ready once cert-manager has issued them and its auth Secret exists.
  * - KubeDB ops-manager: requests of one database run strictly one at a time, oldest first, only on a
  *   Ready database (`apply: IfReady`), through Pending → Progressing → Successful with KubeDB's step
  *   conditions and their effect on the MSSQLServer (RotateAuth switches `spec.authSecret` at
- *   UpdateCredential; ReconfigureTLS moves the issuer or re-issues; UpdateVersion, scaling,
+ *   UpdateCredential; ReconfigureTLS moves the Certificates to the new issuer, or asks cert-manager
+ *   to re-issue them with an `Issuing` condition, as `cmctl renew` does, and waits until it has; UpdateVersion, scaling,
  *   VolumeExpansion, Reconfigure write the result back). A test scripts the next request's outcome
  *   (`Failed` at a step with a message, `Denied`, `Skipped`) with `scriptNext`.
  *
  * Level-triggered: every watch event (and a resync each second) runs one pass over everything.
  */
-import { X509Certificate, createHash } from "crypto";
 import type * as k8sClient from "@kubernetes/client-node";
 import { clientNode } from "./controlPlane";
-import { KeyPair, issue } from "./pki";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 interface Ref { group: string; version: string; plural: string; cluster?: boolean }
-const ISSUERS: Ref = { group: "cert-manager.io", version: "v1", plural: "issuers" };
-const CLUSTER_ISSUERS: Ref = { group: "cert-manager.io", version: "v1", plural: "clusterissuers", cluster: true };
 const CERTIFICATES: Ref = { group: "cert-manager.io", version: "v1", plural: "certificates" };
 const MSSQL: Ref = { group: "kubedb.com", version: "v1alpha2", plural: "mssqlservers" };
 const OPS: Ref = { group: "ops.kubedb.com", version: "v1alpha1", plural: "mssqlserveropsrequests" };
@@ -57,13 +51,6 @@ function condition(type: string, status: "True" | "False", reason: string, messa
     return { type, status, reason, message, lastTransitionTime: new Date().toISOString(), observedGeneration: 1 };
 }
 
-function hash(value: unknown): string {
-    return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16);
-}
-
-const b64 = (text: string) => Buffer.from(text).toString("base64");
-const unb64 = (text: string | undefined) => (text ? Buffer.from(text, "base64").toString("utf8") : "");
-
 export class StandIns {
     /** One line per thing done, for the test report and for assertions. */
     readonly log: string[] = [];
@@ -90,7 +77,7 @@ export class StandIns {
         kc.loadFromString(kubeconfig);
         const standIns = new StandIns(kc);
         const watch = new k8s.Watch(kc);
-        for (const ref of [ISSUERS, CLUSTER_ISSUERS, CERTIFICATES, MSSQL, OPS]) standIns.watchCollection(watch, `/apis/${ref.group}/${ref.version}/${ref.plural}`);
+        for (const ref of [CERTIFICATES, MSSQL, OPS]) standIns.watchCollection(watch, `/apis/${ref.group}/${ref.version}/${ref.plural}`);
         standIns.watchCollection(watch, "/api/v1/secrets");
         standIns.resync = setInterval(() => standIns.kick(), 1000);
         standIns.kick();
@@ -133,9 +120,6 @@ export class StandIns {
         }
         this.running = true;
         try {
-            for (const issuer of await this.list(ISSUERS)) await this.reconcileIssuer(ISSUERS, issuer);
-            for (const issuer of await this.list(CLUSTER_ISSUERS)) await this.reconcileIssuer(CLUSTER_ISSUERS, issuer);
-            for (const certificate of await this.list(CERTIFICATES)) await this.reconcileCertificate(certificate);
             for (const db of await this.list(MSSQL)) await this.reconcileDatabase(db);
             await this.reconcileRequests(await this.list(OPS));
         } catch (error) {
@@ -200,71 +184,6 @@ export class StandIns {
         const extraChanged = Object.entries(extra).some(([k, v]) => JSON.stringify(object.status?.[k]) !== JSON.stringify(v));
         if (current?.status === status && current.reason === reason && !extraChanged) return;
         await this.patchStatus(ref, object, { ...extra, conditions: [...conditions.filter((c) => c.type !== type), condition(type, status, reason, message)] });
-    }
-
-    // ------------------------------------------------------------------ cert-manager
-
-    private async issuerKeyPair(kind: string, namespace: string | undefined, name: string): Promise<{ selfSigned: boolean; pair?: KeyPair } | undefined> {
-        const issuer = kind === "ClusterIssuer" ? await this.get(CLUSTER_ISSUERS, undefined, name) : await this.get(ISSUERS, namespace, name);
-        if (!issuer) return undefined;
-        if (issuer.spec?.selfSigned) return { selfSigned: true };
-        const secretName = issuer.spec?.ca?.secretName;
-        if (!secretName) return undefined;
-        const secret = await this.secret(kind === "ClusterIssuer" ? CLUSTER_RESOURCE_NAMESPACE : namespace!, secretName);
-        if (!secret?.data?.["tls.crt"] || !secret.data["tls.key"]) return undefined;
-        return { selfSigned: false, pair: { cert: unb64(secret.data["tls.crt"]), key: unb64(secret.data["tls.key"]) } };
-    }
-
-    private async reconcileIssuer(ref: Ref, issuer: Obj): Promise<void> {
-        const kind = ref.cluster ? "ClusterIssuer" : "Issuer";
-        const signer = await this.issuerKeyPair(kind, issuer.metadata.namespace, issuer.metadata.name);
-        if (signer) await this.setCondition(ref, issuer, "Ready", "True", signer.selfSigned ? "IsReady" : "KeyPairVerified", "Signing CA verified");
-        else await this.setCondition(ref, issuer, "Ready", "False", "ErrGetKeyPair", `Error getting keypair for CA issuer: secret ${issuer.spec?.ca?.secretName} not found`);
-    }
-
-    private async reconcileCertificate(certificate: Obj): Promise<void> {
-        const { namespace, name } = certificate.metadata;
-        const spec = certificate.spec;
-        const specHash = hash(spec);
-        const secret = await this.secret(namespace, spec.secretName);
-        const conditions: Obj[] = certificate.status?.conditions ?? [];
-        const issuing = conditions.some((c) => c.type === "Issuing" && c.status === "True");
-        const upToDate = secret?.metadata?.annotations?.["e2e.kubedb-mssql.io/spec-hash"] === specHash;
-        if (upToDate && !issuing) {
-            await this.setCondition(CERTIFICATES, certificate, "Ready", "True", "Ready", "Certificate is up to date and has not expired");
-            return;
-        }
-        const signer = await this.issuerKeyPair(spec.issuerRef.kind ?? "Issuer", namespace, spec.issuerRef.name);
-        if (!signer) {
-            await this.setCondition(CERTIFICATES, certificate, "Ready", "False", "IssuerNotReady", `Issuer ${spec.issuerRef.name} is not ready`);
-            return;
-        }
-        const pair = issue({
-            commonName: spec.commonName ?? spec.dnsNames?.[0] ?? name, dnsNames: spec.dnsNames, ipAddresses: spec.ipAddresses,
-            isCA: spec.isCA, duration: spec.duration, algorithm: spec.privateKey?.algorithm,
-        }, signer.selfSigned ? undefined : signer.pair);
-        const body: k8sClient.V1Secret = {
-            apiVersion: "v1", kind: "Secret", type: "kubernetes.io/tls",
-            metadata: {
-                name: spec.secretName, namespace,
-                labels: { ...(secret?.metadata?.labels ?? {}), ...(spec.secretTemplate?.labels ?? {}), "controller.cert-manager.io/fao": "true" },
-                annotations: {
-                    "cert-manager.io/certificate-name": name, "cert-manager.io/issuer-name": spec.issuerRef.name,
-                    "cert-manager.io/issuer-kind": spec.issuerRef.kind ?? "Issuer", "cert-manager.io/issuer-group": "cert-manager.io",
-                    "e2e.kubedb-mssql.io/spec-hash": specHash,
-                },
-            },
-            data: { "tls.crt": b64(pair.cert), "tls.key": b64(pair.key), "ca.crt": b64(signer.selfSigned ? pair.cert : signer.pair!.cert) },
-        };
-        if (secret) await this.core.replaceNamespacedSecret({ namespace, name: spec.secretName, body: { ...body, metadata: { ...body.metadata, resourceVersion: secret.metadata?.resourceVersion } } });
-        else await this.core.createNamespacedSecret({ namespace, body });
-        const revision = (certificate.status?.revision ?? 0) + 1;
-        const x509 = new X509Certificate(pair.cert);
-        await this.patchStatus(CERTIFICATES, certificate, {
-            revision, notBefore: new Date(x509.validFrom).toISOString(), notAfter: new Date(x509.validTo).toISOString(),
-            conditions: [condition("Ready", "True", "Ready", "Certificate is up to date and has not expired")],
-        });
-        this.log.push(`cert-manager: issued ${namespace}/${name} (revision ${revision})`);
     }
 
     // ------------------------------------------------------------------ KubeDB provisioner
@@ -462,9 +381,10 @@ export class StandIns {
                 for (const alias of this.certificateAliases(db)) {
                     const certificate = await this.get(CERTIFICATES, namespace, `${db.metadata.name}-${alias}-cert`);
                     const conditions: Obj[] = certificate?.status?.conditions ?? [];
+                    // Ready for the Certificate's current spec (cert-manager stamps the generation it saw).
                     if (!certificate || certificate.spec.issuerRef.name !== db.spec.tls.issuerRef.name
                         || conditions.some((c) => c.type === "Issuing" && c.status === "True")
-                        || !conditions.some((c) => c.type === "Ready" && c.status === "True")) return false;
+                        || !conditions.some((c) => c.type === "Ready" && c.status === "True" && c.observedGeneration === certificate.metadata.generation)) return false;
                 }
                 return true;
             }

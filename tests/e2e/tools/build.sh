@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the pinned tools the e2e suite needs (pulumi CLI + plugins, kube-apiserver, etcd) from
+# Builds the pinned tools the e2e suite needs (pulumi CLI + plugins, kube-apiserver, etcd,
+# cert-manager's controller and webhook) from
 # their published Go modules into a cache outside the work tree, and prints the bin directory as
 # the last line of stdout. Idempotent: tools already in the cache are skipped. See README.md.
 #
@@ -22,9 +23,11 @@ K8S_PROVIDER_SUM=h1:j2bphCf7c2YhnBrhwht2f3TNRRgcMImltUlAgzxr9H4=
 K8S_PROVIDER_VERSION=4.25.0
 RANDOM_PROVIDER_VERSION=4.21.1
 KUBE_VERSION=v1.36.3
+CERT_MANAGER_VERSION=v1.21.2  # the module both cert-manager/*/go.mod require
 
 TOOLS=(pulumi pulumi-language-nodejs pulumi-resource-pulumi-nodejs pulumi-resource-kubernetes
-  pulumi-resource-random kube-apiserver kube-controller-manager etcd)
+  pulumi-resource-random kube-apiserver kube-controller-manager etcd
+  cert-manager-controller cert-manager-webhook)
 
 die() { echo "build.sh: error: $*" >&2; exit 1; }
 
@@ -142,6 +145,16 @@ build_kube-controller-manager() { build_k8s "$1" kube-controller-manager; }
 build_etcd() {
   cd "$(stage etcd)"
   go build -o "$1" -ldflags "$LDFLAGS" .
+}
+
+# cert-manager: our mains over upstream's packages (its own binary modules are not served).
+build_cert-manager-controller() {
+  cd "$(stage cert-manager/controller)"
+  go build -o "$1" -ldflags "$LDFLAGS -X github.com/cert-manager/cert-manager/pkg/util.AppVersion=$CERT_MANAGER_VERSION" .
+}
+build_cert-manager-webhook() {
+  cd "$(stage cert-manager/webhook)"
+  go build -o "$1" -ldflags "$LDFLAGS -X github.com/cert-manager/cert-manager/pkg/util.AppVersion=$CERT_MANAGER_VERSION" .
 }
 
 total_start=$SECONDS
