@@ -31,6 +31,14 @@ const guard = new ChangeGuard("guard", {
     namespace: config.namespace,
     availabilityGroup: config.availabilityGroup !== undefined,
     edition: config.edition,
+    // ...and what this stack's identity may not do (docs/rbac), asked of the API server first.
+    permissions: {
+        clusterIssuers: config.tls.issuer?.kind === "ClusterIssuer" || (config.tls.issuer === undefined && config.tls.ca.kind === "ClusterIssuer"),
+        bootstrapsClusterIssuer: config.tls.issuer === undefined && config.tls.ca.kind === "ClusterIssuer",
+        clusterResourceNamespace: config.tls.ca.clusterResourceNamespace,
+        namedStorageClass: config.storage.storageClass !== undefined,
+    },
+    cluster,
 });
 
 // 4. The namespace: created if missing, adopted if it exists (a patch, not a create), and kept on

@@ -15,6 +15,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Topology } from "./ops/dayTwoPlan";
 import { Problems, checkDnsLabel } from "./validation";
+import { KubernetesCluster, waiterKubeconfig } from "./cluster";
+import { kubeApi } from "./kube";
+import { PermissionContext, missingGrants, missingGrantsMessage } from "./rbac";
 
 export interface ChangeGuardArgs {
     /** Database name. Required. */
@@ -25,6 +28,14 @@ export interface ChangeGuardArgs {
     availabilityGroup?: boolean;
     /** Edition (`MSSQL_PID`). Default: "Developer". */
     edition?: string;
+    /**
+     * What the stack uses that needs permissions beyond the namespace's (rbac.ts). When given with
+     * `cluster`, each `pulumi preview`/`up` first asks the API server whether this stack's identity
+     * holds every permission it needs, and refuses naming the missing ones. Default: not checked.
+     */
+    permissions?: Omit<PermissionContext, "namespace">;
+    /** The cluster whose identity is checked (kubernetesCluster). Default: the ambient kubeconfig. */
+    cluster?: KubernetesCluster;
 }
 
 export interface GuardedConfig {
@@ -32,7 +43,13 @@ export interface GuardedConfig {
     namespace: string;
     topology: Topology;
     edition: string;
+    /** When set, the permissions are checked at every check (rbac.ts). */
+    permissions?: PermissionContext;
+    kubeconfig?: string;
 }
+
+/** Pulumi's placeholder for a value not known yet (a preview). */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 const DELIBERATELY = "To do it deliberately: create the new database in a new stack (`pulumi stack init`, the new config, `pulumi up`), "
     + "move the data (backup and restore), point the applications at the new connection Secret, then `pulumi destroy` this stack "
@@ -59,17 +76,28 @@ export function refusedConfigChanges(olds: GuardedConfig, news: GuardedConfig): 
 export const changeGuardProvider: pulumi.dynamic.ResourceProvider = {
     async check(olds: Partial<GuardedConfig>, news: GuardedConfig) {
         const failures = olds.name === undefined ? [] : refusedConfigChanges(olds as GuardedConfig, news).map(([property, reason]) => ({ property, reason }));
+        // Before anything in the cluster is touched: every permission the stack needs, asked of the API server.
+        if (news.permissions && news.kubeconfig !== UNKNOWN && failures.length === 0) {
+            const missing = await missingGrants(kubeApi(news.kubeconfig), news.permissions);
+            if (missing.length > 0) failures.push({ property: "namespace", reason: missingGrantsMessage(missing) });
+        }
         return { inputs: news, failures };
     },
     async diff(_id: string, olds: Partial<GuardedConfig>, news: GuardedConfig) {
-        const keys = Object.keys(news) as (keyof GuardedConfig)[];
-        return { changes: keys.some((k) => k !== ("__provider" as string) && JSON.stringify(olds[k]) !== JSON.stringify(news[k])), replaces: [], deleteBeforeReplace: false };
+        // The kubeconfig (a refreshed token), the permissions asked for at check and a new release of
+        // this code change nothing guarded.
+        const keys = (Object.keys(news) as (keyof GuardedConfig)[]).filter((k) => k !== "kubeconfig" && k !== "permissions" && k !== ("__provider" as string));
+        return { changes: keys.some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k])), replaces: [], deleteBeforeReplace: false };
     },
     async create(inputs: GuardedConfig) {
-        return { id: `${inputs.namespace}/${inputs.name}`, outs: inputs };
+        const { kubeconfig: _kubeconfig, ...outs } = inputs;
+        void _kubeconfig;
+        return { id: `${inputs.namespace}/${inputs.name}`, outs };
     },
     async update(_id: string, _olds: GuardedConfig, news: GuardedConfig) {
-        return { outs: news };
+        const { kubeconfig: _kubeconfig, ...outs } = news;
+        void _kubeconfig;
+        return { outs };
     },
     async delete() {},
 };
@@ -81,7 +109,7 @@ class ChangeGuardResource extends pulumi.dynamic.Resource {
 }
 
 /** The guarded config from the args; validates first. */
-export function guardedConfig(args: ChangeGuardArgs): GuardedConfig {
+export function guardedConfig(args: ChangeGuardArgs, kubeconfig?: pulumi.Input<string>): GuardedConfig {
     const p = new Problems("ChangeGuard args");
     p.add("name", checkDnsLabel(args.name));
     p.add("namespace", checkDnsLabel(args.namespace));
@@ -91,6 +119,8 @@ export function guardedConfig(args: ChangeGuardArgs): GuardedConfig {
         namespace: args.namespace,
         topology: args.availabilityGroup ? "AvailabilityGroup" : "Standalone",
         edition: args.edition ?? "Developer",
+        ...(args.permissions ? { permissions: { namespace: args.namespace, ...args.permissions } } : {}),
+        ...(kubeconfig !== undefined ? { kubeconfig: kubeconfig as string } : {}),
     };
 }
 
@@ -100,7 +130,8 @@ export class ChangeGuard extends pulumi.ComponentResource {
 
     constructor(name: string, args: ChangeGuardArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kubedb-mssql:database:ChangeGuard", name, {}, opts);
-        this.resource = new ChangeGuardResource(`${name}-config`, guardedConfig(args), { parent: this });
+        const kubeconfig = args.permissions ? waiterKubeconfig(this, "ChangeGuard", name, args.cluster) : undefined;
+        this.resource = new ChangeGuardResource(`${name}-config`, guardedConfig(args, kubeconfig), { parent: this });
         this.registerOutputs({});
     }
 }

@@ -90,6 +90,8 @@ export interface KubeApi {
     patchSecretData(namespace: string, name: string, data: Record<string, string>): Promise<void>;
     /** Creates a Secret; a 409 leaves as an error with `code` 409 for the caller to decide. */
     createSecret(namespace: string, body: object): Promise<KubeObject>;
+    /** Whether the current identity may do this (a SelfSubjectAccessReview, which every identity may ask). */
+    reviewAccess(attributes: { group: string; resource: string; verb: string; namespace?: string; name?: string }): Promise<boolean>;
     /** JSON merge patch of a Secret's annotations (a value of null removes one). */
     patchSecretAnnotations(namespace: string, name: string, annotations: Record<string, string | null>): Promise<void>;
     /** Watch one named object of a collection; resolves to a handle that stops the watch. */
@@ -106,6 +108,7 @@ export function kubeApi(kubeconfig?: string): KubeApi {
     const custom = kc.makeApiClient(k8s.CustomObjectsApi);
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const watcher = new k8s.Watch(kc);
+    const authorization = kc.makeApiClient(k8s.AuthorizationV1Api);
     // Errors leave as plain Errors that say what was asked and what the server answered, keeping
     // the HTTP status (`code`) and the server's Status (`body`) for the callers' decisions.
     const call = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
@@ -153,6 +156,8 @@ export function kubeApi(kubeconfig?: string): KubeApi {
         },
         createSecret: (namespace, body) =>
             call(`creating Secret in ${namespace}`, async () => asObject(await core.createNamespacedSecret({ namespace, body: body as k8sClient.V1Secret }))),
+        reviewAccess: (attributes) => call(`asking whether it may ${attributes.verb} ${attributes.resource}`, async () =>
+            (await authorization.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: attributes } } })).status?.allowed === true),
         patchSecretAnnotations: async (namespace, name, annotations) => {
             await call(`patching Secret ${namespace}/${name}`, () => core.patchNamespacedSecret(
                 { namespace, name, body: { metadata: { annotations } } },

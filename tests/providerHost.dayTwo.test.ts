@@ -117,9 +117,17 @@ describe("DayTwoChanges and ChangeGuard through Pulumi's dynamic-provider host",
             assert.ok(checked.ok);
             assert.deepEqual(checked.value.failures.map((f) => f.property), ["name", "edition"]);
             assert.match(checked.value.failures[0].reason, /second, empty database.*To do it deliberately: create the new database in a new stack/);
-            const first = await host.check(urn(GUARD, "guard-config"), {}, renamed);
+            // With nothing refused, the guard asks the API server for the stack's permissions (here: all granted).
+            const allowed: string[] = [];
+            fake.onRequest((req) => {
+                if (!/selfsubjectaccessreviews$/.test(req.path)) return undefined;
+                allowed.push((req.body as { spec: { resourceAttributes: { verb: string } } }).spec.resourceAttributes.verb);
+                return { code: 201, body: { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", status: { allowed: true } } };
+            });
+            const first = await host.check(urn(GUARD, "guard-config"), {}, pointed(renamed, fake));
             assert.ok(first.ok && first.value.failures.length === 0, "nothing to compare with on the first run");
-            const same = await host.check(urn(GUARD, "guard-config"), guardBefore, programs.upgraded.one(GUARD).inputs);
+            assert.ok(allowed.length > 20, "every permission asked");
+            const same = await host.check(urn(GUARD, "guard-config"), guardBefore, pointed(programs.upgraded.one(GUARD).inputs, fake));
             assert.ok(same.ok && same.value.failures.length === 0, "an upgrade is a request, not a refusal");
         });
     });

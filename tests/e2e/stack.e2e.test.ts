@@ -4,17 +4,20 @@
  * CRDs installed), with the real cert-manager (controller and webhook, built from its Go module)
  * issuing every certificate, and KubeDB alone stood in for by standIns.ts.
  *
- * One stack, one story, in order: first deployment, no accidental change, a rotation, a failed
- * rotation and its retry, certificate rotation and an issuer change, an upgrade with a volume
- * expansion, refused changes, refresh, secrecy of the state, destroy. Each step's wall time is printed at the end.
+ * One stack, one story, in order, run as a ServiceAccount bound to exactly the shipped permissions:
+ * first deployment, no accidental change, each permission removed in turn, a rotation, a failed
+ * rotation and its retry, certificate rotation, a CA re-key, a bootstrapped ClusterIssuer and an
+ * issuer change, an upgrade with a volume expansion, refused changes, refresh, secrecy of the
+ * state, the permissions used against the shipped ones, destroy, re-creation after destroy. Each step's wall time is printed at the end.
  */
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type * as k8sClient from "@kubernetes/client-node";
-import { ControlPlane, clientNode, startControlPlane } from "./support/controlPlane";
+import { ControlPlane, DEPLOYER, auditedCalls, clientNode, startControlPlane } from "./support/controlPlane";
 import { issue } from "./support/pki";
+import { PermissionContext, describeGrant, rbacManifests, requiredGrants } from "../../components/rbac";
 import { PulumiWorkspace } from "./support/pulumiCli";
 import { CLUSTER_RESOURCE_NAMESPACE, StandIns } from "./support/standIns";
 
@@ -70,7 +73,7 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
     before(async function () {
         this.timeout(5 * 60_000);
         const bin = toolsBin();
-        cluster = await timed("start etcd + kube-apiserver, install CRDs and catalog", () => startControlPlane(bin));
+        cluster = await timed("start etcd + kube-apiserver + cert-manager, install CRDs and catalog", () => startControlPlane(bin));
         standIns = await StandIns.start(cluster.kubeconfig);
         const k8s = clientNode();
         const kc = new k8s.KubeConfig();
@@ -82,7 +85,18 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         const nowhere = path.join(path.dirname(cluster.kubeconfigPath), "nowhere.kubeconfig");
         fs.writeFileSync(nowhere, cluster.kubeconfig.replace(/server: https:\/\/127\.0\.0\.1:\d+/, "server: https://127.0.0.1:1"));
         stack = await timed("pulumi stack init", () => PulumiWorkspace.create({ bin, kubeconfigPath: nowhere, stack: "e2e" }));
-        await stack.config("kubeconfig", cluster.kubeconfigPath);
+        // `pulumi up` runs as a ServiceAccount, as from CI (its token from the TokenRequest API).
+        await core.createNamespace({ body: { metadata: { name: DEPLOYER.namespace } } });
+        await core.createNamespacedServiceAccount({ namespace: DEPLOYER.namespace, body: { metadata: { name: DEPLOYER.name } } });
+        objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+        // Exactly the shipped permissions (components/rbac.ts, as in docs/rbac): the namespace and the
+        // Role in it come first, as a platform team would create them.
+        await core.createNamespace({ body: { metadata: { name: NS } } });
+        await grant(permissionContext);
+        deployerToken = (await core.createNamespacedServiceAccountToken({ namespace: DEPLOYER.namespace, name: DEPLOYER.name, body: { spec: { audiences: [], expirationSeconds: 24 * 3600 } } })).status!.token;
+        const deployerKubeconfig = path.join(path.dirname(cluster.kubeconfigPath), "deployer.kubeconfig");
+        fs.writeFileSync(deployerKubeconfig, cluster.kubeconfig.replace(/token: \S+/, `token: ${deployerToken}`), { mode: 0o600 });
+        await stack.config("kubeconfig", deployerKubeconfig);
         await stack.config("acceptEula", "true");
         await stack.config("namespace", NS);
         await stack.config("name", DB);
@@ -114,6 +128,25 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
             await sampler;
         }
         return widest;
+    };
+    // ---- the stack's identity and its permissions
+    let objects: k8sClient.KubernetesObjectApi;
+    let deployerToken = "";
+    const permissionContext: PermissionContext = { namespace: NS, clusterIssuers: false, bootstrapsClusterIssuer: false, clusterResourceNamespace: CLUSTER_RESOURCE_NAMESPACE };
+    let granted: Array<Record<string, any>> = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+    /** Replaces the deployer's RBAC with the shipped one for `ctx`, less `without` (one verb of one rule). */
+    const grant = async (ctx: PermissionContext, without?: { verb: string; apiGroup: string; resource: string; namespace?: string }) => {
+        for (const o of granted) await objects.delete(o as k8sClient.KubernetesObject).catch(() => undefined);
+        granted = (rbacManifests(ctx, "kubedb-mssql-deployer", { kind: "ServiceAccount", ...DEPLOYER }) as Array<Record<string, any>>).map((o) => JSON.parse(JSON.stringify(o))); // eslint-disable-line @typescript-eslint/no-explicit-any
+        if (without) {
+            const role = granted.find((o) => (o.kind === "Role" && o.metadata.namespace === without.namespace) || (o.kind === "ClusterRole" && without.namespace === undefined))!;
+            for (const rule of role.rules) {
+                if (rule.apiGroups[0] === without.apiGroup && rule.resources[0] === without.resource) rule.verbs = rule.verbs.filter((v: string) => v !== without.verb);
+            }
+            // A rule left with no verb is no rule (the API server refuses an empty one).
+            role.rules = role.rules.filter((rule: { verbs: string[] }) => rule.verbs.length > 0);
+        }
+        for (const o of granted) await objects.create(o as k8sClient.KubernetesObject);
     };
     const caCert = async (namespace: string, secret: string) => (await secretData(secret, namespace))["tls.crt"].replace(/\s+/g, "");
 
@@ -162,6 +195,22 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         await timed("pulumi up (same config)", () => stack.ok(["up", "--yes", "--expect-no-changes"]));
         assert.deepEqual(await requests(), []);
         assert.equal((await database()).spec.authSecret.name, firstSecret);
+    });
+
+    it("each permission removed alone is refused by the next `pulumi preview`, naming the verb, the resource and where; restored, `pulumi up` goes on", async () => {
+        const grants = requiredGrants(permissionContext);
+        try {
+            for (const g of grants) {
+                await grant(permissionContext, g);
+                const preview = await timed(`pulumi preview (without ${describeGrant(g)})`, () => stack.run(["preview"]));
+                const output = preview.stdout + preview.stderr;
+                assert.notEqual(preview.code, 0, `without ${describeGrant(g)}:\n${output}`);
+                assert.ok(output.includes(`may not ${describeGrant(g)}`) && output.includes("Nothing was changed."), `names ${describeGrant(g)}:\n${output}`);
+            }
+        } finally {
+            await grant(permissionContext);
+        }
+        await timed("pulumi up (permissions restored)", () => stack.ok(["up", "--yes", "--expect-no-changes"]));
     });
 
     let rotatedSecret = "";
@@ -245,7 +294,12 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
 
     it("a bootstrapped ClusterIssuer (`tls.ca.kind ClusterIssuer`): its CA in cert-manager's namespace, one ReconfigureTLS to it", async () => {
         const count = (await requests()).length;
+        // A bootstrapped ClusterIssuer needs the ClusterIssuer permissions (docs/rbac/cluster-issuer.yaml).
+        const withClusterIssuers = { ...permissionContext, clusterIssuers: true, bootstrapsClusterIssuer: true };
         await stack.config("tls.ca.kind", "ClusterIssuer", { path: true });
+        const refused = await stack.run(["preview"]);
+        assert.ok((refused.stdout + refused.stderr).includes("may not get clusterissuers.cert-manager.io (cluster-wide)"), "refused until granted");
+        await grant(withClusterIssuers);
         const widest = await widestBundleDuring(count, () => timed("pulumi up (bootstrapped ClusterIssuer)", () => stack.ok(["up", "--yes", "--skip-preview"])));
         const sent = (await requests()).slice(count);
         assert.deepEqual(sent.map((r) => [r.spec.type, r.spec.tls, r.status.phase]),
@@ -273,22 +327,8 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         await stack.ok(["config", "rm", "--path", "tls.ca"]);
         await stack.config("tls.issuer.kind", "ClusterIssuer", { path: true });
         await stack.config("tls.issuer.name", "corp-ca", { path: true });
-        // Sample what clients are told to trust while the request runs.
-        let widest = 0;
-        let sampling = true;
-        const sampler = (async () => {
-            while (sampling) {
-                const running = (await requests()).slice(count).some((r) => r.status?.phase === "Progressing");
-                if (running) widest = Math.max(widest, ((await secretData(`${DB}-connection`))["ca.crt"].match(PEM) ?? []).length);
-                await new Promise((r) => setTimeout(r, 50));
-            }
-        })();
-        try {
-            await timed("pulumi up (issuer change)", () => stack.ok(["up", "--yes", "--skip-preview"]));
-        } finally {
-            sampling = false;
-            await sampler;
-        }
+        // What clients are told to trust while the request runs.
+        const widest = await widestBundleDuring(count, () => timed("pulumi up (issuer change)", () => stack.ok(["up", "--yes", "--skip-preview"])));
         const sent = (await requests()).slice(count);
         assert.equal(sent.length, 1);
         assert.deepEqual(sent[0].spec.tls, { issuerRef: { apiGroup: "cert-manager.io", kind: "ClusterIssuer", name: "corp-ca" } });
@@ -368,6 +408,7 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         assert.deepEqual([db.spec.deletionPolicy, db.spec.version, db.spec.storage.resources.requests.storage, db.spec.replicas], ["DoNotTerminate", "2025-cu0", "20Gi", 1]);
         await stack.config("deletionPolicy", "Halt");
         await timed("pulumi up (deletionPolicy back)", () => stack.ok(["up", "--yes", "--skip-preview"]));
+
     });
 
     it("`pulumi refresh` then `pulumi preview --expect-no-changes`: no diff the program did not intend", async () => {
@@ -387,7 +428,8 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         for (const password of passwords) assert.ok(!state.includes(password), "a password is in the exported state");
         const token = /token: (\S+)/.exec(cluster.kubeconfig)![1];
         assert.ok(state.includes("kubeconfig"), "the kubeconfig is in the state (encrypted)");
-        assert.ok(!state.includes(token), "the kubeconfig's token is not in the state in the clear");
+        assert.ok(!state.includes(token), "the admin token is not in the state");
+        assert.ok(deployerToken && !state.includes(deployerToken), "the stack's own token is not in the state in the clear");
     });
 
     let retained: { secrets: string[]; inUse: string; password: string } | undefined;
@@ -402,6 +444,24 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         await core.readNamespace({ name: NS });
         for (const name of credentialSecrets) await core.readNamespacedSecret({ namespace: NS, name: name! });
         await assert.rejects(custom.getNamespacedCustomObject({ ...MSSQL, namespace: NS, name: DB }), "the MSSQLServer object is deleted (its data stays under deletionPolicy Halt)");
+    });
+
+    it("the shipped permissions and what the story called agree: every call was a granted one, and every grant was used", async () => {
+        const shipped = new Set(requiredGrants({ ...permissionContext, clusterIssuers: true, bootstrapsClusterIssuer: true }).map(describeGrant));
+        // Granted to every authenticated identity by Kubernetes itself (system:basic-user): the guard's questions.
+        const calls = auditedCalls(cluster.auditLogPath).filter((c) => c.resource !== "selfsubjectaccessreviews")
+            // A Namespace is cluster-wide (the audit names it as its own namespace); a status write is the object's.
+            .map((c) => ({ ...c, resource: c.resource.split("/")[0], namespace: c.resource === "namespaces" ? undefined : c.namespace }));
+        // A server-side apply that creates (201) is authorized as `create` too: the API server asks both.
+        const asked = calls.flatMap((c) => (c.verb === "patch" && c.code === 201 ? [c, { ...c, verb: "create" }] : [c]));
+        const used = new Set(asked.filter((c) => c.code !== 403).map(describeGrant));
+        // pulumi-kubernetes lists events to explain a wait, and goes on without them: not granted (README "Permissions").
+        const refused = new Set(asked.filter((c) => c.code === 403).map(describeGrant));
+        assert.deepEqual([...refused].filter((g) => !g.startsWith("list events ")), [], "no refusal but the optional events");
+        const unlisted = [...used].filter((g) => !shipped.has(g)).sort();
+        const unused = [...shipped].filter((g) => !used.has(g)).sort();
+        assert.deepEqual({ unlisted, unused }, { unlisted: [], unused: [] },
+            `calls of the stack's identity:\n  used: ${[...used].sort().join("\n        ")}\n  refused: ${[...refused].sort().join("\n           ")}`);
     });
 
     it("`pulumi up` after the destroy re-creates the database on the credential its retained data knows: no new password, no rotation", async () => {

@@ -19,6 +19,22 @@ const FIXTURES = path.join(__dirname, "..", "fixtures");
 /** cert-manager v1.21.2's own CRDs (deploy/crds, CertificateRequest included), installed raw. */
 const CERT_MANAGER_CRDS = path.join(__dirname, "..", "tools", "cert-manager", "crds");
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
+/** The identity `pulumi up` runs as in the suite: a ServiceAccount, as from CI. */
+export const DEPLOYER = { namespace: "ci", name: "deployer" };
+const AUDITED_USER = `system:serviceaccount:${DEPLOYER.namespace}:${DEPLOYER.name}`;
+
+export interface AuditedCall { verb: string; apiGroup: string; resource: string; namespace?: string; name?: string; code?: number }
+
+/** What the stack's identity asked the API server for, from the audit log. */
+export function auditedCalls(auditLogPath: string): AuditedCall[] {
+    if (!fs.existsSync(auditLogPath)) return [];
+    return fs.readFileSync(auditLogPath, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line))
+        .filter((e) => e.user?.username === AUDITED_USER && e.objectRef?.resource && e.stage === "ResponseComplete")
+        .map((e) => ({
+            verb: e.verb, apiGroup: e.objectRef.apiGroup ?? "", resource: e.objectRef.subresource ? `${e.objectRef.resource}/${e.objectRef.subresource}` : e.objectRef.resource,
+            namespace: e.objectRef.namespace, name: e.objectRef.name, code: e.responseStatus?.code,
+        }));
+}
 
 export interface ControlPlane {
     /** Path of a kubeconfig file for the cluster (admin token, CA-verified TLS). */
@@ -27,6 +43,8 @@ export interface ControlPlane {
     server: string;
     /** Directory with the processes' logs. */
     logDir: string;
+    /** The API server's audit log (JSON lines): what the stack's own identity did, at metadata level. */
+    auditLogPath: string;
     /** The real cert-manager's processes: whether each still runs (a test fails when one is gone). */
     certManager: { controllerRunning(): boolean; webhookRunning(): boolean };
     stop(): Promise<void>;
@@ -71,6 +89,8 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 
 /** Starts etcd and kube-apiserver from `bin`, installs the CRDs and the catalog. */
 export async function startControlPlane(bin: string): Promise<ControlPlane> {
+    const missing = ["etcd", "kube-apiserver", "kube-controller-manager", "cert-manager-webhook", "cert-manager-controller"].filter((t) => !fs.existsSync(path.join(bin, t)));
+    if (missing.length > 0) throw new Error(`${bin} lacks ${missing.join(", ")}: build the tools with tests/e2e/tools/build.sh`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubedb-mssql-e2e-cluster-"));
     const logDir = path.join(dir, "logs");
     fs.mkdirSync(logDir);
@@ -84,13 +104,26 @@ export async function startControlPlane(bin: string): Promise<ControlPlane> {
         `--initial-cluster=e2e=http://127.0.0.1:${etcdPeer}`, "--unsafe-no-fsync", "--log-level=warn",
     ], etcdLog);
     const processes: ChildProcess[] = [etcd];
-    // Should the test process end without `stop` (a cancelled run), take the control plane with it.
-    const killAll = () => processes.forEach((p) => p.exitCode === null && p.kill("SIGKILL"));
+    // Should the test process end without `stop` (a cancelled run, a signal), take the control
+    // plane and its directory (the admin token, the keys) with it.
+    const killAll = () => {
+        processes.forEach((p) => p.exitCode === null && p.kill("SIGKILL"));
+        if (!process.env.KUBEDB_MSSQL_E2E_KEEP) fs.rmSync(dir, { recursive: true, force: true });
+    };
+    const onSignal = (signal: NodeJS.Signals) => {
+        killAll();
+        process.exit(128 + (os.constants.signals[signal] ?? 15));
+    };
     process.once("exit", killAll);
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
     const stop = async () => {
-        // The controller-manager first, etcd last: an apiserver without its etcd may ignore SIGTERM.
+        // Newest first: cert-manager's controller before its webhook, the controller-manager, etcd
+        // last (an apiserver without its etcd may ignore SIGTERM).
         for (const p of [...processes].reverse()) await stopProcess(p);
         process.off("exit", killAll);
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
         // The directory holds the admin token and the service-account key: keep it only when asked.
         if (!process.env.KUBEDB_MSSQL_E2E_KEEP) fs.rmSync(dir, { recursive: true, force: true });
     };
@@ -105,6 +138,11 @@ export async function startControlPlane(bin: string): Promise<ControlPlane> {
         fs.writeFileSync(path.join(dir, "tokens.csv"), `${token},admin,admin,system:masters\n`);
 
         const apiLog = path.join(logDir, "kube-apiserver.log");
+        // Audit what the stack's identity (AUDITED_USER) asks for, and nothing else.
+        const auditPolicy = path.join(dir, "audit-policy.yaml");
+        fs.writeFileSync(auditPolicy, yaml.dump({ apiVersion: "audit.k8s.io/v1", kind: "Policy", omitStages: ["RequestReceived"],
+            rules: [{ level: "Metadata", users: [AUDITED_USER] }, { level: "None" }] }));
+        const auditLogPath = path.join(logDir, "audit.log");
         const certDir = path.join(dir, "certs");
         processes.push(started(path.join(bin, "kube-apiserver"), [
             `--etcd-servers=http://127.0.0.1:${etcdClient}`,
@@ -113,6 +151,7 @@ export async function startControlPlane(bin: string): Promise<ControlPlane> {
             "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
             `--service-account-key-file=${path.join(dir, "sa.pub")}`, `--service-account-signing-key-file=${saKey}`,
             `--token-auth-file=${path.join(dir, "tokens.csv")}`, "--authorization-mode=RBAC",
+            `--audit-policy-file=${auditPolicy}`, `--audit-log-path=${auditLogPath}`, "--audit-log-format=json", "--audit-log-mode=blocking",
             "-v=1",
         ], apiLog));
 
@@ -141,7 +180,7 @@ export async function startControlPlane(bin: string): Promise<ControlPlane> {
         await installFixtures(kubeconfig);
         const [webhook, controller] = await startCertManager(bin, dir, kubeconfig, kubeconfigPath, logDir, processes);
         const running = (p: ChildProcess) => p.exitCode === null && p.signalCode === null;
-        return { kubeconfigPath, kubeconfig, server, logDir, stop, certManager: { controllerRunning: () => running(controller), webhookRunning: () => running(webhook) } };
+        return { kubeconfigPath, kubeconfig, server, logDir, auditLogPath, stop, certManager: { controllerRunning: () => running(controller), webhookRunning: () => running(webhook) } };
     } catch (error) {
         await stop();
         throw error;
@@ -244,9 +283,12 @@ async function startCertManager(bin: string, dir: string, kubeconfig: string, ku
     }, webhookLog);
 
     const controllerLog = path.join(logDir, "cert-manager-controller.log");
+    const healthz = await freePort();
     const controller = started(path.join(bin, "cert-manager-controller"), [
-        `--kubeconfig=${kubeconfigPath}`, `--cluster-resource-namespace=${CERT_MANAGER_NAMESPACE}`,
+        `--kubeconfig=${kubeconfigPath}`, `--cluster-resource-namespace=${CERT_MANAGER_NAMESPACE}`, `--healthz-listen-address=127.0.0.1:${healthz}`,
     ], controllerLog);
     processes.push(controller);
+    // Its control loops run once it answers: a controller that died at start fails here, not in a 5-minute wait.
+    await until("cert-manager controller", 60_000, async () => controller.exitCode === null && (await fetch(`http://127.0.0.1:${healthz}/livez`)).ok, controllerLog);
     return [webhook, controller];
 }

@@ -43,7 +43,11 @@ export interface OpsScript {
     recordedOnStep?: boolean;
 }
 
-interface Progress { step: number; at: number; outcome: OpsScript; waitingSince?: number }
+interface Progress {
+    step: number; at: number; outcome: OpsScript; waitingSince?: number;
+    /** A ReconfigureTLS's certificates: their `status.revision` before it asked cert-manager to issue. */
+    revisions?: Record<string, number>;
+}
 
 const STEP_MS = 150;
 
@@ -341,14 +345,21 @@ export class StandIns {
             this.log.push(`kubedb: ${request.spec.type} ${namespace}/${request.metadata.name} Failed at ${stepType}`);
             return;
         }
-        if (!(await this.applyStep(request, db, stepType))) return; // not done yet: retry on the next pass
+        const done = await this.applyStep(request, db, stepType);
+        if (done !== true && done !== false) {
+            // What KubeDB does when cert-manager does not issue: the request fails with its reason.
+            await this.patchStatus(OPS, request, { phase: "Failed", conditions: [...conditions, condition(stepType, "False", `${stepType}Failed`, done.failed)] });
+            this.log.push(`kubedb: ${request.spec.type} ${namespace}/${request.metadata.name} Failed at ${stepType}`);
+            return;
+        }
+        if (!done) return; // not done yet: retry on the next pass
         await this.patchStatus(OPS, request, { phase: "Progressing", conditions: [...conditions, condition(stepType, "True", stepType, `Successfully ${stepType}`)] });
         progress.step = next;
         progress.at = Date.now();
     }
 
     /** A step's effect on the database; false while it is still in progress. */
-    private async applyStep(request: Obj, db: Obj, step: string): Promise<boolean> {
+    private async applyStep(request: Obj, db: Obj, step: string): Promise<boolean | { failed: string }> {
         const spec = request.spec;
         const { namespace } = db.metadata;
         switch (`${spec.type}/${step}`) {
@@ -359,6 +370,13 @@ export class StandIns {
             }
             case "ReconfigureTLS/UpdateCertificates": {
                 const tls = spec.tls ?? {};
+                // Which issuance each certificate is at: the request is done only once each has a newer one.
+                const revisions: Record<string, number> = {};
+                for (const alias of this.certificateAliases(db)) {
+                    const name = `${db.metadata.name}-${alias}-cert`;
+                    revisions[name] = (await this.get(CERTIFICATES, namespace, name))?.status?.revision ?? 0;
+                }
+                this.progress.get(request.metadata.uid)!.revisions = revisions;
                 if (tls.issuerRef || tls.certificates || tls.clientTLS !== undefined) {
                     await this.patch(MSSQL, db, { spec: { tls: {
                         ...(tls.issuerRef ? { issuerRef: tls.issuerRef } : {}),
@@ -377,13 +395,18 @@ export class StandIns {
                 return true;
             }
             case "ReconfigureTLS/IssueCertificatesSucceeded": {
-                // Done once every certificate of the database is Ready from the issuer the database names.
+                // Done once cert-manager issued every certificate of the database again, from the issuer
+                // the database names; a failed issuance fails the request with cert-manager's reason.
+                const before = this.progress.get(request.metadata.uid)?.revisions ?? {};
+                const wanted = db.spec.tls.issuerRef;
                 for (const alias of this.certificateAliases(db)) {
-                    const certificate = await this.get(CERTIFICATES, namespace, `${db.metadata.name}-${alias}-cert`);
+                    const name = `${db.metadata.name}-${alias}-cert`;
+                    const certificate = await this.get(CERTIFICATES, namespace, name);
                     const conditions: Obj[] = certificate?.status?.conditions ?? [];
-                    // Ready for the Certificate's current spec (cert-manager stamps the generation it saw).
-                    if (!certificate || certificate.spec.issuerRef.name !== db.spec.tls.issuerRef.name
-                        || conditions.some((c) => c.type === "Issuing" && c.status === "True")
+                    const issuing = conditions.find((c) => c.type === "Issuing");
+                    if (issuing?.status === "False" && issuing.reason === "Failed") return { failed: `certificate ${namespace}/${name} was not issued: ${issuing.message}` };
+                    if (!certificate || certificate.spec.issuerRef.name !== wanted.name || (certificate.spec.issuerRef.kind ?? "Issuer") !== wanted.kind
+                        || issuing?.status === "True" || (certificate.status?.revision ?? 0) <= (before[name] ?? 0)
                         || !conditions.some((c) => c.type === "Ready" && c.status === "True" && c.observedGeneration === certificate.metadata.generation)) return false;
                 }
                 return true;

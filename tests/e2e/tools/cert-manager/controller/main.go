@@ -170,6 +170,9 @@ func run(rootCtx context.Context, args []string) error {
 			// Zero would mean "retry a failed issuance at once, forever".
 			CertificateRequestMinimumBackoffDuration: defaultCRMinimumBackoffDuration,
 			CertificateRequestMaximumBackoffDuration: defaultCRMaximumBackoffDuration,
+			// Upstream's default: a Certificate's annotations reach its CertificateRequests, but not
+			// those of kubectl and the GitOps tools.
+			CopiedAnnotationPrefixes: []string{"*", "-kubectl.kubernetes.io/", "-fluxcd.io/", "-argocd.argoproj.io/"},
 		},
 		SchedulerOptions: controllerpkg.SchedulerOptions{MaxConcurrentChallenges: defaultMaxConcurrentChallenges},
 	})
