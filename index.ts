@@ -37,6 +37,7 @@ const guard = new ChangeGuard("guard", {
         bootstrapsClusterIssuer: config.tls.issuer === undefined && config.tls.ca.kind === "ClusterIssuer",
         clusterResourceNamespace: config.tls.ca.clusterResourceNamespace,
         namedStorageClass: config.storage.storageClass !== undefined,
+        ...(config.tls.issuer ? { existingIssuer: config.tls.issuer } : {}),
     },
     cluster,
 });

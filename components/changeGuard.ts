@@ -33,7 +33,7 @@ export interface ChangeGuardArgs {
      * `cluster`, each `pulumi preview`/`up` first asks the API server whether this stack's identity
      * holds every permission it needs, and refuses naming the missing ones. Default: not checked.
      */
-    permissions?: Omit<PermissionContext, "namespace">;
+    permissions?: Omit<PermissionContext, "namespace" | "database">;
     /** The cluster whose identity is checked (kubernetesCluster). Default: the ambient kubeconfig. */
     cluster?: KubernetesCluster;
 }
@@ -119,7 +119,7 @@ export function guardedConfig(args: ChangeGuardArgs, kubeconfig?: pulumi.Input<s
         namespace: args.namespace,
         topology: args.availabilityGroup ? "AvailabilityGroup" : "Standalone",
         edition: args.edition ?? "Developer",
-        ...(args.permissions ? { permissions: { namespace: args.namespace, ...args.permissions } } : {}),
+        ...(args.permissions ? { permissions: { namespace: args.namespace, database: args.name, ...args.permissions } } : {}),
         ...(kubeconfig !== undefined ? { kubeconfig: kubeconfig as string } : {}),
     };
 }

@@ -6,6 +6,7 @@
  * end-to-end suite runs the whole story with exactly it, so the three cannot drift.
  */
 import { KubeApi } from "./kube";
+import { names } from "./names";
 
 /** Where a permission applies. */
 export type PermissionScope =
@@ -17,6 +18,10 @@ export type PermissionScope =
 
 export interface PermissionContext {
     namespace: string;
+    /** The database's name: its own objects are limited by name. */
+    database: string;
+    /** The issuer named in `tls.issuer`, read for its CA. */
+    existingIssuer?: { kind: "Issuer" | "ClusterIssuer"; name: string };
     /** Whether the stack uses a ClusterIssuer (`tls.ca.kind` or `tls.issuer.kind`). */
     clusterIssuers: boolean;
     /** Whether it bootstraps its own CA as a ClusterIssuer (then it writes in the cluster resource namespace). */
@@ -43,6 +48,16 @@ export interface Permission {
 
 const READ = ["get", "list", "watch"] as const;
 
+/** Verbs that name their object, and so can be limited to names known up front. */
+const BY_NAME = ["get", "patch", "delete"] as const;
+/** Verbs RBAC cannot limit to a name (a create names nothing yet; a list or watch asks for all). */
+const ANY_NAME = ["list", "watch", "create"] as const;
+
+const namespacedIssuers = (c: PermissionContext) => [names.selfSignedIssuer(c.database), names.caIssuer(c.database),
+    ...(c.existingIssuer?.kind === "Issuer" ? [c.existingIssuer.name] : [])];
+const clusterIssuerNames = (c: PermissionContext) => [`${c.namespace}-${names.selfSignedIssuer(c.database)}`, names.clusterCaIssuer(c.namespace, c.database),
+    ...(c.existingIssuer?.kind === "ClusterIssuer" ? [c.existingIssuer.name] : [])];
+
 /** Every permission, once. */
 export const PERMISSIONS: readonly Permission[] = [
     {
@@ -51,38 +66,60 @@ export const PERMISSIONS: readonly Permission[] = [
     },
     {
         apiGroup: "", resource: "secrets", verbs: [...READ, "create", "patch", "delete"], scope: "namespace",
-        why: "credential Secrets (created, marked, the superseded ones deleted after a rotation), the connection Secret (applied, its CA bundle patched), certificate Secrets read for the CA",
+        why: "credential Secrets (created, marked, the superseded ones deleted after a rotation; their names are drawn at random), the connection Secret (applied, its CA bundle patched), certificate Secrets read for the CA",
     },
     {
-        apiGroup: "kubedb.com", resource: "mssqlservers", verbs: [...READ, "create", "patch", "delete"], scope: "namespace",
-        why: "the database itself: applied, waited on until Ready, read back after each request, deleted on destroy",
+        apiGroup: "kubedb.com", resource: "mssqlservers", verbs: [...ANY_NAME], scope: "namespace",
+        why: "the database itself: created by a server-side apply, waited on until Ready",
+    },
+    {
+        apiGroup: "kubedb.com", resource: "mssqlservers", verbs: [...BY_NAME], scope: "namespace", resourceNames: (c) => [c.database],
+        why: "the database itself: applied, read back after each request, deleted on destroy",
     },
     {
         apiGroup: "ops.kubedb.com", resource: "mssqlserveropsrequests", verbs: [...READ, "create"], scope: "namespace",
         why: "every change after creation is an ops request: created, watched until it ends, listed to wait for others and adopt an interrupted one",
     },
     {
-        apiGroup: "cert-manager.io", resource: "issuers", verbs: [...READ, "create", "patch", "delete"], scope: "namespace",
-        why: "the bootstrapped CA's selfSigned and ca Issuers, waited on until Ready; an Issuer named in tls.issuer is read for its CA",
+        apiGroup: "cert-manager.io", resource: "issuers", verbs: [...ANY_NAME], scope: "namespace",
+        why: "the bootstrapped CA's selfSigned and ca Issuers, created and waited on until Ready",
     },
     {
-        apiGroup: "cert-manager.io", resource: "certificates", verbs: [...READ, "create", "patch", "delete"], scope: "namespace",
-        why: "the bootstrapped CA's Certificate, waited on until Ready",
+        apiGroup: "cert-manager.io", resource: "issuers", verbs: [...BY_NAME], scope: "namespace", resourceNames: namespacedIssuers,
+        why: "the bootstrapped CA's Issuers, applied and deleted when replaced; an Issuer named in tls.issuer, read for its CA",
     },
     {
-        apiGroup: "cert-manager.io", resource: "clusterissuers", verbs: [...READ, "create", "patch", "delete"], scope: "cluster",
+        apiGroup: "cert-manager.io", resource: "certificates", verbs: [...ANY_NAME], scope: "namespace",
+        why: "the bootstrapped CA's Certificate, created and waited on until Ready",
+    },
+    {
+        apiGroup: "cert-manager.io", resource: "certificates", verbs: [...BY_NAME], scope: "namespace", resourceNames: (c) => [names.caCertificate(c.database)],
+        why: "the bootstrapped CA's Certificate, applied and deleted when replaced",
+    },
+    {
+        apiGroup: "cert-manager.io", resource: "clusterissuers", verbs: [...ANY_NAME], scope: "cluster",
         when: (c) => c.clusterIssuers, onlyFor: "ClusterIssuer only",
-        why: "tls.ca.kind or tls.issuer.kind ClusterIssuer: the bootstrapped ClusterIssuers, or the named one read for its CA",
+        why: "tls.ca.kind ClusterIssuer: the bootstrapped ClusterIssuers, created and waited on until Ready",
     },
     {
-        apiGroup: "cert-manager.io", resource: "certificates", verbs: [...READ, "create", "patch", "delete"], scope: "clusterResourceNamespace",
+        apiGroup: "cert-manager.io", resource: "clusterissuers", verbs: [...BY_NAME], scope: "cluster", resourceNames: clusterIssuerNames,
+        when: (c) => c.clusterIssuers, onlyFor: "ClusterIssuer only",
+        why: "the bootstrapped ClusterIssuers, applied and deleted when replaced; a ClusterIssuer named in tls.issuer, read for its CA",
+    },
+    {
+        apiGroup: "cert-manager.io", resource: "certificates", verbs: [...ANY_NAME], scope: "clusterResourceNamespace",
         when: (c) => c.bootstrapsClusterIssuer, onlyFor: "bootstrapped ClusterIssuer only",
-        why: "a bootstrapped ClusterIssuer's CA Certificate lives in cert-manager's cluster resource namespace",
+        why: "a bootstrapped ClusterIssuer's CA Certificate lives in cert-manager's cluster resource namespace: created and waited on",
+    },
+    {
+        apiGroup: "cert-manager.io", resource: "certificates", verbs: [...BY_NAME], scope: "clusterResourceNamespace", resourceNames: (c) => [names.clusterCaIssuer(c.namespace, c.database)],
+        when: (c) => c.bootstrapsClusterIssuer, onlyFor: "bootstrapped ClusterIssuer only",
+        why: "a bootstrapped ClusterIssuer's CA Certificate, applied and deleted when replaced",
     },
     {
         apiGroup: "", resource: "secrets", verbs: ["get"], scope: "clusterResourceNamespace",
         when: (c) => c.clusterIssuers, onlyFor: "ClusterIssuer only",
-        why: "a ClusterIssuer's CA key pair Secret, read for the CA certificate clients must trust",
+        why: "a ClusterIssuer's CA key pair Secret, read for the CA certificate clients must trust (a named ClusterIssuer's Secret name is not known up front)",
     },
     {
         apiGroup: "catalog.kubedb.com", resource: "mssqlserverversions", verbs: ["list"], scope: "cluster",
@@ -99,35 +136,40 @@ export const PERMISSIONS: readonly Permission[] = [
     },
 ];
 
-/** The permissions a stack needs, each verb apart, in the namespaces they apply to. */
-export interface Grant { apiGroup: string; resource: string; verb: string; namespace?: string; why: string }
+/** The permissions a stack needs, each verb (and name) apart, in the namespaces they apply to. */
+export interface Grant { apiGroup: string; resource: string; verb: string; namespace?: string; name?: string; why: string }
 
 export function requiredGrants(ctx: PermissionContext): Grant[] {
     const grants: Grant[] = [];
     for (const p of PERMISSIONS) {
         if (p.when && !p.when(ctx)) continue;
         const namespace = p.scope === "namespace" ? ctx.namespace : p.scope === "clusterResourceNamespace" ? ctx.clusterResourceNamespace : undefined;
-        for (const verb of p.verbs) grants.push({ apiGroup: p.apiGroup, resource: p.resource, verb, namespace, why: p.why });
+        for (const verb of p.verbs) {
+            for (const name of p.resourceNames ? p.resourceNames(ctx) : [undefined]) grants.push({ apiGroup: p.apiGroup, resource: p.resource, verb, namespace, ...(name ? { name } : {}), why: p.why });
+        }
     }
     return grants;
 }
 
-/** `create secrets in namespace sales`, `list mssqlserverversions.catalog.kubedb.com (cluster-wide)`. */
-export function describeGrant(g: Pick<Grant, "apiGroup" | "resource" | "verb" | "namespace">): string {
+/** `create secrets in namespace sales`, `get issuers.cert-manager.io "ledger-ca" in namespace sales`, `list mssqlserverversions.catalog.kubedb.com (cluster-wide)`. */
+export function describeGrant(g: Pick<Grant, "apiGroup" | "resource" | "verb" | "namespace" | "name">): string {
     const resource = g.apiGroup ? `${g.resource}.${g.apiGroup}` : g.resource;
-    return `${g.verb} ${resource} ${g.namespace ? `in namespace ${g.namespace}` : "(cluster-wide)"}`;
+    return `${g.verb} ${resource}${g.name ? ` "${g.name}"` : ""} ${g.namespace ? `in namespace ${g.namespace}` : "(cluster-wide)"}`;
+}
+
+/** Whether the list limits this verb of this resource to names (then a call is described with its name). */
+export function limitedByName(call: { apiGroup: string; resource: string; verb: string }): boolean {
+    return PERMISSIONS.some((p) => p.apiGroup === call.apiGroup && p.resource === call.resource && p.resourceNames !== undefined && p.verbs.includes(call.verb));
 }
 
 /**
  * The grants the current identity lacks, asked of the API server itself (SelfSubjectAccessReview,
- * which every authenticated identity may create). Resource names are not asked: a grant limited
- * to the right name answers for it.
+ * which every authenticated identity may create), each name apart.
  */
 export async function missingGrants(api: KubeApi, ctx: PermissionContext): Promise<Grant[]> {
     const grants = requiredGrants(ctx);
-    const names = (g: Grant) => PERMISSIONS.find((p) => p.resource === g.resource && p.apiGroup === g.apiGroup && p.verbs.includes(g.verb))?.resourceNames?.(ctx);
     const answers = await Promise.all(grants.map((g) => api.reviewAccess({
-        group: g.apiGroup, resource: g.resource, verb: g.verb, ...(g.namespace ? { namespace: g.namespace } : {}), ...(names(g)?.length === 1 ? { name: names(g)![0] } : {}),
+        group: g.apiGroup, resource: g.resource, verb: g.verb, ...(g.namespace ? { namespace: g.namespace } : {}), ...(g.name ? { name: g.name } : {}),
     })));
     return grants.filter((_, i) => !answers[i]);
 }

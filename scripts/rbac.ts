@@ -1,7 +1,7 @@
 /**
  * Prints the RBAC a stack of this project needs (components/rbac.ts), as YAML to `kubectl apply -f -`:
  *
- *   npm run rbac -- --namespace sales --service-account ci/deployer [--cluster-issuers] [--bootstrap-cluster-issuer] [--named-storage-class] [--cluster-resource-namespace cert-manager]
+ *   npm run rbac -- --namespace sales --name ledger --service-account ci/deployer [--existing-issuer Issuer/corp-ca | ClusterIssuer/corp-ca] [--cluster-issuers] [--bootstrap-cluster-issuer] [--named-storage-class] [--cluster-resource-namespace cert-manager]
  *
  * `--write` regenerates docs/rbac/ (the example for the defaults; tests/rbac.test.ts keeps it in step).
  */
@@ -18,7 +18,7 @@ export function rbacYaml(ctx: PermissionContext, subject: { namespace: string; n
 /** docs/rbac/: the defaults (namespace mssql, a namespaced CA), and with ClusterIssuers. */
 export function docsRbac(): Record<string, string> {
     const subject = { namespace: "ci", name: "deployer" };
-    const base = { namespace: "mssql", clusterResourceNamespace: "cert-manager" };
+    const base = { namespace: "mssql", database: "mssql", clusterResourceNamespace: "cert-manager" };
     return {
         "default.yaml": rbacYaml({ ...base, clusterIssuers: false, bootstrapsClusterIssuer: false }, subject),
         "cluster-issuer.yaml": rbacYaml({ ...base, clusterIssuers: true, bootstrapsClusterIssuer: true }, subject),
@@ -47,8 +47,9 @@ if (require.main === module) {
         const [saNamespace, saName] = (value("--service-account", "ci/deployer") ?? "").split("/");
         const bootstrap = args.includes("--bootstrap-cluster-issuer");
         process.stdout.write(rbacYaml({
-            namespace: value("--namespace", "mssql")!, clusterResourceNamespace: value("--cluster-resource-namespace", "cert-manager")!,
-            clusterIssuers: bootstrap || args.includes("--cluster-issuers"), bootstrapsClusterIssuer: bootstrap, namedStorageClass: args.includes("--named-storage-class"),
+            namespace: value("--namespace", "mssql")!, database: value("--name", "mssql")!, clusterResourceNamespace: value("--cluster-resource-namespace", "cert-manager")!,
+            ...(value("--existing-issuer") ? { existingIssuer: { kind: value("--existing-issuer")!.split("/")[0] as "Issuer" | "ClusterIssuer", name: value("--existing-issuer")!.split("/")[1] } } : {}),
+            clusterIssuers: bootstrap || args.includes("--cluster-issuers") || /^ClusterIssuer\//.test(value("--existing-issuer") ?? ""), bootstrapsClusterIssuer: bootstrap, namedStorageClass: args.includes("--named-storage-class"),
         }, { namespace: saNamespace, name: saName }));
     }
 }

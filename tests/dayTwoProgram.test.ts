@@ -204,7 +204,7 @@ describe("day-2: the guard comes first", () => {
         assert.deepEqual(inputs, {
             name: "mssql", namespace: "mssql", topology: "Standalone", edition: "Developer",
             // What the guard asks the API server for first (rbac.ts).
-            permissions: { namespace: "mssql", clusterIssuers: false, bootstrapsClusterIssuer: false, clusterResourceNamespace: "cert-manager", namedStorageClass: false },
+            permissions: { namespace: "mssql", database: "mssql", clusterIssuers: false, bootstrapsClusterIssuer: false, clusterResourceNamespace: "cert-manager", namedStorageClass: false },
         });
         const firstInCluster = run.registrations.findIndex((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:"));
         assert.ok(run.registrations.indexOf(guard) < firstInCluster, "registered before any Kubernetes object");

@@ -12,7 +12,7 @@ import { kubeApi } from "../components/kube";
 import { docsRbac, permissionsTable } from "../scripts/rbac";
 import { FakeKubeApi } from "./support/fakeKubeApi";
 
-const ctx: PermissionContext = { namespace: "sales", clusterIssuers: false, bootstrapsClusterIssuer: false, clusterResourceNamespace: "cert-manager" };
+const ctx: PermissionContext = { namespace: "sales", database: "ledger", clusterIssuers: false, bootstrapsClusterIssuer: false, clusterResourceNamespace: "cert-manager" };
 
 describe("RBAC: one list, the manifests and the docs", () => {
     it("docs/rbac is what `npm run rbac -- --write` generates from the list", () => {
@@ -38,13 +38,25 @@ describe("RBAC: one list, the manifests and the docs", () => {
     });
 
     it("ClusterIssuers only when tls.ca.kind or tls.issuer.kind is ClusterIssuer; a bootstrapped one also writes in cert-manager's namespace", () => {
-        const named = requiredGrants({ ...ctx, clusterIssuers: true }).map(describeGrant);
-        assert.ok(named.includes("get clusterissuers.cert-manager.io (cluster-wide)"));
+        const named = requiredGrants({ ...ctx, clusterIssuers: true, existingIssuer: { kind: "ClusterIssuer", name: "corp-ca" } }).map(describeGrant);
+        assert.ok(named.includes("get clusterissuers.cert-manager.io \"corp-ca\" (cluster-wide)"), "the named ClusterIssuer, by name");
+        assert.ok(!named.includes("get clusterissuers.cert-manager.io (cluster-wide)"), "no other");
         assert.ok(named.includes("get secrets in namespace cert-manager"), "the named ClusterIssuer's CA is read");
         assert.ok(!named.includes("create certificates.cert-manager.io in namespace cert-manager"));
         const bootstrapped = requiredGrants({ ...ctx, clusterIssuers: true, bootstrapsClusterIssuer: true }).map(describeGrant);
         assert.ok(bootstrapped.includes("create certificates.cert-manager.io in namespace cert-manager"));
         assert.ok(bootstrapped.includes("create clusterissuers.cert-manager.io (cluster-wide)"));
+    });
+
+    it("the database's own objects are limited to their names for get, patch and delete; list, watch and create cannot be", () => {
+        const grants = requiredGrants(ctx).map(describeGrant);
+        for (const g of ['get mssqlservers.kubedb.com "ledger" in namespace sales', 'delete issuers.cert-manager.io "ledger-selfsigned" in namespace sales',
+            'patch issuers.cert-manager.io "ledger-ca" in namespace sales', 'delete certificates.cert-manager.io "ledger-ca" in namespace sales',
+            "create mssqlservers.kubedb.com in namespace sales", "watch issuers.cert-manager.io in namespace sales"]) assert.ok(grants.includes(g), g);
+        assert.ok(!grants.includes("get mssqlservers.kubedb.com in namespace sales"), "never unnamed");
+        const cluster = requiredGrants({ ...ctx, clusterIssuers: true, bootstrapsClusterIssuer: true }).map(describeGrant);
+        assert.ok(cluster.includes('delete clusterissuers.cert-manager.io "sales-ledger-ca" (cluster-wide)'));
+        assert.ok(cluster.includes('get certificates.cert-manager.io "sales-ledger-ca" in namespace cert-manager'));
     });
 
     it("every permission says why, and no verb is listed twice for one resource and place", () => {
