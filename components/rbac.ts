@@ -53,10 +53,8 @@ const BY_NAME = ["get", "patch", "delete"] as const;
 /** Verbs RBAC cannot limit to a name (a create names nothing yet; a list or watch asks for all). */
 const ANY_NAME = ["list", "watch", "create"] as const;
 
-const namespacedIssuers = (c: PermissionContext) => [names.selfSignedIssuer(c.database), names.caIssuer(c.database),
-    ...(c.existingIssuer?.kind === "Issuer" ? [c.existingIssuer.name] : [])];
-const clusterIssuerNames = (c: PermissionContext) => [`${c.namespace}-${names.selfSignedIssuer(c.database)}`, names.clusterCaIssuer(c.namespace, c.database),
-    ...(c.existingIssuer?.kind === "ClusterIssuer" ? [c.existingIssuer.name] : [])];
+const namespacedIssuers = (c: PermissionContext) => [names.selfSignedIssuer(c.database), names.caIssuer(c.database)];
+const clusterIssuerNames = (c: PermissionContext) => [`${c.namespace}-${names.selfSignedIssuer(c.database)}`, names.clusterCaIssuer(c.namespace, c.database)];
 
 /** Every permission, once. */
 export const PERMISSIONS: readonly Permission[] = [
@@ -86,7 +84,12 @@ export const PERMISSIONS: readonly Permission[] = [
     },
     {
         apiGroup: "cert-manager.io", resource: "issuers", verbs: [...BY_NAME], scope: "namespace", resourceNames: namespacedIssuers,
-        why: "the bootstrapped CA's Issuers, applied and deleted when replaced; an Issuer named in tls.issuer, read for its CA",
+        why: "the bootstrapped CA's Issuers, applied and deleted when replaced",
+    },
+    {
+        apiGroup: "cert-manager.io", resource: "issuers", verbs: ["get"], scope: "namespace", resourceNames: (c) => [c.existingIssuer!.name],
+        when: (c) => c.existingIssuer?.kind === "Issuer", onlyFor: "tls.issuer an Issuer only",
+        why: "the Issuer named in tls.issuer, read for the CA clients must trust (never changed)",
     },
     {
         apiGroup: "cert-manager.io", resource: "certificates", verbs: [...ANY_NAME], scope: "namespace",
@@ -104,7 +107,12 @@ export const PERMISSIONS: readonly Permission[] = [
     {
         apiGroup: "cert-manager.io", resource: "clusterissuers", verbs: [...BY_NAME], scope: "cluster", resourceNames: clusterIssuerNames,
         when: (c) => c.clusterIssuers, onlyFor: "ClusterIssuer only",
-        why: "the bootstrapped ClusterIssuers, applied and deleted when replaced; a ClusterIssuer named in tls.issuer, read for its CA",
+        why: "the bootstrapped ClusterIssuers, applied and deleted when replaced",
+    },
+    {
+        apiGroup: "cert-manager.io", resource: "clusterissuers", verbs: ["get"], scope: "cluster", resourceNames: (c) => [c.existingIssuer!.name],
+        when: (c) => c.existingIssuer?.kind === "ClusterIssuer", onlyFor: "tls.issuer a ClusterIssuer only",
+        why: "the ClusterIssuer named in tls.issuer, read for the CA clients must trust (never changed)",
     },
     {
         apiGroup: "cert-manager.io", resource: "certificates", verbs: [...ANY_NAME], scope: "clusterResourceNamespace",

@@ -41,6 +41,7 @@ describe("RBAC: one list, the manifests and the docs", () => {
         const named = requiredGrants({ ...ctx, clusterIssuers: true, existingIssuer: { kind: "ClusterIssuer", name: "corp-ca" } }).map(describeGrant);
         assert.ok(named.includes("get clusterissuers.cert-manager.io \"corp-ca\" (cluster-wide)"), "the named ClusterIssuer, by name");
         assert.ok(!named.includes("get clusterissuers.cert-manager.io (cluster-wide)"), "no other");
+        assert.ok(!named.some((g) => g.includes('"corp-ca"') && !g.startsWith("get ")), "the user's issuer is only read, never changed");
         assert.ok(named.includes("get secrets in namespace cert-manager"), "the named ClusterIssuer's CA is read");
         assert.ok(!named.includes("create certificates.cert-manager.io in namespace cert-manager"));
         const bootstrapped = requiredGrants({ ...ctx, clusterIssuers: true, bootstrapsClusterIssuer: true }).map(describeGrant);
