@@ -18,6 +18,7 @@ import { Problems, checkDnsLabel } from "./validation";
 import { KubernetesCluster, waiterKubeconfig } from "./cluster";
 import { kubeApi } from "./kube";
 import { PermissionContext, missingGrants, missingGrantsMessage } from "./rbac";
+import { isUnknown, withoutKubeconfig } from "./ops/ledger";
 
 export interface ChangeGuardArgs {
     /** Database name. Required. */
@@ -48,8 +49,6 @@ export interface GuardedConfig {
     kubeconfig?: string;
 }
 
-/** Pulumi's placeholder for a value not known yet (a preview). */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 const DELIBERATELY = "To do it deliberately: create the new database in a new stack (`pulumi stack init`, the new config, `pulumi up`), "
     + "move the data (backup and restore), point the applications at the new connection Secret, then `pulumi destroy` this stack "
@@ -77,7 +76,7 @@ export const changeGuardProvider: pulumi.dynamic.ResourceProvider = {
     async check(olds: Partial<GuardedConfig>, news: GuardedConfig) {
         const failures = olds.name === undefined ? [] : refusedConfigChanges(olds as GuardedConfig, news).map(([property, reason]) => ({ property, reason }));
         // Before anything in the cluster is touched: every permission the stack needs, asked of the API server.
-        if (news.permissions && news.kubeconfig !== UNKNOWN && failures.length === 0) {
+        if (news.permissions && !isUnknown(news.kubeconfig) && failures.length === 0) {
             const missing = await missingGrants(kubeApi(news.kubeconfig), news.permissions);
             if (missing.length > 0) failures.push({ property: "namespace", reason: missingGrantsMessage(missing) });
         }
@@ -90,14 +89,10 @@ export const changeGuardProvider: pulumi.dynamic.ResourceProvider = {
         return { changes: keys.some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k])), replaces: [], deleteBeforeReplace: false };
     },
     async create(inputs: GuardedConfig) {
-        const { kubeconfig: _kubeconfig, ...outs } = inputs;
-        void _kubeconfig;
-        return { id: `${inputs.namespace}/${inputs.name}`, outs };
+        return { id: `${inputs.namespace}/${inputs.name}`, outs: withoutKubeconfig(inputs) };
     },
     async update(_id: string, _olds: GuardedConfig, news: GuardedConfig) {
-        const { kubeconfig: _kubeconfig, ...outs } = news;
-        void _kubeconfig;
-        return { outs };
+        return { outs: withoutKubeconfig(news) };
     },
     async delete() {},
 };

@@ -19,7 +19,7 @@ import { CredentialSecretInputs, CredentialSecretOutputs, credentialSecretProvid
 import { KubernetesCluster, waiterKubeconfig } from "./cluster";
 import { ANNOTATION_GENERATION, ANNOTATION_PERIOD, credentialFingerprint, names } from "./names";
 import { MAX_DATABASE_NAME_LENGTH } from "./config";
-import { Problems, checkDatabaseName, checkDnsLabel, checkInteger, checkRfc3339, checkSaPassword } from "./validation";
+import { Problems, checkBoolean, checkDatabaseName, checkDnsLabel, checkInteger, checkRfc3339, checkSaPassword } from "./validation";
 
 export interface SaCredentialArgs {
     /** Name of the database; the Secret is `<database>-auth-<random suffix>`. Required. */
@@ -88,6 +88,7 @@ export function validateSaCredentialArgs(args: SaCredentialArgs): void {
     if (args.periodStart !== undefined && args.periodStart !== "none") problems.add("periodStart", checkRfc3339(args.periodStart));
     // A plain password is checked here; a secret Output was checked where it came from (saPassword).
     if (typeof args.password === "string") problems.add("password", checkSaPassword(args.password));
+    if (args.resumeRetained !== undefined) problems.add("resumeRetained", checkBoolean(args.resumeRetained));
     problems.throwIfAny();
 }
 

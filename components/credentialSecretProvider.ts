@@ -18,8 +18,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { KubeApi, kubeApi, statusCode } from "./kube";
 import { credentialSecretManifest } from "./manifests";
 import { ambiguousRetainedCredential, findRetainedCredential } from "./retainedCredential";
-import { labelsFor } from "./names";
-import { withoutKubeconfig } from "./ops/ledger";
+import { isOwn } from "./names";
+import { isUnknown, withoutKubeconfig } from "./ops/ledger";
 
 export interface CredentialSecretInputs {
     namespace: string;
@@ -86,11 +86,6 @@ export async function checkCredentialSecret(olds: Partial<CredentialSecretInputs
     return { inputs: { ...news, retained: choice.kind === "resume" ? choice.secret : "" } };
 }
 
-/** Pulumi's placeholder for a value not known yet (a preview). */
-function isUnknown(value: unknown): boolean {
-    return value === "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-}
-
 /** Creates the version's Secret, or adopts an identical one of ours (the same name and password). */
 async function ensureVersionSecret(api: KubeApi, inputs: CredentialSecretInputs): Promise<void> {
     const { namespace, database, versionSecretName: name } = inputs;
@@ -102,8 +97,7 @@ async function ensureVersionSecret(api: KubeApi, inputs: CredentialSecretInputs)
         if (statusCode(error) !== 409) throw error;
     }
     const existing = await api.getSecret(namespace, name);
-    const ours = Object.entries(labelsFor(database, "credential")).every(([k, v]) => existing?.metadata.labels?.[k] === v);
-    if (ours && decoded(existing?.data?.password) === inputs.password) return;
+    if (isOwn(existing, database, "credential") && decoded(existing?.data?.password) === inputs.password) return;
     throw new Error(`Secret ${namespace}/${name} already exists and is not this credential (other labels or another password); `
         + "remove it or let the next rotation draw a new name (`pulumi config set --path rotation.generation <n+1>`)");
 }

@@ -26,6 +26,11 @@ export function labelsFor(database: string, role: ObjectRole): Record<string, st
     return { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_DATABASE]: database, [LABEL_ROLE]: role };
 }
 
+/** Whether an object carries this project's labels for the database and role (one of ours). */
+export function isOwn(object: { metadata?: { labels?: Record<string, string> } } | undefined, database: string, role: ObjectRole): boolean {
+    return Object.entries(labelsFor(database, role)).every(([k, v]) => object?.metadata?.labels?.[k] === v);
+}
+
 /** The label selector of this project's objects of one role for a database. */
 export function selectorFor(database: string, role: ObjectRole): string {
     return Object.entries(labelsFor(database, role)).map(([k, v]) => `${k}=${v}`).join(",");

@@ -7,7 +7,7 @@
  * without a way to tell them apart are refused: guessing could lock the data out.
  */
 import { KubeApi, KubeObject, MSSQL_SERVERS } from "./kube";
-import { ANNOTATION_REFERENCED_AT, labelsFor, selectorFor } from "./names";
+import { ANNOTATION_REFERENCED_AT, isOwn, selectorFor } from "./names";
 
 export interface RetainedSecret {
     name: string;
@@ -65,7 +65,7 @@ export function ambiguousRetainedCredential(namespace: string, database: string,
 export async function markReferenced(api: KubeApi, namespace: string, database: string, secret: string, at = new Date()): Promise<void> {
     try {
         const found = await api.getSecret(namespace, secret);
-        if (!found || !Object.entries(labelsFor(database, "credential")).every(([k, v]) => found.metadata.labels?.[k] === v)) return;
+        if (!isOwn(found, database, "credential")) return;
         await api.patchSecretAnnotations(namespace, secret, { [ANNOTATION_REFERENCED_AT]: at.toISOString() });
     } catch {
         /* the mark only helps a later re-creation choose; the rotation's outcome stands */

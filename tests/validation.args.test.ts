@@ -189,13 +189,14 @@ eachArg<CredentialRotationArgs>("CredentialRotation", "CredentialRotation args",
 ]);
 
 eachArg<SaCredentialArgs>("SaCredential", "SaCredential args", {
-    database: "mssql", namespace: "db", password: "Str0ng!Passw0rd", generation: 1, periodStart: "2026-01-04T02:00:00Z",
+    database: "mssql", namespace: "db", password: "Str0ng!Passw0rd", generation: 1, periodStart: "2026-01-04T02:00:00Z", resumeRetained: false,
 }, validateSaCredentialArgs, [
     ["a database name SQL Server refuses", { database: "1db" }, "database"],
     ["a namespace that is no DNS label", { namespace: "Bad_NS" }, "namespace"],
     ["a negative generation", { generation: -1 }, "generation"],
     ["a period start that is no instant", { periodStart: "monday" }, "periodStart"],
     ["a password against the policy", { password: "password" }, "password"],
+    ["a resumeRetained that is no boolean", { resumeRetained: "yes" as unknown as boolean }, "resumeRetained"],
 ]);
 
 describe("SaCredential and CredentialRotation: \"none\" is the period of an unscheduled credential", () => {

@@ -45,6 +45,11 @@ export function diffLedger<I extends { kubeconfig?: string }>(
     return { changes: changed.length > 0 || (olds.lastPhase !== undefined && !isSettled(olds)), replaces, deleteBeforeReplace: false };
 }
 
+/** Pulumi's placeholder for an input not known yet (a preview), as a dynamic provider receives it. */
+export function isUnknown(value: unknown): boolean {
+    return value === "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+}
+
 /** The inputs without the kubeconfig, fit to be stored as outputs. */
 export function withoutKubeconfig<I extends { kubeconfig?: string }>(inputs: I): Omit<I, "kubeconfig"> {
     const copy: Partial<I> = { ...inputs };
