@@ -19,6 +19,7 @@ import { KubernetesCluster, waiterKubeconfig } from "./cluster";
 import { kubeApi } from "./kube";
 import { PermissionContext, missingGrants, missingGrantsMessage } from "./rbac";
 import { isUnknown, withoutKubeconfig } from "./ops/ledger";
+import { PackageResource } from "./packageResources";
 
 export interface ChangeGuardArgs {
     /** Database name. Required. */
@@ -97,12 +98,6 @@ export const changeGuardProvider: pulumi.dynamic.ResourceProvider = {
     async delete() {},
 };
 
-class ChangeGuardResource extends pulumi.dynamic.Resource {
-    constructor(name: string, inputs: GuardedConfig, opts?: pulumi.CustomResourceOptions) {
-        super(changeGuardProvider, name, inputs, opts, "kubedb-mssql", "ChangeGuard");
-    }
-}
-
 /** The guarded config from the args; validates first. */
 export function guardedConfig(args: ChangeGuardArgs, kubeconfig?: pulumi.Input<string>): GuardedConfig {
     const p = new Problems("ChangeGuard args");
@@ -120,13 +115,13 @@ export function guardedConfig(args: ChangeGuardArgs, kubeconfig?: pulumi.Input<s
 }
 
 export class ChangeGuard extends pulumi.ComponentResource {
-    /** The dynamic resource; make everything else depend on it. */
+    /** The guard's record (a GuardedConfig resource); make everything else depend on it. */
     readonly resource: pulumi.Resource;
 
     constructor(name: string, args: ChangeGuardArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kubedb-mssql:database:ChangeGuard", name, {}, opts);
         const kubeconfig = args.permissions ? waiterKubeconfig(this, "ChangeGuard", name, args.cluster) : undefined;
-        this.resource = new ChangeGuardResource(`${name}-config`, guardedConfig(args, kubeconfig), { parent: this });
+        this.resource = new PackageResource("GuardedConfig", `${name}-config`, guardedConfig(args, kubeconfig), [], { parent: this });
         this.registerOutputs({});
     }
 }

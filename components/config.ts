@@ -194,6 +194,23 @@ export function configWarnings(raw: Record<string, string>, secretKeys: readonly
  */
 export function parseStackConfig(raw: Record<string, string>, options: ParseOptions = {}): StackConfig {
     const { values, problems } = collectRawConfig(raw, options.project ?? PROJECT);
+    return parseConfigValues(values, problems);
+}
+
+/**
+ * The same contract for values given as one object (the Database component's args, from any
+ * Pulumi language): every key checked, defaults applied, one ConfigError naming each problem.
+ */
+export function parseDatabaseSettings(values: Record<string, unknown>, context = "Database args"): StackConfig {
+    const problems = new Problems(context);
+    for (const key of Object.keys(values)) {
+        if (!has(KNOWN_KEYS, key)) problems.add(key, `unknown argument; known arguments are ${Object.keys(KNOWN_KEYS).join(", ")}`);
+    }
+    const known = Object.fromEntries(Object.entries(values).filter(([key, value]) => has(KNOWN_KEYS, key) && value !== undefined && value !== null));
+    return parseConfigValues(known, problems);
+}
+
+function parseConfigValues(values: Record<string, unknown>, problems: Problems): StackConfig {
     const get = (key: string) => values[key];
     const object = (key: string, fields: readonly string[]): Record<string, unknown> | undefined => {
         const value = get(key);

@@ -15,7 +15,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { CredentialSecretInputs, CredentialSecretOutputs, credentialSecretProvider } from "./credentialSecretProvider";
+import { CredentialSecretInputs, CredentialSecretOutputs } from "./credentialSecretProvider";
+import { PackageResource } from "./packageResources";
 import { KubernetesCluster, waiterKubeconfig } from "./cluster";
 import { ANNOTATION_GENERATION, ANNOTATION_PERIOD, credentialFingerprint, names } from "./names";
 import { MAX_DATABASE_NAME_LENGTH } from "./config";
@@ -64,20 +65,10 @@ export function credentialSecretOptions(parent: pulumi.Resource, dependsOn?: pul
     return { parent, dependsOn, retainOnDelete: true, deleteBeforeReplace: false, additionalSecretOutputs: ["password", "versionPassword"] };
 }
 
-/** The dynamic resource; its type token is pulumi-nodejs:dynamic/kubedb-mssql:CredentialSecret. */
-class CredentialSecretResource extends pulumi.dynamic.Resource {
-    declare readonly secretName: pulumi.Output<string>;
-    declare readonly initialSecretName: pulumi.Output<string>;
-    declare readonly password: pulumi.Output<string>;
-    declare readonly resumedFrom: pulumi.Output<string>;
-
-    constructor(name: string, inputs: Record<keyof CredentialSecretInputs, pulumi.Input<unknown> | undefined>, opts: pulumi.CustomResourceOptions) {
-        const outputs: Record<Exclude<keyof CredentialSecretOutputs, keyof CredentialSecretInputs>, undefined> = {
-            secretName: undefined, initialSecretName: undefined, resumedFrom: undefined, versionPassword: undefined,
-        };
-        super(credentialSecretProvider, name, { ...inputs, ...outputs }, opts, "kubedb-mssql", "CredentialSecret");
-    }
-}
+/** Outputs of the CredentialSecret resource beyond its inputs. */
+const CREDENTIAL_SECRET_OUTPUTS: readonly Exclude<keyof CredentialSecretOutputs, keyof CredentialSecretInputs>[] = [
+    "secretName", "initialSecretName", "resumedFrom", "versionPassword",
+];
 
 /** Checks the args before anything is created; throws one ConfigError naming each arg, never quoting the password. */
 export function validateSaCredentialArgs(args: SaCredentialArgs): void {
@@ -124,7 +115,7 @@ export class SaCredential extends pulumi.ComponentResource {
         // when a password comes back (an earlier Secret of that name may still exist).
         const suffix = new random.RandomId(`${name}-version`, { byteLength: 5, keepers: { credential: fingerprint } }, { parent: this }).hex;
 
-        const secret = new CredentialSecretResource(`${name}-secret`, {
+        const secretInputs: Record<keyof CredentialSecretInputs, pulumi.Input<unknown> | undefined> = {
             namespace: args.namespace,
             database: args.database,
             versionSecretName: suffix.apply((hex) => names.credentialSecret(args.database, hex)),
@@ -134,12 +125,13 @@ export class SaCredential extends pulumi.ComponentResource {
             resumeRetained: args.resumeRetained ?? true,
             retained: undefined,
             kubeconfig,
-        }, credentialSecretOptions(this, opts?.dependsOn));
+        };
+        const secret = new PackageResource("CredentialSecret", `${name}-secret`, secretInputs, CREDENTIAL_SECRET_OUTPUTS, credentialSecretOptions(this, opts?.dependsOn));
         this.secret = secret;
-        this.secretName = secret.secretName;
-        this.initialSecretName = secret.initialSecretName;
-        this.password = pulumi.secret(secret.password);
-        this.resumedFrom = secret.resumedFrom;
+        this.secretName = secret.output("secretName");
+        this.initialSecretName = secret.output("initialSecretName");
+        this.password = pulumi.secret(secret.output<string>("password"));
+        this.resumedFrom = secret.output("resumedFrom");
 
         this.registerOutputs({ secretName: this.secretName, initialSecretName: this.initialSecretName, resumedFrom: this.resumedFrom });
     }

@@ -5,10 +5,11 @@
  * `saPassword`), `pulumi up` creates one KubeDB `MSSQLServerOpsRequest` of type RotateAuth for it,
  * waits with fail-fast until KubeDB reports Successful, reads back which Secret the database now
  * references, and only then lets the connection Secret change. A re-run with the same config
- * changes nothing. The work is done by credentialRotationProvider, serialized into the state.
+ * changes nothing. The work is done by credentialRotationProvider, in the provider plugin.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CredentialRotationInputs, CredentialRotationOutputs, credentialRotationProvider } from "./credentialRotationProvider";
+import { CredentialRotationInputs, CredentialRotationOutputs } from "./credentialRotationProvider";
+import { PackageResource } from "./packageResources";
 import { rotateAuthRequestManifest } from "./manifests";
 import { names } from "./names";
 import { MAX_DATABASE_NAME_LENGTH } from "./config";
@@ -37,24 +38,12 @@ export interface CredentialRotationArgs {
     cluster?: KubernetesCluster;
 }
 
-/** The dynamic resource that runs the request; its type token is pulumi-nodejs:dynamic/kubedb-mssql:CredentialRotation. */
-class CredentialRotationResource extends pulumi.dynamic.Resource {
-    declare readonly appliedSecretName: pulumi.Output<string>;
-    declare readonly activeSecretName: pulumi.Output<string>;
-    declare readonly lastPhase: pulumi.Output<string>;
-    declare readonly lastRequest: pulumi.Output<string>;
-    declare readonly activeSince: pulumi.Output<string>;
+/** Outputs of the RotationLedger beyond its inputs. */
+const ROTATION_OUTPUTS: readonly Exclude<keyof CredentialRotationOutputs, keyof CredentialRotationInputs>[] = [
+    "appliedSecretName", "activeSecretName", "lastPhase", "lastRequest", "activeSince", "removedSecrets",
+];
 
-    constructor(name: string, inputs: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
-        const outputs: Record<keyof Omit<CredentialRotationOutputs, keyof CredentialRotationInputs>, undefined> = {
-            appliedSecretName: undefined, activeSecretName: undefined, lastPhase: undefined, lastRequest: undefined,
-            activeSince: undefined, removedSecrets: undefined,
-        };
-        super(credentialRotationProvider, name, { ...inputs, ...outputs }, opts, "kubedb-mssql", "CredentialRotation");
-    }
-}
-
-/** Inputs of the dynamic resource from the component's args and the waiter's kubeconfig; validates first. */
+/** Inputs of the RotationLedger from the component's args and the waiter's kubeconfig; validates first. */
 export function credentialRotationInputs(args: CredentialRotationArgs, kubeconfig?: pulumi.Output<string>): pulumi.Inputs {
     const p = new Problems("CredentialRotation args");
     p.add("database", checkDatabaseName(args.database, MAX_DATABASE_NAME_LENGTH));
@@ -97,22 +86,22 @@ export class CredentialRotation extends pulumi.ComponentResource {
     readonly lastRequest: pulumi.Output<string>;
     /** When the current credential became active (RFC 3339). */
     readonly activeSince: pulumi.Output<string>;
-    /** The dynamic resource; depend on it to run after the rotation succeeded. */
+    /** The RotationLedger; depend on it to run after the rotation succeeded. */
     readonly resource: pulumi.Resource;
 
     constructor(name: string, args: CredentialRotationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kubedb-mssql:credential:CredentialRotation", name, {}, opts);
         const kubeconfig = waiterKubeconfig(this, "CredentialRotation", name, args.cluster);
-        const rotation = new CredentialRotationResource(`${name}-ledger`, credentialRotationInputs(args, kubeconfig), {
+        const rotation = new PackageResource("RotationLedger", `${name}-ledger`, credentialRotationInputs(args, kubeconfig), ROTATION_OUTPUTS, {
             parent: this,
             dependsOn: opts?.dependsOn,
         });
         this.resource = rotation;
-        this.appliedSecretName = rotation.appliedSecretName;
-        this.activeSecretName = rotation.activeSecretName;
-        this.lastPhase = rotation.lastPhase;
-        this.lastRequest = rotation.lastRequest;
-        this.activeSince = rotation.activeSince;
+        this.appliedSecretName = rotation.output("appliedSecretName");
+        this.activeSecretName = rotation.output("activeSecretName");
+        this.lastPhase = rotation.output("lastPhase");
+        this.lastRequest = rotation.output("lastRequest");
+        this.activeSince = rotation.output("activeSince");
         this.registerOutputs({
             appliedSecretName: this.appliedSecretName, activeSecretName: this.activeSecretName,
             lastPhase: this.lastPhase, lastRequest: this.lastRequest, activeSince: this.activeSince,

@@ -19,7 +19,7 @@ import { KubeApi, kubeApi, statusCode } from "./kube";
 import { credentialSecretManifest } from "./manifests";
 import { ambiguousRetainedCredential, findRetainedCredential } from "./retainedCredential";
 import { isOwn } from "./names";
-import { isUnknown, withoutKubeconfig } from "./ops/ledger";
+import { isUnknown, report, withoutKubeconfig } from "./ops/ledger";
 
 export interface CredentialSecretInputs {
     namespace: string;
@@ -80,7 +80,7 @@ export async function checkCredentialSecret(olds: Partial<CredentialSecretInputs
     }
     if (choice.kind === "resume") {
         // Shown by `pulumi preview`, before anything is created.
-        console.error(`[kubedb-mssql] MSSQLServer ${news.namespace}/${news.database} does not exist and its credential Secret ${choice.secret} was retained `
+        report(`MSSQLServer ${news.namespace}/${news.database} does not exist and its credential Secret ${choice.secret} was retained `
             + `(${choice.why}): the database will be created on it, with the password its data knows`);
     }
     return { inputs: { ...news, retained: choice.kind === "resume" ? choice.secret : "" } };
@@ -127,11 +127,11 @@ export async function createCredentialSecret(inputs: CredentialSecretInputs, api
         // What the user wrote down is a request for that password: resume, then rotate to it.
         if (inputs.passwordGiven && inputs.password !== password) {
             await ensureVersionSecret(api, inputs);
-            console.error(`[kubedb-mssql] resuming MSSQLServer ${namespace}/${database} on its retained credential Secret ${retained}; `
+            report(`resuming MSSQLServer ${namespace}/${database} on its retained credential Secret ${retained}; `
                 + `saPassword differs from it, so the database is then rotated to Secret ${versionSecretName}`);
             return { ...base, retained, initialSecretName: retained, secretName: versionSecretName, password: inputs.password, resumedFrom: retained };
         }
-        console.error(`[kubedb-mssql] resuming MSSQLServer ${namespace}/${database} on its retained credential Secret ${retained} `
+        report(`resuming MSSQLServer ${namespace}/${database} on its retained credential Secret ${retained} `
             + "(the password its data knows); no rotation");
         return { ...base, retained, initialSecretName: retained, secretName: retained, password, resumedFrom: retained };
     }

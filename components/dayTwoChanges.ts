@@ -10,7 +10,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ResourceRequirements, VOLUME_EXPANSION_MODES, VolumeExpansionMode } from "./api/kubedb";
 import { KubernetesCluster, waiterKubeconfig } from "./cluster";
 import { MAX_AG_REPLICAS, MAX_DATABASE_NAME_LENGTH, checkMssqlConf, checkVersion } from "./config";
-import { DayTwoInputs, DayTwoOutputs, dayTwoProvider } from "./dayTwoProvider";
+import { DayTwoInputs, DayTwoOutputs } from "./dayTwoProvider";
+import { PackageResource } from "./packageResources";
 import {
     Problems, checkBoolean, checkDatabaseName, checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkInteger, checkOneOf, checkResources,
     checkStorageQuantity, quantityText,
@@ -49,25 +50,12 @@ export interface DayTwoChangesArgs {
     cluster?: KubernetesCluster;
 }
 
-/** The dynamic resource; its type token is pulumi-nodejs:dynamic/kubedb-mssql:DayTwoChanges. */
-class DayTwoChangesResource extends pulumi.dynamic.Resource {
-    declare readonly lastPhase: pulumi.Output<string>;
-    declare readonly lastRequest: pulumi.Output<string>;
-    declare readonly lastAction: pulumi.Output<string>;
-    declare readonly currentVersion: pulumi.Output<string>;
-    declare readonly currentReplicas: pulumi.Output<number>;
-    declare readonly currentStorageSize: pulumi.Output<string>;
+/** Outputs of the DayTwoLedger beyond its inputs. */
+const DAY_TWO_OUTPUTS: readonly Exclude<keyof DayTwoOutputs, keyof DayTwoInputs>[] = [
+    "applied", "sequence", "lastPhase", "lastRequest", "lastAction", "currentVersion", "currentReplicas", "currentStorageSize",
+];
 
-    constructor(name: string, inputs: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
-        const outputs: Record<Exclude<keyof DayTwoOutputs, keyof DayTwoInputs>, undefined> = {
-            applied: undefined, sequence: undefined, lastPhase: undefined, lastRequest: undefined, lastAction: undefined,
-            currentVersion: undefined, currentReplicas: undefined, currentStorageSize: undefined,
-        };
-        super(dayTwoProvider, name, { ...inputs, ...outputs }, opts, "kubedb-mssql", "DayTwoChanges");
-    }
-}
-
-/** Inputs of the dynamic resource; validates the args first (the same rules as the stack config). */
+/** Inputs of the DayTwoLedger; validates the args first (the same rules as the stack config). */
 export function dayTwoInputs(args: DayTwoChangesArgs, kubeconfig?: pulumi.Output<string>): Record<keyof DayTwoInputs, unknown> {
     const p = new Problems("DayTwoChanges args");
     p.add("database", checkDatabaseName(args.database, MAX_DATABASE_NAME_LENGTH));
@@ -120,20 +108,21 @@ export class DayTwoChanges extends pulumi.ComponentResource {
     readonly currentVersion: pulumi.Output<string>;
     readonly currentReplicas: pulumi.Output<number>;
     readonly currentStorageSize: pulumi.Output<string>;
-    /** The dynamic resource; depend on it to run after the day-2 changes succeeded. */
+    /** The DayTwoLedger; depend on it to run after the day-2 changes succeeded. */
     readonly resource: pulumi.Resource;
 
     constructor(name: string, args: DayTwoChangesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kubedb-mssql:database:DayTwoChanges", name, {}, opts);
         const kubeconfig = waiterKubeconfig(this, "DayTwoChanges", name, args.cluster);
-        const resource = new DayTwoChangesResource(`${name}-ledger`, dayTwoInputs(args, kubeconfig), { parent: this, dependsOn: opts?.dependsOn });
+        const resource = new PackageResource("DayTwoLedger", `${name}-ledger`, dayTwoInputs(args, kubeconfig) as pulumi.Inputs, DAY_TWO_OUTPUTS,
+            { parent: this, dependsOn: opts?.dependsOn });
         this.resource = resource;
-        this.lastPhase = resource.lastPhase;
-        this.lastRequest = resource.lastRequest;
-        this.lastAction = resource.lastAction;
-        this.currentVersion = resource.currentVersion;
-        this.currentReplicas = resource.currentReplicas;
-        this.currentStorageSize = resource.currentStorageSize;
+        this.lastPhase = resource.output("lastPhase");
+        this.lastRequest = resource.output("lastRequest");
+        this.lastAction = resource.output("lastAction");
+        this.currentVersion = resource.output("currentVersion");
+        this.currentReplicas = resource.output("currentReplicas");
+        this.currentStorageSize = resource.output("currentStorageSize");
         this.registerOutputs({ lastPhase: this.lastPhase, lastRequest: this.lastRequest, currentVersion: this.currentVersion });
     }
 }

@@ -20,7 +20,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MSSQLServerVersion, MSSQL_CONF, ResourceRequirements } from "./api/kubedb";
 import { KubeApi, KubeObject, MSSQL_SERVERS, MSSQL_SERVER_VERSIONS, OPS_REQUESTS, STORAGE_CLASSES, kubeApi, statusCode } from "./kube";
-import { diffLedger, initializationError, isSettled, logProgress, unsettledPhase, withoutKubeconfig } from "./ops/ledger";
+import { diffLedger, initializationError, isSettled, logProgress, report, unsettledPhase, withoutKubeconfig } from "./ops/ledger";
 import { dayTwoRequestManifest } from "./manifests";
 import { labelsFor, names, stableJson, valueFingerprint } from "./names";
 import { compareQuantities, parseQuantity } from "./validation";
@@ -134,7 +134,7 @@ export function previewPlan(olds: Partial<DayTwoOutputs>, news: DayTwoInputs): s
     if (!olds.applied) return undefined;
     const plan = planDayTwo(olds.applied, desiredDayTwo(news), settingsOf(news));
     return plan.length === 0 ? undefined
-        : `[kubedb-mssql] ${news.namespace}/${news.database}: planned ${plan.map((s) => `${s.type} (${s.reason})`).join(" → ")}`;
+        : `${news.namespace}/${news.database}: planned ${plan.map((s) => `${s.type} (${s.reason})`).join(" → ")}`;
 }
 
 function outputsFor(inputs: DayTwoInputs, db: KubeObject | undefined, fields: Pick<DayTwoOutputs, "applied" | "sequence" | "lastPhase" | "lastRequest" | "lastAction">, previous?: Partial<DayTwoOutputs>): DayTwoOutputs {
@@ -277,7 +277,7 @@ export async function reconcileDayTwo(inputs: DayTwoInputs, previous: Partial<Da
             applied: desired, sequence, lastPhase, lastRequest: adopted?.name ?? previous.lastRequest ?? "", lastAction: adopted?.action ?? previous.lastAction ?? "",
         }, previous);
     }
-    console.error(`[kubedb-mssql] ${namespace}/${database}: ${plan.map((s) => `${s.type} (${s.reason})`).join(" → ")}`);
+    report(`${namespace}/${database}: ${plan.map((s) => `${s.type} (${s.reason})`).join(" → ")}`);
 
     const problems = await preflight(api, db, plan);
     if (problems.length > 0) {
@@ -353,7 +353,7 @@ export const dayTwoProvider: pulumi.dynamic.ResourceProvider = {
     },
     async diff(_id: string, olds: Partial<DayTwoOutputs>, news: DayTwoInputs) {
         const plan = previewPlan(olds, news);
-        if (plan) console.error(plan);
+        if (plan) report(plan);
         return diffDayTwo(olds, news);
     },
     async create(inputs: DayTwoInputs) {

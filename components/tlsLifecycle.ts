@@ -12,7 +12,8 @@ import { CertificateAliasSettings, MAX_DATABASE_NAME_LENGTH, parseCertificateAli
 import { KubernetesCluster, waiterKubeconfig } from "./cluster";
 import { issuerRef, kubeDbCertificates } from "./manifests";
 import { names } from "./names";
-import { TlsLifecycleInputs, TlsLifecycleOutputs, tlsLifecycleProvider } from "./tlsLifecycleProvider";
+import { TlsLifecycleInputs, TlsLifecycleOutputs } from "./tlsLifecycleProvider";
+import { PackageResource } from "./packageResources";
 import { Problems, checkBoolean, checkDatabaseName, checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkInteger, checkOneOf, shown } from "./validation";
 
 export interface TlsLifecycleArgs {
@@ -43,24 +44,12 @@ export interface TlsLifecycleArgs {
     cluster?: KubernetesCluster;
 }
 
-class TlsLifecycleResource extends pulumi.dynamic.Resource {
-    declare readonly lastPhase: pulumi.Output<string>;
-    declare readonly lastRequest: pulumi.Output<string>;
-    declare readonly lastAction: pulumi.Output<string>;
-    declare readonly caBundle: pulumi.Output<string>;
-    declare readonly caFingerprint: pulumi.Output<string>;
-    declare readonly caNotAfter: pulumi.Output<string>;
+/** Outputs of the TlsLedger beyond its inputs. */
+const TLS_OUTPUTS: readonly Exclude<keyof TlsLifecycleOutputs, keyof TlsLifecycleInputs>[] = [
+    "applied", "lastPhase", "lastRequest", "lastAction", "caBundle", "caFingerprint", "caNotAfter", "sequence",
+];
 
-    constructor(name: string, inputs: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
-        const outputs: Record<Exclude<keyof TlsLifecycleOutputs, keyof TlsLifecycleInputs>, undefined> = {
-            applied: undefined, lastPhase: undefined, lastRequest: undefined, lastAction: undefined,
-            caBundle: undefined, caFingerprint: undefined, caNotAfter: undefined, sequence: undefined,
-        };
-        super(tlsLifecycleProvider, name, { ...inputs, ...outputs }, opts, "kubedb-mssql", "TlsLifecycle");
-    }
-}
-
-/** Inputs of the dynamic resource; validates the args first. */
+/** Inputs of the TlsLedger; validates the args first. */
 export function tlsLifecycleInputs(args: TlsLifecycleArgs, kubeconfig?: pulumi.Output<string>): Record<keyof TlsLifecycleInputs, unknown> {
     const p = new Problems("TlsLifecycle args");
     p.add("database", checkDatabaseName(args.database, MAX_DATABASE_NAME_LENGTH));
@@ -110,17 +99,17 @@ export class TlsLifecycle extends pulumi.ComponentResource {
     constructor(name: string, args: TlsLifecycleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kubedb-mssql:tls:TlsLifecycle", name, {}, opts);
         const kubeconfig = waiterKubeconfig(this, "TlsLifecycle", name, args.cluster);
-        const resource = new TlsLifecycleResource(`${name}-ledger`, tlsLifecycleInputs(args, kubeconfig), {
+        const resource = new PackageResource("TlsLedger", `${name}-ledger`, tlsLifecycleInputs(args, kubeconfig) as pulumi.Inputs, TLS_OUTPUTS, {
             parent: this,
             dependsOn: opts?.dependsOn,
         });
         this.resource = resource;
-        this.lastPhase = resource.lastPhase;
-        this.lastRequest = resource.lastRequest;
-        this.lastAction = resource.lastAction;
-        this.caBundle = resource.caBundle;
-        this.caFingerprint = resource.caFingerprint;
-        this.caNotAfter = resource.caNotAfter;
+        this.lastPhase = resource.output("lastPhase");
+        this.lastRequest = resource.output("lastRequest");
+        this.lastAction = resource.output("lastAction");
+        this.caBundle = resource.output("caBundle");
+        this.caFingerprint = resource.output("caFingerprint");
+        this.caNotAfter = resource.output("caNotAfter");
         this.registerOutputs({ lastPhase: this.lastPhase, lastRequest: this.lastRequest, caFingerprint: this.caFingerprint });
     }
 }

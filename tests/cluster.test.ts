@@ -12,6 +12,7 @@ import { kubernetesCluster } from "../components/cluster";
 import { CredentialRotation } from "../components/credentialRotation";
 import { TlsLifecycle } from "../components/tlsLifecycle";
 import { runProgram } from "./support/program";
+import { PACKAGE_RESOURCES } from "../components/packageResources";
 
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const unwrap = (v: unknown): unknown => (v && typeof v === "object" && SIG_KEY in (v as object) ? (v as { value: unknown }).value : v);
@@ -31,7 +32,7 @@ describe("one cluster per component", () => {
             call: (args) => args.inputs,
         }, "kubedb-mssql", "test", false);
     });
-    const ledgers = () => registered.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
+    const ledgers = () => registered.filter((r) => Object.values(PACKAGE_RESOURCES).some((p) => p.token === r.type));
     const rotationArgs = { database: "mssql", namespace: "db", secretName: "mssql-auth-1" };
     const tlsArgs = { database: "mssql", namespace: "db", issuer: { kind: "Issuer" as const, name: "mssql-ca" } };
 
@@ -41,8 +42,8 @@ describe("one cluster per component", () => {
         const run = await runProgram({ config: { acceptEula: true, kubeconfig: file } });
         const provider = run.one("pulumi:providers:kubernetes").inputs.kubeconfig;
         assert.equal(provider, CLUSTER_B, "the provider gets the file's text");
-        assert.equal(run.one("pulumi-nodejs:dynamic/kubedb-mssql:CredentialRotation").inputs.kubeconfig, provider);
-        assert.equal(run.one("pulumi-nodejs:dynamic/kubedb-mssql:TlsLifecycle").inputs.kubeconfig, provider);
+        assert.equal(run.one("kubedb-mssql:credential:RotationLedger").inputs.kubeconfig, provider);
+        assert.equal(run.one("kubedb-mssql:tls:TlsLedger").inputs.kubeconfig, provider);
         fs.rmSync(path.dirname(file), { recursive: true, force: true });
     });
 

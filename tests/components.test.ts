@@ -21,7 +21,7 @@ const T = {
     issuer: "kubernetes:cert-manager.io/v1:Issuer",
     clusterIssuer: "kubernetes:cert-manager.io/v1:ClusterIssuer",
     secret: "kubernetes:core/v1:Secret",
-    credentialSecret: "pulumi-nodejs:dynamic/kubedb-mssql:CredentialSecret",
+    credentialSecret: "kubedb-mssql:credential:CredentialSecret",
     password: "random:index/randomPassword:RandomPassword",
     bytes: "random:index/randomBytes:RandomBytes",
     id: "random:index/randomId:RandomId",

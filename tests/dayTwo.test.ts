@@ -146,7 +146,7 @@ describe("day-2 provider against the API server", function () {
         const created = (await dayTwoProvider.create!(inputs(fake))).outs as DayTwoOutputs;
         const before = fake.requests.length;
         assert.equal(previewPlan(created, inputs(fake, { storageSize: "20Gi", version: "2025-cu0" })),
-            "[kubedb-mssql] db/mssql: planned VolumeExpansion (storage.size 10Gi → 20Gi (Online)) → UpdateVersion (version 2022-cu22 → 2025-cu0)");
+            "db/mssql: planned VolumeExpansion (storage.size 10Gi → 20Gi (Online)) → UpdateVersion (version 2022-cu22 → 2025-cu0)");
         assert.equal(previewPlan(created, inputs(fake, { timeoutSeconds: 60 })), undefined, "nothing to send, nothing printed");
         assert.equal(previewPlan({}, inputs(fake)), undefined, "a new ledger plans at creation, from the live database");
         assert.equal(fake.requests.length, before);

@@ -18,10 +18,10 @@ import { webhookViolations } from "./support/webhookRules";
 const T = {
     db: "kubernetes:kubedb.com/v1alpha2:MSSQLServer",
     namespace: "kubernetes:core/v1:NamespacePatch",
-    guard: "pulumi-nodejs:dynamic/kubedb-mssql:ChangeGuard",
-    dayTwo: "pulumi-nodejs:dynamic/kubedb-mssql:DayTwoChanges",
-    tls: "pulumi-nodejs:dynamic/kubedb-mssql:TlsLifecycle",
-    rotation: "pulumi-nodejs:dynamic/kubedb-mssql:CredentialRotation",
+    guard: "kubedb-mssql:database:GuardedConfig",
+    dayTwo: "kubedb-mssql:database:DayTwoLedger",
+    tls: "kubedb-mssql:tls:TlsLedger",
+    rotation: "kubedb-mssql:credential:RotationLedger",
 };
 const base = { acceptEula: true, version: "2022-cu16" };
 const ag = { ...base, availabilityGroup: { databases: ["app"] }, replicas: 3 };

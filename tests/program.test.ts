@@ -10,15 +10,15 @@ const T = {
     provider: "pulumi:providers:kubernetes",
     namespace: "kubernetes:core/v1:NamespacePatch",
     secret: "kubernetes:core/v1:Secret",
-    credentialSecret: "pulumi-nodejs:dynamic/kubedb-mssql:CredentialSecret",
+    credentialSecret: "kubedb-mssql:credential:CredentialSecret",
     db: "kubernetes:kubedb.com/v1alpha2:MSSQLServer",
     issuer: "kubernetes:cert-manager.io/v1:Issuer",
     clusterIssuer: "kubernetes:cert-manager.io/v1:ClusterIssuer",
     certificate: "kubernetes:cert-manager.io/v1:Certificate",
     password: "random:index/randomPassword:RandomPassword",
-    rotation: "pulumi-nodejs:dynamic/kubedb-mssql:CredentialRotation",
-    tls: "pulumi-nodejs:dynamic/kubedb-mssql:TlsLifecycle",
-    dayTwo: "pulumi-nodejs:dynamic/kubedb-mssql:DayTwoChanges",
+    rotation: "kubedb-mssql:credential:RotationLedger",
+    tls: "kubedb-mssql:tls:TlsLedger",
+    dayTwo: "kubedb-mssql:database:DayTwoLedger",
 };
 
 const USER_PASSWORD = "Str0ng!Passw0rd-For-Sa";
@@ -302,7 +302,7 @@ describe("stack program: a kubeconfig from config", () => {
         const run = await runProgram({ config: { acceptEula: true, kubeconfig } });
         assert.ok(run.one(T.provider).secretPaths.includes("kubeconfig"));
         assert.ok(run.one(T.rotation).secretPaths.includes("kubeconfig"));
-        assert.ok(run.one("pulumi-nodejs:dynamic/kubedb-mssql:TlsLifecycle").secretPaths.includes("kubeconfig"));
+        assert.ok(run.one("kubedb-mssql:tls:TlsLedger").secretPaths.includes("kubeconfig"));
         assertNeverLeaked(run, "very-secret-token-123");
     });
 });

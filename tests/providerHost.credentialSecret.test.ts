@@ -8,11 +8,11 @@ import { strict as assert } from "assert";
 import { labelsFor } from "../components/names";
 import { FakeKubeApi } from "./support/fakeKubeApi";
 import { NS, putSecret } from "./support/fakeKubeDb";
-import { ProviderHost, Props } from "./support/providerHost";
+import { ProviderHost, markedSecret, Props } from "./support/providerHost";
 import { runProgram } from "./support/program";
 import { pointed } from "./support/providerOutcomes";
 
-const CREDENTIAL = "pulumi-nodejs:dynamic/kubedb-mssql:CredentialSecret";
+const CREDENTIAL = "kubedb-mssql:credential:CredentialSecret";
 const urn = `urn:pulumi:test::kubedb-mssql::kubedb-mssql:credential:SaCredential$${CREDENTIAL}::sa-secret`;
 const RETAINED_PASSWORD = "Retained-Passw0rd-7!";
 
@@ -52,13 +52,22 @@ describe("CredentialSecret through Pulumi's dynamic-provider host", function () 
         assert.equal(Buffer.from(secret.data!.password, "base64").toString(), registered.password);
         assert.deepEqual([outs.secretName, outs.initialSecretName, outs.resumedFrom], [registered.versionSecretName, registered.versionSecretName, "none"]);
         assert.equal(outs.kubeconfig, undefined);
+        assert.deepEqual([outs.password, outs.versionPassword], [markedSecret(registered.password), markedSecret(registered.password)], "both passwords are stored as secrets");
+    });
+
+    it("Check hands the engine the password and the kubeconfig marked secret, even when they arrive plain", async () => {
+        const checked = await host.check(urn, {}, pointed(registered, fake));
+        assert.ok(checked.ok);
+        assert.deepEqual(checked.value.inputs.password, markedSecret(registered.password));
+        assert.deepEqual(checked.value.inputs.kubeconfig, markedSecret(fake.kubeconfig()));
+        assert.equal(checked.value.inputs.versionSecretName, registered.versionSecretName, "what is not secret stays plain");
     });
 
     it("after `pulumi destroy`: resumed on the retained Secret, no new one; the same inputs again are no change", async () => {
         putSecret(fake, "mssql-auth-1111111111", RETAINED_PASSWORD, labelsFor("mssql", "credential"));
         const outs = await checkThenCreate();
         assert.deepEqual([outs.secretName, outs.initialSecretName, outs.resumedFrom, outs.password],
-            ["mssql-auth-1111111111", "mssql-auth-1111111111", "mssql-auth-1111111111", RETAINED_PASSWORD]);
+            ["mssql-auth-1111111111", "mssql-auth-1111111111", "mssql-auth-1111111111", markedSecret(RETAINED_PASSWORD)], "the password the engine stores is marked secret");
         assert.deepEqual(fake.list("v1", "secrets", NS).map((s) => s.metadata.name), ["mssql-auth-1111111111"]);
         const rechecked = await host.check(urn, { ...pointed(registered, fake), retained: outs.retained }, pointed(registered, fake));
         assert.ok(rechecked.ok);

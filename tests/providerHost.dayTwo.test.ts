@@ -20,7 +20,7 @@ describe("DayTwoChanges and ChangeGuard through Pulumi's dynamic-provider host",
     before(async () => {
         ({ subjects, programs } = await providerSubjects());
         host = await ProviderHost.start();
-        assert.deepEqual(await host.configure(), { acceptSecrets: false }, "the host asks the engine for plain inputs");
+        assert.deepEqual(await host.configure(), { acceptSecrets: true }, "the plugin takes secrets marked, and marks them again in what it returns");
     });
     after(async () => {
         await host?.stop();

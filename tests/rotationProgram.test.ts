@@ -12,10 +12,10 @@ import { webhookViolations } from "./support/webhookRules";
 
 const T = {
     secret: "kubernetes:core/v1:Secret",
-    credentialSecret: "pulumi-nodejs:dynamic/kubedb-mssql:CredentialSecret",
+    credentialSecret: "kubedb-mssql:credential:CredentialSecret",
     db: "kubernetes:kubedb.com/v1alpha2:MSSQLServer",
     password: "random:index/randomPassword:RandomPassword",
-    rotation: "pulumi-nodejs:dynamic/kubedb-mssql:CredentialRotation",
+    rotation: "kubedb-mssql:credential:RotationLedger",
 };
 const DAY = 86_400_000;
 

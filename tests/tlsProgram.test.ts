@@ -15,8 +15,8 @@ const T = {
     db: "kubernetes:kubedb.com/v1alpha2:MSSQLServer",
     certificate: "kubernetes:cert-manager.io/v1:Certificate",
     password: "random:index/randomPassword:RandomPassword",
-    rotation: "pulumi-nodejs:dynamic/kubedb-mssql:CredentialRotation",
-    tls: "pulumi-nodejs:dynamic/kubedb-mssql:TlsLifecycle",
+    rotation: "kubedb-mssql:credential:RotationLedger",
+    tls: "kubedb-mssql:tls:TlsLedger",
 };
 const base = { acceptEula: true };
 

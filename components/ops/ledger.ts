@@ -8,6 +8,7 @@
  * - a failed attempt is an initialization error that carries the state before the attempt.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { AsyncLocalStorage } from "async_hooks";
 import { OpsRequestProgress, describeCondition, opsRequestFailure } from "./waitForOpsRequest";
 
 export interface LedgerOutputs {
@@ -58,27 +59,35 @@ export function withoutKubeconfig<I extends { kubeconfig?: string }>(inputs: I):
 }
 
 /**
- * The provider the engine keeps with a failed attempt's state: a `delete` that does nothing, as
- * every ledger's does. The real serialized provider (40–70 KB) must not ride in the error: the
- * host sends the error's properties in one gRPC header, and one of more than about 55 KB never
- * reaches the engine (the call hangs). The next `pulumi up` brings the program's provider back
- * (Diff and Update run the new inputs' provider; a refresh returns the state as it is).
- */
-export const FAILED_ATTEMPT_PROVIDER = "exports.handler = function () { return { delete: async function () {} }; };\n";
-
-/**
- * An error Pulumi's dynamic-provider host reports as "created but failed to initialize": the
- * resource is kept with `properties` and updated again on the next `pulumi up`.
+ * An error the provider plugin reports as "created but failed to initialize": the resource is
+ * kept with `properties` and updated again on the next `pulumi up`.
  */
 export function initializationError(message: string, id: string, properties: object): Error {
-    return Object.assign(new Error(message), { id, properties: { ...properties, __provider: FAILED_ATTEMPT_PROVIDER }, reasons: [message] });
+    return Object.assign(new Error(message), { id, properties: { ...properties }, reasons: [message] });
 }
 
 /**
- * Progress of a request, to the provider's stderr: `pulumi up` shows it live in its console, on the
- * stack's row (not the ledger's), and again under Diagnostics.
+ * Where a provider's lines for the user go. The provider plugin runs each operation inside
+ * {@link withReporter} with a reporter that logs against the resource's URN, so `pulumi up` shows the
+ * line on that resource's row; outside one (a test calling a provider directly) they go to stderr.
  */
+export type Reporter = (line: string, kind: "progress" | "notice") => void;
+
+const reporters = new AsyncLocalStorage<Reporter>();
+
+export function withReporter<T>(reporter: Reporter, run: () => Promise<T>): Promise<T> {
+    return reporters.run(reporter, run);
+}
+
+/** A line for the user: `notice` stays in the update's diagnostics, `progress` only on the row while it runs. */
+export function report(line: string, kind: "progress" | "notice" = "notice"): void {
+    const reporter = reporters.getStore();
+    if (reporter) reporter(line, kind);
+    else console.error(`[kubedb-mssql] ${line}`);
+}
+
+/** Progress of a request: shown on the resource's row while it runs. */
 export function logProgress(progress: OpsRequestProgress): void {
     const condition = progress.condition ? ` ${describeCondition(progress.condition)}` : "";
-    console.error(`[kubedb-mssql] ${progress.request}: ${progress.phase ?? ""}${condition}`);
+    report(`${progress.request}: ${progress.phase ?? ""}${condition}`, "progress");
 }

@@ -7,6 +7,8 @@
 import { createHash, randomBytes } from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { Database, DatabaseArgs, databaseOutputs } from "../../components/database";
+import { STACK_DATABASE, stackDatabaseArgs } from "../../stack/databaseArgs";
 
 // Internal runtime modules: the mock monitor's raw requests and the RPC queue.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -61,6 +63,8 @@ export interface RunOptions {
     now?: Date;
     /** Builds components in place of index.ts (a library user's program); returns its exports. */
     program?: () => Record<string, unknown>;
+    /** Runs index.ts itself, which registers the Database as a remote component (the plugin builds its children). */
+    remote?: boolean;
     /** Overrides a mocked resource's state. */
     state?: (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown> | undefined;
 }
@@ -84,23 +88,23 @@ function defaultState(args: pulumi.runtime.MockResourceArgs): Record<string, unk
             const hex = createHash("sha256").update(`key/${args.name}`).digest("hex");
             return { ...inputs, hex, base64: Buffer.from(hex, "hex").toString("base64") };
         }
-        case "pulumi-nodejs:dynamic/kubedb-mssql:CredentialSecret":
+        case "kubedb-mssql:credential:CredentialSecret":
             // As on a first deployment with nothing retained: the version's own Secret.
             return {
                 ...inputs, retained: "", secretName: inputs.versionSecretName, initialSecretName: inputs.versionSecretName,
                 versionPassword: inputs.password, resumedFrom: "none",
             };
-        case "pulumi-nodejs:dynamic/kubedb-mssql:CredentialRotation":
+        case "kubedb-mssql:credential:RotationLedger":
             return {
                 ...inputs, appliedSecretName: inputs.secretName, activeSecretName: inputs.secretName, lastPhase: "Initial",
                 lastRequest: "", activeSince: "2026-01-01T00:00:00.000Z", removedSecrets: [],
             };
-        case "pulumi-nodejs:dynamic/kubedb-mssql:TlsLifecycle":
+        case "kubedb-mssql:tls:TlsLedger":
             return {
                 ...inputs, applied: {}, lastPhase: "Initial", lastRequest: "", lastAction: "",
                 caBundle: FAKE_CA, caFingerprint: "SHA256:AB:CD", caNotAfter: "2036-01-01T00:00:00.000Z",
             };
-        case "pulumi-nodejs:dynamic/kubedb-mssql:DayTwoChanges":
+        case "kubedb-mssql:database:DayTwoLedger":
             // As after a first deployment: the database was created with exactly these settings.
             return {
                 ...inputs, sequence: 0, lastPhase: "Initial", lastRequest: "", lastAction: "",
@@ -159,6 +163,15 @@ async function resolve(value: unknown): Promise<unknown> {
 
 const PROGRAM = path.resolve(__dirname, "../../index.ts");
 
+/**
+ * The stack program's Database built in this process: what the provider plugin's `construct`
+ * builds for index.ts (index.ts itself registers only the remote component: `remote: true`).
+ */
+function stackProgram(): Record<string, unknown> {
+    const database = new Database(STACK_DATABASE, stackDatabaseArgs() as unknown as DatabaseArgs);
+    return databaseOutputs(database);
+}
+
 /** Runs index.ts (or `program`) with the given config; rejects with the program's error (e.g. a ConfigError). */
 export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     const raw: Record<string, string> = {};
@@ -211,7 +224,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     }
     try {
         delete require.cache[PROGRAM];
-        const exports = options.program ? options.program() : require(PROGRAM); // eslint-disable-line @typescript-eslint/no-require-imports
+        const exports = options.program ? options.program() : options.remote ? require(PROGRAM) : stackProgram(); // eslint-disable-line @typescript-eslint/no-require-imports
         const outputs = (await resolve({ ...exports })) as Record<string, unknown>;
         await runtimeSettings.waitForRPCs();
         const run: ProgramRun = {

@@ -1,13 +1,12 @@
 /**
- * Pulumi's dynamic-provider host, driven as the engine drives it during `pulumi up`.
+ * The kubedb-mssql provider plugin, driven as the engine drives it during `pulumi up`.
  *
- * The engine starts `@pulumi/pulumi/cmd/dynamic-provider` (through the `pulumi-resource-pulumi-nodejs`
- * plugin) as a fresh Node process in the program's directory, reads the port it prints, and calls
- * its gRPC ResourceProvider service: Configure, then Check, Diff, Create or Update per resource, with
- * the serialized provider in the `__provider` property. The host loads that text with
- * require-from-string: no ts-node, nothing of this test process. This class does the same and
- * decodes what the engine receives back, including the initialization-failure details that make
- * the next `pulumi up` retry.
+ * The engine starts the plugin's executable (provider/bin/pulumi-resource-kubedb-mssql, which
+ * runs the compiled provider) as a fresh process in the program's directory, reads the port it
+ * prints, and calls its gRPC ResourceProvider service: Configure, then Check, Diff, Create or
+ * Update per resource. Nothing of this test process (ts-node, mocha) is in it. This class does the
+ * same and decodes what the engine receives back, including the initialization-failure details
+ * that make the next `pulumi up` retry.
  */
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
@@ -23,6 +22,11 @@ const provproto = require("@pulumi/pulumi/proto/provider_pb"); // eslint-disable
 const statusproto = require("@pulumi/pulumi/proto/status_pb"); // eslint-disable-line @typescript-eslint/no-require-imports
 
 export type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A value as the engine marks a secret in a property struct. */
+export function markedSecret(value: unknown): Props {
+    return { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value };
+}
 
 /** What the engine receives from a failed Create or Update. */
 export interface HostError {
@@ -50,11 +54,13 @@ export class ProviderHost {
 
     private constructor(private readonly child: ChildProcess, private readonly client: any) {} // eslint-disable-line @typescript-eslint/no-explicit-any
 
-    /** Starts the host in a fresh Node process with the project as its working directory. */
-    static async start(env: NodeJS.ProcessEnv = {}): Promise<ProviderHost> {
-        const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js");
-        // The engine passes its own address first; the host only needs it to be present.
-        const child = spawn(process.execPath, [entry, "127.0.0.1:1"], {
+    /**
+     * Starts the plugin as the engine does: its executable (the compiled provider; `npm run build`)
+     * in a fresh process with the project as its working directory, the engine's address first.
+     */
+    static async start(env: NodeJS.ProcessEnv = {}, engineAddress = "127.0.0.1:1"): Promise<ProviderHost> {
+        const entry = path.join(PROJECT_ROOT, "provider", "bin", "pulumi-resource-kubedb-mssql");
+        const child = spawn(entry, [engineAddress], {
             cwd: PROJECT_ROOT,
             // Nothing of this process's ts-node or mocha setup: only what a shell would pass.
             env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },

@@ -1,0 +1,38 @@
+/**
+ * The custom resources of the kubedb-mssql package: records the provider plugin keeps in the stack
+ * state and acts on at run time (provider/). Their code runs in the plugin's process, never in
+ * the state. Each one was a dynamic resource in releases before the plugin; the alias to that
+ * type token makes the engine take the stored resource over (an update that rewrites its state
+ * without the serialized code) instead of creating a second one.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export const PACKAGE_NAME = "kubedb-mssql";
+
+export const PACKAGE_RESOURCES = {
+    GuardedConfig: { token: "kubedb-mssql:database:GuardedConfig", formerly: "pulumi-nodejs:dynamic/kubedb-mssql:ChangeGuard" },
+    DayTwoLedger: { token: "kubedb-mssql:database:DayTwoLedger", formerly: "pulumi-nodejs:dynamic/kubedb-mssql:DayTwoChanges" },
+    TlsLedger: { token: "kubedb-mssql:tls:TlsLedger", formerly: "pulumi-nodejs:dynamic/kubedb-mssql:TlsLifecycle" },
+    RotationLedger: { token: "kubedb-mssql:credential:RotationLedger", formerly: "pulumi-nodejs:dynamic/kubedb-mssql:CredentialRotation" },
+    CredentialSecret: { token: "kubedb-mssql:credential:CredentialSecret", formerly: "pulumi-nodejs:dynamic/kubedb-mssql:CredentialSecret" },
+} as const;
+
+export type PackageResourceKind = keyof typeof PACKAGE_RESOURCES;
+
+/**
+ * Registers one of the package's custom resources. `outputs` names the output-only properties, so
+ * that they are read back (a custom resource has only the properties it was given).
+ */
+export class PackageResource extends pulumi.CustomResource {
+    constructor(kind: PackageResourceKind, name: string, inputs: pulumi.Inputs, outputs: readonly string[], opts: pulumi.CustomResourceOptions) {
+        const props: pulumi.Inputs = { ...inputs };
+        for (const key of outputs) props[key] = undefined;
+        const { token, formerly } = PACKAGE_RESOURCES[kind];
+        super(token, name, props, { ...opts, aliases: [...(opts.aliases ?? []), { type: formerly }] });
+    }
+
+    /** An output property by name (declared by the component that made the resource). */
+    output<T>(key: string): pulumi.Output<T> {
+        return (this as unknown as Record<string, pulumi.Output<T>>)[key];
+    }
+}
