@@ -1,16 +1,16 @@
 /**
- * The kubedb-mssql stack: one Database of the kubedb-mssql package, its args the stack config.
+ * The kubedb-mssql stack: one SqlServer of the kubedb-mssql package, its args the stack config.
  *
- * The program uses the package as a program in any other language does: the Database is built
+ * The program uses the package as a program in any other language does: the SqlServer is built
  * by the provider plugin (`construct`), which Pulumi.yaml's `plugins.providers` points the engine
  * at (provider/bin). The config is validated here first, so that a bad value is a plain program
  * error listing every problem before anything is registered.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { STACK_DATABASE, stackDatabaseArgs } from "./stack/databaseArgs";
+import { STACK_SQL_SERVER, stackSqlServerArgs } from "./stack/sqlServerArgs";
 
-/** The package's Database, as its generated SDKs declare it: a component the plugin builds. */
-class Database extends pulumi.ComponentResource {
+/** The package's SqlServer, as its generated SDKs declare it: a component the plugin builds. */
+class SqlServer extends pulumi.ComponentResource {
     declare readonly databaseName: pulumi.Output<string>;
     declare readonly databaseNamespace: pulumi.Output<string>;
     declare readonly primaryHost: pulumi.Output<string>;
@@ -26,11 +26,11 @@ class Database extends pulumi.ComponentResource {
             databaseName: undefined, databaseNamespace: undefined, primaryHost: undefined, secondaryHost: undefined, port: undefined,
             connectionSecret: undefined, tls: undefined, dayTwo: undefined, credentialRotation: undefined,
         };
-        super("kubedb-mssql:index:Database", name, { ...databaseArgs, ...outputs }, opts, true);
+        super("kubedb-mssql:index:SqlServer", name, { ...databaseArgs, ...outputs }, opts, true);
     }
 }
 
-const database = new Database(STACK_DATABASE, stackDatabaseArgs());
+const database = new SqlServer(STACK_SQL_SERVER, stackSqlServerArgs());
 
 // Outputs: how to connect and what is in use; never a password.
 export const databaseName = database.databaseName;

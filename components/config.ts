@@ -198,10 +198,10 @@ export function parseStackConfig(raw: Record<string, string>, options: ParseOpti
 }
 
 /**
- * The same contract for values given as one object (the Database component's args, from any
+ * The same contract for values given as one object (the SqlServer component's args, from any
  * Pulumi language): every key checked, defaults applied, one ConfigError naming each problem.
  */
-export function parseDatabaseSettings(values: Record<string, unknown>, context = "Database args"): StackConfig {
+export function parseDatabaseSettings(values: Record<string, unknown>, context = "SqlServer args"): StackConfig {
     const problems = new Problems(context);
     for (const key of Object.keys(values)) {
         if (!has(KNOWN_KEYS, key)) problems.add(key, `unknown argument; known arguments are ${Object.keys(KNOWN_KEYS).join(", ")}`);

@@ -16,6 +16,8 @@ export { ConnectionSecret, ConnectionSecretArgs } from "./connectionSecret";
 export { SaCredential, SaCredentialArgs, GENERATED_PASSWORD } from "./credential";
 export { CredentialRotation, CredentialRotationArgs } from "./credentialRotation";
 export { MssqlServer, MssqlServerArgs, resolveMssqlServerArgs } from "./mssqlServer";
+export { SqlServer, SqlServerArgs, SqlServerOutputs } from "./sqlServer";
+export { PACKAGE_RESOURCES, PackageResource } from "./packageResources";
 export { TlsLifecycle, TlsLifecycleArgs } from "./tlsLifecycle";
 export { planTlsChange, TlsState, TlsPlan } from "./ops/tlsPlan";
 export { StackConfig, parseStackConfig, readStackConfig } from "./config";

@@ -16,7 +16,7 @@ import { KubernetesCluster, kubernetesCluster } from "../components/cluster";
 import { ConnectionSecret } from "../components/connectionSecret";
 import { SaCredential } from "../components/credential";
 import { CredentialRotation } from "../components/credentialRotation";
-import { Database } from "../components/database";
+import { SqlServer } from "../components/sqlServer";
 import { DayTwoChanges } from "../components/dayTwoChanges";
 import { MssqlServer } from "../components/mssqlServer";
 import { TlsLifecycle } from "../components/tlsLifecycle";
@@ -35,7 +35,7 @@ interface ComponentEntry {
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- args are validated by each component, as a TypeScript caller's are */
 const COMPONENTS: Record<ComponentToken, ComponentEntry> = {
-    "kubedb-mssql:index:Database": { outputArgs: ["saPassword", "kubeconfig"], takesCluster: false, make: (n, a, o) => new Database(n, a as any, o) },
+    "kubedb-mssql:index:SqlServer": { outputArgs: ["saPassword", "kubeconfig"], takesCluster: false, make: (n, a, o) => new SqlServer(n, a as any, o) },
     "kubedb-mssql:database:ChangeGuard": { outputArgs: [], takesCluster: true, make: (n, a, o) => new ChangeGuard(n, a as any, o) },
     "kubedb-mssql:credential:SaCredential": { outputArgs: ["password"], takesCluster: true, make: (n, a, o) => new SaCredential(n, a as any, o) },
     "kubedb-mssql:tls:CaIssuer": { outputArgs: [], takesCluster: false, make: (n, a, o) => new CaIssuer(n, a as any, o) },
@@ -89,7 +89,7 @@ export async function constructComponent(name: string, type: string, inputs: pul
 
     const opts: pulumi.ComponentResourceOptions = { ...options };
     const { kubeconfig, ...componentArgs } = args;
-    if (type !== "kubedb-mssql:index:Database") {
+    if (type !== "kubedb-mssql:index:SqlServer") {
         // The plugin's own Kubernetes provider, from the kubeconfig arg (or the ambient one).
         const cluster: KubernetesCluster | undefined = kubeconfig === undefined ? undefined
             : kubernetesCluster(`${name}-kubernetes`, { kubeconfig: kubeconfig as pulumi.Input<string> }, { parent: options.parent });

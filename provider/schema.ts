@@ -8,7 +8,7 @@
  */
 import { DELETION_POLICIES, ISSUER_KINDS, SECONDARY_ACCESS_MODES, VOLUME_EXPANSION_MODES } from "../components/api/kubedb";
 import { PRIVATE_KEY_ALGORITHMS, PRIVATE_KEY_ROTATION_POLICIES } from "../components/api/certManager";
-import { DatabaseArgs, DatabaseOutputs } from "../components/database";
+import { SqlServerArgs, SqlServerOutputs } from "../components/sqlServer";
 import { ChangeGuardArgs } from "../components/changeGuard";
 import { SaCredentialArgs } from "../components/credential";
 import { CaIssuerArgs } from "../components/caIssuer";
@@ -164,7 +164,7 @@ const TYPES: Record<string, ObjectSpec | EnumSpec> = {
     }),
 };
 
-const databaseInputs: PropsOf<DatabaseArgs> = {
+const sqlServerInputs: PropsOf<SqlServerArgs> = {
     acceptEula: bool("Accept the SQL Server EULA (https://go.microsoft.com/fwlink/?LinkId=746388). Required; must be true."),
     namespace: str("Namespace of the database, a DNS label (created if missing, never deleted). Cannot change after creation.", "mssql"),
     name: str("Name of the MSSQLServer (a DNS label starting with a letter, at most 40 characters). Cannot change after creation.", "mssql"),
@@ -186,7 +186,7 @@ const databaseInputs: PropsOf<DatabaseArgs> = {
     adoptStackRoot: bool("Take over the resources that this project's own stack program made at the top of its stack in releases before the provider plugin (only for those stacks).", false),
 };
 
-const databaseOutputs: PropsOf<DatabaseOutputs> = {
+const sqlServerOutputs: PropsOf<SqlServerOutputs> = {
     databaseName: str("Name of the MSSQLServer."),
     databaseNamespace: str("Its namespace."),
     primaryHost: str("In-cluster host name of the primary."),
@@ -317,7 +317,7 @@ const LAST = {
 };
 
 export const COMPONENT_OUTPUTS = {
-    "kubedb-mssql:index:Database": databaseOutputs,
+    "kubedb-mssql:index:SqlServer": sqlServerOutputs,
     "kubedb-mssql:database:ChangeGuard": {},
     "kubedb-mssql:credential:SaCredential": {
         secretName: str("Name of the current credential's Secret."), initialSecretName: str("The Secret to create the database with."),
@@ -348,9 +348,9 @@ export type ComponentToken = keyof typeof COMPONENT_OUTPUTS;
 
 const C = COMPONENT_OUTPUTS;
 const RESOURCES: Record<string, ResourceSpec> = {
-    "kubedb-mssql:index:Database": component(
+    "kubedb-mssql:index:SqlServer": component(
         "A whole SQL Server database on KubeDB: namespace, sa credential, CA, MSSQLServer, and every later change as a KubeDB ops request, one at a time, waited on with fail-fast. Its args are the stack config's keys.",
-        databaseInputs, ["acceptEula"], C["kubedb-mssql:index:Database"]),
+        sqlServerInputs, ["acceptEula"], C["kubedb-mssql:index:SqlServer"]),
     "kubedb-mssql:database:ChangeGuard": component(
         "Refuses, before anything else is touched, a change no KubeDB request can make (name, namespace, topology, edition), and checks the identity's permissions.",
         changeGuardInputs, ["name", "namespace"], C["kubedb-mssql:database:ChangeGuard"]),

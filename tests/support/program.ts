@@ -7,8 +7,8 @@
 import { createHash, randomBytes } from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { Database, DatabaseArgs, databaseOutputs } from "../../components/database";
-import { STACK_DATABASE, stackDatabaseArgs } from "../../stack/databaseArgs";
+import { SqlServer, SqlServerArgs, sqlServerOutputs } from "../../components/sqlServer";
+import { STACK_SQL_SERVER, stackSqlServerArgs } from "../../stack/sqlServerArgs";
 
 // Internal runtime modules: the mock monitor's raw requests and the RPC queue.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -168,8 +168,8 @@ const PROGRAM = path.resolve(__dirname, "../../index.ts");
  * builds for index.ts (index.ts itself registers only the remote component: `remote: true`).
  */
 function stackProgram(): Record<string, unknown> {
-    const database = new Database(STACK_DATABASE, stackDatabaseArgs() as unknown as DatabaseArgs);
-    return databaseOutputs(database);
+    const database = new SqlServer(STACK_SQL_SERVER, stackSqlServerArgs() as unknown as SqlServerArgs);
+    return sqlServerOutputs(database);
 }
 
 /** Runs index.ts (or `program`) with the given config; rejects with the program's error (e.g. a ConfigError). */

@@ -10,7 +10,7 @@ import * as path from "path";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..", "..", "..");
 /** What a user's clone has that the program needs; linked, not copied, so the suite tests this tree. */
-const PROJECT_ENTRIES = ["Pulumi.yaml", "index.ts", "components", "package.json", "tsconfig.json", "node_modules"];
+const PROJECT_ENTRIES = ["Pulumi.yaml", "index.ts", "components", "stack", "provider", "dist", "package.json", "tsconfig.json", "node_modules"];
 
 export interface CommandResult {
     command: string;
@@ -33,11 +33,17 @@ export class PulumiWorkspace {
      * given, is the project's index.ts instead of this repository's (a user's program that imports
      * `./components`).
      */
-    static async create(options: { bin: string; kubeconfigPath: string; stack: string; program?: string }): Promise<PulumiWorkspace> {
+    static async create(options: {
+        bin: string; kubeconfigPath: string; stack: string; program?: string;
+        /** A project of another language instead of this one: its files by name (Pulumi.yaml, …). */
+        project?: Record<string, string>;
+        env?: NodeJS.ProcessEnv;
+    }): Promise<PulumiWorkspace> {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubedb-mssql-e2e-stack-"));
         const projectDir = path.join(dir, "project");
         fs.mkdirSync(projectDir);
-        for (const entry of PROJECT_ENTRIES) {
+        for (const [file, text] of Object.entries(options.project ?? {})) fs.writeFileSync(path.join(projectDir, file), text);
+        for (const entry of options.project ? [] : PROJECT_ENTRIES) {
             if (entry === "index.ts" && options.program !== undefined) fs.writeFileSync(path.join(projectDir, entry), options.program);
             else fs.symlinkSync(path.join(PROJECT_ROOT, entry), path.join(projectDir, entry));
         }
@@ -54,6 +60,7 @@ export class PulumiWorkspace {
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
             KUBECONFIG: options.kubeconfigPath,
             NO_COLOR: "1",
+            ...options.env,
         };
         const workspace = new PulumiWorkspace(dir, projectDir, env);
         await workspace.ok(["stack", "init", options.stack]);

@@ -1,13 +1,13 @@
 /**
- * The stack config as the Database's args: validated as a whole first (a bad value is a plain
+ * The stack config as the SqlServer's args: validated as a whole first (a bad value is a plain
  * program error listing every problem, before anything is registered), then handed on as the
- * user wrote it — the Database applies the same defaults — with the secrets kept secret.
+ * user wrote it — the SqlServer applies the same defaults — with the secrets kept secret.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { SECRET_KEYS, collectRawConfig, readStackConfig } from "../components/config";
 import { resolveKubeconfig } from "../components/kubeconfig";
 
-export function stackDatabaseArgs(): Record<string, unknown> {
+export function stackSqlServerArgs(): Record<string, unknown> {
     const config = readStackConfig();
     const { values } = collectRawConfig(pulumi.runtime.allConfig(), pulumi.getProject());
     const args: Record<string, unknown> = { ...values };
@@ -21,5 +21,5 @@ export function stackDatabaseArgs(): Record<string, unknown> {
     return args;
 }
 
-/** The Database's logical name in this program's stacks. */
-export const STACK_DATABASE = "mssql";
+/** The SqlServer's logical name in this program's stacks. */
+export const STACK_SQL_SERVER = "mssql";

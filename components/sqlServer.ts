@@ -1,5 +1,5 @@
 /**
- * Database — a whole SQL Server database from one resource: the same arguments as the stack
+ * SqlServer — a whole SQL Server database from one resource: the same arguments as the stack
  * config (README "Configuration"), the same resources in the same order, the same outputs. This
  * is what a YAML, Python, Go or .NET program declares, and what the stack program (index.ts)
  * declares too. Reads like the architecture: args → cluster (provider) → guard against changes
@@ -24,8 +24,8 @@ import { currentPeriod } from "./schedule";
 import { TlsLifecycle } from "./tlsLifecycle";
 import { Problems, checkSaPassword } from "./validation";
 
-/** The Database's arguments: the stack config's keys, with the same defaults (README "Configuration"). */
-export interface DatabaseArgs {
+/** The SqlServer's arguments: the stack config's keys, with the same defaults (README "Configuration"). */
+export interface SqlServerArgs {
     /** Accept the SQL Server EULA. Required; must be true. */
     acceptEula: boolean;
     /** Namespace of the database (created if missing, never deleted). Default: "mssql". Cannot change. */
@@ -71,14 +71,14 @@ export interface DatabaseArgs {
     kubeconfig?: pulumi.Input<string>;
     /**
      * Take over the resources that the stack program of releases before the provider plugin made
-     * at the top of its stack: children keep those names (without this Database's name as prefix),
-     * so only one Database of a stack may set it. Only for that program's stacks. Default: false.
+     * at the top of its stack: children keep those names (without this SqlServer's name as prefix),
+     * so only one SqlServer of a stack may set it. Only for that program's stacks. Default: false.
      */
     adoptStackRoot?: boolean;
 }
 
-/** What the Database reports: how to connect and what is in use; never a password. */
-export interface DatabaseOutputs {
+/** What the SqlServer reports: how to connect and what is in use; never a password. */
+export interface SqlServerOutputs {
     databaseName: pulumi.Output<string>;
     databaseNamespace: pulumi.Output<string>;
     primaryHost: pulumi.Output<string>;
@@ -91,7 +91,7 @@ export interface DatabaseOutputs {
 }
 
 /** The settings from the args: the stack config's checks and defaults; the secrets handled apart. */
-export function databaseSettings(args: DatabaseArgs): StackConfig {
+export function sqlServerSettings(args: SqlServerArgs): StackConfig {
     const { saPassword, kubeconfig, adoptStackRoot, ...rest } = args;
     void adoptStackRoot;
     const settings = parseDatabaseSettings({
@@ -103,7 +103,7 @@ export function databaseSettings(args: DatabaseArgs): StackConfig {
     return { ...settings, saPassword: undefined, kubeconfig: undefined };
 }
 
-export class Database extends pulumi.ComponentResource implements DatabaseOutputs {
+export class SqlServer extends pulumi.ComponentResource implements SqlServerOutputs {
     readonly databaseName: pulumi.Output<string>;
     readonly databaseNamespace: pulumi.Output<string>;
     readonly primaryHost: pulumi.Output<string>;
@@ -115,18 +115,18 @@ export class Database extends pulumi.ComponentResource implements DatabaseOutput
     readonly dayTwo: pulumi.Output<object>;
     readonly credentialRotation: pulumi.Output<object>;
 
-    constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("kubedb-mssql:index:Database", name, {}, opts);
+    constructor(name: string, args: SqlServerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("kubedb-mssql:index:SqlServer", name, {}, opts);
         // 1. Args, validated as a whole before any resource is registered.
-        const config = databaseSettings(args);
+        const config = sqlServerSettings(args);
         const period = currentPeriod(config.rotation.interval, config.rotation.anchor, Date.now());
         const saPassword = args.saPassword === undefined ? undefined : pulumi.secret(pulumi.output(args.saPassword).apply((password) => {
-            const problems = new Problems(`Database "${name}" args`);
+            const problems = new Problems(`SqlServer "${name}" args`);
             problems.add("saPassword", checkSaPassword(password));
             problems.throwIfAny();
             return password;
         }));
-        // Children are named after the Database; adopted ones keep their names and answer to their
+        // Children are named after the SqlServer; adopted ones keep their names and answer to their
         // old place at the top of the stack.
         const child = (suffix: string, extra: pulumi.ComponentResourceOptions = {}): pulumi.ComponentResourceOptions => ({
             parent: this,
@@ -303,7 +303,7 @@ export class Database extends pulumi.ComponentResource implements DatabaseOutput
             // The retained credential Secret a re-created database was resumed on, or "none".
             resumedFrom: credential.resumedFrom,
         });
-        this.registerOutputs(databaseOutputs(this));
+        this.registerOutputs(sqlServerOutputs(this));
     }
 }
 
@@ -315,7 +315,7 @@ export function stackRootUrn(): string {
 }
 
 /** The outputs as one object: what `registerOutputs` and the provider's `construct` hand back. */
-export function databaseOutputs(db: DatabaseOutputs): Record<keyof DatabaseOutputs, pulumi.Output<unknown>> {
+export function sqlServerOutputs(db: SqlServerOutputs): Record<keyof SqlServerOutputs, pulumi.Output<unknown>> {
     return {
         databaseName: db.databaseName, databaseNamespace: db.databaseNamespace, primaryHost: db.primaryHost, secondaryHost: db.secondaryHost,
         port: db.port, connectionSecret: db.connectionSecret, tls: db.tls, dayTwo: db.dayTwo, credentialRotation: db.credentialRotation,
