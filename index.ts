@@ -30,7 +30,17 @@ class SqlServer extends pulumi.ComponentResource {
     }
 }
 
-const database = new SqlServer(STACK_SQL_SERVER, stackSqlServerArgs());
+/**
+ * The package's provider, made explicit: this project has the package's name, so the engine would
+ * read the stack config (`version` first) as the config of the package's default provider.
+ */
+class KubedbMssqlProvider extends pulumi.ProviderResource {
+    constructor(name: string) {
+        super("kubedb-mssql", name, {});
+    }
+}
+
+const database = new SqlServer(STACK_SQL_SERVER, stackSqlServerArgs(), { provider: new KubedbMssqlProvider("kubedb-mssql") });
 
 // Outputs: how to connect and what is in use; never a password.
 export const databaseName = database.databaseName;

@@ -49,7 +49,6 @@ export class PulumiWorkspace {
         }
         fs.mkdirSync(path.join(dir, "state"));
         const env: NodeJS.ProcessEnv = {
-            PATH: `${options.bin}:${process.env.PATH}`,
             HOME: process.env.HOME,
             // Plugins and credentials of this run only; state on local disk; no network.
             PULUMI_HOME: path.join(dir, "pulumi-home"),
@@ -61,6 +60,8 @@ export class PulumiWorkspace {
             KUBECONFIG: options.kubeconfigPath,
             NO_COLOR: "1",
             ...options.env,
+            // The tools first, then whatever the caller puts ahead of this process's PATH (a venv's bin).
+            PATH: `${options.bin}:${options.env?.PATH ?? process.env.PATH}`,
         };
         const workspace = new PulumiWorkspace(dir, projectDir, env);
         await workspace.ok(["stack", "init", options.stack]);

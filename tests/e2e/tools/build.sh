@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the pinned tools the e2e suite needs (pulumi CLI + plugins, kube-apiserver, etcd,
-# cert-manager's controller and webhook) from
+# Builds the pinned tools the e2e suite needs (pulumi CLI + plugins and language hosts, our
+# pulumi-sdkgen, kube-apiserver, etcd, cert-manager's controller and webhook) from
 # their published Go modules into a cache outside the work tree, and prints the bin directory as
 # the last line of stdout. Idempotent: tools already in the cache are skipped. See README.md.
 #
@@ -17,6 +17,8 @@ CACHE_ROOT=${KUBEDB_MSSQL_E2E_CACHE:-$HOME/.cache/kubedb-mssql-e2e}
 # ---- pins that live in this script (the rest are in the tools' go.mod / go.sum) ----
 PULUMI_VERSION=v3.248.0
 LANGUAGE_NODEJS_VERSION=v3.68.0   # version of the sdk/v3 module the language host comes from
+LANGUAGE_PYTHON_VERSION=v3.68.0   # likewise (pulumi-language-python/go.mod); its -exec shim is copied from it
+LANGUAGE_YAML_VERSION=v1.25.0     # github.com/pulumi/pulumi-yaml (pulumi-language-yaml/go.mod)
 K8S_PROVIDER_MODULE=github.com/pulumi/pulumi-kubernetes/provider/v4
 K8S_PROVIDER_PSEUDO=v4.0.0-20260115033456-f47bc2d6f199   # = tag v4.25.0
 K8S_PROVIDER_SUM=h1:j2bphCf7c2YhnBrhwht2f3TNRRgcMImltUlAgzxr9H4=
@@ -25,7 +27,8 @@ RANDOM_PROVIDER_VERSION=4.21.1
 KUBE_VERSION=v1.36.3
 CERT_MANAGER_VERSION=v1.21.2  # the module both cert-manager/*/go.mod require
 
-TOOLS=(pulumi pulumi-language-nodejs pulumi-resource-pulumi-nodejs pulumi-resource-kubernetes
+TOOLS=(pulumi pulumi-language-nodejs pulumi-language-python pulumi-language-python-exec
+  pulumi-language-yaml pulumi-sdkgen pulumi-resource-pulumi-nodejs pulumi-resource-kubernetes
   pulumi-resource-random kube-apiserver kube-controller-manager etcd
   cert-manager-controller cert-manager-webhook)
 
@@ -88,6 +91,40 @@ build_pulumi-language-nodejs() {
   go build -tags osusergo,grpcnotrace -o "$1" \
     -ldflags "$LDFLAGS -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$LANGUAGE_NODEJS_VERSION" \
     github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+}
+
+build_pulumi-language-python() {
+  cd "$(stage pulumi-language-python)"
+  go build -tags osusergo,grpcnotrace -o "$1" \
+    -ldflags "$LDFLAGS -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$LANGUAGE_PYTHON_VERSION" \
+    github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python
+}
+
+# The host runs `python3 <dir of its executable>/pulumi-language-python-exec …`: a Python script in the
+# same module (python/cmd/pulumi-language-python-exec), copied out of the downloaded module.
+build_pulumi-language-python-exec() {
+  local d info dir version
+  d=$(stage pulumi-language-python)
+  info=$(cd "$d" && GOFLAGS= go mod download -json github.com/pulumi/pulumi/sdk/v3) ||
+    die "go mod download github.com/pulumi/pulumi/sdk/v3 failed: $info"
+  dir=$(jq -r .Dir <<<"$info")
+  version=$(jq -r .Version <<<"$info")
+  [[ $version == "$LANGUAGE_PYTHON_VERSION" ]] ||
+    die "pulumi-language-python/go.mod selects sdk/v3 $version, build.sh pins $LANGUAGE_PYTHON_VERSION"
+  install -m 0755 "$dir/python/cmd/pulumi-language-python-exec" "$1"
+}
+
+build_pulumi-language-yaml() {
+  cd "$(stage pulumi-language-yaml)"
+  go build -o "$1" \
+    -ldflags "$LDFLAGS -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$LANGUAGE_YAML_VERSION" \
+    github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
+}
+
+# Ours (pulumi-sdkgen/main.go): pkg/v3 v3.248.0's nodejs/python/go SDK generators, no plugin host.
+build_pulumi-sdkgen() {
+  cd "$(stage pulumi-sdkgen)"
+  go build -o "$1" -ldflags "$LDFLAGS" .
 }
 
 build_pulumi-resource-pulumi-nodejs() {

@@ -30,11 +30,14 @@ echo "== versions"
 "$BIN/pulumi" version | grep -qx v3.248.0 || fail "pulumi version"
 "$BIN/pulumi" version
 "$BIN/kube-apiserver" --version
-"$BIN/etcd" --version | head -1
+"$BIN/etcd" --version | sed -n 1p # not head: under pipefail, etcd may die of SIGPIPE (exit 141)
 "$BIN/pulumi-resource-random" --version
+[[ -x $BIN/pulumi-language-python-exec ]] || fail "pulumi-language-python-exec missing"
+{ "$BIN/pulumi-sdkgen" 2>&1 || true; } | grep '^usage: pulumi-sdkgen' >/dev/null || fail "pulumi-sdkgen usage"
 
 echo "== plugins start and print a port"
-for p in pulumi-resource-kubernetes pulumi-resource-random pulumi-language-nodejs; do
+for p in pulumi-resource-kubernetes pulumi-resource-random pulumi-language-nodejs \
+  pulumi-language-python pulumi-language-yaml; do
   "$BIN/$p" >"$TMP/$p.out" 2>"$TMP/$p.err" &
   pid=$!
   for _ in $(seq 50); do [[ -s $TMP/$p.out ]] && break; sleep 0.2; done
