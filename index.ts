@@ -17,14 +17,14 @@ class SqlServer extends pulumi.ComponentResource {
     declare readonly secondaryHost: pulumi.Output<string>;
     declare readonly port: pulumi.Output<number>;
     declare readonly connectionSecret: pulumi.Output<string>;
-    declare readonly tls: pulumi.Output<Record<string, unknown>>;
+    declare readonly tlsStatus: pulumi.Output<Record<string, unknown>>;
     declare readonly dayTwo: pulumi.Output<Record<string, unknown>>;
     declare readonly credentialRotation: pulumi.Output<Record<string, unknown>>;
 
     constructor(name: string, databaseArgs: Record<string, unknown>, opts?: pulumi.ComponentResourceOptions) {
         const outputs = {
             databaseName: undefined, databaseNamespace: undefined, primaryHost: undefined, secondaryHost: undefined, port: undefined,
-            connectionSecret: undefined, tls: undefined, dayTwo: undefined, credentialRotation: undefined,
+            connectionSecret: undefined, tlsStatus: undefined, dayTwo: undefined, credentialRotation: undefined,
         };
         super("kubedb-mssql:index:SqlServer", name, { ...databaseArgs, ...outputs }, opts, true);
     }
@@ -49,6 +49,6 @@ export const primaryHost = database.primaryHost;
 export const secondaryHost = database.secondaryHost;
 export const port = database.port;
 export const connectionSecret = database.connectionSecret;
-export const tls = database.tls;
+export const tls = database.tlsStatus;
 export const dayTwo = database.dayTwo;
 export const credentialRotation = database.credentialRotation;

@@ -85,7 +85,7 @@ export interface SqlServerOutputs {
     secondaryHost: pulumi.Output<string>;
     port: pulumi.Output<number>;
     connectionSecret: pulumi.Output<string>;
-    tls: pulumi.Output<object>;
+    tlsStatus: pulumi.Output<object>;
     dayTwo: pulumi.Output<object>;
     credentialRotation: pulumi.Output<object>;
 }
@@ -111,7 +111,8 @@ export class SqlServer extends pulumi.ComponentResource implements SqlServerOutp
     readonly secondaryHost: pulumi.Output<string>;
     readonly port: pulumi.Output<number>;
     readonly connectionSecret: pulumi.Output<string>;
-    readonly tls: pulumi.Output<object>;
+    /** TLS in use (named apart from the `tls` arg, whose shape differs). */
+    readonly tlsStatus: pulumi.Output<object>;
     readonly dayTwo: pulumi.Output<object>;
     readonly credentialRotation: pulumi.Output<object>;
 
@@ -269,7 +270,7 @@ export class SqlServer extends pulumi.ComponentResource implements SqlServerOutp
         this.secondaryHost = pulumi.output(database.secondaryHost ?? "none");
         this.port = pulumi.output(database.port);
         this.connectionSecret = pulumi.output(connection.secretName);
-        this.tls = pulumi.output({
+        this.tlsStatus = pulumi.output({
             issuer: ca.issuer,
             clientTLS: config.tls.clientTLS,
             caSecret: ca.caSecret,
@@ -318,6 +319,6 @@ export function stackRootUrn(): string {
 export function sqlServerOutputs(db: SqlServerOutputs): Record<keyof SqlServerOutputs, pulumi.Output<unknown>> {
     return {
         databaseName: db.databaseName, databaseNamespace: db.databaseNamespace, primaryHost: db.primaryHost, secondaryHost: db.secondaryHost,
-        port: db.port, connectionSecret: db.connectionSecret, tls: db.tls, dayTwo: db.dayTwo, credentialRotation: db.credentialRotation,
+        port: db.port, connectionSecret: db.connectionSecret, tlsStatus: db.tlsStatus, dayTwo: db.dayTwo, credentialRotation: db.credentialRotation,
     };
 }

@@ -193,7 +193,7 @@ const sqlServerOutputs: PropsOf<SqlServerOutputs> = {
     secondaryHost: str("In-cluster host name of the secondaries, or none (Standalone)."),
     port: int("SQL Server's port."),
     connectionSecret: str("The Secret applications mount: host, port, username, password, ca.crt and connection strings."),
-    tls: ref("TlsStatus", "TLS in use."),
+    tlsStatus: ref("TlsStatus", "TLS in use."),
     dayTwo: ref("DayTwoStatus", "Day-2 state read back from the database."),
     credentialRotation: ref("CredentialRotationStatus", "The credential in use; never a password."),
 };

@@ -154,7 +154,7 @@ describe("the package from other languages: schema, SDKs, a YAML and a Python pr
                         "outputs:",
                         "  connectionSecret: ${orders.connectionSecret}",
                         "  credentialRotation: ${orders.credentialRotation}",
-                        "  tls: ${orders.tls}",
+                        "  tls: ${orders.tlsStatus}",
                         "",
                     ].join("\n"),
                 },

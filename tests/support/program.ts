@@ -169,7 +169,9 @@ const PROGRAM = path.resolve(__dirname, "../../index.ts");
  */
 function stackProgram(): Record<string, unknown> {
     const database = new SqlServer(STACK_SQL_SERVER, stackSqlServerArgs() as unknown as SqlServerArgs);
-    return sqlServerOutputs(database);
+    // As index.ts exports them.
+    const { tlsStatus, ...outputs } = sqlServerOutputs(database);
+    return { ...outputs, tls: tlsStatus };
 }
 
 /** Runs index.ts (or `program`) with the given config; rejects with the program's error (e.g. a ConfigError). */
