@@ -1,5 +1,5 @@
 /**
- * The dynamic provider behind {@link CredentialRotation}: it makes the database use the current
+ * The provider behind {@link CredentialRotation}: it makes the database use the current
  * credential Secret, through a KubeDB RotateAuth request, and blocks `pulumi up` until KubeDB says
  * it is done.
  *

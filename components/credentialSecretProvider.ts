@@ -1,5 +1,5 @@
 /**
- * The dynamic provider behind {@link SaCredential}'s Secret: one `sa` credential Secret per
+ * The provider behind {@link SaCredential}'s Secret: one `sa` credential Secret per
  * credential version, created through the API, never edited, never deleted (the rotation removes
  * superseded ones once the database is seen using the new one).
  *

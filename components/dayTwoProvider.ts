@@ -1,5 +1,5 @@
 /**
- * The dynamic provider behind {@link DayTwoChanges}: brings the database's version, replicas,
+ * The provider behind {@link DayTwoChanges}: brings the database's version, replicas,
  * resources, storage and mssql.conf to what the config says, and restarts it on request, through
  * KubeDB ops requests run one at a time (plan → queue → runner → waiter).
  *

@@ -2,9 +2,8 @@
  * The few API-server calls the waiters make, through @kubernetes/client-node (auth plugins, exec
  * credentials, in-cluster config and TLS all come with it).
  *
- * client-node is an ES module: every function here requires it at call time, because these
- * functions also run from their serialized form inside Pulumi's dynamic-provider host, where the
- * closure serializer cannot capture an ES module by reference.
+ * client-node is required at call time, not at load: the stack program and the components that
+ * never call the cluster do not pay for loading it.
  */
 import type * as k8sClient from "@kubernetes/client-node";
 

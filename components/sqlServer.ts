@@ -117,9 +117,9 @@ export class SqlServer extends pulumi.ComponentResource implements SqlServerOutp
     readonly credentialRotation: pulumi.Output<object>;
 
     constructor(name: string, args: SqlServerArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("kubedb-mssql:index:SqlServer", name, {}, opts);
-        // 1. Args, validated as a whole before any resource is registered.
+        // 1. Args, validated as a whole before anything is registered, this component included.
         const config = sqlServerSettings(args);
+        super("kubedb-mssql:index:SqlServer", name, {}, opts);
         const period = currentPeriod(config.rotation.interval, config.rotation.anchor, Date.now());
         const saPassword = args.saPassword === undefined ? undefined : pulumi.secret(pulumi.output(args.saPassword).apply((password) => {
             const problems = new Problems(`SqlServer "${name}" args`);

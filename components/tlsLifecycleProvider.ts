@@ -1,5 +1,5 @@
 /**
- * The dynamic provider behind {@link TlsLifecycle}: turns a change of the TLS config into one or
+ * The provider behind {@link TlsLifecycle}: turns a change of the TLS config into one or
  * two KubeDB ReconfigureTLS requests in sequence (plan: ops/tlsPlan.ts → queue: ops/queue.ts), waits
  * for each with fail-fast, and keeps clients able to verify the server throughout.
  *

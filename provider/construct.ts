@@ -54,12 +54,18 @@ interface OutputInternals {
     isSecret: Promise<boolean>;
 }
 
+const NOT_KNOWN = "is not known yet (it comes from a resource not created yet); give a value known at preview";
+
 /** The value of an arg, with every Output inside it resolved; `problems` gets what cannot be. */
 async function resolved(key: string, value: unknown, problems: Problems): Promise<unknown> {
+    if (pulumi.isUnknown(value)) {
+        problems.add(key, NOT_KNOWN);
+        return undefined;
+    }
     if (pulumi.Output.isInstance(value)) {
         const output = value as unknown as OutputInternals;
         if (!(await output.isKnown)) {
-            problems.add(key, "is not known yet (it comes from a resource not created yet); give a value known at preview");
+            problems.add(key, NOT_KNOWN);
             return undefined;
         }
         if (await output.isSecret) {

@@ -63,6 +63,8 @@ const int = (description: string, dflt?: number): PropertySpec => ({ type: "inte
 const bool = (description: string, dflt?: boolean): PropertySpec => ({ type: "boolean", description, ...(dflt === undefined ? {} : { default: dflt }) });
 const strings = (description: string): PropertySpec => ({ type: "array", items: { type: "string" }, description });
 const stringMap = (description: string): PropertySpec => ({ type: "object", additionalProperties: { type: "string" }, description });
+// An enum's default is said in the description: Pulumi's Go generator emits an invalid type for a
+// `$ref` with a `default` (the package name, dash included, as a Go package).
 const ref = (name: string, description: string): PropertySpec => ({ $ref: t(name), description });
 const secret = (p: PropertySpec): PropertySpec => ({ ...p, secret: true });
 const any = (description: string): PropertySpec => ({ $ref: "pulumi.json#/Any", description });
@@ -173,7 +175,7 @@ const sqlServerInputs: PropsOf<SqlServerArgs> = {
     replicas: int("Replicas: 1 for Standalone; for an availability group 1 to 9 (default 3), a change is a HorizontalScaling request."),
     availabilityGroup: ref("AvailabilityGroup", "An availability group. Default: Standalone."),
     storage: ref("Storage", "Data volume per replica. Default: 10Gi, Online expansion, the default StorageClass."),
-    deletionPolicy: { ...ref("DeletionPolicy", "What `pulumi destroy` does to the data."), default: "Halt" },
+    deletionPolicy: ref("DeletionPolicy", "What `pulumi destroy` does to the data. Default: Halt."),
     resources: ref("Resources", "Resources of the mssql container; a change is a VerticalScaling request. Default: KubeDB's."),
     mssqlConf: str("Content of mssql.conf (at most 64 KiB); a change is a Reconfigure request. Default: none."),
     restart: ref("Restart", "Restarts. Default: generation 0."),
@@ -218,7 +220,7 @@ const saCredentialInputs: PropsOf<SaCredentialArgs, "cluster", "kubeconfig"> = {
 const caIssuerInputs: PropsOf<CaIssuerArgs, never, "kubeconfig"> = {
     database: DATABASE, namespace: NAMESPACE,
     existing: ref("IssuerRef", "An existing issuer to use instead of bootstrapping a CA."),
-    kind: { ...ref("IssuerKind", "Kind of the bootstrapped CA issuer."), default: "Issuer" },
+    kind: ref("IssuerKind", "Kind of the bootstrapped CA issuer. Default: Issuer."),
     duration: str("CA lifetime.", "87600h"),
     renewBefore: str("Renew before expiry.", "720h"),
     algorithm: ref("PrivateKeyAlgorithm", "Default: ECDSA."),
@@ -236,7 +238,7 @@ const mssqlServerInputs: PropsOf<MssqlServerArgs, never, "kubeconfig"> = {
     replicas: int("Replicas (1 Standalone, 3 availability group)."),
     availabilityGroup: ref("AvailabilityGroup", "An availability group. Default: Standalone."),
     storage: ref("Storage", "Data volume per replica."),
-    deletionPolicy: { ...ref("DeletionPolicy", "What deleting does to the data."), default: "Halt" },
+    deletionPolicy: ref("DeletionPolicy", "What deleting does to the data. Default: Halt."),
     resources: ref("Resources", "Resources of the mssql container."),
     authSecretName: str("The credential Secret to create the database with."),
     issuer: ref("IssuerRef", "The issuer of the database's certificates."),
@@ -418,6 +420,8 @@ export function secretProperties(token: string): string[] {
     return [...new Set([...Object.entries(spec.inputProperties), ...Object.entries(spec.properties)].filter(([, p]) => p.secret).map(([k]) => k))];
 }
 
+const GO_IMPORT_BASE = "github.com/kubedb-mssql/kubedb-mssql/sdk/go/kubedbmssql";
+
 export function packageSchema(version: string): Record<string, unknown> {
     return {
         name: PACKAGE_NAME,
@@ -432,7 +436,12 @@ export function packageSchema(version: string): Record<string, unknown> {
         language: {
             nodejs: { packageName: "@kubedb-mssql/kubedb-mssql", dependencies: { "@pulumi/pulumi": "^3.0.0" }, respectSchemaVersion: true },
             python: { packageName: "pulumi_kubedb_mssql", requires: { pulumi: ">=3.0.0,<4.0.0" }, respectSchemaVersion: true },
-            go: { importBasePath: "github.com/kubedb-mssql/kubedb-mssql/sdk/go/kubedbmssql", generateResourceContainerTypes: true, respectSchemaVersion: true },
+            go: {
+                importBasePath: `${GO_IMPORT_BASE}`, generateResourceContainerTypes: true, respectSchemaVersion: true,
+                // Pulumi's Go generator names the index module's enums, seen from another module, by the
+                // package name ("kubedb-mssql.DeletionPolicy", not Go); this alias maps it to the root package.
+                packageImportAliases: { [`${GO_IMPORT_BASE}/${PACKAGE_NAME}`]: "kubedbmssql" },
+            },
             csharp: { rootNamespace: "KubedbMssql", packageReferences: { Pulumi: "3.*" }, respectSchemaVersion: true },
         },
         config: {},

@@ -1,6 +1,6 @@
 /**
  * The credential Secret resource as `pulumi up` runs it: the inputs the real program registers,
- * through Pulumi's dynamic-provider host over gRPC, against the loopback API server. A re-creation
+ * through the provider plugin over gRPC, against the loopback API server. A re-creation
  * after `pulumi destroy` resumes on the retained Secret (decided at Check, so a preview shows it);
  * an ambiguous set is refused at Check; a fresh deployment creates the version's Secret.
  */
@@ -16,7 +16,7 @@ const CREDENTIAL = "kubedb-mssql:credential:CredentialSecret";
 const urn = `urn:pulumi:test::kubedb-mssql::kubedb-mssql:credential:SaCredential$${CREDENTIAL}::sa-secret`;
 const RETAINED_PASSWORD = "Retained-Passw0rd-7!";
 
-describe("CredentialSecret through Pulumi's dynamic-provider host", function () {
+describe("CredentialSecret through the provider plugin", function () {
     this.timeout(120_000);
     let host: ProviderHost;
     let registered: Props;

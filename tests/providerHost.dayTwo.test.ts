@@ -1,5 +1,5 @@
 /**
- * DayTwoChanges and ChangeGuard as `pulumi up` runs them: through Pulumi's dynamic-provider host
+ * DayTwoChanges and ChangeGuard as `pulumi up` runs them: through the provider plugin
  * over gRPC, against the loopback API server (the setup of tests/providerHost.test.ts; a file of its
  * own so that mocha's parallel workers share the host tests).
  */
@@ -11,7 +11,7 @@ import { runProgram } from "./support/program";
 import { dayTwoChangeCases } from "./support/dayTwoCases";
 import { DAY_TWO, GUARD, ProgramRun, Subject, pointed, providerSubjects } from "./support/providerOutcomes";
 
-describe("DayTwoChanges and ChangeGuard through Pulumi's dynamic-provider host", function () {
+describe("DayTwoChanges and ChangeGuard through the provider plugin", function () {
     this.timeout(120_000);
     let host: ProviderHost;
     let subjects: Subject[] = [];

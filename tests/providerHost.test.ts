@@ -9,6 +9,7 @@
 import { strict as assert } from "assert";
 import { FakeKubeApi } from "./support/fakeKubeApi";
 import { NS, OPS, installOperator } from "./support/fakeKubeDb";
+import { FakeEngine } from "./support/fakeEngine";
 import { ProviderHost, Props } from "./support/providerHost";
 import {
     DAY_TWO, EVICTION, Outcome, ROTATION, Subject, TLS, assertFailureOutcome, cases, inProcess, normalized, pointed, providerSubjects,
@@ -30,18 +31,22 @@ async function throughHost(host: ProviderHost, subject: Subject, fake: FakeKubeA
     return { ok: false, message: updated.error.message, initFailed: updated.error.initFailed };
 }
 
-describe("the providers as `pulumi up` runs them: Pulumi's dynamic-provider host over gRPC", function () {
+describe("the providers as `pulumi up` runs them: the provider plugin over gRPC", function () {
     this.timeout(120_000);
     let host: ProviderHost;
+    /** Where the plugin logs: lines for the user, against a resource's URN. */
+    let engine: FakeEngine;
     let subjects: Subject[] = [];
 
     before(async () => {
         ({ subjects } = await providerSubjects());
-        host = await ProviderHost.start();
+        engine = await FakeEngine.start("kubedb-mssql", "test");
+        host = await ProviderHost.start({}, engine.address);
         assert.deepEqual(await host.configure(), { acceptSecrets: true }, "the plugin takes secrets marked, and marks them again in what it returns");
     });
     after(async () => {
         await host?.stop();
+        await engine?.stop();
     });
 
     it("the program registers the package's own types, with no code among the inputs", () => {
@@ -64,10 +69,15 @@ describe("the providers as `pulumi up` runs them: Pulumi's dynamic-provider host
 
             it("Successful: one request of the program's making, outputs the engine stores, no kubeconfig among them", async () => {
                 installOperator(fake, { outcomes: ["Successful"] });
+                const loggedBefore = engine.logged.length;
                 const result = await throughHost(host, subject(), fake, {});
                 assert.ok(result.ok, result.message);
                 const created = fake.list(OPS, "mssqlserveropsrequests", NS);
                 assert.equal(created.length, 1);
+                const urn = `urn:pulumi:test::kubedb-mssql::${subject().type}::${subject().name}`;
+                await new Promise((r) => setTimeout(r, 200)); // the log calls are not awaited by the plugin
+                const progress = engine.logged.slice(loggedBefore).filter((l) => l.message.startsWith(`${NS}/${created[0].metadata.name}:`));
+                assert.ok(progress.length > 0 && progress.every((l) => l.urn === urn && l.ephemeral), `progress on the ledger's row: ${JSON.stringify(engine.logged.slice(loggedBefore))}`);
                 assert.equal(created[0].spec.type, subject().requestType);
                 const props = result.properties!;
                 assert.equal(props.lastPhase, "Successful");

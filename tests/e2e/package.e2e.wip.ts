@@ -46,6 +46,8 @@ describe("the package from other languages: schema, SDKs, a YAML and a Python pr
     const bin = toolsBin();
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "kubedb-mssql-e2e-package-"));
     const schemaPath = path.join(work, "schema.json");
+    /** Where the generated Python SDK is installed (PYTHONPATH of the Python program). */
+    const pythonSdk = path.join(work, "python-sdk");
     const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, PULUMI_SKIP_UPDATE_CHECK: "1", PULUMI_HOME: path.join(work, "pulumi-home") };
     const workspaces: PulumiWorkspace[] = [];
     let schema: Obj;
@@ -80,25 +82,32 @@ describe("the package from other languages: schema, SDKs, a YAML and a Python pr
         const sqlServer = schema.resources["kubedb-mssql:index:SqlServer"];
         assert.equal(sqlServer.inputProperties.saPassword.secret, true);
         assert.equal(sqlServer.inputProperties.kubeconfig.secret, true);
-        assert.equal(sqlServer.inputProperties.deletionPolicy.default, "Halt");
+        assert.match(sqlServer.inputProperties.deletionPolicy.description, /Default: Halt/);
         assert.deepEqual(schema.types["kubedb-mssql:index:DeletionPolicy"].enum.map((e: Obj) => e.value), ["Halt", "Delete", "WipeOut", "DoNotTerminate"]);
         assert.equal(schema.resources[PACKAGE_RESOURCES.CredentialSecret.token].properties.versionPassword.secret, true);
     });
 
-    it("SDKs from Pulumi's own generators: Node.js compiles, Python imports", async () => {
-        for (const language of ["nodejs", "python"]) await run(path.join(bin, "pulumi-sdkgen"), [schemaPath, language, path.join(work, "sdk", language)], { env });
+    it("SDKs from Pulumi's own generators: Node.js compiles, Python imports, Go builds", async () => {
+        for (const language of ["nodejs", "python", "go"]) await run(path.join(bin, "pulumi-sdkgen"), [schemaPath, language, path.join(work, "sdk", language)], { env });
         // Node.js: the generated package compiled against this project's @pulumi/pulumi.
         const nodeSdk = path.join(work, "sdk", "nodejs");
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(nodeSdk, "node_modules"));
         await run(path.join(ROOT, "node_modules", ".bin", "tsc"), ["-p", nodeSdk, "--noEmit"], { env });
-        assert.match(fs.readFileSync(path.join(nodeSdk, "sqlServer.ts"), "utf8"), /"kubedb-mssql:index:SqlServer"[\s\S]*opts, true/, "a remote component");
+        assert.match(fs.readFileSync(path.join(nodeSdk, "sqlServer.ts"), "utf8"), /__pulumiType = 'kubedb-mssql:index:SqlServer'[\s\S]*super\(SqlServer\.__pulumiType, name, resourceInputs, opts, true \/\*remote\*\/\)/, "a remote component");
         // Python: installed into the e2e venv and imported.
         const python = await pythonEnv(path.join(path.dirname(bin), "python"));
-        const pyEnv = { ...env, ...python.env };
-        await run(path.join(python.venv, "bin", "pip"), ["install", "--no-deps", "--no-build-isolation", "--no-index", "--force-reinstall", path.join(work, "sdk", "python")], { env: pyEnv });
+        const pyEnv = { ...env, ...python.env, PYTHONPATH: pythonSdk };
+        // Installed beside the shared venv, not into it (its metadata gives the SDK its version).
+        await run(path.join(python.venv, "bin", "pip"), ["install", "--no-deps", "--no-build-isolation", "--no-index", "--target", pythonSdk, path.join(work, "sdk", "python")], { env: pyEnv });
         const imported = await run(path.join(python.venv, "bin", "python"), ["-c",
             "import pulumi_kubedb_mssql as k; print(k.SqlServer.__name__, k.credential.RotationLedger.__name__, k.DeletionPolicy.HALT.value)"], { env: pyEnv });
         assert.equal(imported.trim(), "SqlServer RotationLedger Halt");
+        // Go: the generated module built against the Go SDK of the CLI's version.
+        const goSdk = path.join(work, "sdk", "go");
+        fs.writeFileSync(path.join(goSdk, "go.mod"), "module github.com/kubedb-mssql/kubedb-mssql/sdk/go\n\ngo 1.24\n\nrequire github.com/pulumi/pulumi/sdk/v3 v3.248.0\n");
+        await run("go", ["mod", "tidy"], { cwd: goSdk, env });
+        await run("go", ["build", "./..."], { cwd: goSdk, env });
+        assert.ok(fs.existsSync(path.join(goSdk, "kubedbmssql", "sqlServer.go")));
     });
 
     const requests = async (namespace: string): Promise<Obj[]> =>
@@ -212,7 +221,7 @@ describe("the package from other languages: schema, SDKs, a YAML and a Python pr
         it("`pulumi up` deploys the database; the next preview changes nothing", async () => {
             const python = await pythonEnv(path.join(path.dirname(bin), "python"));
             const program = await PulumiWorkspace.create({
-                bin, kubeconfigPath: cluster!.kubeconfigPath, stack: "python", env: python.env,
+                bin, kubeconfigPath: cluster!.kubeconfigPath, stack: "python", env: { ...python.env, PYTHONPATH: pythonSdk },
                 project: {
                     "Pulumi.yaml": ["name: billing-python", "runtime: python", "plugins:", "  providers:", "    - name: kubedb-mssql", `      path: ${PLUGIN_DIR}`, ""].join("\n"),
                     "__main__.py": [

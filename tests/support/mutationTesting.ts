@@ -1,6 +1,6 @@
 /**
- * Loaded only by Stryker (stryker.config.json, mochaOptions.require); a no-op outside it. Two
- * things Stryker's bookkeeping would otherwise get wrong in this suite:
+ * Loaded only by Stryker (stryker.config.json, mochaOptions.require); a no-op outside it. What
+ * Stryker's bookkeeping would otherwise get wrong in this suite:
  *
  * 1. Coverage of `before` hooks and of test files' top-level code. With `coverageAnalysis:
  *    "perTest"` Stryker's mocha runner notes the running test in a root `beforeEach`, so what a
@@ -11,12 +11,6 @@
  *    process per mutant. Both are credited to the tests of that suite or file instead. The
  *    components are loaded first, here, so that what runs when a module is initialized (its
  *    constants) stays static: Stryker leaves those mutants out ("ignoreStatic").
- * 2. Serialized providers. The stack program registers the dynamic providers serialized with all
- *    they capture, which under Stryker includes its coverage map, by value: it grows with every
- *    test and would be serialized again at every registration. It is emptied while Pulumi
- *    serializes. (tests/providerHost.test.ts, which runs the serialized providers in Pulumi's
- *    host, is left out of mutation runs: the instrumented provider is too large for the host to
- *    report a failure over gRPC, and the logic it runs is the one the in-process tests cover.)
  */
 import Mocha from "mocha";
 
@@ -117,36 +111,4 @@ if (namespace()) {
             root.off("post-require", post);
         });
     };
-
-    // -------------------------------------------------------------- 2. serialized providers
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    const closure = require("@pulumi/pulumi/runtime/closure/serializeClosure");
-    const runtime = require("@pulumi/pulumi/runtime");
-    /* eslint-enable @typescript-eslint/no-require-imports */
-    const serializeFunction = closure.serializeFunction;
-    let depth = 0;
-    let kept: Coverage | undefined;
-    const withoutCoverage = async function (this: unknown, ...args: unknown[]) {
-        const coverage = namespace()?.mutantCoverage;
-        if (!coverage) return serializeFunction.apply(this, args);
-        if (depth++ === 0) {
-            kept = { static: coverage.static, perTest: coverage.perTest };
-            coverage.static = {};
-            coverage.perTest = {};
-        }
-        try {
-            return await serializeFunction.apply(this, args);
-        } finally {
-            if (--depth === 0 && kept) {
-                // Hits recorded meanwhile are kept too.
-                addHits(kept.static, coverage.static);
-                for (const [test, hits] of Object.entries(coverage.perTest)) addHits((kept.perTest[test] ??= {}), hits);
-                coverage.static = kept.static;
-                coverage.perTest = kept.perTest;
-                kept = undefined;
-            }
-        }
-    };
-    closure.serializeFunction = withoutCoverage;
-    runtime.serializeFunction = withoutCoverage;
 }

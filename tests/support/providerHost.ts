@@ -97,7 +97,7 @@ export class ProviderHost {
         }
     }
 
-    /** Configure as the engine does for a dynamic provider (no config, secrets accepted). */
+    /** Configure as the engine does (no config, secrets accepted). */
     async configure(): Promise<{ acceptSecrets: boolean }> {
         const req = new provproto.ConfigureRequest();
         req.setArgs(structproto.Struct.fromJavaScript({}));
@@ -165,6 +165,24 @@ export class ProviderHost {
         req.setId(id);
         req.setProperties(struct(properties));
         return this.map(await this.unary("read", req), (r) => ({ id: r.getId(), properties: r.getProperties()?.toJavaScript() ?? {} }));
+    }
+
+    /**
+     * `construct`, as the engine asks for a component of the package: `monitor` is the resource
+     * monitor (and engine) its children are registered with; `dryRun` a preview.
+     */
+    async construct(monitor: string, type: string, name: string, inputs: Props, options: { project?: string; stack?: string; dryRun?: boolean } = {}): Promise<HostResult<{ urn: string; state: Props }>> {
+        const req = new provproto.ConstructRequest();
+        req.setProject(options.project ?? "kubedb-mssql");
+        req.setStack(options.stack ?? "test");
+        req.setDryrun(options.dryRun ?? true);
+        req.setParallel(1);
+        req.setMonitorendpoint(monitor);
+        req.setType(type);
+        req.setName(name);
+        req.setParent(`urn:pulumi:${options.stack ?? "test"}::${options.project ?? "kubedb-mssql"}::pulumi:pulumi:Stack::${options.project ?? "kubedb-mssql"}-${options.stack ?? "test"}`);
+        req.setInputs(struct(inputs));
+        return this.map(await this.unary("construct", req), (r) => ({ urn: r.getUrn(), state: r.getState()?.toJavaScript() ?? {} }));
     }
 
     private map<T>(result: HostResult<any>, f: (value: any) => T): HostResult<T> { // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -12,6 +12,15 @@ const PROJECT_ROOT = path.resolve(__dirname, "..", "..", "..");
 /** What a user's clone has that the program needs; linked, not copied, so the suite tests this tree. */
 const PROJECT_ENTRIES = ["Pulumi.yaml", "index.ts", "components", "stack", "provider", "dist", "package.json", "tsconfig.json", "node_modules"];
 
+/** Links what a clone of `root` has that the program needs into `projectDir` (node_modules always this tree's). */
+function linkProject(projectDir: string, root: string, program?: string): void {
+    for (const entry of PROJECT_ENTRIES) {
+        const source = entry === "node_modules" ? path.join(PROJECT_ROOT, entry) : path.join(root, entry);
+        if (entry === "index.ts" && program !== undefined) fs.writeFileSync(path.join(projectDir, entry), program);
+        else if (fs.existsSync(source)) fs.symlinkSync(source, path.join(projectDir, entry));
+    }
+}
+
 export interface CommandResult {
     command: string;
     code: number;
@@ -37,16 +46,15 @@ export class PulumiWorkspace {
         bin: string; kubeconfigPath: string; stack: string; program?: string;
         /** A project of another language instead of this one: its files by name (Pulumi.yaml, …). */
         project?: Record<string, string>;
+        /** Another checkout of this project to run (an earlier release); its node_modules are this tree's. */
+        root?: string;
         env?: NodeJS.ProcessEnv;
     }): Promise<PulumiWorkspace> {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubedb-mssql-e2e-stack-"));
         const projectDir = path.join(dir, "project");
         fs.mkdirSync(projectDir);
         for (const [file, text] of Object.entries(options.project ?? {})) fs.writeFileSync(path.join(projectDir, file), text);
-        for (const entry of options.project ? [] : PROJECT_ENTRIES) {
-            if (entry === "index.ts" && options.program !== undefined) fs.writeFileSync(path.join(projectDir, entry), options.program);
-            else fs.symlinkSync(path.join(PROJECT_ROOT, entry), path.join(projectDir, entry));
-        }
+        if (!options.project) linkProject(projectDir, options.root ?? PROJECT_ROOT, options.program);
         fs.mkdirSync(path.join(dir, "state"));
         const env: NodeJS.ProcessEnv = {
             HOME: process.env.HOME,
@@ -66,6 +74,12 @@ export class PulumiWorkspace {
         const workspace = new PulumiWorkspace(dir, projectDir, env);
         await workspace.ok(["stack", "init", options.stack]);
         return workspace;
+    }
+
+    /** The project's files from another checkout from now on (the stack and its state stay): an upgrade. */
+    relink(root: string): void {
+        for (const entry of fs.readdirSync(this.projectDir)) fs.rmSync(path.join(this.projectDir, entry), { recursive: true, force: true });
+        linkProject(this.projectDir, root);
     }
 
     /** Runs `pulumi <args>` in the project directory. */
