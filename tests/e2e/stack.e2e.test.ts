@@ -19,14 +19,13 @@ import { ControlPlane, DEPLOYER, auditedCalls, clientNode, startControlPlane } f
 import { issue } from "./support/pki";
 import { PermissionContext, describeGrant, limitedByName, rbacManifests, requiredGrants } from "../../components/rbac";
 import { PulumiWorkspace } from "./support/pulumiCli";
+import { ClusterReads, MSSQL, clusterReads } from "./support/clusterReads";
 import { CLUSTER_RESOURCE_NAMESPACE, StandIns } from "./support/standIns";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const NS = "sales";
 const DB = "ledger";
-const OPS = { group: "ops.kubedb.com", version: "v1alpha1", plural: "mssqlserveropsrequests" };
-const MSSQL = { group: "kubedb.com", version: "v1alpha2", plural: "mssqlservers" };
 const PDB_FAILURE = `failed to evict pod ${DB}-0: Cannot evict pod as it would violate the pod's disruption budget`;
 
 function toolsBin(): string {
@@ -45,14 +44,10 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
     let core: k8sClient.CoreV1Api;
     const steps: Array<{ step: string; ms: number }> = [];
 
-    const requests = async (): Promise<Obj[]> =>
-        ((await custom.listNamespacedCustomObject({ ...OPS, namespace: NS })) as Obj).items
-            .sort((a: Obj, b: Obj) => Date.parse(a.metadata.creationTimestamp) - Date.parse(b.metadata.creationTimestamp) || a.metadata.name.localeCompare(b.metadata.name));
-    const database = async (): Promise<Obj> => (await custom.getNamespacedCustomObject({ ...MSSQL, namespace: NS, name: DB })) as Obj;
-    const secretData = async (name: string, namespace = NS): Promise<Record<string, string>> => {
-        const secret = await core.readNamespacedSecret({ namespace, name });
-        return Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]));
-    };
+    let reads: ClusterReads;
+    const requests = () => reads.requests(NS);
+    const database = () => reads.database(NS, DB);
+    const secretData = (name: string, namespace = NS) => reads.secretData(namespace, name);
     // Every password the database has had, to look for in the exported state at the end.
     const passwords = new Set<string>();
     const collectPasswords = async () => {
@@ -78,8 +73,8 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         const k8s = clientNode();
         const kc = new k8s.KubeConfig();
         kc.loadFromString(cluster.kubeconfig);
-        custom = kc.makeApiClient(k8s.CustomObjectsApi);
-        core = kc.makeApiClient(k8s.CoreV1Api);
+        reads = clusterReads(cluster.kubeconfig);
+        ({ custom, core } = reads);
         // The ambient kubeconfig points nowhere: everything must reach the cluster through the
         // `kubeconfig` config key, the provider and the request waiters alike.
         const nowhere = path.join(path.dirname(cluster.kubeconfigPath), "nowhere.kubeconfig");

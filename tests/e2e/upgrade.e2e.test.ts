@@ -10,8 +10,8 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type * as k8sClient from "@kubernetes/client-node";
-import { ControlPlane, clientNode, startControlPlane } from "./support/controlPlane";
+import { ControlPlane, startControlPlane } from "./support/controlPlane";
+import { ClusterReads, clusterReads } from "./support/clusterReads";
 import { PulumiWorkspace } from "./support/pulumiCli";
 import { StandIns } from "./support/standIns";
 
@@ -22,8 +22,6 @@ const PREVIOUS_RELEASE = "b7cd9000f0ab903b87b7e8e8a75142b689654fc1";
 const ROOT = path.resolve(__dirname, "..", "..");
 const NS = "inventory";
 const DB = "stock";
-const OPS = { group: "ops.kubedb.com", version: "v1alpha1", plural: "mssqlserveropsrequests" };
-const MSSQL = { group: "kubedb.com", version: "v1alpha2", plural: "mssqlservers" };
 
 function toolsBin(): string {
     if (process.env.KUBEDB_MSSQL_E2E_BIN) return process.env.KUBEDB_MSSQL_E2E_BIN;
@@ -35,27 +33,25 @@ describe("upgrade in place: a stack of the dynamic-provider release moves to the
     let cluster: ControlPlane;
     let standIns: StandIns;
     let stack: PulumiWorkspace;
-    let custom: k8sClient.CustomObjectsApi;
-    let core: k8sClient.CoreV1Api;
     const previous = fs.mkdtempSync(path.join(os.tmpdir(), "kubedb-mssql-e2e-release-"));
 
-    const requests = async (): Promise<Obj[]> => ((await custom.listNamespacedCustomObject({ ...OPS, namespace: NS })) as Obj).items;
-    const database = async () => (await custom.getNamespacedCustomObject({ ...MSSQL, namespace: NS, name: DB })) as Obj;
+    let reads: ClusterReads;
+    const requests = () => reads.requests(NS);
+    const database = () => reads.database(NS, DB);
+    const secretData = (name: string) => reads.secretData(NS, name);
     /** Every object the stack made that a replacement or deletion would change: kind/name → uid. */
     const uids = async (): Promise<Record<string, string>> => {
         const out: Record<string, string> = {};
-        out[`namespace/${NS}`] = (await core.readNamespace({ name: NS })).metadata!.uid!;
-        for (const s of (await core.listNamespacedSecret({ namespace: NS })).items) out[`secret/${s.metadata!.name}`] = s.metadata!.uid!;
+        out[`namespace/${NS}`] = (await reads.core.readNamespace({ name: NS })).metadata!.uid!;
+        for (const s of (await reads.core.listNamespacedSecret({ namespace: NS })).items) out[`secret/${s.metadata!.name}`] = s.metadata!.uid!;
         out[`mssqlserver/${DB}`] = (await database()).metadata.uid;
         for (const plural of ["issuers", "certificates"]) {
-            for (const o of ((await custom.listNamespacedCustomObject({ group: "cert-manager.io", version: "v1", plural, namespace: NS })) as Obj).items) {
+            for (const o of ((await reads.custom.listNamespacedCustomObject({ group: "cert-manager.io", version: "v1", plural, namespace: NS })) as Obj).items) {
                 out[`${plural}/${o.metadata.name}`] = o.metadata.uid;
             }
         }
         return out;
     };
-    const secretData = async (name: string) => Object.fromEntries(Object.entries((await core.readNamespacedSecret({ namespace: NS, name })).data ?? {})
-        .map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]));
 
     before(async function () {
         this.timeout(5 * 60_000);
@@ -65,11 +61,7 @@ describe("upgrade in place: a stack of the dynamic-provider release moves to the
         const bin = toolsBin();
         cluster = await startControlPlane(bin);
         standIns = await StandIns.start(cluster.kubeconfig);
-        const k8s = clientNode();
-        const kc = new k8s.KubeConfig();
-        kc.loadFromString(cluster.kubeconfig);
-        custom = kc.makeApiClient(k8s.CustomObjectsApi);
-        core = kc.makeApiClient(k8s.CoreV1Api);
+        reads = clusterReads(cluster.kubeconfig);
         stack = await PulumiWorkspace.create({ bin, kubeconfigPath: cluster.kubeconfigPath, stack: "upgrade", root: previous });
         await stack.config("acceptEula", "true");
         await stack.config("namespace", NS);
@@ -105,6 +97,7 @@ describe("upgrade in place: a stack of the dynamic-provider release moves to the
         stack.relink(ROOT);
         const up = await stack.ok(["up", "--yes", "--skip-preview"], { timeoutMs: 10 * 60_000 });
         assert.doesNotMatch(up.stdout, /replaced|deleted/, `nothing replaced or deleted:\n${up.stdout}`);
+        console.log(`      ${up.stdout.slice(up.stdout.indexOf("Resources:")).trim().replace(/\n/g, "\n      ")}`);
         assert.equal((await requests()).length, 1, "no ops request");
         assert.deepEqual(await uids(), uidsBefore, "every namespace, Secret, MSSQLServer, Issuer and Certificate is the same object");
         const db = await database();

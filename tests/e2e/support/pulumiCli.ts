@@ -78,7 +78,8 @@ export class PulumiWorkspace {
 
     /** The project's files from another checkout from now on (the stack and its state stay): an upgrade. */
     relink(root: string): void {
-        for (const entry of fs.readdirSync(this.projectDir)) fs.rmSync(path.join(this.projectDir, entry), { recursive: true, force: true });
+        // The links only: the stack's config file stays.
+        for (const entry of PROJECT_ENTRIES) fs.rmSync(path.join(this.projectDir, entry), { recursive: true, force: true });
         linkProject(this.projectDir, root);
     }
 

@@ -1,4 +1,3 @@
-/* Not yet run by `npm run e2e` (renamed from *.e2e.test.ts): the SDK step and the Python program do not pass yet; see issue 23. */
 /**
  * End to end: the package as a user of another language has it. The plugin's schema through the
  * CLI, SDKs from Pulumi's own generators compiled or imported, a Pulumi YAML program that deploys
@@ -11,8 +10,8 @@ import { execFile, execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type * as k8sClient from "@kubernetes/client-node";
-import { ControlPlane, clientNode, startControlPlane } from "./support/controlPlane";
+import { ControlPlane, startControlPlane } from "./support/controlPlane";
+import { ClusterReads, clusterReads } from "./support/clusterReads";
 import { PulumiWorkspace } from "./support/pulumiCli";
 import { pythonEnv } from "./support/pythonEnv";
 import { StandIns } from "./support/standIns";
@@ -24,8 +23,6 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 const ROOT = path.resolve(__dirname, "..", "..");
 const PLUGIN_DIR = path.join(ROOT, "provider", "bin");
 const PLUGIN = path.join(PLUGIN_DIR, "pulumi-resource-kubedb-mssql");
-const OPS = { group: "ops.kubedb.com", version: "v1alpha1", plural: "mssqlserveropsrequests" };
-const MSSQL = { group: "kubedb.com", version: "v1alpha2", plural: "mssqlservers" };
 
 function toolsBin(): string {
     if (process.env.KUBEDB_MSSQL_E2E_BIN) return process.env.KUBEDB_MSSQL_E2E_BIN;
@@ -53,8 +50,6 @@ describe("the package from other languages: schema, SDKs, a YAML and a Python pr
     let schema: Obj;
     let cluster: ControlPlane | undefined;
     let standIns: StandIns | undefined;
-    let custom: k8sClient.CustomObjectsApi;
-    let core: k8sClient.CoreV1Api;
 
     after(async function () {
         this.timeout(60_000);
@@ -110,14 +105,10 @@ describe("the package from other languages: schema, SDKs, a YAML and a Python pr
         assert.ok(fs.existsSync(path.join(goSdk, "kubedbmssql", "sqlServer.go")));
     });
 
-    const requests = async (namespace: string): Promise<Obj[]> =>
-        ((await custom.listNamespacedCustomObject({ ...OPS, namespace })) as Obj).items
-            .sort((a: Obj, b: Obj) => a.metadata.creationTimestamp.localeCompare(b.metadata.creationTimestamp) || a.metadata.name.localeCompare(b.metadata.name));
-    const secretData = async (namespace: string, name: string): Promise<Record<string, string>> => {
-        const secret = await core.readNamespacedSecret({ namespace, name });
-        return Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]));
-    };
-    const database = async (namespace: string, name: string) => (await custom.getNamespacedCustomObject({ ...MSSQL, namespace, name })) as Obj;
+    let reads: ClusterReads;
+    const requests = (namespace: string) => reads.requests(namespace);
+    const secretData = (namespace: string, name: string) => reads.secretData(namespace, name);
+    const database = (namespace: string, name: string) => reads.database(namespace, name);
 
     describe("a Pulumi YAML program", () => {
         let yaml: PulumiWorkspace;
@@ -127,11 +118,7 @@ describe("the package from other languages: schema, SDKs, a YAML and a Python pr
             this.timeout(5 * 60_000);
             cluster = await startControlPlane(bin);
             standIns = await StandIns.start(cluster.kubeconfig);
-            const k8s = clientNode();
-            const kc = new k8s.KubeConfig();
-            kc.loadFromString(cluster.kubeconfig);
-            custom = kc.makeApiClient(k8s.CustomObjectsApi);
-            core = kc.makeApiClient(k8s.CoreV1Api);
+            reads = clusterReads(cluster.kubeconfig);
             yaml = await PulumiWorkspace.create({
                 bin, kubeconfigPath: cluster.kubeconfigPath, stack: "yaml",
                 project: {
@@ -207,7 +194,7 @@ describe("the package from other languages: schema, SDKs, a YAML and a Python pr
         it("the state: no code, no password in the clear", async () => {
             const state = await yaml.export();
             assert.doesNotMatch(state, /__provider|exports\.handler/);
-            for (const secret of (await core.listNamespacedSecret({ namespace: NS })).items) {
+            for (const secret of (await reads.core.listNamespacedSecret({ namespace: NS })).items) {
                 const password = Buffer.from(secret.data?.password ?? "", "base64").toString("utf8");
                 if (password) assert.ok(!state.includes(password), `the password of ${secret.metadata!.name} is not in the state`);
             }
