@@ -10,12 +10,15 @@
  * Run: npm run bench:package [-- <runs>]
  */
 import { execFileSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { startControlPlane } from "../tests/e2e/support/controlPlane";
 import { PulumiWorkspace } from "../tests/e2e/support/pulumiCli";
 import { StandIns } from "../tests/e2e/support/standIns";
 
 const RUNS = Number(process.argv[2] ?? 5);
+/** Given to both programs alike (e.g. PULUMI_NODEJS_TRANSPILE_ONLY=true to leave type checking out of both). */
+const EXTRA_ENV: NodeJS.ProcessEnv = process.env.KUBEDB_MSSQL_BENCH_TRANSPILE_ONLY ? { PULUMI_NODEJS_TRANSPILE_ONLY: "true" } : {};
 
 function toolsBin(): string {
     if (process.env.KUBEDB_MSSQL_E2E_BIN) return process.env.KUBEDB_MSSQL_E2E_BIN;
@@ -44,7 +47,7 @@ async function main(): Promise<void> {
     const standIns = await StandIns.start(cluster.kubeconfig);
     const workspaces: PulumiWorkspace[] = [];
     try {
-        const pkg = await PulumiWorkspace.create({ bin, kubeconfigPath: cluster.kubeconfigPath, stack: "bench" });
+        const pkg = await PulumiWorkspace.create({ bin, kubeconfigPath: cluster.kubeconfigPath, stack: "bench", env: EXTRA_ENV });
         workspaces.push(pkg);
         await pkg.config("acceptEula", "true");
         await pkg.ok(["up", "--yes", "--skip-preview"], { timeoutMs: 10 * 60_000 });
@@ -53,8 +56,13 @@ async function main(): Promise<void> {
         // The plain program's count: everything but the stack itself and the package's own provider.
         const count = resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && r.type !== "pulumi:providers:kubedb-mssql").length;
         // Stack, provider and namespace are in the plain program too: the rest are ConfigMaps.
-        const plain = await PulumiWorkspace.create({ bin, kubeconfigPath: cluster.kubeconfigPath, stack: "plain", program: plainProgram(count - 2) });
+        const plain = await PulumiWorkspace.create({
+            bin, kubeconfigPath: cluster.kubeconfigPath, stack: "plain", env: EXTRA_ENV,
+            project: { "Pulumi.yaml": "name: plain\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n", "index.ts": plainProgram(count - 2) },
+        });
         workspaces.push(plain);
+        // The same node_modules, so both programs load the same SDKs.
+        fs.symlinkSync(path.join(__dirname, "..", "node_modules"), path.join(plain.projectDir, "node_modules"));
         await plain.ok(["up", "--yes", "--skip-preview"]);
         const plainCount = (JSON.parse(await plain.export()).deployment.resources as unknown[]).length;
 
@@ -76,6 +84,12 @@ async function main(): Promise<void> {
         console.log(`  pulumi preview:   package ${s(median(times.pkgPreview))}, plain ${s(median(times.plainPreview))}, ratio ${(median(times.pkgPreview) / median(times.plainPreview)).toFixed(2)}`);
         console.log(`  exported state of the default stack: ${(text.length / 1024).toFixed(1)} KB, serialized code: ${/__provider|exports\.handler/.test(text) ? "yes" : "none"}`);
         for (const [type, bytes] of [...byType].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`    ${(bytes / 1024).toFixed(1).padStart(6)} KB  ${type}`);
+        const byField = new Map<string, number>();
+        for (const r of state.deployment.resources) {
+            for (const [field, value] of Object.entries(r)) byField.set(field, (byField.get(field) ?? 0) + JSON.stringify({ [field]: value }, null, 4).length);
+        }
+        console.log(`    by field: ${[...byField].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([f, b]) => `${f} ${(b / 1024).toFixed(1)} KB`).join(", ")}`);
+        if (process.env.KUBEDB_MSSQL_BENCH_STATE) fs.writeFileSync(process.env.KUBEDB_MSSQL_BENCH_STATE, text);
     } finally {
         for (const w of workspaces) {
             w.stopAll();
