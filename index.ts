@@ -7,7 +7,18 @@
  * error listing every problem before anything is registered.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { STACK_SQL_SERVER, stackSqlServerArgs } from "./stack/sqlServerArgs";
+
+/**
+ * The stack config, validated and shaped by the package's compiled code (built by `npm ci`), as
+ * the plugin is: this file is all ts-node compiles and type-checks at every run.
+ */
+interface StackConfig {
+    STACK_SQL_SERVER: string;
+    /** Throws a ConfigError (a RunError: the CLI shows the problems, no stack trace) on bad config. */
+    stackSqlServerArgs(): Record<string, unknown>;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { STACK_SQL_SERVER, stackSqlServerArgs }: StackConfig = require("./dist/stack/sqlServerArgs");
 
 /** The package's SqlServer, as its generated SDKs declare it: a component the plugin builds. */
 class SqlServer extends pulumi.ComponentResource {
