@@ -1,7 +1,7 @@
 /**
  * Components built for a program in any language (`construct`). Each entry names the component
- * class and which args may stay Outputs (secrets and other resources' outputs); every other arg
- * is resolved to its value first, so that the component validates it exactly as it validates a
+ * class and which args may stay Outputs (other resources' outputs; a secret is passed as its value
+ * when known, and the component keeps it secret); every other arg is resolved to its value first, so that the component validates it exactly as it validates a
  * TypeScript caller's — and an arg that is not known yet (a preview) is refused by name.
  *
  * A component that talks to the cluster takes `kubeconfig` instead of the TypeScript `cluster`
@@ -82,6 +82,17 @@ async function resolved(key: string, value: unknown, problems: Problems): Promis
     return value;
 }
 
+/**
+ * A secret arg whose value is known, as its plain value: the component checks it before anything
+ * is registered (as a TypeScript caller's plain string) and keeps it secret wherever it goes. Any
+ * other value as it came (an Output keeps its dependencies).
+ */
+async function knownSecretRevealed(value: unknown): Promise<unknown> {
+    if (!pulumi.Output.isInstance(value)) return value;
+    const output = value as unknown as OutputInternals;
+    return (await output.isSecret) && (await output.isKnown) ? output.promise() : value;
+}
+
 /** Builds the component `type` named `name` from a program's args; returns its URN and outputs. */
 export async function constructComponent(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<provider.ConstructResult> {
     const entry = COMPONENTS[type as ComponentToken];
@@ -89,7 +100,7 @@ export async function constructComponent(name: string, type: string, inputs: pul
     const problems = new Problems(`${type.split(":").pop()} "${name}" args`);
     const args: Args = {};
     for (const [key, value] of Object.entries(inputs)) {
-        args[key] = entry.outputArgs.includes(key) || key === "kubeconfig" ? value : await resolved(key, value, problems);
+        args[key] = entry.outputArgs.includes(key) || key === "kubeconfig" ? await knownSecretRevealed(value) : await resolved(key, value, problems);
     }
     problems.throwIfAny();
 

@@ -85,6 +85,15 @@ describe("components through the plugin's Construct", function () {
         assert.deepEqual(engine.registered, [], "not even the component");
     });
 
+    it("a secret saPassword against SQL Server's policy: refused by name before anything is registered, never quoted", async () => {
+        const built = await host.construct(engine.address, SQL_SERVER, "orders", { acceptEula: true, saPassword: markedSecret("weakpassword") });
+        assert.ok(!built.ok);
+        assert.match(built.error.message, /"saPassword"/);
+        assert.doesNotMatch(built.error.message, /weakpassword/);
+        assert.deepEqual(engine.registered, []);
+        assert.ok(!JSON.stringify(engine.logged).includes("weakpassword"));
+    });
+
     it("an arg not known at preview is refused by name; a secret where none may be, too", async () => {
         const unknown = await host.construct(engine.address, SQL_SERVER, "orders", { acceptEula: true, version: UNKNOWN });
         assert.ok(!unknown.ok);
