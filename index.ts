@@ -17,7 +17,7 @@ interface StackConfig {
     /** Throws a ConfigError (a RunError: the CLI shows the problems, no stack trace) on bad config. */
     stackSqlServerArgs(): Record<string, unknown>;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled module, so that ts-node compiles and checks this file alone
 const { STACK_SQL_SERVER, stackSqlServerArgs }: StackConfig = require("./dist/stack/sqlServerArgs");
 
 /** The package's SqlServer, as its generated SDKs declare it: a component the plugin builds. */
@@ -34,8 +34,15 @@ class SqlServer extends pulumi.ComponentResource {
 
     constructor(name: string, databaseArgs: Record<string, unknown>, opts?: pulumi.ComponentResourceOptions) {
         const outputs = {
-            databaseName: undefined, databaseNamespace: undefined, primaryHost: undefined, secondaryHost: undefined, port: undefined,
-            connectionSecret: undefined, tlsStatus: undefined, dayTwo: undefined, credentialRotation: undefined,
+            databaseName: undefined,
+            databaseNamespace: undefined,
+            primaryHost: undefined,
+            secondaryHost: undefined,
+            port: undefined,
+            connectionSecret: undefined,
+            tlsStatus: undefined,
+            dayTwo: undefined,
+            credentialRotation: undefined,
         };
         super("kubedb-mssql:index:SqlServer", name, { ...databaseArgs, ...outputs }, opts, true);
     }

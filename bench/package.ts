@@ -35,7 +35,7 @@ function plainProgram(count: number): string {
         'const provider = new k8s.Provider("kubernetes", { enableSecretMutable: true });',
         'const ns = new k8s.core.v1.Namespace("plain", { metadata: { name: "plain" } }, { provider });',
         `for (let i = 0; i < ${count}; i++) {`,
-        '    new k8s.core.v1.ConfigMap(`cm-${i}`, { metadata: { namespace: ns.metadata.name, name: `cm-${i}` }, data: { i: String(i) } }, { provider });',
+        "    new k8s.core.v1.ConfigMap(`cm-${i}`, { metadata: { namespace: ns.metadata.name, name: `cm-${i}` }, data: { i: String(i) } }, { provider });",
         "}",
         "",
     ].join("\n");
@@ -57,7 +57,10 @@ async function main(): Promise<void> {
         const count = resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && r.type !== "pulumi:providers:kubedb-mssql").length;
         // Stack, provider and namespace are in the plain program too: the rest are ConfigMaps.
         const plain = await PulumiWorkspace.create({
-            bin, kubeconfigPath: cluster.kubeconfigPath, stack: "plain", env: EXTRA_ENV,
+            bin,
+            kubeconfigPath: cluster.kubeconfigPath,
+            stack: "plain",
+            env: EXTRA_ENV,
             project: { "Pulumi.yaml": "name: plain\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n", "index.ts": plainProgram(count - 2) },
         });
         workspaces.push(plain);
@@ -80,15 +83,28 @@ async function main(): Promise<void> {
         const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
         console.log(`kubedb-mssql package benchmark (${RUNS} runs each, alternating; real CLI, loopback kube-apiserver)`);
         console.log(`  default stack: ${resources.length} resources; plain pulumi-kubernetes program: ${plainCount}`);
-        console.log(`  no-op pulumi up:  package ${s(median(times.pkgUp))}, plain ${s(median(times.plainUp))}, ratio ${(median(times.pkgUp) / median(times.plainUp)).toFixed(2)}`);
-        console.log(`  pulumi preview:   package ${s(median(times.pkgPreview))}, plain ${s(median(times.plainPreview))}, ratio ${(median(times.pkgPreview) / median(times.plainPreview)).toFixed(2)}`);
-        console.log(`  exported state of the default stack: ${(text.length / 1024).toFixed(1)} KB, serialized code: ${/__provider|exports\.handler/.test(text) ? "yes" : "none"}`);
-        for (const [type, bytes] of [...byType].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`    ${(bytes / 1024).toFixed(1).padStart(6)} KB  ${type}`);
+        console.log(
+            `  no-op pulumi up:  package ${s(median(times.pkgUp))}, plain ${s(median(times.plainUp))}, ratio ${(median(times.pkgUp) / median(times.plainUp)).toFixed(2)}`,
+        );
+        console.log(
+            `  pulumi preview:   package ${s(median(times.pkgPreview))}, plain ${s(median(times.plainPreview))}, ratio ${(median(times.pkgPreview) / median(times.plainPreview)).toFixed(2)}`,
+        );
+        console.log(
+            `  exported state of the default stack: ${(text.length / 1024).toFixed(1)} KB, serialized code: ${/__provider|exports\.handler/.test(text) ? "yes" : "none"}`,
+        );
+        for (const [type, bytes] of [...byType].sort((a, b) => b[1] - a[1]).slice(0, 8))
+            console.log(`    ${(bytes / 1024).toFixed(1).padStart(6)} KB  ${type}`);
         const byField = new Map<string, number>();
         for (const r of state.deployment.resources) {
             for (const [field, value] of Object.entries(r)) byField.set(field, (byField.get(field) ?? 0) + JSON.stringify({ [field]: value }, null, 4).length);
         }
-        console.log(`    by field: ${[...byField].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([f, b]) => `${f} ${(b / 1024).toFixed(1)} KB`).join(", ")}`);
+        console.log(
+            `    by field: ${[...byField]
+                .sort((a, b) => b[1] - a[1])
+                .slice(0, 6)
+                .map(([f, b]) => `${f} ${(b / 1024).toFixed(1)} KB`)
+                .join(", ")}`,
+        );
         if (process.env.KUBEDB_MSSQL_BENCH_STATE) fs.writeFileSync(process.env.KUBEDB_MSSQL_BENCH_STATE, text);
     } finally {
         for (const w of workspaces) {

@@ -29,7 +29,8 @@ async function latency(fake: FakeKubeApi, phase: "Failed" | "Successful", i: num
     await new Promise((r) => setTimeout(r, 30)); // let the watch open, as in a real run
     const changed = process.hrtime.bigint();
     fake.patchStatus(OPS, "mssqlserveropsrequests", NS, name, {
-        phase, conditions: [condition(phase === "Failed" ? "UpdateCredential" : "Successful", phase === "Failed" ? "False" : "True", phase, "bench")],
+        phase,
+        conditions: [condition(phase === "Failed" ? "UpdateCredential" : "Successful", phase === "Failed" ? "False" : "True", phase, "bench")],
     });
     await wait.catch(() => undefined);
     return Number(process.hrtime.bigint() - changed) / 1e6;
@@ -52,12 +53,26 @@ async function main(): Promise<void> {
         installOperator(fake, { outcomes: ["Successful"], stepMs: 200 });
         const before = fake.requests.length;
         const started = Date.now();
-        await rotateCredential({
-            namespace: NS, database: "mssql", secretName: "mssql-auth-new",
-            request: rotateAuthRequestManifest({ name: "mssql-rotate-auth-new", namespace: NS, database: "mssql", stepTimeout: "10m", secretName: "mssql-auth-new" }),
-            generation: 1, periodStart: "none", stepTimeout: "10m", timeoutSeconds: 60,
-            kubeconfig: fake.kubeconfig(),
-        }, { appliedSecretName: "mssql-auth-old", lastPhase: "Initial" });
+        await rotateCredential(
+            {
+                namespace: NS,
+                database: "mssql",
+                secretName: "mssql-auth-new",
+                request: rotateAuthRequestManifest({
+                    name: "mssql-rotate-auth-new",
+                    namespace: NS,
+                    database: "mssql",
+                    stepTimeout: "10m",
+                    secretName: "mssql-auth-new",
+                }),
+                generation: 1,
+                periodStart: "none",
+                stepTimeout: "10m",
+                timeoutSeconds: 60,
+                kubeconfig: fake.kubeconfig(),
+            },
+            { appliedSecretName: "mssql-auth-old", lastPhase: "Initial" },
+        );
         const rotation = fake.requests.slice(before);
         const count = (f: (r: (typeof rotation)[number]) => boolean) => rotation.filter(f).length;
 
@@ -66,9 +81,11 @@ async function main(): Promise<void> {
         console.log(`  Successful → resolution:            ${stats(succeeded)}`);
         console.log(`  pulumi.com/waitFor on Failed:       ${WAITFOR_DEFAULT_MS} ms (default timeout, then "timed out", no reason)`);
         console.log(`  → fail-fast is ${(WAITFOR_DEFAULT_MS / Math.max(...failed)).toFixed(0)}× sooner than waitFor, even at the slowest run`);
-        console.log(`  API requests for one rotation:      ${rotation.length} in ${Date.now() - started} ms of operator time`
-            + ` (GET/LIST ${count((r) => r.method === "GET" && !r.watch)}; WATCH ${count((r) => r.watch)};`
-            + ` POST ${count((r) => r.method === "POST")}; DELETE ${count((r) => r.method === "DELETE")}; PATCH/PUT ${count((r) => r.method === "PATCH" || r.method === "PUT")})`);
+        console.log(
+            `  API requests for one rotation:      ${rotation.length} in ${Date.now() - started} ms of operator time` +
+                ` (GET/LIST ${count((r) => r.method === "GET" && !r.watch)}; WATCH ${count((r) => r.watch)};` +
+                ` POST ${count((r) => r.method === "POST")}; DELETE ${count((r) => r.method === "DELETE")}; PATCH/PUT ${count((r) => r.method === "PATCH" || r.method === "PUT")})`,
+        );
         console.log(`    ${rotation.map((r) => `${r.method}${r.watch ? "(watch)" : ""} ${r.path}`).join("\n    ")}`);
     } finally {
         await fake.stop();

@@ -66,7 +66,10 @@ export function planCaIssuer(args: CaIssuerArgs): CaIssuerPlan {
         // The other settings describe a bootstrapped CA and are ignored with an existing issuer (the
         // stack program passes their defaults); a rotation policy would look as if it applied.
         if (args.rotationPolicy !== undefined) {
-            problems.add("rotationPolicy", "applies only to a bootstrapped CA, but \"existing\" names an existing issuer, whose certificates this component does not issue; remove rotationPolicy");
+            problems.add(
+                "rotationPolicy",
+                'applies only to a bootstrapped CA, but "existing" names an existing issuer, whose certificates this component does not issue; remove rotationPolicy',
+            );
         }
         problems.throwIfAny();
         return { issuer: { ...args.existing }, revision: "" };
@@ -74,7 +77,10 @@ export function planCaIssuer(args: CaIssuerArgs): CaIssuerPlan {
     const kind = args.kind ?? "Issuer";
     problems.add("kind", checkOneOf(kind, ISSUER_KINDS));
     checkCertificateDurations(problems, "", args.duration, args.renewBefore, {
-        duration: CA_DEFAULTS.duration, durationBy: "the default", renewBefore: CA_DEFAULTS.renewBefore, renewBeforeBy: "the default",
+        duration: CA_DEFAULTS.duration,
+        durationBy: "the default",
+        renewBefore: CA_DEFAULTS.renewBefore,
+        renewBeforeBy: "the default",
     });
     if (args.algorithm !== undefined) problems.add("algorithm", checkOneOf(args.algorithm, PRIVATE_KEY_ALGORITHMS));
     const clusterResourceNamespace = args.clusterResourceNamespace ?? "cert-manager";
@@ -90,7 +96,8 @@ export function planCaIssuer(args: CaIssuerArgs): CaIssuerPlan {
     // changes no key, and a new algorithm is not applied (cert-manager refuses to re-key).
     // renewBefore re-issues nothing.
     const settings = {
-        kind, algorithm: args.algorithm ?? "ECDSA",
+        kind,
+        algorithm: args.algorithm ?? "ECDSA",
         ...(cluster ? { clusterResourceNamespace } : {}),
         ...(args.rotationPolicy !== "Never" ? { duration: args.duration ?? CA_DEFAULTS.duration } : {}),
     };
@@ -140,30 +147,38 @@ export class CaIssuer extends pulumi.ComponentResource {
         // the old one is deleted only after the database moved to the new one.
         const id = kind === "ClusterIssuer" ? `${name}-cluster` : name;
 
-        const selfSigned = new k8s.apiextensions.CustomResource(`${id}-selfsigned`,
+        const selfSigned = new k8s.apiextensions.CustomResource(
+            `${id}-selfsigned`,
             waitForCondition(selfSignedIssuerManifest(kind, b.selfSignedName, args.namespace), "Ready", timeout),
             // A component's dependencies do not hold back its children by themselves: the first one waits.
-            { parent: this, dependsOn: opts?.dependsOn });
+            { parent: this, dependsOn: opts?.dependsOn },
+        );
 
-        const caCertificate = new Certificate(`${id}-ca`, {
-            name: b.certificateName,
-            namespace: b.secretNamespace,
-            secretName: b.secretName,
-            issuer: { kind, name: b.selfSignedName },
-            commonName: `${args.database}.${args.namespace} CA`.slice(0, 64),
-            isCA: true,
-            duration: args.duration ?? CA_DEFAULTS.duration,
-            renewBefore: args.renewBefore ?? CA_DEFAULTS.renewBefore,
-            algorithm: args.algorithm ?? "ECDSA",
-            rotationPolicy: args.rotationPolicy,
-            usages: ["cert sign", "crl sign", "digital signature"],
-            labels: labelsFor(args.database, "ca"),
-            timeoutMinutes: timeout,
-        }, { parent: this, dependsOn: [selfSigned, ...dependencies(opts?.dependsOn)] });
+        const caCertificate = new Certificate(
+            `${id}-ca`,
+            {
+                name: b.certificateName,
+                namespace: b.secretNamespace,
+                secretName: b.secretName,
+                issuer: { kind, name: b.selfSignedName },
+                commonName: `${args.database}.${args.namespace} CA`.slice(0, 64),
+                isCA: true,
+                duration: args.duration ?? CA_DEFAULTS.duration,
+                renewBefore: args.renewBefore ?? CA_DEFAULTS.renewBefore,
+                algorithm: args.algorithm ?? "ECDSA",
+                rotationPolicy: args.rotationPolicy,
+                usages: ["cert sign", "crl sign", "digital signature"],
+                labels: labelsFor(args.database, "ca"),
+                timeoutMinutes: timeout,
+            },
+            { parent: this, dependsOn: [selfSigned, ...dependencies(opts?.dependsOn)] },
+        );
 
-        const caIssuer = new k8s.apiextensions.CustomResource(`${id}-issuer`,
+        const caIssuer = new k8s.apiextensions.CustomResource(
+            `${id}-issuer`,
             waitForCondition(caIssuerManifest(kind, plan.issuer.name, args.namespace, b.secretName), "Ready", timeout),
-            { parent: this, dependsOn: [caCertificate] });
+            { parent: this, dependsOn: [caCertificate] },
+        );
 
         this.caSecret = { namespace: b.secretNamespace, name: b.secretName };
         this.ready = [caCertificate, caIssuer];

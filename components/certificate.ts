@@ -8,7 +8,16 @@ import { PRIVATE_KEY_ALGORITHMS, PRIVATE_KEY_ROTATION_POLICIES } from "./api/cer
 import { ISSUER_KINDS } from "./api/kubedb";
 import { CertificateManifestArgs, certificateManifest } from "./manifests";
 import {
-    Problems, checkBoolean, checkCertificateDurations, checkDnsLabel, checkDnsName, checkDnsSubdomain, checkInteger, checkLabels, checkOneOf, shown,
+    Problems,
+    checkBoolean,
+    checkCertificateDurations,
+    checkDnsLabel,
+    checkDnsName,
+    checkDnsSubdomain,
+    checkInteger,
+    checkLabels,
+    checkOneOf,
+    shown,
 } from "./validation";
 import { waitForCondition } from "./waiting";
 
@@ -19,10 +28,29 @@ export interface CertificateArgs extends CertificateManifestArgs {
 
 /** cert-manager's key usages (the Certificate CRD's enum). */
 export const KEY_USAGES = [
-    "signing", "digital signature", "content commitment", "key encipherment", "key agreement", "data encipherment",
-    "cert sign", "crl sign", "encipher only", "decipher only", "any", "server auth", "client auth", "code signing",
-    "email protection", "s/mime", "ipsec end system", "ipsec tunnel", "ipsec user", "timestamping", "ocsp signing",
-    "microsoft sgc", "netscape sgc",
+    "signing",
+    "digital signature",
+    "content commitment",
+    "key encipherment",
+    "key agreement",
+    "data encipherment",
+    "cert sign",
+    "crl sign",
+    "encipher only",
+    "decipher only",
+    "any",
+    "server auth",
+    "client auth",
+    "code signing",
+    "email protection",
+    "s/mime",
+    "ipsec end system",
+    "ipsec tunnel",
+    "ipsec user",
+    "timestamping",
+    "ocsp signing",
+    "microsoft sgc",
+    "netscape sgc",
 ] as const;
 
 /** X.509's upper bound for a common name (cert-manager refuses longer ones). */
@@ -37,8 +65,12 @@ export function validateCertificateArgs(args: CertificateArgs): void {
     p.add("issuer.kind", checkOneOf(args.issuer?.kind, ISSUER_KINDS));
     p.add("issuer.name", checkDnsSubdomain(args.issuer?.name));
     if (args.commonName !== undefined) {
-        p.add("commonName", typeof args.commonName === "string" && args.commonName.length > 0 && args.commonName.length <= MAX_COMMON_NAME
-            ? undefined : `${shown(args.commonName)} is not allowed; use 1 to ${MAX_COMMON_NAME} characters`);
+        p.add(
+            "commonName",
+            typeof args.commonName === "string" && args.commonName.length > 0 && args.commonName.length <= MAX_COMMON_NAME
+                ? undefined
+                : `${shown(args.commonName)} is not allowed; use 1 to ${MAX_COMMON_NAME} characters`,
+        );
     }
     if (args.dnsNames !== undefined) {
         if (!Array.isArray(args.dnsNames)) p.add("dnsNames", `must be a list, got ${shown(args.dnsNames)}`);

@@ -50,25 +50,37 @@ export interface GuardedConfig {
     kubeconfig?: string;
 }
 
-
-const DELIBERATELY = "To do it deliberately: create the new database in a new stack (`pulumi stack init`, the new config, `pulumi up`), "
-    + "move the data (backup and restore), point the applications at the new connection Secret, then `pulumi destroy` this stack "
-    + "(deletionPolicy Halt keeps this database's volumes until you delete them)";
+const DELIBERATELY =
+    "To do it deliberately: create the new database in a new stack (`pulumi stack init`, the new config, `pulumi up`), " +
+    "move the data (backup and restore), point the applications at the new connection Secret, then `pulumi destroy` this stack " +
+    "(deletionPolicy Halt keeps this database's volumes until you delete them)";
 
 /** The changes from `olds` to `news` that no request can make, as [config key, why and what to do]. */
 export function refusedConfigChanges(olds: GuardedConfig, news: GuardedConfig): Array<[key: string, problem: string]> {
     const refused: Array<[string, string]> = [];
     if (olds.name !== news.name) {
-        refused.push(["name", `was ${olds.name} and is now ${news.name}: the name is the database's identity, and a new name would create a second, empty database. ${DELIBERATELY}`]);
+        refused.push([
+            "name",
+            `was ${olds.name} and is now ${news.name}: the name is the database's identity, and a new name would create a second, empty database. ${DELIBERATELY}`,
+        ]);
     }
     if (olds.namespace !== news.namespace) {
-        refused.push(["namespace", `was ${olds.namespace} and is now ${news.namespace}: a database cannot move between namespaces, and the new one would start empty. ${DELIBERATELY}`]);
+        refused.push([
+            "namespace",
+            `was ${olds.namespace} and is now ${news.namespace}: a database cannot move between namespaces, and the new one would start empty. ${DELIBERATELY}`,
+        ]);
     }
     if (olds.topology !== news.topology) {
-        refused.push(["availabilityGroup", `turns a ${olds.topology} database into ${news.topology === "AvailabilityGroup" ? "an availability group" : "a Standalone one"}: KubeDB has no request for that. ${DELIBERATELY}`]);
+        refused.push([
+            "availabilityGroup",
+            `turns a ${olds.topology} database into ${news.topology === "AvailabilityGroup" ? "an availability group" : "a Standalone one"}: KubeDB has no request for that. ${DELIBERATELY}`,
+        ]);
     }
     if (olds.edition !== news.edition) {
-        refused.push(["edition", `was ${olds.edition} and is now ${news.edition}: the edition (MSSQL_PID) is fixed when the database is created, and KubeDB refuses to change it. ${DELIBERATELY}`]);
+        refused.push([
+            "edition",
+            `was ${olds.edition} and is now ${news.edition}: the edition (MSSQL_PID) is fixed when the database is created, and KubeDB refuses to change it. ${DELIBERATELY}`,
+        ]);
     }
     return refused;
 }

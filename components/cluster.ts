@@ -40,22 +40,31 @@ export function kubernetesCluster(name: string, args: KubernetesClusterArgs = {}
  * the component (through `provider`/`providers` or a parent) other than `cluster`'s: its
  * kubeconfig cannot be read back, so the waiter would silently act on the ambient cluster.
  */
-export function waiterKubeconfig(component: pulumi.ComponentResource, type: string, name: string, cluster: KubernetesCluster | undefined): pulumi.Output<string> | undefined {
+export function waiterKubeconfig(
+    component: pulumi.ComponentResource,
+    type: string,
+    name: string,
+    cluster: KubernetesCluster | undefined,
+): pulumi.Output<string> | undefined {
     const reaching = component.getProvider("kubernetes::");
     if (reaching !== undefined && reaching !== cluster?.provider) {
-        throw new Error(`${type} "${name}": a Kubernetes provider reaches it (through \`provider\`/\`providers\` or a parent), `
-            + `but the request waiter inside cannot read that provider's kubeconfig and would act on the ambient cluster instead. `
-            + `Make the provider with \`kubernetesCluster(name, { kubeconfig })\` and pass it as the \`cluster\` arg (and its \`provider\` in opts, if you like), `
-            + `so the resources and the waiter use the same cluster.`);
+        throw new Error(
+            `${type} "${name}": a Kubernetes provider reaches it (through \`provider\`/\`providers\` or a parent), ` +
+                `but the request waiter inside cannot read that provider's kubeconfig and would act on the ambient cluster instead. ` +
+                `Make the provider with \`kubernetesCluster(name, { kubeconfig })\` and pass it as the \`cluster\` arg (and its \`provider\` in opts, if you like), ` +
+                `so the resources and the waiter use the same cluster.`,
+        );
     }
     if (reaching === undefined && cluster === undefined) {
         // Pulumi's default Kubernetes provider would honour these; the waiter's ambient kubeconfig would not.
         const defaults = new pulumi.Config("kubernetes");
         const set = ["kubeconfig", "context", "cluster"].filter((key) => defaults.get(key) !== undefined);
         if (set.length > 0) {
-            throw new Error(`${type} "${name}": the stack config sets ${set.map((k) => `kubernetes:${k}`).join(", ")}, which Pulumi's default Kubernetes provider `
-                + `uses but the request waiter inside does not, so it could act on another cluster than the resources. `
-                + `Pass \`cluster: kubernetesCluster(name, { kubeconfig })\` (and its \`provider\` to the other components), or remove those keys.`);
+            throw new Error(
+                `${type} "${name}": the stack config sets ${set.map((k) => `kubernetes:${k}`).join(", ")}, which Pulumi's default Kubernetes provider ` +
+                    `uses but the request waiter inside does not, so it could act on another cluster than the resources. ` +
+                    `Pass \`cluster: kubernetesCluster(name, { kubeconfig })\` (and its \`provider\` to the other components), or remove those keys.`,
+            );
         }
     }
     return cluster?.kubeconfig;

@@ -5,13 +5,36 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import {
-    DELETION_POLICIES, DeletionPolicy, ISSUER_KINDS, IssuerKind, SECONDARY_ACCESS_MODES, SecondaryAccessMode, VOLUME_EXPANSION_MODES, VolumeExpansionMode,
+    DELETION_POLICIES,
+    DeletionPolicy,
+    ISSUER_KINDS,
+    IssuerKind,
+    SECONDARY_ACCESS_MODES,
+    SecondaryAccessMode,
+    VOLUME_EXPANSION_MODES,
+    VolumeExpansionMode,
 } from "./api/kubedb";
 import { PRIVATE_KEY_ALGORITHMS, PRIVATE_KEY_ROTATION_POLICIES, PrivateKeyAlgorithm, PrivateKeyRotationPolicy } from "./api/certManager";
 import {
-    Problems, checkBoolean, checkCertificateDurations, checkDatabaseName, checkDnsLabel, checkDnsName, checkDnsSubdomain, checkGoDuration,
-    checkInteger, checkInterval, checkIpAddress, checkOneOf, checkResources, checkRfc3339, checkSaPassword, checkStorageQuantity, nameText,
-    quantityText, shown,
+    Problems,
+    checkBoolean,
+    checkCertificateDurations,
+    checkDatabaseName,
+    checkDnsLabel,
+    checkDnsName,
+    checkDnsSubdomain,
+    checkGoDuration,
+    checkInteger,
+    checkInterval,
+    checkIpAddress,
+    checkOneOf,
+    checkResources,
+    checkRfc3339,
+    checkSaPassword,
+    checkStorageQuantity,
+    nameText,
+    quantityText,
+    shown,
 } from "./validation";
 import { checkKubeconfigText, looksLikeKubeconfigText } from "./kubeconfig";
 
@@ -99,7 +122,12 @@ export interface StackConfig {
 
 /** Top-level keys and the fields allowed inside each object-valued key. */
 const KNOWN_KEYS: Record<string, readonly string[] | null> = {
-    namespace: null, name: null, version: null, edition: null, acceptEula: null, replicas: null,
+    namespace: null,
+    name: null,
+    version: null,
+    edition: null,
+    acceptEula: null,
+    replicas: null,
     availabilityGroup: ["databases", "secondaryAccessMode"],
     storage: ["size", "storageClass", "expansionMode"],
     deletionPolicy: null,
@@ -128,7 +156,9 @@ export function collectRawConfig(raw: Record<string, string>, project = PROJECT)
     const problems = new Problems();
     const values: Record<string, unknown> = {};
     const prefix = `${project}:`;
-    const entries = Object.entries(raw).filter(([k]) => k.startsWith(prefix)).sort(([a], [b]) => a.length - b.length);
+    const entries = Object.entries(raw)
+        .filter(([k]) => k.startsWith(prefix))
+        .sort(([a], [b]) => a.length - b.length);
     for (const [fullKey, text] of entries) {
         const key = fullKey.slice(prefix.length);
         const path = key.split(".");
@@ -183,9 +213,9 @@ export interface ParseOptions {
  * program still treats the value as a secret everywhere).
  */
 export function configWarnings(raw: Record<string, string>, secretKeys: readonly string[], project = PROJECT): string[] {
-    return SECRET_KEYS
-        .filter((key) => `${project}:${key}` in raw && !secretKeys.includes(key))
-        .map((key) => `config "${key}" is stored in plain text in the stack's config file; store it encrypted with \`pulumi config set --secret ${key} ...\``);
+    return SECRET_KEYS.filter((key) => `${project}:${key}` in raw && !secretKeys.includes(key)).map(
+        (key) => `config "${key}" is stored in plain text in the stack's config file; store it encrypted with \`pulumi config set --secret ${key} ...\``,
+    );
 }
 
 /**
@@ -231,9 +261,12 @@ function parseConfigValues(values: Record<string, unknown>, problems: Problems):
 
     const acceptEula = get("acceptEula");
     if (acceptEula !== true) {
-        problems.add("acceptEula", acceptEula === undefined
-            ? "must be set to true to accept the SQL Server EULA (https://go.microsoft.com/fwlink/?LinkId=746388): `pulumi config set acceptEula true`"
-            : `is ${shown(acceptEula)}; the SQL Server container does not start unless it is true`);
+        problems.add(
+            "acceptEula",
+            acceptEula === undefined
+                ? "must be set to true to accept the SQL Server EULA (https://go.microsoft.com/fwlink/?LinkId=746388): `pulumi config set acceptEula true`"
+                : `is ${shown(acceptEula)}; the SQL Server container does not start unless it is true`,
+        );
     }
 
     const ag = object("availabilityGroup", KNOWN_KEYS.availabilityGroup!);
@@ -262,8 +295,11 @@ function parseConfigValues(values: Record<string, unknown>, problems: Problems):
     const storage = { size: quantityText(sizeRaw) as string, storageClass: nameText(storageRaw.storageClass) as string | undefined };
     if (storage.storageClass !== undefined) problems.add("storage.storageClass", checkDnsSubdomain(storage.storageClass));
     const expansionMode = (storageRaw.expansionMode ?? "Online") as VolumeExpansionMode;
-    problems.add("storage.expansionMode", checkOneOf(expansionMode, VOLUME_EXPANSION_MODES)
-        && `${checkOneOf(expansionMode, VOLUME_EXPANSION_MODES)} (Online grows the volumes while SQL Server runs; Offline stops the pods first, for storage drivers that cannot grow a mounted volume)`);
+    problems.add(
+        "storage.expansionMode",
+        checkOneOf(expansionMode, VOLUME_EXPANSION_MODES) &&
+            `${checkOneOf(expansionMode, VOLUME_EXPANSION_MODES)} (Online grows the volumes while SQL Server runs; Offline stops the pods first, for storage drivers that cannot grow a mounted volume)`,
+    );
 
     const deletionPolicy = (get("deletionPolicy") ?? "Halt") as DeletionPolicy;
     problems.add("deletionPolicy", checkOneOf(deletionPolicy, DELETION_POLICIES));
@@ -299,7 +335,10 @@ function parseConfigValues(values: Record<string, unknown>, problems: Problems):
     if (rotation.interval !== undefined) {
         problems.add("rotation.interval", checkInterval(rotation.interval));
         if (saPassword !== undefined) {
-            problems.add("rotation.interval", "cannot rotate a password you supply in \"saPassword\"; remove one of the two (change saPassword yourself, or let the schedule generate passwords)");
+            problems.add(
+                "rotation.interval",
+                'cannot rotate a password you supply in "saPassword"; remove one of the two (change saPassword yourself, or let the schedule generate passwords)',
+            );
         }
     }
     problems.add("rotation.anchor", checkRfc3339(rotation.anchor));
@@ -323,9 +362,23 @@ function parseConfigValues(values: Record<string, unknown>, problems: Problems):
 
     problems.throwIfAny();
     return {
-        namespace, name, version, edition, acceptEula: true, replicas, availabilityGroup,
+        namespace,
+        name,
+        version,
+        edition,
+        acceptEula: true,
+        replicas,
+        availabilityGroup,
         storage: { size: storage.size, ...(storage.storageClass === undefined ? {} : { storageClass: storage.storageClass }), expansionMode },
-        deletionPolicy, resources, mssqlConf: mssqlConf as string | undefined, restart, autoOps: autoOps === true, tls, saPassword: saPassword as string | undefined, rotation, timeouts,
+        deletionPolicy,
+        resources,
+        mssqlConf: mssqlConf as string | undefined,
+        restart,
+        autoOps: autoOps === true,
+        tls,
+        saPassword: saPassword as string | undefined,
+        rotation,
+        timeouts,
         kubeconfig: kubeconfig as string | undefined,
     };
 }
@@ -381,30 +434,46 @@ const EDITIONS_WITHOUT_AG = ["Express", "Web"];
  * edition cannot be told from the key, so it is not checked. `keys` name the keys in messages.
  */
 export function checkAvailabilityGroup(
-    problems: Problems, keys: { group: string; replicas: string; edition: string },
-    ag: { databases: unknown; secondaryAccessMode?: unknown }, edition: unknown, replicas: unknown,
+    problems: Problems,
+    keys: { group: string; replicas: string; edition: string },
+    ag: { databases: unknown; secondaryAccessMode?: unknown },
+    edition: unknown,
+    replicas: unknown,
 ): void {
     const databases = ag.databases;
     if (Array.isArray(databases)) {
-        databases.forEach((db, i) => problems.add(`${keys.group}.databases[${i}]`, checkSqlIdentifier(db)
-            ?? (SYSTEM_DATABASES.includes((db as string).toLowerCase())
-                ? `${shown(db)} is a system database, which cannot join an availability group; name your own databases (not ${SYSTEM_DATABASES.join(", ")})`
-                : undefined)));
+        databases.forEach((db, i) =>
+            problems.add(
+                `${keys.group}.databases[${i}]`,
+                checkSqlIdentifier(db) ??
+                    (SYSTEM_DATABASES.includes((db as string).toLowerCase())
+                        ? `${shown(db)} is a system database, which cannot join an availability group; name your own databases (not ${SYSTEM_DATABASES.join(", ")})`
+                        : undefined),
+            ),
+        );
         const seen = new Map<string, unknown>();
         for (const db of databases) {
             if (typeof db !== "string") continue;
             const first = seen.get(db.toLowerCase());
             if (first === undefined) seen.set(db.toLowerCase(), db);
-            else problems.add(`${keys.group}.databases`, first === db
-                ? `lists ${shown(db)} twice`
-                : `lists ${shown(first)} and ${shown(db)}, which SQL Server's default case-insensitive collation treats as one database`);
+            else
+                problems.add(
+                    `${keys.group}.databases`,
+                    first === db
+                        ? `lists ${shown(db)} twice`
+                        : `lists ${shown(first)} and ${shown(db)}, which SQL Server's default case-insensitive collation treats as one database`,
+                );
         }
     }
     if (typeof edition !== "string") return;
     if (EDITIONS_WITHOUT_AG.includes(edition)) {
-        problems.add(keys.edition, `${shown(edition)} has no availability groups; use "Developer", "Evaluation", "Enterprise", "EnterpriseCore" or "Standard" (basic availability groups), or remove "${keys.group}" for a Standalone server`);
+        problems.add(
+            keys.edition,
+            `${shown(edition)} has no availability groups; use "Developer", "Evaluation", "Enterprise", "EnterpriseCore" or "Standard" (basic availability groups), or remove "${keys.group}" for a Standalone server`,
+        );
     } else if (edition === "Standard") {
-        const basic = "the Standard edition has only basic availability groups: at most 2 replicas, 1 database and Passive secondaries; use \"Enterprise\" (or \"Developer\"/\"Evaluation\") for more";
+        const basic =
+            'the Standard edition has only basic availability groups: at most 2 replicas, 1 database and Passive secondaries; use "Enterprise" (or "Developer"/"Evaluation") for more';
         if (typeof replicas === "number" && replicas > 2) problems.add(keys.replicas, `is ${replicas}, but ${basic}`);
         if (Array.isArray(databases) && databases.length > 1) problems.add(`${keys.group}.databases`, `lists ${databases.length} databases, but ${basic}`);
         const mode = ag.secondaryAccessMode ?? "Passive";
@@ -419,9 +488,12 @@ function parseTls(problems: Problems, raw: Record<string, unknown>, isAvailabili
         if (i) {
             issuer = { kind: (i.kind ?? "Issuer") as IssuerKind, name: nameText(i.name) as string };
             problems.add("tls.issuer.kind", checkOneOf(issuer.kind, ISSUER_KINDS));
-            problems.add("tls.issuer.name", i.name === undefined || i.name === ""
-                ? "is empty; name the existing cert-manager issuer, or remove \"tls.issuer\" to let the program bootstrap a CA"
-                : checkDnsSubdomain(issuer.name));
+            problems.add(
+                "tls.issuer.name",
+                i.name === undefined || i.name === ""
+                    ? 'is empty; name the existing cert-manager issuer, or remove "tls.issuer" to let the program bootstrap a CA'
+                    : checkDnsSubdomain(issuer.name),
+            );
         }
     }
     const clientTLS = raw.clientTLS ?? true;
@@ -429,7 +501,10 @@ function parseTls(problems: Problems, raw: Record<string, unknown>, isAvailabili
 
     const certificates = raw.certificates === undefined ? {} : parseCertificateAliases(problems, "tls.certificates", raw.certificates, isAvailabilityGroup);
 
-    const caRaw = raw.ca === undefined ? {} : checkObject(problems, "tls.ca", raw.ca, ["kind", "duration", "renewBefore", "algorithm", "clusterResourceNamespace"]) ?? {};
+    const caRaw =
+        raw.ca === undefined
+            ? {}
+            : (checkObject(problems, "tls.ca", raw.ca, ["kind", "duration", "renewBefore", "algorithm", "clusterResourceNamespace"]) ?? {});
     const ca: CaSettings = {
         kind: (caRaw.kind ?? "Issuer") as IssuerKind,
         duration: (caRaw.duration ?? CA_DEFAULTS.duration) as string,
@@ -443,29 +518,44 @@ function parseTls(problems: Problems, raw: Record<string, unknown>, isAvailabili
     checkCertificateDurations(problems, "tls.ca", caRaw.duration, caRaw.renewBefore, CA_DURATION_DEFAULTS);
     // clusterResourceNamespace also tells where an existing ClusterIssuer keeps its CA.
     if (issuer && Object.keys(caRaw).some((k) => k !== "clusterResourceNamespace")) {
-        problems.add("tls.ca", "configures the bootstrapped CA, but \"tls.issuer\" names an existing issuer; remove one of the two (only tls.ca.clusterResourceNamespace applies to an existing ClusterIssuer)");
+        problems.add(
+            "tls.ca",
+            'configures the bootstrapped CA, but "tls.issuer" names an existing issuer; remove one of the two (only tls.ca.clusterResourceNamespace applies to an existing ClusterIssuer)',
+        );
     }
 
     const privateKeyRotationPolicy = raw.privateKeyRotationPolicy as PrivateKeyRotationPolicy | undefined;
     if (privateKeyRotationPolicy !== undefined) {
-        problems.add("tls.privateKeyRotationPolicy", checkOneOf(privateKeyRotationPolicy, PRIVATE_KEY_ROTATION_POLICIES)
-            ?? (issuer ? `applies only to the CA this program bootstraps (KubeDB's certificates have no such setting), but "tls.issuer" names an existing issuer; remove "tls.privateKeyRotationPolicy"` : undefined));
+        problems.add(
+            "tls.privateKeyRotationPolicy",
+            checkOneOf(privateKeyRotationPolicy, PRIVATE_KEY_ROTATION_POLICIES) ??
+                (issuer
+                    ? `applies only to the CA this program bootstraps (KubeDB's certificates have no such setting), but "tls.issuer" names an existing issuer; remove "tls.privateKeyRotationPolicy"`
+                    : undefined),
+        );
     }
 
-    const rotationRaw = raw.rotation === undefined ? {} : checkObject(problems, "tls.rotation", raw.rotation, ["generation"]) ?? {};
+    const rotationRaw = raw.rotation === undefined ? {} : (checkObject(problems, "tls.rotation", raw.rotation, ["generation"]) ?? {});
     const rotation = { generation: (rotationRaw.generation ?? 0) as number };
     problems.add("tls.rotation.generation", checkInteger(rotation.generation, 0, 1_000_000));
 
     return {
-        issuer, clientTLS: clientTLS === true, certificates, ca,
-        privateKeyRotationPolicy: issuer ? undefined : privateKeyRotationPolicy, rotation,
+        issuer,
+        clientTLS: clientTLS === true,
+        certificates,
+        ca,
+        privateKeyRotationPolicy: issuer ? undefined : privateKeyRotationPolicy,
+        rotation,
     };
 }
 
 /** The bootstrapped CA's lifetime and renewal when the config does not say. */
 export const CA_DEFAULTS = { duration: "87600h", renewBefore: "720h" } as const;
 const CA_DURATION_DEFAULTS = {
-    duration: CA_DEFAULTS.duration, durationBy: "the CA's default", renewBefore: CA_DEFAULTS.renewBefore, renewBeforeBy: "the CA's default",
+    duration: CA_DEFAULTS.duration,
+    durationBy: "the CA's default",
+    renewBefore: CA_DEFAULTS.renewBefore,
+    renewBeforeBy: "the CA's default",
 };
 
 const CERTIFICATE_FIELDS = ["dnsNames", "ipAddresses", "duration", "renewBefore", "subject"];
@@ -518,7 +608,8 @@ function parseCertificateSettings(problems: Problems, key: string, raw: unknown)
             for (const field of ["organizations", "organizationalUnits"] as const) {
                 const v = subject[field];
                 if (v === undefined) continue;
-                if (!Array.isArray(v) || v.some((x) => typeof x !== "string" || x === "")) problems.add(`${key}.subject.${field}`, `must be a list of non-empty strings, got ${shown(v)}`);
+                if (!Array.isArray(v) || v.some((x) => typeof x !== "string" || x === ""))
+                    problems.add(`${key}.subject.${field}`, `must be a list of non-empty strings, got ${shown(v)}`);
                 else settings.subject[field] = v as string[];
             }
         }
@@ -551,7 +642,9 @@ export function readStackConfig(): StackConfig {
     const config = parseStackConfig(raw, { project });
     // The runtime exports isConfigSecret without declaring it.
     const isSecret = (pulumi.runtime as unknown as { isConfigSecret: (key: string) => boolean }).isConfigSecret;
-    const secretKeys = Object.keys(raw).filter((k) => isSecret(k)).map((k) => k.slice(project.length + 1));
+    const secretKeys = Object.keys(raw)
+        .filter((k) => isSecret(k))
+        .map((k) => k.slice(project.length + 1));
     for (const warning of configWarnings(raw, secretKeys, project)) void pulumi.log.warn(warning);
     return config;
 }

@@ -39,9 +39,9 @@ export function validateConnectionSecretArgs(args: ConnectionSecretArgs): void {
     if (typeof args.password === "string") p.add("password", checkSaPassword(args.password));
     else if (args.password === undefined || args.password === null) p.add("password", "is missing; pass the password in use (a secret)");
     if (typeof args.caBundle === "string" && args.caBundle !== "" && !args.caBundle.includes("-----BEGIN CERTIFICATE-----")) {
-        p.add("caBundle", "is not a PEM bundle; pass \"\" before the CA is known, or PEM text with -----BEGIN CERTIFICATE----- blocks");
+        p.add("caBundle", 'is not a PEM bundle; pass "" before the CA is known, or PEM text with -----BEGIN CERTIFICATE----- blocks');
     } else if (args.caBundle === undefined || args.caBundle === null) {
-        p.add("caBundle", "is missing; pass the CA's PEM bundle (\"\" before it is known)");
+        p.add("caBundle", 'is missing; pass the CA\'s PEM bundle ("" before it is known)');
     }
     if (args.clientTLS !== undefined) p.add("clientTLS", checkBoolean(args.clientTLS));
     p.throwIfAny();
@@ -60,21 +60,33 @@ export class ConnectionSecret extends pulumi.ComponentResource {
         super("kubedb-mssql:credential:ConnectionSecret", name, {}, opts);
         validateConnectionSecretArgs(args);
         this.secretName = names.connectionSecret(args.database);
-        const stringData = pulumi.secret(pulumi.all([args.password, args.caBundle]).apply(([password, caBundle]) =>
-            connectionDetails({
-                database: args.database, namespace: args.namespace, password, caBundle,
-                clientTLS: args.clientTLS ?? true,
-            })));
-        new k8s.core.v1.Secret(`${name}-secret`, {
-            metadata: {
-                name: this.secretName, namespace: args.namespace, labels: labelsFor(args.database, "connection"),
-                // TlsLifecycle widens `ca.crt` to old + new CA during a CA switch; this program is
-                // this Secret's only other writer, so taking the field back is safe.
-                annotations: { "pulumi.com/patchForce": "true" },
+        const stringData = pulumi.secret(
+            pulumi.all([args.password, args.caBundle]).apply(([password, caBundle]) =>
+                connectionDetails({
+                    database: args.database,
+                    namespace: args.namespace,
+                    password,
+                    caBundle,
+                    clientTLS: args.clientTLS ?? true,
+                }),
+            ),
+        );
+        new k8s.core.v1.Secret(
+            `${name}-secret`,
+            {
+                metadata: {
+                    name: this.secretName,
+                    namespace: args.namespace,
+                    labels: labelsFor(args.database, "connection"),
+                    // TlsLifecycle widens `ca.crt` to old + new CA during a CA switch; this program is
+                    // this Secret's only other writer, so taking the field back is safe.
+                    annotations: { "pulumi.com/patchForce": "true" },
+                },
+                type: "Opaque",
+                stringData,
             },
-            type: "Opaque",
-            stringData,
-        }, connectionSecretOptions(this, opts?.dependsOn));
+            connectionSecretOptions(this, opts?.dependsOn),
+        );
         this.registerOutputs({ secretName: this.secretName });
     }
 }

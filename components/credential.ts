@@ -52,8 +52,14 @@ export interface SaCredentialArgs {
 /** Options of the RandomPassword: 32 characters from all four classes, no character that needs escaping in a connection string. */
 export const GENERATED_PASSWORD = {
     length: 32,
-    upper: true, lower: true, numeric: true, special: true,
-    minUpper: 2, minLower: 2, minNumeric: 2, minSpecial: 2,
+    upper: true,
+    lower: true,
+    numeric: true,
+    special: true,
+    minUpper: 2,
+    minLower: 2,
+    minNumeric: 2,
+    minSpecial: 2,
     overrideSpecial: "!#%*()-_=+[]<>:?.~",
 } as const;
 
@@ -67,7 +73,10 @@ export function credentialSecretOptions(parent: pulumi.Resource, dependsOn?: pul
 
 /** Outputs of the CredentialSecret resource beyond its inputs. */
 const CREDENTIAL_SECRET_OUTPUTS: readonly Exclude<keyof CredentialSecretOutputs, keyof CredentialSecretInputs>[] = [
-    "secretName", "initialSecretName", "resumedFrom", "versionPassword",
+    "secretName",
+    "initialSecretName",
+    "resumedFrom",
+    "versionPassword",
 ];
 
 /** Checks the args before anything is created; throws one ConfigError naming each arg, never quoting the password. */
@@ -103,14 +112,16 @@ export class SaCredential extends pulumi.ComponentResource {
         const periodStart = args.periodStart ?? "none";
         const keepers = { generation: String(generation), period: periodStart };
 
-        const password = args.password !== undefined
-            ? pulumi.secret(args.password)
-            : new random.RandomPassword(`${name}-password`, { ...GENERATED_PASSWORD, keepers }, { parent: this }).result;
+        const password =
+            args.password !== undefined
+                ? pulumi.secret(args.password)
+                : new random.RandomPassword(`${name}-password`, { ...GENERATED_PASSWORD, keepers }, { parent: this }).result;
 
         // Keys the fingerprint; created once per database and never rotated.
         const fingerprintKey = new random.RandomBytes(`${name}-fingerprint-key`, { length: 32 }, { parent: this }).hex;
-        const fingerprint = pulumi.unsecret(pulumi.all([fingerprintKey, password]).apply(([key, value]) =>
-            credentialFingerprint(key, { generation, period: periodStart, password: value })));
+        const fingerprint = pulumi.unsecret(
+            pulumi.all([fingerprintKey, password]).apply(([key, value]) => credentialFingerprint(key, { generation, period: periodStart, password: value })),
+        );
         // A fresh random suffix whenever the credential changes: a Secret name is never reused, even
         // when a password comes back (an earlier Secret of that name may still exist).
         const suffix = new random.RandomId(`${name}-version`, { byteLength: 5, keepers: { credential: fingerprint } }, { parent: this }).hex;
@@ -126,7 +137,13 @@ export class SaCredential extends pulumi.ComponentResource {
             retained: undefined,
             kubeconfig,
         };
-        const secret = new PackageResource("CredentialSecret", `${name}-secret`, secretInputs, CREDENTIAL_SECRET_OUTPUTS, credentialSecretOptions(this, opts?.dependsOn));
+        const secret = new PackageResource(
+            "CredentialSecret",
+            `${name}-secret`,
+            secretInputs,
+            CREDENTIAL_SECRET_OUTPUTS,
+            credentialSecretOptions(this, opts?.dependsOn),
+        );
         this.secret = secret;
         this.secretName = secret.output("secretName");
         this.initialSecretName = secret.output("initialSecretName");

@@ -40,7 +40,12 @@ export interface CredentialRotationArgs {
 
 /** Outputs of the RotationLedger beyond its inputs. */
 const ROTATION_OUTPUTS: readonly Exclude<keyof CredentialRotationOutputs, keyof CredentialRotationInputs>[] = [
-    "appliedSecretName", "activeSecretName", "lastPhase", "lastRequest", "activeSince", "removedSecrets",
+    "appliedSecretName",
+    "activeSecretName",
+    "lastPhase",
+    "lastRequest",
+    "activeSince",
+    "removedSecrets",
 ];
 
 /** Inputs of the RotationLedger from the component's args and the waiter's kubeconfig; validates first. */
@@ -62,10 +67,15 @@ export function credentialRotationInputs(args: CredentialRotationArgs, kubeconfi
         database: args.database,
         secretName,
         // One request per credential version: named after the Secret's unique suffix.
-        request: secretName.apply((s) => rotateAuthRequestManifest({
-            name: names.rotateAuthRequest(args.database, s.slice(names.credentialSecret(args.database, "").length)),
-            namespace: args.namespace, database: args.database, stepTimeout, secretName: s,
-        })),
+        request: secretName.apply((s) =>
+            rotateAuthRequestManifest({
+                name: names.rotateAuthRequest(args.database, s.slice(names.credentialSecret(args.database, "").length)),
+                namespace: args.namespace,
+                database: args.database,
+                stepTimeout,
+                secretName: s,
+            }),
+        ),
         generation: args.generation ?? 0,
         periodStart: args.periodStart ?? "none",
         stepTimeout,
@@ -103,8 +113,11 @@ export class CredentialRotation extends pulumi.ComponentResource {
         this.lastRequest = rotation.output("lastRequest");
         this.activeSince = rotation.output("activeSince");
         this.registerOutputs({
-            appliedSecretName: this.appliedSecretName, activeSecretName: this.activeSecretName,
-            lastPhase: this.lastPhase, lastRequest: this.lastRequest, activeSince: this.activeSince,
+            appliedSecretName: this.appliedSecretName,
+            activeSecretName: this.activeSecretName,
+            lastPhase: this.lastPhase,
+            lastRequest: this.lastRequest,
+            activeSince: this.activeSince,
         });
     }
 }

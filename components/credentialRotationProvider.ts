@@ -63,7 +63,10 @@ export function rotationNeeded(olds: Partial<CredentialRotationOutputs>, news: C
     return olds.appliedSecretName !== news.secretName || !isSettled(olds);
 }
 
-function settle(inputs: CredentialRotationInputs, fields: Pick<CredentialRotationOutputs, "lastPhase" | "lastRequest" | "activeSince" | "removedSecrets"> & { activeSecretName?: string }): CredentialRotationOutputs {
+function settle(
+    inputs: CredentialRotationInputs,
+    fields: Pick<CredentialRotationOutputs, "lastPhase" | "lastRequest" | "activeSince" | "removedSecrets"> & { activeSecretName?: string },
+): CredentialRotationOutputs {
     return {
         ...withoutKubeconfig(inputs),
         appliedSecretName: inputs.secretName,
@@ -79,7 +82,11 @@ function settle(inputs: CredentialRotationInputs, fields: Pick<CredentialRotatio
  * Makes the database use `inputs.secretName`. On failure throws an initialization error that
  * keeps `previous` (the state before this attempt) so the next `pulumi up` retries.
  */
-export async function rotateCredential(inputs: CredentialRotationInputs, previous: Partial<CredentialRotationOutputs>, api: KubeApi = kubeApi(inputs.kubeconfig)): Promise<CredentialRotationOutputs> {
+export async function rotateCredential(
+    inputs: CredentialRotationInputs,
+    previous: Partial<CredentialRotationOutputs>,
+    api: KubeApi = kubeApi(inputs.kubeconfig),
+): Promise<CredentialRotationOutputs> {
     const { namespace, database, secretName } = inputs;
     const before = await api.getObject(MSSQL_SERVERS, namespace, database);
     if (!before) throw new Error(`MSSQLServer ${namespace}/${database} not found; cannot rotate its credential`);
@@ -88,7 +95,12 @@ export async function rotateCredential(inputs: CredentialRotationInputs, previou
     if (usedBefore === secretName && previous.lastPhase === undefined) {
         // First deployment: the database was created with this very Secret.
         await markReferenced(api, namespace, database, usedBefore);
-        return settle(inputs, { lastPhase: "Initial", lastRequest: "", activeSince: before.metadata.creationTimestamp ?? new Date().toISOString(), removedSecrets: [] });
+        return settle(inputs, {
+            lastPhase: "Initial",
+            lastRequest: "",
+            activeSince: before.metadata.creationTimestamp ?? new Date().toISOString(),
+            removedSecrets: [],
+        });
     }
     if (!(await api.getSecret(namespace, secretName))) {
         throw new Error(`credential Secret ${namespace}/${secretName} does not exist; KubeDB requires it before the RotateAuth request`);
@@ -103,7 +115,11 @@ export async function rotateCredential(inputs: CredentialRotationInputs, previou
     let result;
     try {
         const ran = await runQueue<boolean, QueuedRequest<boolean>>({
-            api, database: before, applied: false, sequence: 0, timeoutSeconds: inputs.timeoutSeconds,
+            api,
+            database: before,
+            applied: false,
+            sequence: 0,
+            timeoutSeconds: inputs.timeoutSeconds,
             next: (rotated) => (rotated ? undefined : { manifest: request, action: `RotateAuth to Secret ${secretName}`, after: true }),
         });
         result = ran.last!;
@@ -135,8 +151,12 @@ export async function rotateCredential(inputs: CredentialRotationInputs, previou
  * unconfirmed credential (it depends on this resource's success).
  */
 async function rotationFailure(
-    api: KubeApi, error: unknown, inputs: CredentialRotationInputs, previous: Partial<CredentialRotationOutputs>,
-    usedBefore: string, attemptName: string,
+    api: KubeApi,
+    error: unknown,
+    inputs: CredentialRotationInputs,
+    previous: Partial<CredentialRotationOutputs>,
+    usedBefore: string,
+    attemptName: string,
 ): Promise<Error> {
     const { namespace, database, secretName } = inputs;
     const failure = opsRequestFailure(error);
@@ -154,33 +174,41 @@ async function rotationFailure(
         readError = (e as Error).message;
     }
     const credentialStep = failure?.conditions.find((c) => c.type === "UpdateCredential");
-    const stepReport = credentialStep ? ` KubeDB reports its UpdateCredential step ${credentialStep.status === "True" ? "done" : `as ${credentialStep.status}`}.` : "";
+    const stepReport = credentialStep
+        ? ` KubeDB reports its UpdateCredential step ${credentialStep.status === "True" ? "done" : `as ${credentialStep.status}`}.`
+        : "";
     const describe = `kubectl describe mssqlserveropsrequests.ops.kubedb.com ${attemptName} -n ${namespace}`;
 
     // KubeDB switched the database to the new Secret, but the request did not confirm it.
     const halfDone = inUse === secretName && confirmed !== secretName;
     let where: string;
     if (failure?.outcome === "Timeout") {
-        where = `The request is still running in the cluster; the database references Secret ${inUse ?? "(unknown)"} for now. `
-            + "The connection Secret is unchanged. Run `pulumi up` again to keep waiting for it (it is adopted, not repeated).";
+        where =
+            `The request is still running in the cluster; the database references Secret ${inUse ?? "(unknown)"} for now. ` +
+            "The connection Secret is unchanged. Run `pulumi up` again to keep waiting for it (it is adopted, not repeated).";
     } else if (failure?.outcome === "ApiError") {
-        where = `Its progress could not be watched, so it may still be running or may have finished; the database references Secret ${inUse ?? "(unknown)"} now. `
-            + "The connection Secret is unchanged. Once access is restored, run `pulumi up` again: it adopts that request instead of sending another.";
+        where =
+            `Its progress could not be watched, so it may still be running or may have finished; the database references Secret ${inUse ?? "(unknown)"} now. ` +
+            "The connection Secret is unchanged. Once access is restored, run `pulumi up` again: it adopts that request instead of sending another.";
     } else {
         if (inUse === undefined) {
             where = `Which Secret the database references now could not be read${readError ? ` (${readError})` : ""}; check with \`kubectl get mssqlserver ${database} -n ${namespace} -o jsonpath='{.spec.authSecret.name}'\`. The connection Secret is unchanged.`;
         } else if (halfDone) {
-            where = `The rotation is half done: KubeDB has switched the database to the new Secret ${secretName}, but the request did not finish, `
-                + `so SQL Server's sa password may already be the new one while some pods were not restarted.${stepReport} `
-                + `The connection Secret still holds the previous password (from ${confirmed}) and was not moved to the unconfirmed one.`;
+            where =
+                `The rotation is half done: KubeDB has switched the database to the new Secret ${secretName}, but the request did not finish, ` +
+                `so SQL Server's sa password may already be the new one while some pods were not restarted.${stepReport} ` +
+                `The connection Secret still holds the previous password (from ${confirmed}) and was not moved to the unconfirmed one.`;
         } else {
             where = `The database still references Secret ${inUse}${inUse === usedBefore ? " (KubeDB did not switch it)" : ""}.${stepReport} The connection Secret is unchanged.`;
         }
         const retry = "run `pulumi up` again: it retries with a new request for the same Secret.";
-        where += failure?.outcome === "Finished"
-            ? ` Fix the cause (\`${describe}\`), then ${retry}`
-            : failure?.outcome === "Deleted" ? ` The request was deleted before it finished; ${retry}`
-                : failure?.outcome === "NotFound" ? ` The API server accepted the request but it never appeared (something removed it at once); ${retry}`
+        where +=
+            failure?.outcome === "Finished"
+                ? ` Fix the cause (\`${describe}\`), then ${retry}`
+                : failure?.outcome === "Deleted"
+                  ? ` The request was deleted before it finished; ${retry}`
+                  : failure?.outcome === "NotFound"
+                    ? ` The API server accepted the request but it never appeared (something removed it at once); ${retry}`
                     : ` Fix the cause, then ${retry.replace(" with a new request for the same Secret", "")}`;
         if (halfDone) where += ` README "A half-done rotation" shows how to tell which password SQL Server accepts meanwhile.`;
     }
@@ -193,7 +221,11 @@ async function rotationFailure(
         lastPhase: unsettledPhase(error),
         lastRequest: attemptName,
     };
-    return initializationError(`RotateAuth for ${namespace}/${database} did not succeed: ${(error as Error).message}\n${where}`, `${namespace}/${database}`, state);
+    return initializationError(
+        `RotateAuth for ${namespace}/${database} did not succeed: ${(error as Error).message}\n${where}`,
+        `${namespace}/${database}`,
+        state,
+    );
 }
 
 /**

@@ -68,7 +68,11 @@ export function diffCredentialSecret(olds: Partial<CredentialSecretOutputs>, new
 }
 
 /** The first deployment's decision, made at check so that a preview shows it (or the refusal). */
-export async function checkCredentialSecret(olds: Partial<CredentialSecretInputs>, news: CredentialSecretInputs, api?: KubeApi): Promise<pulumi.dynamic.CheckResult> {
+export async function checkCredentialSecret(
+    olds: Partial<CredentialSecretInputs>,
+    news: CredentialSecretInputs,
+    api?: KubeApi,
+): Promise<pulumi.dynamic.CheckResult> {
     const sameDatabase = olds.namespace === news.namespace && olds.database === news.database;
     if (olds.versionSecretName !== undefined && sameDatabase) return { inputs: { ...news, retained: olds.retained ?? "" } };
     if (!news.resumeRetained) return { inputs: { ...news, retained: "" } };
@@ -80,8 +84,10 @@ export async function checkCredentialSecret(olds: Partial<CredentialSecretInputs
     }
     if (choice.kind === "resume") {
         // Shown by `pulumi preview`, before anything is created.
-        report(`MSSQLServer ${news.namespace}/${news.database} does not exist and its credential Secret ${choice.secret} was retained `
-            + `(${choice.why}): the database will be created on it, with the password its data knows`);
+        report(
+            `MSSQLServer ${news.namespace}/${news.database} does not exist and its credential Secret ${choice.secret} was retained ` +
+                `(${choice.why}): the database will be created on it, with the password its data knows`,
+        );
     }
     return { inputs: { ...news, retained: choice.kind === "resume" ? choice.secret : "" } };
 }
@@ -98,8 +104,10 @@ async function ensureVersionSecret(api: KubeApi, inputs: CredentialSecretInputs)
     }
     const existing = await api.getSecret(namespace, name);
     if (isOwn(existing, database, "credential") && decoded(existing?.data?.password) === inputs.password) return;
-    throw new Error(`Secret ${namespace}/${name} already exists and is not this credential (other labels or another password); `
-        + "remove it or let the next rotation draw a new name (`pulumi config set --path rotation.generation <n+1>`)");
+    throw new Error(
+        `Secret ${namespace}/${name} already exists and is not this credential (other labels or another password); ` +
+            "remove it or let the next rotation draw a new name (`pulumi config set --path rotation.generation <n+1>`)",
+    );
 }
 
 function decoded(base64: string | undefined): string | undefined {
@@ -121,18 +129,21 @@ export async function createCredentialSecret(inputs: CredentialSecretInputs, api
         const secret = await api.getSecret(namespace, retained);
         const password = decoded(secret?.data?.password);
         if (!password) {
-            throw new Error(`the retained credential Secret ${namespace}/${retained} chosen for re-creating MSSQLServer ${namespace}/${database} `
-                + "is gone or has no password since the preview; nothing was created for the database: run `pulumi up` again to choose again");
+            throw new Error(
+                `the retained credential Secret ${namespace}/${retained} chosen for re-creating MSSQLServer ${namespace}/${database} ` +
+                    "is gone or has no password since the preview; nothing was created for the database: run `pulumi up` again to choose again",
+            );
         }
         // What the user wrote down is a request for that password: resume, then rotate to it.
         if (inputs.passwordGiven && inputs.password !== password) {
             await ensureVersionSecret(api, inputs);
-            report(`resuming MSSQLServer ${namespace}/${database} on its retained credential Secret ${retained}; `
-                + `saPassword differs from it, so the database is then rotated to Secret ${versionSecretName}`);
+            report(
+                `resuming MSSQLServer ${namespace}/${database} on its retained credential Secret ${retained}; ` +
+                    `saPassword differs from it, so the database is then rotated to Secret ${versionSecretName}`,
+            );
             return { ...base, retained, initialSecretName: retained, secretName: versionSecretName, password: inputs.password, resumedFrom: retained };
         }
-        report(`resuming MSSQLServer ${namespace}/${database} on its retained credential Secret ${retained} `
-            + "(the password its data knows); no rotation");
+        report(`resuming MSSQLServer ${namespace}/${database} on its retained credential Secret ${retained} ` + "(the password its data knows); no rotation");
         return { ...base, retained, initialSecretName: retained, secretName: retained, password, resumedFrom: retained };
     }
     await ensureVersionSecret(api, inputs);
@@ -144,11 +155,20 @@ export async function createCredentialSecret(inputs: CredentialSecretInputs, api
  * outside the stack, or by a destroy that stopped half way) is created with it, as before this
  * resource existed: once the rotation succeeds it is the password the data knows.
  */
-export async function updateCredentialSecret(olds: CredentialSecretOutputs, news: CredentialSecretInputs, api: KubeApi = kubeApi(news.kubeconfig)): Promise<CredentialSecretOutputs> {
+export async function updateCredentialSecret(
+    olds: CredentialSecretOutputs,
+    news: CredentialSecretInputs,
+    api: KubeApi = kubeApi(news.kubeconfig),
+): Promise<CredentialSecretOutputs> {
     await ensureVersionSecret(api, news);
     return {
-        ...withoutKubeconfig(news), versionPassword: news.password, retained: olds.retained ?? "",
-        initialSecretName: news.versionSecretName, secretName: news.versionSecretName, password: news.password, resumedFrom: olds.resumedFrom,
+        ...withoutKubeconfig(news),
+        versionPassword: news.password,
+        retained: olds.retained ?? "",
+        initialSecretName: news.versionSecretName,
+        secretName: news.versionSecretName,
+        password: news.password,
+        resumedFrom: olds.resumedFrom,
     };
 }
 

@@ -13,8 +13,17 @@ import { MAX_AG_REPLICAS, MAX_DATABASE_NAME_LENGTH, checkMssqlConf, checkVersion
 import { DayTwoInputs, DayTwoOutputs } from "./dayTwoProvider";
 import { PackageResource } from "./packageResources";
 import {
-    Problems, checkBoolean, checkDatabaseName, checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkInteger, checkOneOf, checkResources,
-    checkStorageQuantity, quantityText,
+    Problems,
+    checkBoolean,
+    checkDatabaseName,
+    checkDnsLabel,
+    checkDnsSubdomain,
+    checkGoDuration,
+    checkInteger,
+    checkOneOf,
+    checkResources,
+    checkStorageQuantity,
+    quantityText,
 } from "./validation";
 
 export interface DayTwoChangesArgs {
@@ -52,7 +61,14 @@ export interface DayTwoChangesArgs {
 
 /** Outputs of the DayTwoLedger beyond its inputs. */
 const DAY_TWO_OUTPUTS: readonly Exclude<keyof DayTwoOutputs, keyof DayTwoInputs>[] = [
-    "applied", "sequence", "lastPhase", "lastRequest", "lastAction", "currentVersion", "currentReplicas", "currentStorageSize",
+    "applied",
+    "sequence",
+    "lastPhase",
+    "lastRequest",
+    "lastAction",
+    "currentVersion",
+    "currentReplicas",
+    "currentStorageSize",
 ];
 
 /** Inputs of the DayTwoLedger; validates the args first (the same rules as the stack config). */
@@ -64,7 +80,10 @@ export function dayTwoInputs(args: DayTwoChangesArgs, kubeconfig?: pulumi.Output
     p.add("availabilityGroup", checkBoolean(ag));
     p.add("version", checkVersion(args.version));
     const replicas = args.replicas ?? (ag ? 3 : 1);
-    p.add("replicas", ag ? checkInteger(replicas, 1, MAX_AG_REPLICAS) : replicas === 1 ? undefined : `is ${replicas}, but a Standalone server has exactly 1 replica`);
+    p.add(
+        "replicas",
+        ag ? checkInteger(replicas, 1, MAX_AG_REPLICAS) : replicas === 1 ? undefined : `is ${replicas}, but a Standalone server has exactly 1 replica`,
+    );
     const resources = args.resources === undefined ? {} : checkResources(p, "resources", args.resources.requests, args.resources.limits);
     const storage = args.storage ?? { size: "10Gi" };
     p.add("storage.size", checkStorageQuantity(storage.size));
@@ -114,8 +133,10 @@ export class DayTwoChanges extends pulumi.ComponentResource {
     constructor(name: string, args: DayTwoChangesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kubedb-mssql:database:DayTwoChanges", name, {}, opts);
         const kubeconfig = waiterKubeconfig(this, "DayTwoChanges", name, args.cluster);
-        const resource = new PackageResource("DayTwoLedger", `${name}-ledger`, dayTwoInputs(args, kubeconfig) as pulumi.Inputs, DAY_TWO_OUTPUTS,
-            { parent: this, dependsOn: opts?.dependsOn });
+        const resource = new PackageResource("DayTwoLedger", `${name}-ledger`, dayTwoInputs(args, kubeconfig) as pulumi.Inputs, DAY_TWO_OUTPUTS, {
+            parent: this,
+            dependsOn: opts?.dependsOn,
+        });
         this.resource = resource;
         this.lastPhase = resource.output("lastPhase");
         this.lastRequest = resource.output("lastRequest");

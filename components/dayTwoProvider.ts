@@ -58,14 +58,24 @@ type DayTwoRequest = QueuedRequest<DayTwoState> & { step: DayTwoStep };
 
 /** The field of the state each request brings to its desired value. */
 const STEP_FIELD: Record<DayTwoStep["type"], keyof DayTwoState> = {
-    VolumeExpansion: "storageSize", StorageMigration: "storageClass", UpdateVersion: "version", HorizontalScaling: "replicas",
-    VerticalScaling: "resources", Reconfigure: "mssqlConf", Restart: "restartGeneration",
+    VolumeExpansion: "storageSize",
+    StorageMigration: "storageClass",
+    UpdateVersion: "version",
+    HorizontalScaling: "replicas",
+    VerticalScaling: "resources",
+    Reconfigure: "mssqlConf",
+    Restart: "restartGeneration",
 };
 
 export function desiredDayTwo(inputs: DayTwoInputs | DayTwoOutputs): DayTwoState {
     return {
-        version: inputs.version, replicas: inputs.replicas, resources: inputs.resources ?? {}, storageSize: inputs.storageSize,
-        storageClass: inputs.storageClass ?? "", mssqlConf: inputs.mssqlConf ?? "", restartGeneration: inputs.restartGeneration ?? 0,
+        version: inputs.version,
+        replicas: inputs.replicas,
+        resources: inputs.resources ?? {},
+        storageSize: inputs.storageSize,
+        storageClass: inputs.storageClass ?? "",
+        mssqlConf: inputs.mssqlConf ?? "",
+        restartGeneration: inputs.restartGeneration ?? 0,
     };
 }
 
@@ -87,11 +97,13 @@ export function liveDayTwo(db: KubeObject): Partial<DayTwoState> {
 
 /** Every quantity `wanted` states is one `live` has (KubeDB's webhook adds defaults beside them). */
 export function coversResources(live: ResourceRequirements | undefined, wanted: ResourceRequirements): boolean {
-    return (["requests", "limits"] as const).every((part) => Object.entries(wanted[part] ?? {}).every(([key, value]) => {
-        const have = parseQuantity(live?.[part]?.[key]);
-        const want = parseQuantity(value);
-        return have !== undefined && want !== undefined && compareQuantities(have, want) === 0;
-    }));
+    return (["requests", "limits"] as const).every((part) =>
+        Object.entries(wanted[part] ?? {}).every(([key, value]) => {
+            const have = parseQuantity(live?.[part]?.[key]);
+            const want = parseQuantity(value);
+            return have !== undefined && want !== undefined && compareQuantities(have, want) === 0;
+        }),
+    );
 }
 
 /**
@@ -103,8 +115,10 @@ export function coversResources(live: ResourceRequirements | undefined, wanted: 
  * (KubeDB may keep the merged configuration elsewhere), so they stay as the ledger knows them.
  */
 export function fromLive(applied: DayTwoState, desired: DayTwoState, live: Partial<DayTwoState>): DayTwoState {
-    const resources = Object.keys(desired.resources).length > 0 && coversResources(live.resources, desired.resources)
-        ? desired.resources : live.resources ?? applied.resources;
+    const resources =
+        Object.keys(desired.resources).length > 0 && coversResources(live.resources, desired.resources)
+            ? desired.resources
+            : (live.resources ?? applied.resources);
     return {
         ...applied,
         ...(live.version !== undefined ? { version: live.version } : {}),
@@ -116,8 +130,10 @@ export function fromLive(applied: DayTwoState, desired: DayTwoState, live: Parti
 }
 
 export function checkDayTwo(olds: Partial<DayTwoInputs>, news: DayTwoInputs): pulumi.dynamic.CheckResult {
-    const failures = olds.version === undefined ? [] : refusedDayTwoChanges(desiredDayTwo(olds as DayTwoInputs), desiredDayTwo(news))
-        .map(([property, reason]) => ({ property, reason }));
+    const failures =
+        olds.version === undefined
+            ? []
+            : refusedDayTwoChanges(desiredDayTwo(olds as DayTwoInputs), desiredDayTwo(news)).map(([property, reason]) => ({ property, reason }));
     return { inputs: news, failures };
 }
 
@@ -133,11 +149,15 @@ export function diffDayTwo(olds: Partial<DayTwoOutputs>, news: DayTwoInputs): pu
 export function previewPlan(olds: Partial<DayTwoOutputs>, news: DayTwoInputs): string | undefined {
     if (!olds.applied) return undefined;
     const plan = planDayTwo(olds.applied, desiredDayTwo(news), settingsOf(news));
-    return plan.length === 0 ? undefined
-        : `${news.namespace}/${news.database}: planned ${plan.map((s) => `${s.type} (${s.reason})`).join(" → ")}`;
+    return plan.length === 0 ? undefined : `${news.namespace}/${news.database}: planned ${plan.map((s) => `${s.type} (${s.reason})`).join(" → ")}`;
 }
 
-function outputsFor(inputs: DayTwoInputs, db: KubeObject | undefined, fields: Pick<DayTwoOutputs, "applied" | "sequence" | "lastPhase" | "lastRequest" | "lastAction">, previous?: Partial<DayTwoOutputs>): DayTwoOutputs {
+function outputsFor(
+    inputs: DayTwoInputs,
+    db: KubeObject | undefined,
+    fields: Pick<DayTwoOutputs, "applied" | "sequence" | "lastPhase" | "lastRequest" | "lastAction">,
+    previous?: Partial<DayTwoOutputs>,
+): DayTwoOutputs {
     const live = db ? liveDayTwo(db) : {};
     return {
         ...withoutKubeconfig(inputs),
@@ -157,7 +177,11 @@ export function requestFor(inputs: DayTwoInputs, applied: DayTwoState, sequence:
         after: step.after,
         manifest: dayTwoRequestManifest({
             name: names.dayTwoRequest(inputs.database, REQUEST_WORD[step.type], fingerprint),
-            namespace: inputs.namespace, database: inputs.database, stepTimeout: inputs.stepTimeout, type: step.type, section: step.section,
+            namespace: inputs.namespace,
+            database: inputs.database,
+            stepTimeout: inputs.stepTimeout,
+            type: step.type,
+            section: step.section,
         }),
     };
 }
@@ -195,12 +219,16 @@ async function preflight(api: KubeApi, db: KubeObject, plan: DayTwoStep[]): Prom
             const have = parseQuantity(live.storageSize);
             const want = parseQuantity(step.after.storageSize);
             if (have && want && compareQuantities(want, have) < 0) {
-                problems.push(`storage.size: the database's volumes have ${live.storageSize}; ${step.after.storageSize} would shrink them, which no request can do`);
+                problems.push(
+                    `storage.size: the database's volumes have ${live.storageSize}; ${step.after.storageSize} would shrink them, which no request can do`,
+                );
             }
             const cls = await storageClass(api, live.storageClass);
             if (cls && cls.object.allowVolumeExpansion !== true) {
-                problems.push(`storage.size: StorageClass ${cls.object.metadata.name}${cls.isDefault ? " (the cluster's default)" : ""} does not allow volume expansion (allowVolumeExpansion is not true); `
-                    + "ask the cluster's administrator to allow it, or migrate to a class that does (storage.storageClass) before expanding");
+                problems.push(
+                    `storage.size: StorageClass ${cls.object.metadata.name}${cls.isDefault ? " (the cluster's default)" : ""} does not allow volume expansion (allowVolumeExpansion is not true); ` +
+                        "ask the cluster's administrator to allow it, or migrate to a class that does (storage.storageClass) before expanding",
+                );
             }
         }
         if (step.type === "StorageMigration") {
@@ -222,18 +250,27 @@ async function readOrUnknown<T>(read: () => Promise<T | undefined>): Promise<T |
 }
 
 /** The database's StorageClass: the named one, else the cluster's default; undefined when unknown. */
-async function storageClass(api: KubeApi, name: string | undefined): Promise<{ object: KubeObject & { allowVolumeExpansion?: boolean }; isDefault: boolean } | undefined> {
+async function storageClass(
+    api: KubeApi,
+    name: string | undefined,
+): Promise<{ object: KubeObject & { allowVolumeExpansion?: boolean }; isDefault: boolean } | undefined> {
     if (name) {
         const object = await readOrUnknown(() => api.getClusterObject(STORAGE_CLASSES, name));
         return object ? { object, isDefault: false } : undefined;
     }
     const all = await readOrUnknown(() => api.listClusterObjects(STORAGE_CLASSES));
-    const defaults = (all ?? []).filter((c) => (c.metadata as { annotations?: Record<string, string> }).annotations?.["storageclass.kubernetes.io/is-default-class"] === "true");
+    const defaults = (all ?? []).filter(
+        (c) => (c.metadata as { annotations?: Record<string, string> }).annotations?.["storageclass.kubernetes.io/is-default-class"] === "true",
+    );
     return defaults.length === 1 ? { object: defaults[0], isDefault: true } : undefined;
 }
 
 /** Brings the database from `previous.applied` (or what it has) to the desired settings. */
-export async function reconcileDayTwo(inputs: DayTwoInputs, previous: Partial<DayTwoOutputs>, api: KubeApi = kubeApi(inputs.kubeconfig)): Promise<DayTwoOutputs> {
+export async function reconcileDayTwo(
+    inputs: DayTwoInputs,
+    previous: Partial<DayTwoOutputs>,
+    api: KubeApi = kubeApi(inputs.kubeconfig),
+): Promise<DayTwoOutputs> {
     const { namespace, database } = inputs;
     const desired = desiredDayTwo(inputs);
     const settings = settingsOf(inputs);
@@ -241,8 +278,12 @@ export async function reconcileDayTwo(inputs: DayTwoInputs, previous: Partial<Da
     // A request still running (left by an interrupted run, or KubeDB's own) finishes first, so the
     // plan starts from what the database then has and an interrupted run's request is not sent again.
     const settled = await waitForUnfinishedRequests({
-        api, namespace, database, blocked: `no day-2 request for ${namespace}/${database} was started`,
-        remaining: () => Math.max(1, Math.round((deadline - Date.now()) / 1000)), onProgress: logProgress,
+        api,
+        namespace,
+        database,
+        blocked: `no day-2 request for ${namespace}/${database} was started`,
+        remaining: () => Math.max(1, Math.round((deadline - Date.now()) / 1000)),
+        onProgress: logProgress,
     });
     const db = await api.getObject(MSSQL_SERVERS, namespace, database);
     if (!db) throw new Error(`MSSQLServer ${namespace}/${database} not found; cannot change its ${Object.keys(desired).join(", ")}`);
@@ -252,15 +293,17 @@ export async function reconcileDayTwo(inputs: DayTwoInputs, previous: Partial<Da
         live.storageClass = (await storageClass(api, undefined))?.object.metadata.name;
     }
     // A new ledger (first deployment, or a stack from before this ledger) starts from what the database has.
-    const start = previous.applied ?? { ...desired, ...Object.fromEntries(Object.entries(live).filter(([, v]) => v !== undefined)) } as DayTwoState;
+    const start = previous.applied ?? ({ ...desired, ...Object.fromEntries(Object.entries(live).filter(([, v]) => v !== undefined)) } as DayTwoState);
     // Requests of this ledger an interrupted run left running, which succeeded while we waited: adopted, not repeated.
     const ledgerPlan = planDayTwo(start, desired, settings);
     // Only this project's own requests of this database: a hand-made or KubeDB's own Restart is not ours to count.
     const ownRequest = labelsFor(database, "ops-request");
-    const adoptedRequests = settled.filter((r) => r.phase === "Successful" && Object.entries(ownRequest).every(([k, v]) => r.labels[k] === v)).flatMap((r) => {
-        const step = ledgerPlan.find((s) => sameIntent(r.spec, requestFor(inputs, start, 0, s).manifest.spec));
-        return step ? [{ name: r.name, step }] : [];
-    });
+    const adoptedRequests = settled
+        .filter((r) => r.phase === "Successful" && Object.entries(ownRequest).every(([k, v]) => r.labels[k] === v))
+        .flatMap((r) => {
+            const step = ledgerPlan.find((s) => sameIntent(r.spec, requestFor(inputs, start, 0, s).manifest.spec));
+            return step ? [{ name: r.name, step }] : [];
+        });
     const known = adoptedRequests.reduce((state, { step }) => ({ ...state, [STEP_FIELD[step.type]]: step.after[STEP_FIELD[step.type]] }), start);
     const applied = fromLive(known, desired, live);
     const sequence = (previous.sequence ?? 0) + adoptedRequests.length;
@@ -270,12 +313,25 @@ export async function reconcileDayTwo(inputs: DayTwoInputs, previous: Partial<Da
 
     if (plan.length === 0) {
         // After a timeout or a lost watch the last request may have succeeded since: then it is no withdrawal.
-        const lastSucceeded = !adopted && !isSettled(previous) && previous.lastRequest
-            && (await api.getObject(OPS_REQUESTS, namespace, previous.lastRequest).catch(() => undefined))?.status?.phase === "Successful";
-        const lastPhase = adopted || lastSucceeded ? "Successful" : previous.lastPhase === undefined ? "Initial" : isSettled(previous) ? previous.lastPhase : "Withdrawn";
-        return outputsFor(inputs, db, {
-            applied: desired, sequence, lastPhase, lastRequest: adopted?.name ?? previous.lastRequest ?? "", lastAction: adopted?.action ?? previous.lastAction ?? "",
-        }, previous);
+        const lastSucceeded =
+            !adopted &&
+            !isSettled(previous) &&
+            previous.lastRequest &&
+            (await api.getObject(OPS_REQUESTS, namespace, previous.lastRequest).catch(() => undefined))?.status?.phase === "Successful";
+        const lastPhase =
+            adopted || lastSucceeded ? "Successful" : previous.lastPhase === undefined ? "Initial" : isSettled(previous) ? previous.lastPhase : "Withdrawn";
+        return outputsFor(
+            inputs,
+            db,
+            {
+                applied: desired,
+                sequence,
+                lastPhase,
+                lastRequest: adopted?.name ?? previous.lastRequest ?? "",
+                lastAction: adopted?.action ?? previous.lastAction ?? "",
+            },
+            previous,
+        );
     }
     report(`${namespace}/${database}: ${plan.map((s) => `${s.type} (${s.reason})`).join(" → ")}`);
 
@@ -286,24 +342,43 @@ export async function reconcileDayTwo(inputs: DayTwoInputs, previous: Partial<Da
 
     try {
         const result = await runQueue<DayTwoState, DayTwoRequest>({
-            api, database: db, applied, sequence, timeoutSeconds: inputs.timeoutSeconds,
+            api,
+            database: db,
+            applied,
+            sequence,
+            timeoutSeconds: inputs.timeoutSeconds,
             next: (state, seq) => {
                 const step = nextDayTwoStep(state, desired, settings);
                 return step && requestFor(inputs, state, seq, step);
             },
         });
         const after = await api.getObject(MSSQL_SERVERS, namespace, database).catch(() => undefined);
-        return outputsFor(inputs, after, {
-            applied: result.applied, sequence: result.sequence, lastPhase: "Successful",
-            lastRequest: result.last?.name ?? "", lastAction: result.last?.request.action ?? "",
-        }, previous);
+        return outputsFor(
+            inputs,
+            after,
+            {
+                applied: result.applied,
+                sequence: result.sequence,
+                lastPhase: "Successful",
+                lastRequest: result.last?.name ?? "",
+                lastAction: result.last?.request.action ?? "",
+            },
+            previous,
+        );
     } catch (error) {
         throw await dayTwoFailure(api, error, inputs, previous, plan, sequence);
     }
 }
 
 /** The initialization error of a queue that stopped: what was done, where it stopped, what the database has now. */
-async function dayTwoFailure(api: KubeApi, error: unknown, inputs: DayTwoInputs, previous: Partial<DayTwoOutputs>, plan: DayTwoStep[], startSequence: number): Promise<Error> {
+async function dayTwoFailure(
+    api: KubeApi,
+    error: unknown,
+    inputs: DayTwoInputs,
+    previous: Partial<DayTwoOutputs>,
+    plan: DayTwoStep[],
+    startSequence: number,
+): Promise<Error> {
     const stop = queueStop<DayTwoState, DayTwoRequest>(error);
     if (!stop) return error as Error;
     const { namespace, database } = inputs;
@@ -319,32 +394,52 @@ async function dayTwoFailure(api: KubeApi, error: unknown, inputs: DayTwoInputs,
         /* reported as unknown below */
     }
     const live = db ? liveDayTwo(db) : undefined;
-    const own = !live ? "" : {
-        VerticalScaling: `, mssql container resources ${stableJson(live.resources ?? {})}`,
-        StorageMigration: `, volumes on StorageClass ${live.storageClass ?? "(the cluster's default)"}`,
-        Reconfigure: db?.spec?.configuration ? `, a custom configuration in spec.configuration (${Object.keys(db.spec.configuration).join(", ")})` : ", no custom configuration in its spec",
-    }[stop.request.step.type as string] ?? "";
-    const now = live ? `The database has version ${live.version}, ${live.replicas} replica(s), ${live.storageSize} per volume${own} now.` : "What the database has now could not be read.";
+    const own = !live
+        ? ""
+        : ({
+              VerticalScaling: `, mssql container resources ${stableJson(live.resources ?? {})}`,
+              StorageMigration: `, volumes on StorageClass ${live.storageClass ?? "(the cluster's default)"}`,
+              Reconfigure: db?.spec?.configuration
+                  ? `, a custom configuration in spec.configuration (${Object.keys(db.spec.configuration).join(", ")})`
+                  : ", no custom configuration in its spec",
+          }[stop.request.step.type as string] ?? "");
+    const now = live
+        ? `The database has version ${live.version}, ${live.replicas} replica(s), ${live.storageSize} per volume${own} now.`
+        : "What the database has now could not be read.";
     const progress = `${done.length ? `Done before it: ${done.join(", ")}. ` : ""}${notStarted.length ? `Not started: ${notStarted.join(", ")}. ` : ""}`;
     const describe = `kubectl describe mssqlserveropsrequests.ops.kubedb.com ${stop.attemptName} -n ${namespace}`;
     const retry = "run `pulumi up` again: it retries with a new request, then runs the rest.";
-    const next = failure?.outcome === "Timeout"
-        ? "The request is still running in the cluster. Run `pulumi up` again to keep waiting for it (it is adopted, not repeated)."
-        : failure?.outcome === "ApiError"
-            ? "Its progress could not be watched, so it may still be running or may have finished. Once access is restored, run `pulumi up` again: it adopts that request instead of sending another."
-            : failure?.outcome === "Finished" ? `Fix the cause (\`${describe}\`), then ${retry}`
-                : failure?.outcome === "Deleted" ? `The request was deleted before it finished; ${retry}`
-                    : failure?.outcome === "NotFound" ? `The API server accepted the request but it never appeared (something removed it at once); ${retry}`
-                        : `Fix the cause, then ${retry}`;
+    const next =
+        failure?.outcome === "Timeout"
+            ? "The request is still running in the cluster. Run `pulumi up` again to keep waiting for it (it is adopted, not repeated)."
+            : failure?.outcome === "ApiError"
+              ? "Its progress could not be watched, so it may still be running or may have finished. Once access is restored, run `pulumi up` again: it adopts that request instead of sending another."
+              : failure?.outcome === "Finished"
+                ? `Fix the cause (\`${describe}\`), then ${retry}`
+                : failure?.outcome === "Deleted"
+                  ? `The request was deleted before it finished; ${retry}`
+                  : failure?.outcome === "NotFound"
+                    ? `The API server accepted the request but it never appeared (something removed it at once); ${retry}`
+                    : `Fix the cause, then ${retry}`;
     const state: Partial<DayTwoOutputs> = {
-        ...outputsFor(inputs, db, {
-            applied: stop.applied, sequence: stop.sequence, lastPhase: unsettledPhase(stop.cause),
-            lastRequest: stop.attemptName, lastAction: stop.request.action,
-        }, previous),
+        ...outputsFor(
+            inputs,
+            db,
+            {
+                applied: stop.applied,
+                sequence: stop.sequence,
+                lastPhase: unsettledPhase(stop.cause),
+                lastRequest: stop.attemptName,
+                lastAction: stop.request.action,
+            },
+            previous,
+        ),
     };
     return initializationError(
         `${stop.request.step.type} (${stop.request.step.reason}) for ${namespace}/${database} did not succeed: ${(stop.cause as Error)?.message ?? String(stop.cause)}\n${progress}${now} ${next}`,
-        `${namespace}/${database}`, state);
+        `${namespace}/${database}`,
+        state,
+    );
 }
 
 export const dayTwoProvider: pulumi.dynamic.ResourceProvider = {

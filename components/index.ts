@@ -24,7 +24,14 @@ export { StackConfig, parseStackConfig, readStackConfig } from "./config";
 export { ConfigError } from "./validation";
 export { currentPeriod } from "./schedule";
 export {
-    waitForOpsRequest, WaitForOpsRequestOptions, OpsRequestResult, OpsRequestProgress, OpsRequestError, OpsRequestFailure, OpsRequestOutcome, opsRequestFailure,
+    waitForOpsRequest,
+    WaitForOpsRequestOptions,
+    OpsRequestResult,
+    OpsRequestProgress,
+    OpsRequestError,
+    OpsRequestFailure,
+    OpsRequestOutcome,
+    opsRequestFailure,
 } from "./ops/waitForOpsRequest";
 export * as manifests from "./manifests";
 export { names } from "./names";

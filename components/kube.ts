@@ -25,16 +25,21 @@ export interface KubeObject {
     apiVersion?: string;
     kind?: string;
     metadata: {
-        name: string; namespace?: string; uid?: string; resourceVersion?: string; labels?: Record<string, string>;
-        annotations?: Record<string, string>; creationTimestamp?: string;
+        name: string;
+        namespace?: string;
+        uid?: string;
+        resourceVersion?: string;
+        labels?: Record<string, string>;
+        annotations?: Record<string, string>;
+        creationTimestamp?: string;
     };
-    spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-    status?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- each kind has its own spec and status
+    status?: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- each kind has its own spec and status
     data?: Record<string, string>;
 }
 
 export function clientNode(): typeof k8sClient {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- client-node is loaded at the first call, not when the module is
     return require("@kubernetes/client-node");
 }
 
@@ -67,7 +72,7 @@ export function apiErrorMessage(error: unknown): string {
         }
     }
     const message = (body as { message?: string } | undefined)?.message;
-    return message ?? (typeof e?.body === "string" && e.body ? e.body : e?.message ?? String(error));
+    return message ?? (typeof e?.body === "string" && e.body ? e.body : (e?.message ?? String(error)));
 }
 
 /** An API error for a person: the server's message and the HTTP status. */
@@ -79,7 +84,11 @@ export function describeApiError(error: unknown): string {
 export interface KubeApi {
     getObject(ref: ResourceRef, namespace: string, name: string): Promise<KubeObject | undefined>;
     getClusterObject(ref: ResourceRef, name: string): Promise<KubeObject | undefined>;
-    listObjects(ref: ResourceRef, namespace: string, options?: { fieldSelector?: string; labelSelector?: string }): Promise<{ items: KubeObject[]; resourceVersion: string }>;
+    listObjects(
+        ref: ResourceRef,
+        namespace: string,
+        options?: { fieldSelector?: string; labelSelector?: string },
+    ): Promise<{ items: KubeObject[]; resourceVersion: string }>;
     listClusterObjects(ref: ResourceRef): Promise<KubeObject[]>;
     createObject(ref: ResourceRef, namespace: string, body: object): Promise<KubeObject>;
     getSecret(namespace: string, name: string): Promise<KubeObject | undefined>;
@@ -95,8 +104,12 @@ export interface KubeApi {
     patchSecretAnnotations(namespace: string, name: string, annotations: Record<string, string | null>): Promise<void>;
     /** Watch one named object of a collection; resolves to a handle that stops the watch. */
     watchObject(
-        ref: ResourceRef, namespace: string, name: string, resourceVersion: string,
-        onEvent: (type: string, object: KubeObject) => void, onDone: (error: unknown) => void,
+        ref: ResourceRef,
+        namespace: string,
+        name: string,
+        resourceVersion: string,
+        onEvent: (type: string, object: KubeObject) => void,
+        onDone: (error: unknown) => void,
     ): Promise<{ abort(): void }>;
 }
 
@@ -130,38 +143,50 @@ export function kubeApi(kubeconfig?: string): KubeApi {
     // A list always carries items and a resourceVersion (the API server never leaves them out).
     return {
         getObject: (ref, namespace, name) =>
-            orUndefinedOn404(`reading ${ref.plural} ${namespace}/${name}`, async () => asObject(await custom.getNamespacedCustomObject({ ...ref, namespace, name }))),
+            orUndefinedOn404(`reading ${ref.plural} ${namespace}/${name}`, async () =>
+                asObject(await custom.getNamespacedCustomObject({ ...ref, namespace, name })),
+            ),
         getClusterObject: (ref, name) =>
             orUndefinedOn404(`reading ${ref.plural} ${name}`, async () => asObject(await custom.getClusterCustomObject({ ...ref, name }))),
-        listObjects: (ref, namespace, options = {}) => call(`listing ${ref.plural} in ${namespace}`, async () => {
-            const list = (await custom.listNamespacedCustomObject({ ...ref, namespace, ...options })) as { items: KubeObject[]; metadata: { resourceVersion: string } };
-            return { items: list.items, resourceVersion: list.metadata.resourceVersion };
-        }),
-        listClusterObjects: (ref) => call(`listing ${ref.plural}`, async () =>
-            ((await custom.listClusterCustomObject({ ...ref })) as { items: KubeObject[] }).items),
+        listObjects: (ref, namespace, options = {}) =>
+            call(`listing ${ref.plural} in ${namespace}`, async () => {
+                const list = (await custom.listNamespacedCustomObject({ ...ref, namespace, ...options })) as {
+                    items: KubeObject[];
+                    metadata: { resourceVersion: string };
+                };
+                return { items: list.items, resourceVersion: list.metadata.resourceVersion };
+            }),
+        listClusterObjects: (ref) =>
+            call(`listing ${ref.plural}`, async () => ((await custom.listClusterCustomObject({ ...ref })) as { items: KubeObject[] }).items),
         createObject: (ref, namespace, body) =>
             call(`creating ${ref.plural} in ${namespace}`, async () => asObject(await custom.createNamespacedCustomObject({ ...ref, namespace, body }))),
-        getSecret: (namespace, name) => orUndefinedOn404(`reading Secret ${namespace}/${name}`, async () => asObject(await core.readNamespacedSecret({ namespace, name }))),
+        getSecret: (namespace, name) =>
+            orUndefinedOn404(`reading Secret ${namespace}/${name}`, async () => asObject(await core.readNamespacedSecret({ namespace, name }))),
         listSecrets: (namespace, labelSelector) =>
             call(`listing Secrets in ${namespace}`, async () => (await core.listNamespacedSecret({ namespace, labelSelector })).items.map(asObject)),
         deleteSecret: async (namespace, name) => {
             await orUndefinedOn404(`deleting Secret ${namespace}/${name}`, () => core.deleteNamespacedSecret({ namespace, name }));
         },
         patchSecretData: async (namespace, name, data) => {
-            await call(`patching Secret ${namespace}/${name}`, () => core.patchNamespacedSecret(
-                { namespace, name, body: { data } },
-                k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
-            ));
+            await call(`patching Secret ${namespace}/${name}`, () =>
+                core.patchNamespacedSecret({ namespace, name, body: { data } }, k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch)),
+            );
         },
         createSecret: (namespace, body) =>
             call(`creating Secret in ${namespace}`, async () => asObject(await core.createNamespacedSecret({ namespace, body: body as k8sClient.V1Secret }))),
-        reviewAccess: (attributes) => call(`asking whether it may ${attributes.verb} ${attributes.resource}`, async () =>
-            (await authorization.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: attributes } } })).status?.allowed === true),
+        reviewAccess: (attributes) =>
+            call(
+                `asking whether it may ${attributes.verb} ${attributes.resource}`,
+                async () =>
+                    (await authorization.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: attributes } } })).status?.allowed === true,
+            ),
         patchSecretAnnotations: async (namespace, name, annotations) => {
-            await call(`patching Secret ${namespace}/${name}`, () => core.patchNamespacedSecret(
-                { namespace, name, body: { metadata: { annotations } } },
-                k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
-            ));
+            await call(`patching Secret ${namespace}/${name}`, () =>
+                core.patchNamespacedSecret(
+                    { namespace, name, body: { metadata: { annotations } } },
+                    k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
+                ),
+            );
         },
         watchObject: async (ref, namespace, name, resourceVersion, onEvent, onDone) => {
             const controller = await watcher.watch(

@@ -24,7 +24,7 @@ const KUBECONFIG_FIELDS = ["apiVersion", "kind", "preferences", "clusters", "con
 export function checkKubeconfigText(text: string): string | undefined {
     const what = "kubeconfig text (apiVersion: v1, kind: Config, clusters, users, contexts) or the path of a kubeconfig file";
     // client-node is an ES module: required at call time, as in kube.ts.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- client-node is loaded only when a kubeconfig text is checked
     const client: typeof import("@kubernetes/client-node") = require("@kubernetes/client-node");
     let parsed: unknown;
     try {
@@ -50,9 +50,11 @@ export function checkKubeconfigText(text: string): string | undefined {
     } catch (error) {
         // client-node says which entry lacks what ("clusters[0].cluster.server is missing"); other messages may quote names.
         const message = String((error as Error)?.message ?? "");
-        const entry = /^(clusters|users|contexts)\[\d+\]\.[\w.]+ is missing$/.test(message) ? message
-            : (error as NodeJS.ErrnoException)?.code === "ENOENT" ? "a file it refers to (e.g. a token-file or certificate) cannot be read"
-                : "an entry could not be loaded";
+        const entry = /^(clusters|users|contexts)\[\d+\]\.[\w.]+ is missing$/.test(message)
+            ? message
+            : (error as NodeJS.ErrnoException)?.code === "ENOENT"
+              ? "a file it refers to (e.g. a token-file or certificate) cannot be read"
+              : "an entry could not be loaded";
         return `is not a usable kubeconfig: ${entry}`;
     }
     const current = config["current-context"];
@@ -78,7 +80,10 @@ export function readKubeconfig(problems: Problems, key: string, value: string): 
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (error) {
-        problems.add(key, `is neither kubeconfig text nor the path of a readable file (${(error as NodeJS.ErrnoException).code ?? "error"}); set it to the kubeconfig's contents or its path`);
+        problems.add(
+            key,
+            `is neither kubeconfig text nor the path of a readable file (${(error as NodeJS.ErrnoException).code ?? "error"}); set it to the kubeconfig's contents or its path`,
+        );
         return undefined;
     }
     const problem = checkKubeconfigText(text);

@@ -4,9 +4,22 @@
  * tests check these exact objects against the upstream CRDs and KubeDB's webhook rules.
  */
 import {
-    CERT_MANAGER_GROUP, CertificateAlias, DayTwoSections, MSSQL_CONF, OpsRequestType, CertificateSpec as KubeDbCertificateSpec, DeletionPolicy, IssuerKind,
-    KUBEDB_API_VERSION, KUBEDB_OPS_API_VERSION, MSSQLServer, MSSQLServerOpsRequest, ReconfigureTLSAction,
-    ResourceRequirements, SecondaryAccessMode, TypedLocalObjectReference,
+    CERT_MANAGER_GROUP,
+    CertificateAlias,
+    DayTwoSections,
+    MSSQL_CONF,
+    OpsRequestType,
+    CertificateSpec as KubeDbCertificateSpec,
+    DeletionPolicy,
+    IssuerKind,
+    KUBEDB_API_VERSION,
+    KUBEDB_OPS_API_VERSION,
+    MSSQLServer,
+    MSSQLServerOpsRequest,
+    ReconfigureTLSAction,
+    ResourceRequirements,
+    SecondaryAccessMode,
+    TypedLocalObjectReference,
 } from "./api/kubedb";
 import { CERT_MANAGER_API_VERSION, Certificate, Issuer, IssuerSpec, PrivateKeyAlgorithm, PrivateKeyRotationPolicy } from "./api/certManager";
 import { BasicAuthSecret } from "./api/meta";
@@ -42,7 +55,10 @@ export function mssqlServerManifest(a: MssqlServerManifestArgs): MSSQLServer {
     const container = {
         name: "mssql" as const,
         // KubeDB requires MSSQL_PID and refuses MSSQL_SA_PASSWORD & co.: the password comes from authSecret.
-        env: [{ name: "ACCEPT_EULA", value: "Y" }, { name: "MSSQL_PID", value: a.edition }],
+        env: [
+            { name: "ACCEPT_EULA", value: "Y" },
+            { name: "MSSQL_PID", value: a.edition },
+        ],
         ...(a.resources ? { resources: a.resources } : {}),
     };
     const certificates = kubeDbCertificates(a.certificates);
@@ -191,8 +207,15 @@ export function certificateManifest(a: CertificateManifestArgs): Certificate {
 
 /** A credential Secret; name and password may be Pulumi outputs (`N`, `P`), everything else is plain. */
 export function credentialSecretManifest<P, N = string>(a: {
-    name: N; namespace: string; database: string; password: P; annotations?: Record<string, string>;
-}): Omit<BasicAuthSecret, "stringData" | "metadata"> & { metadata: Omit<BasicAuthSecret["metadata"], "name"> & { name: N }; stringData: { username: string; password: P } } {
+    name: N;
+    namespace: string;
+    database: string;
+    password: P;
+    annotations?: Record<string, string>;
+}): Omit<BasicAuthSecret, "stringData" | "metadata"> & {
+    metadata: Omit<BasicAuthSecret["metadata"], "name"> & { name: N };
+    stringData: { username: string; password: P };
+} {
     return {
         apiVersion: "v1",
         kind: "Secret",
@@ -260,7 +283,9 @@ export function reconfigureTlsRequestManifest(a: OpsRequestBase & { action: Reco
     const unknown = Object.keys(action).filter((k) => !["rotateCertificates", "remove", "issuerRef", "certificates", "clientTLS"].includes(k));
     const clientTlsWithoutCarrier = action.clientTLS !== undefined && action.issuerRef === undefined && action.certificates === undefined;
     if (kinds !== 1 || unknown.length > 0 || clientTlsWithoutCarrier) {
-        throw new Error(`ReconfigureTLS request "${a.name}" must carry exactly one action (rotateCertificates, remove, or issuerRef/certificates); got ${JSON.stringify(Object.keys(action))}`);
+        throw new Error(
+            `ReconfigureTLS request "${a.name}" must carry exactly one action (rotateCertificates, remove, or issuerRef/certificates); got ${JSON.stringify(Object.keys(action))}`,
+        );
     }
     return opsRequestManifest(a, { type: "ReconfigureTLS", tls: a.action });
 }

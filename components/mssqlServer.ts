@@ -12,13 +12,29 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DELETION_POLICIES, DeletionPolicy, ISSUER_KINDS, IssuerKind, ResourceRequirements, SECONDARY_ACCESS_MODES, SecondaryAccessMode } from "./api/kubedb";
 import {
-    CertificateAliasSettings, MAX_AG_REPLICAS, MAX_DATABASE_NAME_LENGTH, checkAvailabilityGroup, checkEdition, checkMssqlConf, checkVersion, parseCertificateAliases,
+    CertificateAliasSettings,
+    MAX_AG_REPLICAS,
+    MAX_DATABASE_NAME_LENGTH,
+    checkAvailabilityGroup,
+    checkEdition,
+    checkMssqlConf,
+    checkVersion,
+    parseCertificateAliases,
 } from "./config";
 import { SQL_SERVER_PORT, mssqlServerManifest } from "./manifests";
 import { names } from "./names";
 import {
-    Problems, checkBoolean, checkDatabaseName, checkDnsLabel, checkDnsSubdomain, checkInteger, checkOneOf, checkResources, checkStorageQuantity,
-    quantityText, shown,
+    Problems,
+    checkBoolean,
+    checkDatabaseName,
+    checkDnsLabel,
+    checkDnsSubdomain,
+    checkInteger,
+    checkOneOf,
+    checkResources,
+    checkStorageQuantity,
+    quantityText,
+    shown,
 } from "./validation";
 import { waitForPhase } from "./waiting";
 
@@ -60,7 +76,12 @@ export interface MssqlServerArgs {
 }
 
 /** Validates the args (all at once, before anything is created) and fills the defaults; the same rules as the stack config. */
-export function resolveMssqlServerArgs(args: MssqlServerArgs): Required<Omit<MssqlServerArgs, "availabilityGroup" | "resources" | "certificates" | "mssqlConf">> & Pick<MssqlServerArgs, "resources" | "certificates" | "mssqlConf"> & { availabilityGroup?: { databases: string[]; secondaryAccessMode: SecondaryAccessMode } } {
+export function resolveMssqlServerArgs(args: MssqlServerArgs): Required<
+    Omit<MssqlServerArgs, "availabilityGroup" | "resources" | "certificates" | "mssqlConf">
+> &
+    Pick<MssqlServerArgs, "resources" | "certificates" | "mssqlConf"> & {
+        availabilityGroup?: { databases: string[]; secondaryAccessMode: SecondaryAccessMode };
+    } {
     const p = new Problems("MssqlServer args");
     p.add("name", checkDatabaseName(args.name, MAX_DATABASE_NAME_LENGTH));
     p.add("namespace", checkDnsLabel(args.namespace));
@@ -68,7 +89,12 @@ export function resolveMssqlServerArgs(args: MssqlServerArgs): Required<Omit<Mss
     const edition = args.edition ?? "Developer";
     p.add("edition", checkEdition(edition));
     if (args.acceptEula !== true) p.add("acceptEula", "must be true: the SQL Server container does not start without accepting the EULA");
-    const ag = args.availabilityGroup ? { databases: args.availabilityGroup.databases ?? [], secondaryAccessMode: args.availabilityGroup.secondaryAccessMode ?? "Passive" as SecondaryAccessMode } : undefined;
+    const ag = args.availabilityGroup
+        ? {
+              databases: args.availabilityGroup.databases ?? [],
+              secondaryAccessMode: args.availabilityGroup.secondaryAccessMode ?? ("Passive" as SecondaryAccessMode),
+          }
+        : undefined;
     const replicas = args.replicas ?? (ag ? 3 : 1);
     if (ag) {
         p.add("replicas", checkInteger(replicas, 1, MAX_AG_REPLICAS));
@@ -96,8 +122,16 @@ export function resolveMssqlServerArgs(args: MssqlServerArgs): Required<Omit<Mss
     p.add("autoOps", checkBoolean(autoOps));
     p.throwIfAny();
     return {
-        ...args, edition, replicas, availabilityGroup: ag, storage: { ...storage, size: quantityText(storage.size)! }, deletionPolicy,
-        ...(resources ? { resources } : {}), clientTLS: args.clientTLS ?? true, readyTimeoutMinutes, autoOps,
+        ...args,
+        edition,
+        replicas,
+        availabilityGroup: ag,
+        storage: { ...storage, size: quantityText(storage.size)! },
+        deletionPolicy,
+        ...(resources ? { resources } : {}),
+        clientTLS: args.clientTLS ?? true,
+        readyTimeoutMinutes,
+        autoOps,
     };
 }
 
@@ -117,7 +151,11 @@ export const REQUEST_OWNED_FIELDS = [
 ] as const;
 
 /** Resource options of the MSSQLServer object; a plain function so that tests can check them. */
-export function mssqlServerOptions(parent: pulumi.Resource, readyTimeoutMinutes: number, dependsOn?: pulumi.CustomResourceOptions["dependsOn"]): pulumi.CustomResourceOptions {
+export function mssqlServerOptions(
+    parent: pulumi.Resource,
+    readyTimeoutMinutes: number,
+    dependsOn?: pulumi.CustomResourceOptions["dependsOn"],
+): pulumi.CustomResourceOptions {
     return {
         parent,
         dependsOn,
@@ -153,11 +191,14 @@ export class MssqlServer extends pulumi.ComponentResource {
         // Everything is plain but the auth Secret's name, which is unknown during a preview that
         // rotates the password: an object-valued unknown would break ignoreChanges on its paths.
         const manifest = waitForPhase(mssqlServerManifest({ ...a, authSecretName: "" }), "Ready", a.readyTimeoutMinutes);
-        this.resource = new k8s.apiextensions.CustomResource(name, {
-            ...manifest,
-            spec: { ...manifest.spec, authSecret: { kind: "Secret", name: a.authSecretName } },
-        }, // dependsOn is passed on: a component's dependencies do not hold back its children by themselves.
-        mssqlServerOptions(this, a.readyTimeoutMinutes, opts?.dependsOn));
+        this.resource = new k8s.apiextensions.CustomResource(
+            name,
+            {
+                ...manifest,
+                spec: { ...manifest.spec, authSecret: { kind: "Secret", name: a.authSecretName } },
+            }, // dependsOn is passed on: a component's dependencies do not hold back its children by themselves.
+            mssqlServerOptions(this, a.readyTimeoutMinutes, opts?.dependsOn),
+        );
 
         this.registerOutputs({ name: this.name, namespace: this.namespace, primaryHost: this.primaryHost, secondaryHost: this.secondaryHost, port: this.port });
     }

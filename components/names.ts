@@ -33,7 +33,9 @@ export function isOwn(object: { metadata?: { labels?: Record<string, string> } }
 
 /** The label selector of this project's objects of one role for a database. */
 export function selectorFor(database: string, role: ObjectRole): string {
-    return Object.entries(labelsFor(database, role)).map(([k, v]) => `${k}=${v}`).join(",");
+    return Object.entries(labelsFor(database, role))
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",");
 }
 
 export const names = {
@@ -71,10 +73,7 @@ export function retryRequestName(base: string, attempt: number): string {
  * be reversed by guessing); the tag itself is not secret.
  */
 export function credentialFingerprint(key: string, parts: { generation: number; period: string; password: string }): string {
-    return createHmac("sha256", key)
-        .update(`credential/v1\0${parts.generation}\0${parts.period}\0${parts.password}`)
-        .digest("hex")
-        .slice(0, 10);
+    return createHmac("sha256", key).update(`credential/v1\0${parts.generation}\0${parts.period}\0${parts.password}`).digest("hex").slice(0, 10);
 }
 
 /** A stable tag for any non-secret value (e.g. a desired TLS configuration). */

@@ -59,93 +59,173 @@ const clusterIssuerNames = (c: PermissionContext) => [`${c.namespace}-${names.se
 /** Every permission, once. */
 export const PERMISSIONS: readonly Permission[] = [
     {
-        apiGroup: "", resource: "namespaces", verbs: ["get", "patch"], scope: "cluster", resourceNames: (c) => [c.namespace],
+        apiGroup: "",
+        resource: "namespaces",
+        verbs: ["get", "patch"],
+        scope: "cluster",
+        resourceNames: (c) => [c.namespace],
         why: "the database's namespace is adopted with a server-side apply patch, and read back (create the namespace and this Role in it first: a namespaced Role needs its namespace)",
     },
     {
-        apiGroup: "", resource: "secrets", verbs: [...READ, "create", "patch", "delete"], scope: "namespace",
+        apiGroup: "",
+        resource: "secrets",
+        verbs: [...READ, "create", "patch", "delete"],
+        scope: "namespace",
         why: "credential Secrets (created, marked, the superseded ones deleted after a rotation; their names are drawn at random), the connection Secret (applied, its CA bundle patched), certificate Secrets read for the CA",
     },
     {
-        apiGroup: "kubedb.com", resource: "mssqlservers", verbs: [...ANY_NAME], scope: "namespace",
+        apiGroup: "kubedb.com",
+        resource: "mssqlservers",
+        verbs: [...ANY_NAME],
+        scope: "namespace",
         why: "the database itself: created by a server-side apply, waited on until Ready",
     },
     {
-        apiGroup: "kubedb.com", resource: "mssqlservers", verbs: [...BY_NAME], scope: "namespace", resourceNames: (c) => [c.database],
+        apiGroup: "kubedb.com",
+        resource: "mssqlservers",
+        verbs: [...BY_NAME],
+        scope: "namespace",
+        resourceNames: (c) => [c.database],
         why: "the database itself: applied, read back after each request, deleted on destroy",
     },
     {
-        apiGroup: "ops.kubedb.com", resource: "mssqlserveropsrequests", verbs: [...READ, "create"], scope: "namespace",
+        apiGroup: "ops.kubedb.com",
+        resource: "mssqlserveropsrequests",
+        verbs: [...READ, "create"],
+        scope: "namespace",
         why: "every change after creation is an ops request: created, watched until it ends, listed to wait for others and adopt an interrupted one",
     },
     {
-        apiGroup: "cert-manager.io", resource: "issuers", verbs: [...ANY_NAME], scope: "namespace",
+        apiGroup: "cert-manager.io",
+        resource: "issuers",
+        verbs: [...ANY_NAME],
+        scope: "namespace",
         why: "the bootstrapped CA's selfSigned and ca Issuers, created and waited on until Ready",
     },
     {
-        apiGroup: "cert-manager.io", resource: "issuers", verbs: [...BY_NAME], scope: "namespace", resourceNames: namespacedIssuers,
+        apiGroup: "cert-manager.io",
+        resource: "issuers",
+        verbs: [...BY_NAME],
+        scope: "namespace",
+        resourceNames: namespacedIssuers,
         why: "the bootstrapped CA's Issuers, applied and deleted when replaced",
     },
     {
-        apiGroup: "cert-manager.io", resource: "issuers", verbs: ["get"], scope: "namespace", resourceNames: (c) => [c.existingIssuer!.name],
-        when: (c) => c.existingIssuer?.kind === "Issuer", onlyFor: "tls.issuer an Issuer only",
+        apiGroup: "cert-manager.io",
+        resource: "issuers",
+        verbs: ["get"],
+        scope: "namespace",
+        resourceNames: (c) => [c.existingIssuer!.name],
+        when: (c) => c.existingIssuer?.kind === "Issuer",
+        onlyFor: "tls.issuer an Issuer only",
         why: "the Issuer named in tls.issuer, read for the CA clients must trust (never changed)",
     },
     {
-        apiGroup: "cert-manager.io", resource: "certificates", verbs: [...ANY_NAME], scope: "namespace",
+        apiGroup: "cert-manager.io",
+        resource: "certificates",
+        verbs: [...ANY_NAME],
+        scope: "namespace",
         why: "the bootstrapped CA's Certificate, created and waited on until Ready",
     },
     {
-        apiGroup: "cert-manager.io", resource: "certificates", verbs: [...BY_NAME], scope: "namespace", resourceNames: (c) => [names.caCertificate(c.database)],
+        apiGroup: "cert-manager.io",
+        resource: "certificates",
+        verbs: [...BY_NAME],
+        scope: "namespace",
+        resourceNames: (c) => [names.caCertificate(c.database)],
         why: "the bootstrapped CA's Certificate, applied and deleted when replaced",
     },
     {
-        apiGroup: "cert-manager.io", resource: "clusterissuers", verbs: [...ANY_NAME], scope: "cluster",
-        when: (c) => c.clusterIssuers, onlyFor: "ClusterIssuer only",
+        apiGroup: "cert-manager.io",
+        resource: "clusterissuers",
+        verbs: [...ANY_NAME],
+        scope: "cluster",
+        when: (c) => c.clusterIssuers,
+        onlyFor: "ClusterIssuer only",
         why: "tls.ca.kind ClusterIssuer: the bootstrapped ClusterIssuers, created and waited on until Ready",
     },
     {
-        apiGroup: "cert-manager.io", resource: "clusterissuers", verbs: [...BY_NAME], scope: "cluster", resourceNames: clusterIssuerNames,
-        when: (c) => c.clusterIssuers, onlyFor: "ClusterIssuer only",
+        apiGroup: "cert-manager.io",
+        resource: "clusterissuers",
+        verbs: [...BY_NAME],
+        scope: "cluster",
+        resourceNames: clusterIssuerNames,
+        when: (c) => c.clusterIssuers,
+        onlyFor: "ClusterIssuer only",
         why: "the bootstrapped ClusterIssuers, applied and deleted when replaced",
     },
     {
-        apiGroup: "cert-manager.io", resource: "clusterissuers", verbs: ["get"], scope: "cluster", resourceNames: (c) => [c.existingIssuer!.name],
-        when: (c) => c.existingIssuer?.kind === "ClusterIssuer", onlyFor: "tls.issuer a ClusterIssuer only",
+        apiGroup: "cert-manager.io",
+        resource: "clusterissuers",
+        verbs: ["get"],
+        scope: "cluster",
+        resourceNames: (c) => [c.existingIssuer!.name],
+        when: (c) => c.existingIssuer?.kind === "ClusterIssuer",
+        onlyFor: "tls.issuer a ClusterIssuer only",
         why: "the ClusterIssuer named in tls.issuer, read for the CA clients must trust (never changed)",
     },
     {
-        apiGroup: "cert-manager.io", resource: "certificates", verbs: [...ANY_NAME], scope: "clusterResourceNamespace",
-        when: (c) => c.bootstrapsClusterIssuer, onlyFor: "bootstrapped ClusterIssuer only",
+        apiGroup: "cert-manager.io",
+        resource: "certificates",
+        verbs: [...ANY_NAME],
+        scope: "clusterResourceNamespace",
+        when: (c) => c.bootstrapsClusterIssuer,
+        onlyFor: "bootstrapped ClusterIssuer only",
         why: "a bootstrapped ClusterIssuer's CA Certificate lives in cert-manager's cluster resource namespace: created and waited on",
     },
     {
-        apiGroup: "cert-manager.io", resource: "certificates", verbs: [...BY_NAME], scope: "clusterResourceNamespace", resourceNames: (c) => [names.clusterCaIssuer(c.namespace, c.database)],
-        when: (c) => c.bootstrapsClusterIssuer, onlyFor: "bootstrapped ClusterIssuer only",
+        apiGroup: "cert-manager.io",
+        resource: "certificates",
+        verbs: [...BY_NAME],
+        scope: "clusterResourceNamespace",
+        resourceNames: (c) => [names.clusterCaIssuer(c.namespace, c.database)],
+        when: (c) => c.bootstrapsClusterIssuer,
+        onlyFor: "bootstrapped ClusterIssuer only",
         why: "a bootstrapped ClusterIssuer's CA Certificate, applied and deleted when replaced",
     },
     {
-        apiGroup: "", resource: "secrets", verbs: ["get"], scope: "clusterResourceNamespace",
-        when: (c) => c.clusterIssuers, onlyFor: "ClusterIssuer only",
+        apiGroup: "",
+        resource: "secrets",
+        verbs: ["get"],
+        scope: "clusterResourceNamespace",
+        when: (c) => c.clusterIssuers,
+        onlyFor: "ClusterIssuer only",
         why: "a ClusterIssuer's CA key pair Secret, read for the CA certificate clients must trust (a named ClusterIssuer's Secret name is not known up front)",
     },
     {
-        apiGroup: "catalog.kubedb.com", resource: "mssqlserverversions", verbs: ["list"], scope: "cluster",
+        apiGroup: "catalog.kubedb.com",
+        resource: "mssqlserverversions",
+        verbs: ["list"],
+        scope: "cluster",
         why: "an upgrade is checked against KubeDB's version catalog before any request",
     },
     {
-        apiGroup: "storage.k8s.io", resource: "storageclasses", verbs: ["list"], scope: "cluster",
+        apiGroup: "storage.k8s.io",
+        resource: "storageclasses",
+        verbs: ["list"],
+        scope: "cluster",
         why: "a volume expansion is checked against the cluster's default StorageClass before any request",
     },
     {
-        apiGroup: "storage.k8s.io", resource: "storageclasses", verbs: ["get"], scope: "cluster",
-        when: (c) => c.namedStorageClass === true, onlyFor: "storage.storageClass set only",
+        apiGroup: "storage.k8s.io",
+        resource: "storageclasses",
+        verbs: ["get"],
+        scope: "cluster",
+        when: (c) => c.namedStorageClass === true,
+        onlyFor: "storage.storageClass set only",
         why: "a storage migration or an expansion is checked against the named StorageClass before any request",
     },
 ];
 
 /** The permissions a stack needs, each verb (and name) apart, in the namespaces they apply to. */
-export interface Grant { apiGroup: string; resource: string; verb: string; namespace?: string; name?: string; why: string }
+export interface Grant {
+    apiGroup: string;
+    resource: string;
+    verb: string;
+    namespace?: string;
+    name?: string;
+    why: string;
+}
 
 export function requiredGrants(ctx: PermissionContext): Grant[] {
     const grants: Grant[] = [];
@@ -153,7 +233,8 @@ export function requiredGrants(ctx: PermissionContext): Grant[] {
         if (p.when && !p.when(ctx)) continue;
         const namespace = p.scope === "namespace" ? ctx.namespace : p.scope === "clusterResourceNamespace" ? ctx.clusterResourceNamespace : undefined;
         for (const verb of p.verbs) {
-            for (const name of p.resourceNames ? p.resourceNames(ctx) : [undefined]) grants.push({ apiGroup: p.apiGroup, resource: p.resource, verb, namespace, ...(name ? { name } : {}), why: p.why });
+            for (const name of p.resourceNames ? p.resourceNames(ctx) : [undefined])
+                grants.push({ apiGroup: p.apiGroup, resource: p.resource, verb, namespace, ...(name ? { name } : {}), why: p.why });
         }
     }
     return grants;
@@ -167,7 +248,9 @@ export function describeGrant(g: Pick<Grant, "apiGroup" | "resource" | "verb" | 
 
 /** Whether the list limits this verb of this resource to names (then a call is described with its name). */
 export function limitedByName(call: { apiGroup: string; resource: string; verb: string }): boolean {
-    return PERMISSIONS.some((p) => p.apiGroup === call.apiGroup && p.resource === call.resource && p.resourceNames !== undefined && p.verbs.includes(call.verb));
+    return PERMISSIONS.some(
+        (p) => p.apiGroup === call.apiGroup && p.resource === call.resource && p.resourceNames !== undefined && p.verbs.includes(call.verb),
+    );
 }
 
 /**
@@ -176,24 +259,41 @@ export function limitedByName(call: { apiGroup: string; resource: string; verb: 
  */
 export async function missingGrants(api: KubeApi, ctx: PermissionContext): Promise<Grant[]> {
     const grants = requiredGrants(ctx);
-    const answers = await Promise.all(grants.map((g) => api.reviewAccess({
-        group: g.apiGroup, resource: g.resource, verb: g.verb, ...(g.namespace ? { namespace: g.namespace } : {}), ...(g.name ? { name: g.name } : {}),
-    })));
+    const answers = await Promise.all(
+        grants.map((g) =>
+            api.reviewAccess({
+                group: g.apiGroup,
+                resource: g.resource,
+                verb: g.verb,
+                ...(g.namespace ? { namespace: g.namespace } : {}),
+                ...(g.name ? { name: g.name } : {}),
+            }),
+        ),
+    );
     return grants.filter((_, i) => !answers[i]);
 }
 
 /** The refusal a user reads: each missing grant, why it is needed, and where the Role to apply is. */
 export function missingGrantsMessage(missing: Grant[]): string {
-    return `the Kubernetes identity of this stack may not ${missing.map(describeGrant).join("; ")}. Nothing was changed. `
-        + `Needed for: ${[...new Set(missing.map((g) => g.why))].join("; ")}. `
-        + "Grant them with the Role and ClusterRole of docs/rbac (README \"Permissions\"), then run `pulumi up` again";
+    return (
+        `the Kubernetes identity of this stack may not ${missing.map(describeGrant).join("; ")}. Nothing was changed. ` +
+        `Needed for: ${[...new Set(missing.map((g) => g.why))].join("; ")}. ` +
+        'Grant them with the Role and ClusterRole of docs/rbac (README "Permissions"), then run `pulumi up` again'
+    );
 }
 
-interface PolicyRule { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }
+interface PolicyRule {
+    apiGroups: string[];
+    resources: string[];
+    verbs: string[];
+    resourceNames?: string[];
+}
 
 function rules(ctx: PermissionContext, scope: PermissionScope): PolicyRule[] {
     return PERMISSIONS.filter((p) => p.scope === scope && (!p.when || p.when(ctx))).map((p) => ({
-        apiGroups: [p.apiGroup], resources: [p.resource], verbs: [...p.verbs],
+        apiGroups: [p.apiGroup],
+        resources: [p.resource],
+        verbs: [...p.verbs],
         ...(p.resourceNames ? { resourceNames: p.resourceNames(ctx) } : {}),
     }));
 }
@@ -216,7 +316,13 @@ export function rbacManifests(ctx: PermissionContext, name: string, subject: { k
     if (crn.length > 0) {
         objects.push(
             { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: meta(ctx.clusterResourceNamespace), rules: crn },
-            { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: meta(ctx.clusterResourceNamespace), roleRef: roleRef("Role"), subjects: [subject] },
+            {
+                apiVersion: "rbac.authorization.k8s.io/v1",
+                kind: "RoleBinding",
+                metadata: meta(ctx.clusterResourceNamespace),
+                roleRef: roleRef("Role"),
+                subjects: [subject],
+            },
         );
     }
     return objects;

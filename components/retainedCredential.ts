@@ -17,10 +17,7 @@ export interface RetainedSecret {
     createdAt?: string;
 }
 
-export type RetainedChoice =
-    | { kind: "none"; why: string }
-    | { kind: "resume"; secret: string; why: string }
-    | { kind: "ambiguous"; secrets: string[] };
+export type RetainedChoice = { kind: "none"; why: string } | { kind: "resume"; secret: string; why: string } | { kind: "ambiguous"; secrets: string[] };
 
 /** Which retained credential Secret a database created now must use, if any. Pure. */
 export function chooseRetainedCredential(a: { databaseExists: boolean; secrets: RetainedSecret[]; exclude?: string }): RetainedChoice {
@@ -44,18 +41,22 @@ export async function findRetainedCredential(api: KubeApi, namespace: string, da
     const existing = await api.getObject(MSSQL_SERVERS, namespace, database);
     if (existing) return { kind: "none", why: "the database exists" };
     const secrets = (await api.listSecrets(namespace, selectorFor(database, "credential"))).map((s: KubeObject) => ({
-        name: s.metadata.name, referencedAt: s.metadata.annotations?.[ANNOTATION_REFERENCED_AT], createdAt: s.metadata.creationTimestamp,
+        name: s.metadata.name,
+        referencedAt: s.metadata.annotations?.[ANNOTATION_REFERENCED_AT],
+        createdAt: s.metadata.creationTimestamp,
     }));
     return chooseRetainedCredential({ databaseExists: false, secrets, exclude });
 }
 
 /** The refusal of an ambiguous choice: what was found, why it is refused, and how to decide. */
 export function ambiguousRetainedCredential(namespace: string, database: string, secrets: string[]): string {
-    return `MSSQLServer ${namespace}/${database} does not exist, and ${secrets.length} credential Secrets of it were retained `
-        + `(${secrets.join(", ")}) with no record of which one the database used last; its data knows only one of these passwords, `
-        + "so nothing was created. Keep the one the data knows and delete the others "
-        + `(\`kubectl delete secret -n ${namespace} <name>\`), or mark it with \`kubectl annotate secret -n ${namespace} <name> ${ANNOTATION_REFERENCED_AT}=$(date -u +%FT%TZ)\`, `
-        + "then run `pulumi up` again: the database is re-created on that credential";
+    return (
+        `MSSQLServer ${namespace}/${database} does not exist, and ${secrets.length} credential Secrets of it were retained ` +
+        `(${secrets.join(", ")}) with no record of which one the database used last; its data knows only one of these passwords, ` +
+        "so nothing was created. Keep the one the data knows and delete the others " +
+        `(\`kubectl delete secret -n ${namespace} <name>\`), or mark it with \`kubectl annotate secret -n ${namespace} <name> ${ANNOTATION_REFERENCED_AT}=$(date -u +%FT%TZ)\`, ` +
+        "then run `pulumi up` again: the database is re-created on that credential"
+    );
 }
 
 /**
@@ -71,4 +72,3 @@ export async function markReferenced(api: KubeApi, namespace: string, database: 
         /* the mark only helps a later re-creation choose; the rotation's outcome stands */
     }
 }
-

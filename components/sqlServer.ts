@@ -121,12 +121,17 @@ export class SqlServer extends pulumi.ComponentResource implements SqlServerOutp
         const config = sqlServerSettings(args);
         super("kubedb-mssql:index:SqlServer", name, {}, opts);
         const period = currentPeriod(config.rotation.interval, config.rotation.anchor, Date.now());
-        const saPassword = args.saPassword === undefined ? undefined : pulumi.secret(pulumi.output(args.saPassword).apply((password) => {
-            const problems = new Problems(`SqlServer "${name}" args`);
-            problems.add("saPassword", checkSaPassword(password));
-            problems.throwIfAny();
-            return password;
-        }));
+        const saPassword =
+            args.saPassword === undefined
+                ? undefined
+                : pulumi.secret(
+                      pulumi.output(args.saPassword).apply((password) => {
+                          const problems = new Problems(`SqlServer "${name}" args`);
+                          problems.add("saPassword", checkSaPassword(password));
+                          problems.throwIfAny();
+                          return password;
+                      }),
+                  );
         // Children are named after the SqlServer; adopted ones keep their names and answer to their
         // old place at the top of the stack.
         const child = (suffix: string, extra: pulumi.ComponentResourceOptions = {}): pulumi.ComponentResourceOptions => ({
@@ -144,125 +149,160 @@ export class SqlServer extends pulumi.ComponentResource implements SqlServerOutp
 
         // 3. Before anything in the cluster is touched: refuse what no request can change (name,
         //    namespace, topology, edition), comparing with the last args, and check permissions.
-        const guard = new ChangeGuard(n("guard"), {
-            name: config.name,
-            namespace: config.namespace,
-            availabilityGroup: config.availabilityGroup !== undefined,
-            edition: config.edition,
-            permissions: {
-                clusterIssuers: config.tls.issuer?.kind === "ClusterIssuer" || (config.tls.issuer === undefined && config.tls.ca.kind === "ClusterIssuer"),
-                bootstrapsClusterIssuer: config.tls.issuer === undefined && config.tls.ca.kind === "ClusterIssuer",
-                clusterResourceNamespace: config.tls.ca.clusterResourceNamespace,
-                namedStorageClass: config.storage.storageClass !== undefined,
-                ...(config.tls.issuer ? { existingIssuer: config.tls.issuer } : {}),
+        const guard = new ChangeGuard(
+            n("guard"),
+            {
+                name: config.name,
+                namespace: config.namespace,
+                availabilityGroup: config.availabilityGroup !== undefined,
+                edition: config.edition,
+                permissions: {
+                    clusterIssuers: config.tls.issuer?.kind === "ClusterIssuer" || (config.tls.issuer === undefined && config.tls.ca.kind === "ClusterIssuer"),
+                    bootstrapsClusterIssuer: config.tls.issuer === undefined && config.tls.ca.kind === "ClusterIssuer",
+                    clusterResourceNamespace: config.tls.ca.clusterResourceNamespace,
+                    namedStorageClass: config.storage.storageClass !== undefined,
+                    ...(config.tls.issuer ? { existingIssuer: config.tls.issuer } : {}),
+                },
+                cluster,
             },
-            cluster,
-        }, opts2("guard"));
+            opts2("guard"),
+        );
 
         // 4. The namespace: created if missing, adopted if it exists (a patch), kept on destroy,
         //    because deleting it would delete the data volumes in it.
-        const namespace = new k8s.core.v1.NamespacePatch(n("namespace"), { metadata: { name: config.namespace } },
-            child("namespace", { provider, retainOnDelete: true, dependsOn: [guard.resource] }));
+        const namespace = new k8s.core.v1.NamespacePatch(
+            n("namespace"),
+            { metadata: { name: config.namespace } },
+            child("namespace", { provider, retainOnDelete: true, dependsOn: [guard.resource] }),
+        );
 
         // 5. The sa credential of the current version; on the first deployment of a database that
         //    `pulumi destroy` left halted, the retained credential Secret its data knows.
-        const credential = new SaCredential(n("sa"), {
-            database: config.name,
-            namespace: config.namespace,
-            generation: config.rotation.generation,
-            periodStart: period.start,
-            password: saPassword,
-            cluster,
-        }, opts2("sa", { dependsOn: [namespace] }));
+        const credential = new SaCredential(
+            n("sa"),
+            {
+                database: config.name,
+                namespace: config.namespace,
+                generation: config.rotation.generation,
+                periodStart: period.start,
+                password: saPassword,
+                cluster,
+            },
+            opts2("sa", { dependsOn: [namespace] }),
+        );
 
         // 6. The issuer KubeDB issues the database's certificates from: a bootstrapped CA or the user's.
-        const ca = new CaIssuer(n("ca"), {
-            database: config.name,
-            namespace: config.namespace,
-            existing: config.tls.issuer,
-            kind: config.tls.ca.kind,
-            duration: config.tls.ca.duration,
-            renewBefore: config.tls.ca.renewBefore,
-            algorithm: config.tls.ca.algorithm,
-            rotationPolicy: config.tls.privateKeyRotationPolicy,
-            clusterResourceNamespace: config.tls.ca.clusterResourceNamespace,
-        }, opts2("ca", { dependsOn: [namespace, credential.secret] }));
+        const ca = new CaIssuer(
+            n("ca"),
+            {
+                database: config.name,
+                namespace: config.namespace,
+                existing: config.tls.issuer,
+                kind: config.tls.ca.kind,
+                duration: config.tls.ca.duration,
+                renewBefore: config.tls.ca.renewBefore,
+                algorithm: config.tls.ca.algorithm,
+                rotationPolicy: config.tls.privateKeyRotationPolicy,
+                clusterResourceNamespace: config.tls.ca.clusterResourceNamespace,
+            },
+            opts2("ca", { dependsOn: [namespace, credential.secret] }),
+        );
 
         // 7. The database, created with that credential once the CA is Ready; waits for Ready.
-        const database = new MssqlServer(n("database"), {
-            name: config.name,
-            namespace: config.namespace,
-            version: config.version,
-            edition: config.edition,
-            acceptEula: config.acceptEula,
-            replicas: config.replicas,
-            availabilityGroup: config.availabilityGroup,
-            storage: config.storage,
-            deletionPolicy: config.deletionPolicy,
-            resources: config.resources,
-            authSecretName: credential.initialSecretName,
-            issuer: ca.issuer,
-            clientTLS: config.tls.clientTLS,
-            certificates: config.tls.certificates,
-            readyTimeoutMinutes: config.timeouts.readyMinutes,
-            mssqlConf: config.mssqlConf,
-            autoOps: config.autoOps,
-        }, opts2("database", { dependsOn: [...ca.ready, credential.secret] }));
+        const database = new MssqlServer(
+            n("database"),
+            {
+                name: config.name,
+                namespace: config.namespace,
+                version: config.version,
+                edition: config.edition,
+                acceptEula: config.acceptEula,
+                replicas: config.replicas,
+                availabilityGroup: config.availabilityGroup,
+                storage: config.storage,
+                deletionPolicy: config.deletionPolicy,
+                resources: config.resources,
+                authSecretName: credential.initialSecretName,
+                issuer: ca.issuer,
+                clientTLS: config.tls.clientTLS,
+                certificates: config.tls.certificates,
+                readyTimeoutMinutes: config.timeouts.readyMinutes,
+                mssqlConf: config.mssqlConf,
+                autoOps: config.autoOps,
+            },
+            opts2("database", { dependsOn: [...ca.ready, credential.secret] }),
+        );
 
         // 8. Version, replicas, resources, storage and mssql.conf kept on the args, and restarts:
         //    one ops request per change, in a fixed order, first in the queue.
-        const dayTwoChanges = new DayTwoChanges(n("day2"), {
-            database: config.name,
-            namespace: config.namespace,
-            availabilityGroup: config.availabilityGroup !== undefined,
-            version: config.version,
-            replicas: config.replicas,
-            resources: config.resources,
-            storage: config.storage,
-            mssqlConf: config.mssqlConf,
-            restartGeneration: config.restart.generation,
-            stepTimeout: config.timeouts.opsStepTimeout,
-            timeoutMinutes: config.timeouts.opsRequestMinutes,
-            cluster,
-        }, opts2("day2", { dependsOn: [database.resource] }));
+        const dayTwoChanges = new DayTwoChanges(
+            n("day2"),
+            {
+                database: config.name,
+                namespace: config.namespace,
+                availabilityGroup: config.availabilityGroup !== undefined,
+                version: config.version,
+                replicas: config.replicas,
+                resources: config.resources,
+                storage: config.storage,
+                mssqlConf: config.mssqlConf,
+                restartGeneration: config.restart.generation,
+                stepTimeout: config.timeouts.opsStepTimeout,
+                timeoutMinutes: config.timeouts.opsRequestMinutes,
+                cluster,
+            },
+            opts2("day2", { dependsOn: [database.resource] }),
+        );
 
         // 9. TLS kept on the args through ReconfigureTLS, once a new CA is Ready. TLS goes first: if
         //    it fails, the password has not changed yet, so the connection Secret keeps working.
-        const tlsLifecycle = new TlsLifecycle(n("tls"), {
-            database: config.name,
-            namespace: config.namespace,
-            issuer: ca.issuer,
-            certificates: config.tls.certificates,
-            clientTLS: config.tls.clientTLS,
-            rotationGeneration: config.tls.rotation.generation,
-            caRevision: ca.revision,
-            clusterResourceNamespace: config.tls.ca.clusterResourceNamespace,
-            stepTimeout: config.timeouts.opsStepTimeout,
-            timeoutMinutes: config.timeouts.opsRequestMinutes,
-            cluster,
-        }, opts2("tls", { dependsOn: [database.resource, dayTwoChanges.resource, ...ca.ready] }));
+        const tlsLifecycle = new TlsLifecycle(
+            n("tls"),
+            {
+                database: config.name,
+                namespace: config.namespace,
+                issuer: ca.issuer,
+                certificates: config.tls.certificates,
+                clientTLS: config.tls.clientTLS,
+                rotationGeneration: config.tls.rotation.generation,
+                caRevision: ca.revision,
+                clusterResourceNamespace: config.tls.ca.clusterResourceNamespace,
+                stepTimeout: config.timeouts.opsStepTimeout,
+                timeoutMinutes: config.timeouts.opsRequestMinutes,
+                cluster,
+            },
+            opts2("tls", { dependsOn: [database.resource, dayTwoChanges.resource, ...ca.ready] }),
+        );
 
         // 10. The database kept on the current credential: a RotateAuth request when it changed —
         //    after the TLS change, so two requests never run at once.
-        const rotation = new CredentialRotation(n("rotation"), {
-            database: config.name,
-            namespace: config.namespace,
-            secretName: credential.secretName,
-            generation: config.rotation.generation,
-            periodStart: period.start,
-            stepTimeout: config.timeouts.opsStepTimeout,
-            timeoutMinutes: config.timeouts.opsRequestMinutes,
-            cluster,
-        }, opts2("rotation", { dependsOn: [database.resource, credential.secret, tlsLifecycle.resource] }));
+        const rotation = new CredentialRotation(
+            n("rotation"),
+            {
+                database: config.name,
+                namespace: config.namespace,
+                secretName: credential.secretName,
+                generation: config.rotation.generation,
+                periodStart: period.start,
+                stepTimeout: config.timeouts.opsStepTimeout,
+                timeoutMinutes: config.timeouts.opsRequestMinutes,
+                cluster,
+            },
+            opts2("rotation", { dependsOn: [database.resource, credential.secret, tlsLifecycle.resource] }),
+        );
 
         // 11. What apps mount: changes only after the TLS change and the rotation succeeded.
-        const connection = new ConnectionSecret(n("connection"), {
-            database: config.name,
-            namespace: config.namespace,
-            password: pulumi.all([rotation.appliedSecretName, credential.password]).apply(([, password]) => password),
-            caBundle: tlsLifecycle.caBundle,
-            clientTLS: config.tls.clientTLS,
-        }, opts2("connection", { dependsOn: [rotation.resource, tlsLifecycle.resource] }));
+        const connection = new ConnectionSecret(
+            n("connection"),
+            {
+                database: config.name,
+                namespace: config.namespace,
+                password: pulumi.all([rotation.appliedSecretName, credential.password]).apply(([, password]) => password),
+                caBundle: tlsLifecycle.caBundle,
+                clientTLS: config.tls.clientTLS,
+            },
+            opts2("connection", { dependsOn: [rotation.resource, tlsLifecycle.resource] }),
+        );
 
         this.databaseName = pulumi.output(database.name);
         this.databaseNamespace = pulumi.output(database.namespace);
@@ -318,7 +358,14 @@ export function stackRootUrn(): string {
 /** The outputs as one object: what `registerOutputs` and the provider's `construct` hand back. */
 export function sqlServerOutputs(db: SqlServerOutputs): Record<keyof SqlServerOutputs, pulumi.Output<unknown>> {
     return {
-        databaseName: db.databaseName, databaseNamespace: db.databaseNamespace, primaryHost: db.primaryHost, secondaryHost: db.secondaryHost,
-        port: db.port, connectionSecret: db.connectionSecret, tlsStatus: db.tlsStatus, dayTwo: db.dayTwo, credentialRotation: db.credentialRotation,
+        databaseName: db.databaseName,
+        databaseNamespace: db.databaseNamespace,
+        primaryHost: db.primaryHost,
+        secondaryHost: db.secondaryHost,
+        port: db.port,
+        connectionSecret: db.connectionSecret,
+        tlsStatus: db.tlsStatus,
+        dayTwo: db.dayTwo,
+        credentialRotation: db.credentialRotation,
     };
 }

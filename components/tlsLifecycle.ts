@@ -46,7 +46,14 @@ export interface TlsLifecycleArgs {
 
 /** Outputs of the TlsLedger beyond its inputs. */
 const TLS_OUTPUTS: readonly Exclude<keyof TlsLifecycleOutputs, keyof TlsLifecycleInputs>[] = [
-    "applied", "lastPhase", "lastRequest", "lastAction", "caBundle", "caFingerprint", "caNotAfter", "sequence",
+    "applied",
+    "lastPhase",
+    "lastRequest",
+    "lastAction",
+    "caBundle",
+    "caFingerprint",
+    "caNotAfter",
+    "sequence",
 ];
 
 /** Inputs of the TlsLedger; validates the args first. */
@@ -60,7 +67,8 @@ export function tlsLifecycleInputs(args: TlsLifecycleArgs, kubeconfig?: pulumi.O
     if (args.certificates !== undefined) parseCertificateAliases(p, "certificates", args.certificates, true);
     if (args.clientTLS !== undefined) p.add("clientTLS", checkBoolean(args.clientTLS));
     p.add("rotationGeneration", checkInteger(args.rotationGeneration ?? 0, 0, 1_000_000));
-    if (args.caRevision !== undefined && typeof args.caRevision !== "string") p.add("caRevision", `must be a string (CaIssuer.revision), got ${shown(args.caRevision)}`);
+    if (args.caRevision !== undefined && typeof args.caRevision !== "string")
+        p.add("caRevision", `must be a string (CaIssuer.revision), got ${shown(args.caRevision)}`);
     if (args.clusterResourceNamespace !== undefined) p.add("clusterResourceNamespace", checkDnsLabel(args.clusterResourceNamespace));
     p.add("stepTimeout", checkGoDuration(args.stepTimeout ?? "10m", 60));
     p.add("timeoutMinutes", checkInteger(args.timeoutMinutes ?? 30, 1, 24 * 60));

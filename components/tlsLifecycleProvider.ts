@@ -22,6 +22,7 @@ import { QueuedRequest, queueStop, runQueue } from "./ops/queue";
 import { TlsPlan, TlsState, afterRequest, planTlsChange, reassertTls } from "./ops/tlsPlan";
 import { diffLedger, initializationError, isSettled, unsettledPhase, withoutKubeconfig } from "./ops/ledger";
 import { opsRequestFailure } from "./ops/waitForOpsRequest";
+import { X509Certificate } from "crypto";
 
 export interface TlsLifecycleInputs extends TlsState {
     namespace: string;
@@ -58,8 +59,11 @@ export interface TlsLifecycleOutputs extends Omit<TlsLifecycleInputs, "kubeconfi
 
 export function desiredTls(inputs: TlsLifecycleInputs | TlsLifecycleOutputs): TlsState {
     return {
-        issuerRef: inputs.issuerRef, certificates: inputs.certificates, clientTLS: inputs.clientTLS,
-        rotationGeneration: inputs.rotationGeneration, caRevision: inputs.caRevision,
+        issuerRef: inputs.issuerRef,
+        certificates: inputs.certificates,
+        clientTLS: inputs.clientTLS,
+        rotationGeneration: inputs.rotationGeneration,
+        caRevision: inputs.caRevision,
     };
 }
 
@@ -90,8 +94,6 @@ export function describeCa(bundle: string): { fingerprint: string; notAfter: str
     const first = bundle.match(PEM)?.[0];
     if (!first) return { fingerprint: "", notAfter: "" };
     try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { X509Certificate } = require("crypto");
         const cert = new X509Certificate(first);
         return { fingerprint: `SHA256:${cert.fingerprint256}`, notAfter: new Date(cert.validTo).toISOString() };
     } catch {
@@ -112,30 +114,42 @@ async function secretText(api: KubeApi, namespace: string, name: string, keys: s
 /** The CA a cert-manager `ca` issuer signs with; "" for other issuer types (ACME, Vault, …). */
 async function issuerCa(api: KubeApi, inputs: TlsLifecycleInputs): Promise<string> {
     const ref = inputs.issuerRef;
-    const issuer = ref.kind === "ClusterIssuer"
-        ? await api.getClusterObject(CLUSTER_ISSUERS, ref.name)
-        : await api.getObject(ISSUERS, inputs.namespace, ref.name);
+    const issuer =
+        ref.kind === "ClusterIssuer" ? await api.getClusterObject(CLUSTER_ISSUERS, ref.name) : await api.getObject(ISSUERS, inputs.namespace, ref.name);
     const secretName: string | undefined = issuer?.spec?.ca?.secretName;
     if (!secretName) return "";
     const namespace = ref.kind === "ClusterIssuer" ? inputs.clusterResourceNamespace : inputs.namespace;
     return secretText(api, namespace, secretName, ["ca.crt", "tls.crt"]);
 }
 
-async function outputs(api: KubeApi, inputs: TlsLifecycleInputs, fields: Pick<TlsLifecycleOutputs, "lastPhase" | "lastRequest" | "lastAction" | "sequence">): Promise<TlsLifecycleOutputs> {
+async function outputs(
+    api: KubeApi,
+    inputs: TlsLifecycleInputs,
+    fields: Pick<TlsLifecycleOutputs, "lastPhase" | "lastRequest" | "lastAction" | "sequence">,
+): Promise<TlsLifecycleOutputs> {
     const caBundle = await secretText(api, inputs.namespace, inputs.serverCertSecret, ["ca.crt"]);
     const ca = describeCa(caBundle);
     return { ...withoutKubeconfig(inputs), applied: desiredTls(inputs), ...fields, caBundle, caFingerprint: ca.fingerprint, caNotAfter: ca.notAfter };
 }
 
 /** Brings the database from `previous.applied` to the desired TLS state, one request at a time. */
-export async function reconcileTls(inputs: TlsLifecycleInputs, previous: Partial<TlsLifecycleOutputs>, api: KubeApi = kubeApi(inputs.kubeconfig)): Promise<TlsLifecycleOutputs> {
+export async function reconcileTls(
+    inputs: TlsLifecycleInputs,
+    previous: Partial<TlsLifecycleOutputs>,
+    api: KubeApi = kubeApi(inputs.kubeconfig),
+): Promise<TlsLifecycleOutputs> {
     const desired = desiredTls(inputs);
     const applied = previous.applied ?? desired;
     const sequence = previous.sequence ?? 0;
     const unsettled = previous.lastPhase !== undefined && !isSettled(previous);
     const plan = planTlsChange(applied, desired) ?? (unsettled ? reassertTls(desired) : undefined);
     if (!plan) {
-        return outputs(api, inputs, { lastPhase: previous.lastPhase ?? "Initial", lastRequest: previous.lastRequest ?? "", lastAction: previous.lastAction ?? "", sequence });
+        return outputs(api, inputs, {
+            lastPhase: previous.lastPhase ?? "Initial",
+            lastRequest: previous.lastRequest ?? "",
+            lastAction: previous.lastAction ?? "",
+            sequence,
+        });
     }
 
     const { namespace, database } = inputs;
@@ -150,14 +164,22 @@ export async function reconcileTls(inputs: TlsLifecycleInputs, previous: Partial
         after: afterRequest(state, desired, p),
         manifest: reconfigureTlsRequestManifest({
             name: names.reconfigureTlsRequest(database, valueFingerprint({ sequence: seq, from: state, to: desired, kind: p.kind })),
-            namespace, database, stepTimeout: inputs.stepTimeout, action: p.action,
+            namespace,
+            database,
+            stepTimeout: inputs.stepTimeout,
+            action: p.action,
         }),
     });
     let widening: CaWidening = { widened: false, includesNewCa: false };
     let ran;
     try {
         ran = await runQueue<TlsState, TlsRequest>({
-            api, database: db, applied, sequence, timeoutSeconds: inputs.timeoutSeconds, maxRequests: 3,
+            api,
+            database: db,
+            applied,
+            sequence,
+            timeoutSeconds: inputs.timeoutSeconds,
+            maxRequests: 3,
             next: (state, seq) => {
                 const p = seq === sequence ? first : planTlsChange(state, desired);
                 return p && requestFor(state, seq, p);
@@ -171,10 +193,19 @@ export async function reconcileTls(inputs: TlsLifecycleInputs, previous: Partial
     } catch (error) {
         const stop = queueStop<TlsState, TlsRequest>(error);
         if (!stop) throw error;
-        throw await tlsFailure(api, stop.cause, inputs, previous, { applied: stop.applied, sequence: stop.sequence, attemptName: stop.attemptName, plan: stop.request.plan, widening });
+        throw await tlsFailure(api, stop.cause, inputs, previous, {
+            applied: stop.applied,
+            sequence: stop.sequence,
+            attemptName: stop.attemptName,
+            plan: stop.request.plan,
+            widening,
+        });
     }
     const result = await outputs(api, inputs, {
-        lastPhase: "Successful", lastRequest: ran.last?.name ?? "", lastAction: ran.last?.request.action ?? "", sequence: ran.sequence,
+        lastPhase: "Successful",
+        lastRequest: ran.last?.name ?? "",
+        lastAction: ran.last?.request.action ?? "",
+        sequence: ran.sequence,
     });
     // The switch is done: clients now need only the CA the database presents. (The declared
     // connection Secret says the same, but would not be re-applied if its value did not change.)
@@ -194,11 +225,7 @@ async function widenCaBundle(api: KubeApi, inputs: TlsLifecycleInputs): Promise<
     const connection = await api.getSecret(namespace, inputs.connectionSecret);
     if (!connection) return { widened: false, includesNewCa: false };
     const newCa = await issuerCa(api, inputs);
-    const bundle = mergeBundles(
-        decode(connection.data?.["ca.crt"]),
-        await secretText(api, namespace, inputs.serverCertSecret, ["ca.crt"]),
-        newCa,
-    );
+    const bundle = mergeBundles(decode(connection.data?.["ca.crt"]), await secretText(api, namespace, inputs.serverCertSecret, ["ca.crt"]), newCa);
     if (!bundle) return { widened: false, includesNewCa: false };
     await api.patchSecretData(namespace, inputs.connectionSecret, { "ca.crt": Buffer.from(bundle).toString("base64") });
     return { widened: true, includesNewCa: newCa !== "" };
@@ -214,15 +241,23 @@ interface CaWidening {
     includesNewCa: boolean;
 }
 
-async function tlsFailure(api: KubeApi, error: unknown, inputs: TlsLifecycleInputs, previous: Partial<TlsLifecycleOutputs>,
-    at: { applied: TlsState; sequence: number; attemptName: string; plan: TlsPlan; widening: CaWidening }): Promise<Error> {
+async function tlsFailure(
+    api: KubeApi,
+    error: unknown,
+    inputs: TlsLifecycleInputs,
+    previous: Partial<TlsLifecycleOutputs>,
+    at: { applied: TlsState; sequence: number; attemptName: string; plan: TlsPlan; widening: CaWidening },
+): Promise<Error> {
     const { namespace, database } = inputs;
     const failure = opsRequestFailure(error);
     // Say what clients were really given: the new CA is only known for a cert-manager `ca` issuer.
-    const trust = !at.plan.caChanges ? ""
-        : at.widening.includesNewCa ? "; the connection Secret trusts both the old and the new CA"
-            : at.widening.widened ? "; the connection Secret trusts the old CA (the new issuer's CA could not be read beforehand)"
-                : "; the connection Secret's CA bundle was not changed";
+    const trust = !at.plan.caChanges
+        ? ""
+        : at.widening.includesNewCa
+          ? "; the connection Secret trusts both the old and the new CA"
+          : at.widening.widened
+            ? "; the connection Secret trusts the old CA (the new issuer's CA could not be read beforehand)"
+            : "; the connection Secret's CA bundle was not changed";
     let where: string;
     if (failure?.outcome === "Timeout") {
         where = `The request is still running in the cluster${trust}. Run \`pulumi up\` again to keep waiting for it (it is adopted, not repeated).`;
@@ -238,20 +273,31 @@ async function tlsFailure(api: KubeApi, error: unknown, inputs: TlsLifecycleInpu
             /* unknown; say nothing rather than guess */
         }
         const retry = "run `pulumi up` again: it retries the whole change with a new request.";
-        where = `${issuer ? `The database names ${issuer} as its issuer now` : "KubeDB may have applied part of the change"}${trust}. `
-            + (failure?.outcome === "Finished" ? `Fix the cause (\`kubectl describe mssqlserveropsrequests.ops.kubedb.com ${at.attemptName} -n ${namespace}\`), then ${retry}`
-                : failure?.outcome === "Deleted" ? `The request was deleted before it finished; ${retry}`
-                    : failure?.outcome === "NotFound" ? `The API server accepted the request but it never appeared (something removed it at once); ${retry}`
-                        : "Fix the cause, then run `pulumi up` again.");
+        where =
+            `${issuer ? `The database names ${issuer} as its issuer now` : "KubeDB may have applied part of the change"}${trust}. ` +
+            (failure?.outcome === "Finished"
+                ? `Fix the cause (\`kubectl describe mssqlserveropsrequests.ops.kubedb.com ${at.attemptName} -n ${namespace}\`), then ${retry}`
+                : failure?.outcome === "Deleted"
+                  ? `The request was deleted before it finished; ${retry}`
+                  : failure?.outcome === "NotFound"
+                    ? `The API server accepted the request but it never appeared (something removed it at once); ${retry}`
+                    : "Fix the cause, then run `pulumi up` again.");
     }
     const state: Partial<TlsLifecycleOutputs> = {
-        ...previous, ...withoutKubeconfig(inputs),
+        ...previous,
+        ...withoutKubeconfig(inputs),
         // What is known to be done: the requests that succeeded before this one.
-        applied: at.applied, sequence: at.sequence,
-        lastPhase: unsettledPhase(error), lastRequest: at.attemptName, lastAction: `${at.plan.kind}: ${at.plan.reason}`,
+        applied: at.applied,
+        sequence: at.sequence,
+        lastPhase: unsettledPhase(error),
+        lastRequest: at.attemptName,
+        lastAction: `${at.plan.kind}: ${at.plan.reason}`,
     };
-    return initializationError(`ReconfigureTLS (${at.plan.reason}) for ${namespace}/${database} did not succeed: ${(error as Error).message}\n${where}`,
-        `${namespace}/${database}`, state);
+    return initializationError(
+        `ReconfigureTLS (${at.plan.reason}) for ${namespace}/${database} did not succeed: ${(error as Error).message}\n${where}`,
+        `${namespace}/${database}`,
+        state,
+    );
 }
 
 export const tlsLifecycleProvider: pulumi.dynamic.ResourceProvider = {

@@ -12,7 +12,10 @@ import { RunError } from "@pulumi/pulumi";
  * exception" and a stack trace, because it is the user's input that is wrong, not the program.
  */
 export class ConfigError extends RunError {
-    constructor(readonly problems: string[], context = "configuration") {
+    constructor(
+        readonly problems: string[],
+        context = "configuration",
+    ) {
         super(`Invalid ${context} (nothing was created):\n` + problems.map((p) => `  - ${p}`).join("\n"));
         this.name = "ConfigError";
     }
@@ -75,8 +78,10 @@ export function checkDnsSubdomain(value: unknown): string | undefined {
 
 /** KubeDB's MSSQLServer names (the CRD's `^[a-z]([-a-z0-9]*[a-z0-9])?$`), short enough for KubeDB's suffixes. */
 export function checkDatabaseName(value: unknown, maxLength: number): string | undefined {
-    return checkDnsLabel(value, maxLength)
-        ?? (/^[a-z]/.test(value as string) ? undefined : `${shown(value)} must start with a letter (KubeDB's rule for database names)`);
+    return (
+        checkDnsLabel(value, maxLength) ??
+        (/^[a-z]/.test(value as string) ? undefined : `${shown(value)} must start with a letter (KubeDB's rule for database names)`)
+    );
 }
 
 /**
@@ -138,7 +143,7 @@ export function parseQuantity(value: unknown): Quantity | undefined {
     let num = BigInt(whole + fraction);
     if (sign === "-") num = -num;
     let den = 10n ** BigInt(fraction.length);
-    let power10 = decimal ? DECIMAL_POWER[decimal] : exponent ? Math.max(-100, Math.min(100, Number(exponent))) : 0;
+    const power10 = decimal ? DECIMAL_POWER[decimal] : exponent ? Math.max(-100, Math.min(100, Number(exponent))) : 0;
     if (binary) num *= 2n ** BigInt(10 * BINARY_POWER[binary]);
     if (power10 >= 0) num *= 10n ** BigInt(power10);
     else den *= 10n ** BigInt(-power10);
@@ -158,7 +163,8 @@ export const SQL_SERVER_MIN_MEMORY: Quantity = { num: 2n * 2n ** 30n, den: 1n };
 
 function checkPositiveQuantity(value: unknown, example: string): string | undefined {
     const q = parseQuantity(value);
-    if (q === undefined || q.num <= 0n) return `${shown(value)} is not a positive Kubernetes quantity; use a number with an optional unit (Ki, Mi, Gi, Ti, Pi, Ei; k, M, G, T, P, E; m for milli) or exponent, e.g. ${example}`;
+    if (q === undefined || q.num <= 0n)
+        return `${shown(value)} is not a positive Kubernetes quantity; use a number with an optional unit (Ki, Mi, Gi, Ti, Pi, Ei; k, M, G, T, P, E; m for milli) or exponent, e.g. ${example}`;
     if (compareQuantities(q, MAX_QUANTITY) > 0) return `${shown(value)} is larger than a Kubernetes quantity can hold (2^63-1)`;
     return undefined;
 }
@@ -185,10 +191,18 @@ const HUGEPAGES = /^hugepages-(.+)$/;
  * request above its limit, hugepages requested exactly as limited (and only beside cpu or memory),
  * and a memory limit of at least 2Gi. Adds problems under `key`; returns the blocks with quantities as text.
  */
-export function checkResources(problems: Problems, key: string, requests: unknown, limits: unknown): { requests?: Record<string, string>; limits?: Record<string, string> } {
+export function checkResources(
+    problems: Problems,
+    key: string,
+    requests: unknown,
+    limits: unknown,
+): { requests?: Record<string, string>; limits?: Record<string, string> } {
     const result: { requests?: Record<string, string>; limits?: Record<string, string> } = {};
     const parsed: Record<"requests" | "limits", Record<string, Quantity>> = { requests: {}, limits: {} };
-    for (const [part, block] of [["requests", requests], ["limits", limits]] as const) {
+    for (const [part, block] of [
+        ["requests", requests],
+        ["limits", limits],
+    ] as const) {
         if (block === undefined) continue;
         if (typeof block !== "object" || block === null || Array.isArray(block)) {
             problems.add(`${key}.${part}`, `must be an object with fields ${RESOURCE_NAMES.join(", ")} or hugepages-<size>, got ${shown(block)}`);
@@ -230,10 +244,18 @@ export function checkResources(problems: Problems, key: string, requests: unknow
         const limit = parsed.limits[name];
         const given = quantityText((requests as Record<string, unknown>)[name]);
         if (HUGEPAGES.test(name)) {
-            if (limit === undefined) problems.add(`${key}.limits.${name}`, `is missing; Kubernetes requires a limit equal to the request (${shown(given)}) for hugepages`);
-            else if (compareQuantities(request, limit) !== 0) problems.add(`${key}.requests.${name}`, `${shown(given)} must equal the limit ${shown(quantityText((limits as Record<string, unknown>)[name]))}; Kubernetes does not overcommit hugepages`);
+            if (limit === undefined)
+                problems.add(`${key}.limits.${name}`, `is missing; Kubernetes requires a limit equal to the request (${shown(given)}) for hugepages`);
+            else if (compareQuantities(request, limit) !== 0)
+                problems.add(
+                    `${key}.requests.${name}`,
+                    `${shown(given)} must equal the limit ${shown(quantityText((limits as Record<string, unknown>)[name]))}; Kubernetes does not overcommit hugepages`,
+                );
         } else if (limit !== undefined && compareQuantities(request, limit) > 0) {
-            problems.add(`${key}.requests.${name}`, `${shown(given)} is more than the limit ${shown(quantityText((limits as Record<string, unknown>)[name]))} ("${key}.limits.${name}"); a request may not exceed its limit`);
+            problems.add(
+                `${key}.requests.${name}`,
+                `${shown(given)} is more than the limit ${shown(quantityText((limits as Record<string, unknown>)[name]))} ("${key}.limits.${name}"); a request may not exceed its limit`,
+            );
         }
     }
     const names = [...Object.keys(parsed.requests), ...Object.keys(parsed.limits)];
@@ -246,14 +268,14 @@ export function checkResources(problems: Problems, key: string, requests: unknow
 // ------------------------------------------------------------------------------------- Durations
 
 /** Go's longest time.Duration, in seconds: 2562047h47m16.854775807s. */
-const MAX_GO_DURATION_SECONDS = 9223372036.854775807;
+const MAX_GO_DURATION_SECONDS = 9223372036.854776; // the nearest double
 
 /**
  * A Go duration as cert-manager and KubeDB take it (time.ParseDuration: "2160h", "90m", "1h30m",
  * "1.5h", "500ms"), returned in seconds. Go has no days, so neither do we here.
  */
 export function parseGoDuration(value: string): number | undefined {
-    const unit: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, "µs": 1e-6, "μs": 1e-6, ns: 1e-9 };
+    const unit: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6, μs: 1e-6, ns: 1e-9 };
     const part = /(\d+\.?\d*|\.\d+)(h|ms|m|s|us|µs|μs|ns)/y;
     const sign = value.startsWith("-") ? -1 : 1;
     value = value.replace(/^[+-]/, "");
@@ -295,8 +317,14 @@ export const CERT_MANAGER_DEFAULT_DURATION = "2160h";
  * cert-manager's own (2160h, a third of the duration) unless the caller fills its own.
  */
 export function checkCertificateDurations(
-    problems: Problems, key: string, duration: unknown, renewBefore: unknown,
-    defaults: { duration: string; durationBy: string; renewBefore?: string; renewBeforeBy?: string } = { duration: CERT_MANAGER_DEFAULT_DURATION, durationBy: "cert-manager's default" },
+    problems: Problems,
+    key: string,
+    duration: unknown,
+    renewBefore: unknown,
+    defaults: { duration: string; durationBy: string; renewBefore?: string; renewBeforeBy?: string } = {
+        duration: CERT_MANAGER_DEFAULT_DURATION,
+        durationBy: "cert-manager's default",
+    },
 ): void {
     const durationKey = key ? `${key}.duration` : "duration";
     const renewBeforeKey = key ? `${key}.renewBefore` : "renewBefore";
@@ -311,9 +339,15 @@ export function checkCertificateDurations(
     if (duration !== undefined && renewBefore !== undefined) {
         problems.add(renewBeforeKey, `${shown(renewBefore)} must be shorter than the duration ${shown(duration)}, or the certificate is renewed forever`);
     } else if (renewBefore !== undefined) {
-        problems.add(renewBeforeKey, `${shown(renewBefore)} must be shorter than the certificate's duration, which is ${defaults.durationBy} "${defaults.duration}" because "${durationKey}" is not set; set a shorter renewBefore or a longer "${durationKey}"`);
+        problems.add(
+            renewBeforeKey,
+            `${shown(renewBefore)} must be shorter than the certificate's duration, which is ${defaults.durationBy} "${defaults.duration}" because "${durationKey}" is not set; set a shorter renewBefore or a longer "${durationKey}"`,
+        );
     } else {
-        problems.add(durationKey, `${shown(duration)} must be longer than renewBefore, which is ${defaults.renewBeforeBy} "${defaults.renewBefore}" because "${renewBeforeKey}" is not set; set a longer duration or a shorter "${renewBeforeKey}"`);
+        problems.add(
+            durationKey,
+            `${shown(duration)} must be longer than renewBefore, which is ${defaults.renewBeforeBy} "${defaults.renewBefore}" because "${renewBeforeKey}" is not set; set a longer duration or a shorter "${renewBeforeKey}"`,
+        );
     }
 }
 
@@ -392,6 +426,7 @@ export function checkSaPassword(value: unknown): string | undefined {
     if (classes < 3) {
         return `uses ${classes} of the 4 character classes; SQL Server requires at least three of upper case, lower case, digits and symbols`;
     }
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
     if (/[\u0000-\u001f\u007f]/.test(value)) return "contains control characters; use printable characters only";
     // Connection-string parsers trim values: the password apps get would not be the password.
     if (/^\s|\s$/.test(value)) return "starts or ends with white space, which connection strings drop; remove it (spaces inside are fine)";
@@ -432,9 +467,15 @@ export function checkLabels(problems: Problems, key: string, labels: unknown): v
         const slash = name.lastIndexOf("/");
         const [prefix, local] = slash < 0 ? [undefined, name] : [name.slice(0, slash), name.slice(slash + 1)];
         if ((prefix !== undefined && checkDnsSubdomain(prefix) !== undefined) || local.length > 63 || !LABEL_NAME.test(local)) {
-            problems.add(`${key}.${name}`, "is not a label name: an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit");
+            problems.add(
+                `${key}.${name}`,
+                "is not a label name: an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
+            );
         } else if (typeof value !== "string" || value.length > 63 || !LABEL_VALUE.test(value)) {
-            problems.add(`${key}.${name}`, `${shown(value)} is not a label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit`);
+            problems.add(
+                `${key}.${name}`,
+                `${shown(value)} is not a label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit`,
+            );
         }
     }
 }

@@ -43,7 +43,11 @@ const COMPONENTS: Record<ComponentToken, ComponentEntry> = {
     "kubedb-mssql:database:DayTwoChanges": { outputArgs: [], takesCluster: true, make: (n, a, o) => new DayTwoChanges(n, a as any, o) },
     "kubedb-mssql:tls:TlsLifecycle": { outputArgs: [], takesCluster: true, make: (n, a, o) => new TlsLifecycle(n, a as any, o) },
     "kubedb-mssql:credential:CredentialRotation": { outputArgs: ["secretName"], takesCluster: true, make: (n, a, o) => new CredentialRotation(n, a as any, o) },
-    "kubedb-mssql:credential:ConnectionSecret": { outputArgs: ["password", "caBundle"], takesCluster: false, make: (n, a, o) => new ConnectionSecret(n, a as any, o) },
+    "kubedb-mssql:credential:ConnectionSecret": {
+        outputArgs: ["password", "caBundle"],
+        takesCluster: false,
+        make: (n, a, o) => new ConnectionSecret(n, a as any, o),
+    },
     "kubedb-mssql:tls:Certificate": { outputArgs: [], takesCluster: false, make: (n, a, o) => new Certificate(n, a as any, o) },
 };
 /* eslint-enable @typescript-eslint/no-explicit-any */
@@ -94,7 +98,12 @@ async function knownSecretRevealed(value: unknown): Promise<unknown> {
 }
 
 /** Builds the component `type` named `name` from a program's args; returns its URN and outputs. */
-export async function constructComponent(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<provider.ConstructResult> {
+export async function constructComponent(
+    name: string,
+    type: string,
+    inputs: pulumi.Inputs,
+    options: pulumi.ComponentResourceOptions,
+): Promise<provider.ConstructResult> {
     const entry = COMPONENTS[type as ComponentToken];
     if (!entry) throw new Error(`kubedb-mssql has no component of type ${type}; it has ${Object.keys(COMPONENTS).join(", ")}`);
     const problems = new Problems(`${type.split(":").pop()} "${name}" args`);
@@ -108,8 +117,10 @@ export async function constructComponent(name: string, type: string, inputs: pul
     const { kubeconfig, ...componentArgs } = args;
     if (type !== "kubedb-mssql:index:SqlServer") {
         // The plugin's own Kubernetes provider, from the kubeconfig arg (or the ambient one).
-        const cluster: KubernetesCluster | undefined = kubeconfig === undefined ? undefined
-            : kubernetesCluster(`${name}-kubernetes`, { kubeconfig: kubeconfig as pulumi.Input<string> }, { parent: options.parent });
+        const cluster: KubernetesCluster | undefined =
+            kubeconfig === undefined
+                ? undefined
+                : kubernetesCluster(`${name}-kubernetes`, { kubeconfig: kubeconfig as pulumi.Input<string> }, { parent: options.parent });
         if (cluster) {
             opts.providers = { ...(options.providers as Record<string, pulumi.ProviderResource> | undefined), kubernetes: cluster.provider };
             if (entry.takesCluster) componentArgs.cluster = cluster;

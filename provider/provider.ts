@@ -94,14 +94,21 @@ function kindOf(urn: string): PackageResourceKind {
 }
 
 export class KubedbMssqlProvider implements provider.Provider {
-    constructor(readonly version: string, private readonly log?: EngineLog) {}
+    constructor(
+        readonly version: string,
+        private readonly log?: EngineLog,
+    ) {}
 
     async getSchema(): Promise<string> {
         return JSON.stringify(packageSchema(this.version));
     }
 
     /** Runs one operation of one resource with its secrets revealed and its lines logged on its row. */
-    private run<T>(urn: string, run: (p: pulumi.dynamic.ResourceProvider, secrets: Set<string>) => Promise<T>, ...propsList: (Props | undefined)[]): Promise<T> {
+    private run<T>(
+        urn: string,
+        run: (p: pulumi.dynamic.ResourceProvider, secrets: Set<string>) => Promise<T>,
+        ...propsList: (Props | undefined)[]
+    ): Promise<T> {
         const p = RESOURCE_PROVIDERS[kindOf(urn)];
         const secrets = new Set(secretProperties(typeOf(urn)));
         for (const props of propsList) for (const key of revealed(props).secretKeys) secrets.add(key);
@@ -110,11 +117,15 @@ export class KubedbMssqlProvider implements provider.Provider {
     }
 
     async check(urn: string, olds: Props, news: Props): Promise<provider.CheckResult> {
-        return this.run(urn, async (p, secrets) => {
-            const plainNews = revealed(news).plain;
-            const result = p.check ? await p.check(withoutSerializedProvider(revealed(olds).plain), plainNews) : { inputs: plainNews };
-            return { inputs: marked(result.inputs ?? plainNews, secrets), failures: result.failures ?? [] };
-        }, news);
+        return this.run(
+            urn,
+            async (p, secrets) => {
+                const plainNews = revealed(news).plain;
+                const result = p.check ? await p.check(withoutSerializedProvider(revealed(olds).plain), plainNews) : { inputs: plainNews };
+                return { inputs: marked(result.inputs ?? plainNews, secrets), failures: result.failures ?? [] };
+            },
+            news,
+        );
     }
 
     async diff(id: string, urn: string, olds: Props, news: Props): Promise<provider.DiffResult> {
@@ -126,32 +137,41 @@ export class KubedbMssqlProvider implements provider.Provider {
     }
 
     async create(urn: string, inputs: Props): Promise<provider.CreateResult> {
-        return this.run(urn, async (p, secrets) => {
-            try {
-                const result = await p.create(revealed(inputs).plain);
-                return { id: result.id, outs: marked(result.outs ?? {}, secrets) };
-            } catch (error) {
-                throw markedFailure(error, secrets);
-            }
-        }, inputs);
+        return this.run(
+            urn,
+            async (p, secrets) => {
+                try {
+                    const result = await p.create(revealed(inputs).plain);
+                    return { id: result.id, outs: marked(result.outs ?? {}, secrets) };
+                } catch (error) {
+                    throw markedFailure(error, secrets);
+                }
+            },
+            inputs,
+        );
     }
 
     async update(id: string, urn: string, olds: Props, news: Props): Promise<provider.UpdateResult> {
-        return this.run(urn, async (p, secrets) => {
-            const plainOlds = withoutSerializedProvider(revealed(olds).plain);
-            const plainNews = revealed(news).plain;
-            if (SERIALIZED_PROVIDER in olds) {
-                // Taking over a dynamic resource's state: when nothing else changed, only the code goes.
-                const diff = p.diff ? await p.diff(id, plainOlds, plainNews) : { changes: true };
-                if (!diff.changes) return { outs: marked(plainOlds, secrets) };
-            }
-            try {
-                const result = p.update ? await p.update(id, plainOlds, plainNews) : { outs: plainNews };
-                return { outs: marked(result.outs ?? {}, secrets) };
-            } catch (error) {
-                throw markedFailure(error, secrets);
-            }
-        }, olds, news);
+        return this.run(
+            urn,
+            async (p, secrets) => {
+                const plainOlds = withoutSerializedProvider(revealed(olds).plain);
+                const plainNews = revealed(news).plain;
+                if (SERIALIZED_PROVIDER in olds) {
+                    // Taking over a dynamic resource's state: when nothing else changed, only the code goes.
+                    const diff = p.diff ? await p.diff(id, plainOlds, plainNews) : { changes: true };
+                    if (!diff.changes) return { outs: marked(plainOlds, secrets) };
+                }
+                try {
+                    const result = p.update ? await p.update(id, plainOlds, plainNews) : { outs: plainNews };
+                    return { outs: marked(result.outs ?? {}, secrets) };
+                } catch (error) {
+                    throw markedFailure(error, secrets);
+                }
+            },
+            olds,
+            news,
+        );
     }
 
     async read(id: string, urn: string, props: Props): Promise<provider.ReadResult> {

@@ -69,10 +69,18 @@ const ref = (name: string, description: string): PropertySpec => ({ $ref: t(name
 const secret = (p: PropertySpec): PropertySpec => ({ ...p, secret: true });
 const any = (description: string): PropertySpec => ({ $ref: "pulumi.json#/Any", description });
 const enumOf = (description: string, values: readonly string[]): EnumSpec => ({ type: "string", description, enum: values.map((value) => ({ value })) });
-const object = (description: string, properties: Record<string, PropertySpec>, required: string[] = []): ObjectSpec =>
-    ({ type: "object", description, properties, ...(required.length ? { required } : {}) });
+const object = (description: string, properties: Record<string, PropertySpec>, required: string[] = []): ObjectSpec => ({
+    type: "object",
+    description,
+    properties,
+    ...(required.length ? { required } : {}),
+});
 
-const KUBECONFIG = secret(str("Kubeconfig text or the path of a kubeconfig file, for the Kubernetes resources and the request waiters alike. Default: the ambient kubeconfig (`KUBECONFIG`, `~/.kube/config`)."));
+const KUBECONFIG = secret(
+    str(
+        "Kubeconfig text or the path of a kubeconfig file, for the Kubernetes resources and the request waiters alike. Default: the ambient kubeconfig (`KUBECONFIG`, `~/.kube/config`).",
+    ),
+);
 const STEP_TIMEOUT = str("KubeDB's per-step timeout of each request (a Go duration, at least 1m).", "10m");
 const OPS_TIMEOUT = int("How long `pulumi up` waits for each request, in minutes (1 to 1440).", 30);
 const DATABASE = str("Name of the MSSQLServer.");
@@ -82,10 +90,17 @@ const TYPES: Record<string, ObjectSpec | EnumSpec> = {
     IssuerKind: enumOf("Kind of a cert-manager issuer.", ISSUER_KINDS),
     DeletionPolicy: enumOf("What deleting the MSSQLServer does to its data: Halt keeps the volumes and Secrets.", DELETION_POLICIES),
     SecondaryAccessMode: enumOf("What clients may do on an availability group's secondaries.", SECONDARY_ACCESS_MODES),
-    VolumeExpansionMode: enumOf("How a VolumeExpansion request grows the volumes: Online while SQL Server runs, Offline with the pods stopped.", VOLUME_EXPANSION_MODES),
+    VolumeExpansionMode: enumOf(
+        "How a VolumeExpansion request grows the volumes: Online while SQL Server runs, Offline with the pods stopped.",
+        VOLUME_EXPANSION_MODES,
+    ),
     PrivateKeyAlgorithm: enumOf("Private key algorithm of the bootstrapped CA.", PRIVATE_KEY_ALGORITHMS),
     PrivateKeyRotationPolicy: enumOf("cert-manager's private key rotation policy.", PRIVATE_KEY_ROTATION_POLICIES),
-    IssuerRef: object("A cert-manager issuer.", { kind: ref("IssuerKind", "Issuer (in the database's namespace) or ClusterIssuer. Default: Issuer."), name: str("Its name.") }, ["name"]),
+    IssuerRef: object(
+        "A cert-manager issuer.",
+        { kind: ref("IssuerKind", "Issuer (in the database's namespace) or ClusterIssuer. Default: Issuer."), name: str("Its name.") },
+        ["name"],
+    ),
     SecretRef: object("A Secret.", { namespace: str("Its namespace."), name: str("Its name.") }, ["namespace", "name"]),
     AvailabilityGroup: object("An availability group instead of a Standalone server. Cannot change after creation.", {
         databases: strings("Databases joined to the group (created by you). Default: none."),
@@ -96,12 +111,18 @@ const TYPES: Record<string, ObjectSpec | EnumSpec> = {
         storageClass: str("StorageClass; a change later is a StorageMigration request. Default: the cluster's default class."),
         expansionMode: ref("VolumeExpansionMode", "Default: Online."),
     }),
-    Resources: object("Resources of the mssql container, as Kubernetes quantities (cpu, memory with a limit of at least 2Gi, ephemeral-storage, hugepages-<size>); a request may not exceed its limit.", {
-        requests: stringMap("Requests. Default: KubeDB's."),
-        limits: stringMap("Limits. Default: KubeDB's."),
-    }),
+    Resources: object(
+        "Resources of the mssql container, as Kubernetes quantities (cpu, memory with a limit of at least 2Gi, ephemeral-storage, hugepages-<size>); a request may not exceed its limit.",
+        {
+            requests: stringMap("Requests. Default: KubeDB's."),
+            limits: stringMap("Limits. Default: KubeDB's."),
+        },
+    ),
     Restart: object("Restarts.", { generation: int("Bump to restart the database through a Restart request (0 to 1000000).", 0) }),
-    CertificateSubject: object("Subject of a certificate.", { organizations: strings("Organizations."), organizationalUnits: strings("Organizational units.") }),
+    CertificateSubject: object("Subject of a certificate.", {
+        organizations: strings("Organizations."),
+        organizationalUnits: strings("Organizational units."),
+    }),
     CertificateSettings: object("One of KubeDB's certificates.", {
         dnsNames: strings("Extra DNS names besides those KubeDB adds for its services."),
         ipAddresses: strings("Extra IP addresses."),
@@ -123,11 +144,17 @@ const TYPES: Record<string, ObjectSpec | EnumSpec> = {
     }),
     TlsRotation: object("Certificate rotation.", { generation: int("Bump to re-issue every certificate through a ReconfigureTLS request (0 to 1000000).", 0) }),
     Tls: object("TLS of the database (KubeDB requires it for SQL Server).", {
-        issuer: ref("IssuerRef", "An existing issuer to issue the certificates from; a change later is a ReconfigureTLS request. Default: a CA bootstrapped by the package."),
+        issuer: ref(
+            "IssuerRef",
+            "An existing issuer to issue the certificates from; a change later is a ReconfigureTLS request. Default: a CA bootstrapped by the package.",
+        ),
         clientTLS: bool("Whether clients must connect with TLS.", true),
         certificates: ref("Certificates", "Certificate settings by alias. Default: KubeDB's."),
         ca: ref("CaSettings", "The bootstrapped CA (not with issuer)."),
-        privateKeyRotationPolicy: ref("PrivateKeyRotationPolicy", "Of the bootstrapped CA's certificate only (not with issuer). Default: cert-manager's, Always."),
+        privateKeyRotationPolicy: ref(
+            "PrivateKeyRotationPolicy",
+            "Of the bootstrapped CA's certificate only (not with issuer). Default: cert-manager's, Always.",
+        ),
         rotation: ref("TlsRotation", "Certificate rotation. Default: generation 0."),
     }),
     Rotation: object("Rotation of the sa credential.", {
@@ -140,28 +167,48 @@ const TYPES: Record<string, ObjectSpec | EnumSpec> = {
         opsRequestMinutes: int("Wait for each ops request, including other unfinished requests of the database before it, in minutes (1 to 1440).", 30),
         opsStepTimeout: str("KubeDB's per-step timeout (a Go duration, at least 1m).", "10m"),
     }),
-    Permissions: object("What the stack uses that needs permissions beyond the namespace's (docs/rbac).", {
-        clusterIssuers: bool("Whether ClusterIssuers are used."),
-        bootstrapsClusterIssuer: bool("Whether the CA is a bootstrapped ClusterIssuer."),
-        clusterResourceNamespace: str("cert-manager's cluster resource namespace."),
-        namedStorageClass: bool("Whether a StorageClass is named."),
-        existingIssuer: ref("IssuerRef", "The issuer named in tls.issuer."),
-    }, ["clusterIssuers", "bootstrapsClusterIssuer", "clusterResourceNamespace"]),
+    Permissions: object(
+        "What the stack uses that needs permissions beyond the namespace's (docs/rbac).",
+        {
+            clusterIssuers: bool("Whether ClusterIssuers are used."),
+            bootstrapsClusterIssuer: bool("Whether the CA is a bootstrapped ClusterIssuer."),
+            clusterResourceNamespace: str("cert-manager's cluster resource namespace."),
+            namedStorageClass: bool("Whether a StorageClass is named."),
+            existingIssuer: ref("IssuerRef", "The issuer named in tls.issuer."),
+        },
+        ["clusterIssuers", "bootstrapsClusterIssuer", "clusterResourceNamespace"],
+    ),
     TlsStatus: object("TLS in use.", {
-        issuer: ref("IssuerRef", "The issuer KubeDB issues from."), clientTLS: bool("Whether clients must use TLS."),
-        caSecret: ref("SecretRef", "The CA Secret (bootstrapped CA)."), certificateSecrets: stringMap("Certificate Secrets by alias."),
-        rotationGeneration: int("The rotation generation."), lastRequest: str("Last ReconfigureTLS request, or empty."), lastPhase: str("Initial, Withdrawn or its phase."),
-        lastAction: str("What it did."), caFingerprint: str("SHA-256 fingerprint of the CA clients trust."), caNotAfter: str("When that CA expires (RFC 3339)."),
+        issuer: ref("IssuerRef", "The issuer KubeDB issues from."),
+        clientTLS: bool("Whether clients must use TLS."),
+        caSecret: ref("SecretRef", "The CA Secret (bootstrapped CA)."),
+        certificateSecrets: stringMap("Certificate Secrets by alias."),
+        rotationGeneration: int("The rotation generation."),
+        lastRequest: str("Last ReconfigureTLS request, or empty."),
+        lastPhase: str("Initial, Withdrawn or its phase."),
+        lastAction: str("What it did."),
+        caFingerprint: str("SHA-256 fingerprint of the CA clients trust."),
+        caNotAfter: str("When that CA expires (RFC 3339)."),
     }),
     DayTwoStatus: object("Day-2 state read back from the MSSQLServer.", {
-        version: str("Version."), replicas: int("Replicas."), storageSize: str("Storage size."), autoOps: bool("Whether KubeDB may create requests."),
-        lastRequest: str("Last request, or empty."), lastPhase: str("Initial, Withdrawn or its phase."), lastAction: str("What it did."),
+        version: str("Version."),
+        replicas: int("Replicas."),
+        storageSize: str("Storage size."),
+        autoOps: bool("Whether KubeDB may create requests."),
+        lastRequest: str("Last request, or empty."),
+        lastPhase: str("Initial, Withdrawn or its phase."),
+        lastAction: str("What it did."),
     }),
     CredentialRotationStatus: object("The sa credential in use; never a password.", {
-        generation: int("Rotation generation."), interval: str("Interval, or none."), periodStart: str("Start of the current period, or none."),
-        nextScheduledRotation: str("Next boundary, or none."), activeSecret: str("The Secret the database references."),
-        appliedSecret: str("The Secret this package last made it use."), lastRequest: str("Last RotateAuth request, or empty."),
-        lastPhase: str("Initial or its phase."), activeSince: str("When the credential became active (RFC 3339)."),
+        generation: int("Rotation generation."),
+        interval: str("Interval, or none."),
+        periodStart: str("Start of the current period, or none."),
+        nextScheduledRotation: str("Next boundary, or none."),
+        activeSecret: str("The Secret the database references."),
+        appliedSecret: str("The Secret this package last made it use."),
+        lastRequest: str("Last RotateAuth request, or empty."),
+        lastPhase: str("Initial or its phase."),
+        activeSince: str("When the credential became active (RFC 3339)."),
         resumedFrom: str("The retained Secret a re-created database was resumed on, or none."),
     }),
 };
@@ -185,7 +232,10 @@ const sqlServerInputs: PropsOf<SqlServerArgs> = {
     rotation: ref("Rotation", "Credential rotation. Default: generation 0, no schedule."),
     timeouts: ref("Timeouts", "How long to wait. Default: see the type."),
     kubeconfig: KUBECONFIG,
-    adoptStackRoot: bool("Take over the resources that this project's own stack program made at the top of its stack in releases before the provider plugin (only for those stacks).", false),
+    adoptStackRoot: bool(
+        "Take over the resources that this project's own stack program made at the top of its stack in releases before the provider plugin (only for those stacks).",
+        false,
+    ),
 };
 
 const sqlServerOutputs: PropsOf<SqlServerOutputs> = {
@@ -201,24 +251,33 @@ const sqlServerOutputs: PropsOf<SqlServerOutputs> = {
 };
 
 const changeGuardInputs: PropsOf<ChangeGuardArgs, "cluster", "kubeconfig"> = {
-    name: DATABASE, namespace: NAMESPACE,
+    name: DATABASE,
+    namespace: NAMESPACE,
     availabilityGroup: bool("Whether the database is an availability group.", false),
     edition: str("Edition (MSSQL_PID).", "Developer"),
-    permissions: ref("Permissions", "When given, each preview and update first asks the API server whether this identity holds every permission it needs. Default: not checked."),
+    permissions: ref(
+        "Permissions",
+        "When given, each preview and update first asks the API server whether this identity holds every permission it needs. Default: not checked.",
+    ),
     kubeconfig: KUBECONFIG,
 };
 
 const saCredentialInputs: PropsOf<SaCredentialArgs, "cluster", "kubeconfig"> = {
-    database: DATABASE, namespace: NAMESPACE,
+    database: DATABASE,
+    namespace: NAMESPACE,
     generation: int("Rotation generation: a new one is a new credential.", 0),
     periodStart: str("Start of the current schedule period (RFC 3339), or none.", "none"),
     password: secret(str("The sa password. Default: generated.")),
-    resumeRetained: bool("On the first deployment of a database that does not exist but whose credential Secrets were retained, create it with the one its data knows.", true),
+    resumeRetained: bool(
+        "On the first deployment of a database that does not exist but whose credential Secrets were retained, create it with the one its data knows.",
+        true,
+    ),
     kubeconfig: KUBECONFIG,
 };
 
 const caIssuerInputs: PropsOf<CaIssuerArgs, never, "kubeconfig"> = {
-    database: DATABASE, namespace: NAMESPACE,
+    database: DATABASE,
+    namespace: NAMESPACE,
     existing: ref("IssuerRef", "An existing issuer to use instead of bootstrapping a CA."),
     kind: ref("IssuerKind", "Kind of the bootstrapped CA issuer. Default: Issuer."),
     duration: str("CA lifetime.", "87600h"),
@@ -231,7 +290,8 @@ const caIssuerInputs: PropsOf<CaIssuerArgs, never, "kubeconfig"> = {
 };
 
 const mssqlServerInputs: PropsOf<MssqlServerArgs, never, "kubeconfig"> = {
-    name: DATABASE, namespace: NAMESPACE,
+    name: DATABASE,
+    namespace: NAMESPACE,
     version: str("KubeDB MSSQLServerVersion."),
     edition: str("Edition (MSSQL_PID).", "Developer"),
     acceptEula: bool("Accept the SQL Server EULA; must be true."),
@@ -251,7 +311,8 @@ const mssqlServerInputs: PropsOf<MssqlServerArgs, never, "kubeconfig"> = {
 };
 
 const dayTwoInputs: PropsOf<DayTwoChangesArgs, "cluster", "kubeconfig"> = {
-    database: DATABASE, namespace: NAMESPACE,
+    database: DATABASE,
+    namespace: NAMESPACE,
     availabilityGroup: bool("Whether the database is an availability group.", false),
     version: str("Version to keep the database on."),
     replicas: int("Replicas to keep. Default: 1 Standalone, 3 availability group."),
@@ -259,30 +320,39 @@ const dayTwoInputs: PropsOf<DayTwoChangesArgs, "cluster", "kubeconfig"> = {
     storage: ref("Storage", "Storage to keep."),
     mssqlConf: str("mssql.conf to keep."),
     restartGeneration: int("Bump to restart.", 0),
-    stepTimeout: STEP_TIMEOUT, timeoutMinutes: OPS_TIMEOUT, kubeconfig: KUBECONFIG,
+    stepTimeout: STEP_TIMEOUT,
+    timeoutMinutes: OPS_TIMEOUT,
+    kubeconfig: KUBECONFIG,
 };
 
 const tlsLifecycleInputs: PropsOf<TlsLifecycleArgs, "cluster", "kubeconfig"> = {
-    database: DATABASE, namespace: NAMESPACE,
+    database: DATABASE,
+    namespace: NAMESPACE,
     issuer: ref("IssuerRef", "The issuer to keep the certificates on."),
     certificates: ref("Certificates", "Certificate settings to keep."),
     clientTLS: bool("Whether clients must use TLS.", true),
     rotationGeneration: int("Bump to re-issue the certificates.", 0),
     caRevision: str("Revision of the CA (CaIssuer.revision): a new one re-issues the certificates from it."),
     clusterResourceNamespace: str("cert-manager's cluster resource namespace.", "cert-manager"),
-    stepTimeout: STEP_TIMEOUT, timeoutMinutes: OPS_TIMEOUT, kubeconfig: KUBECONFIG,
+    stepTimeout: STEP_TIMEOUT,
+    timeoutMinutes: OPS_TIMEOUT,
+    kubeconfig: KUBECONFIG,
 };
 
 const credentialRotationInputs: PropsOf<CredentialRotationArgs, "cluster", "kubeconfig"> = {
-    database: DATABASE, namespace: NAMESPACE,
+    database: DATABASE,
+    namespace: NAMESPACE,
     secretName: str("The credential Secret the database must use (SaCredential.secretName)."),
     generation: int("Rotation generation, for the record.", 0),
     periodStart: str("Start of the current schedule period, or none.", "none"),
-    stepTimeout: STEP_TIMEOUT, timeoutMinutes: OPS_TIMEOUT, kubeconfig: KUBECONFIG,
+    stepTimeout: STEP_TIMEOUT,
+    timeoutMinutes: OPS_TIMEOUT,
+    kubeconfig: KUBECONFIG,
 };
 
 const connectionSecretInputs: PropsOf<ConnectionSecretArgs, never, "kubeconfig"> = {
-    database: DATABASE, namespace: NAMESPACE,
+    database: DATABASE,
+    namespace: NAMESPACE,
     password: secret(str("The sa password.")),
     caBundle: str("The CA certificates clients must trust (PEM)."),
     clientTLS: bool("Whether clients must use TLS.", true),
@@ -290,11 +360,19 @@ const connectionSecretInputs: PropsOf<ConnectionSecretArgs, never, "kubeconfig">
 };
 
 const certificateInputs: PropsOf<CertificateArgs, never, "kubeconfig"> = {
-    name: str("Name of the Certificate."), namespace: str("Its namespace."), secretName: str("The Secret it is stored in."),
-    issuer: ref("IssuerRef", "Its issuer."), commonName: str("Common name."), dnsNames: strings("DNS names."),
-    isCA: bool("Whether it is a CA.", false), duration: str("Lifetime."), renewBefore: str("Renew before expiry."),
-    algorithm: ref("PrivateKeyAlgorithm", "Private key algorithm."), rotationPolicy: ref("PrivateKeyRotationPolicy", "Private key rotation policy."),
-    usages: strings("Key usages."), labels: stringMap("Labels."),
+    name: str("Name of the Certificate."),
+    namespace: str("Its namespace."),
+    secretName: str("The Secret it is stored in."),
+    issuer: ref("IssuerRef", "Its issuer."),
+    commonName: str("Common name."),
+    dnsNames: strings("DNS names."),
+    isCA: bool("Whether it is a CA.", false),
+    duration: str("Lifetime."),
+    renewBefore: str("Renew before expiry."),
+    algorithm: ref("PrivateKeyAlgorithm", "Private key algorithm."),
+    rotationPolicy: ref("PrivateKeyRotationPolicy", "Private key rotation policy."),
+    usages: strings("Key usages."),
+    labels: stringMap("Labels."),
     timeoutMinutes: int("How long to wait for Ready, in minutes.", 10),
     kubeconfig: KUBECONFIG,
 };
@@ -305,11 +383,19 @@ function component(description: string, inputs: Record<string, PropertySpec>, re
 }
 
 /** A custom resource of the package: its record's main fields; everything else it keeps is in `state`-like fields typed Any. */
-function custom(kind: keyof typeof PACKAGE_RESOURCES, description: string, inputs: Record<string, PropertySpec>, outputs: Record<string, PropertySpec>): ResourceSpec {
+function custom(
+    kind: keyof typeof PACKAGE_RESOURCES,
+    description: string,
+    inputs: Record<string, PropertySpec>,
+    outputs: Record<string, PropertySpec>,
+): ResourceSpec {
     return {
-        description, inputProperties: inputs, requiredInputs: Object.keys(inputs).filter((k) => k !== "kubeconfig"),
+        description,
+        inputProperties: inputs,
+        requiredInputs: Object.keys(inputs).filter((k) => k !== "kubeconfig"),
         properties: { ...Object.fromEntries(Object.entries(inputs).filter(([k]) => k !== "kubeconfig")), ...outputs },
-        required: [], aliases: [{ type: PACKAGE_RESOURCES[kind].formerly }],
+        required: [],
+        aliases: [{ type: PACKAGE_RESOURCES[kind].formerly }],
     };
 }
 
@@ -322,24 +408,42 @@ export const COMPONENT_OUTPUTS = {
     "kubedb-mssql:index:SqlServer": sqlServerOutputs,
     "kubedb-mssql:database:ChangeGuard": {},
     "kubedb-mssql:credential:SaCredential": {
-        secretName: str("Name of the current credential's Secret."), initialSecretName: str("The Secret to create the database with."),
-        password: secret(str("The current password.")), resumedFrom: str("The retained Secret resumed on, or none."),
+        secretName: str("Name of the current credential's Secret."),
+        initialSecretName: str("The Secret to create the database with."),
+        password: secret(str("The current password.")),
+        resumedFrom: str("The retained Secret resumed on, or none."),
     },
-    "kubedb-mssql:tls:CaIssuer": { issuer: ref("IssuerRef", "The issuer KubeDB issues from."), revision: str("Changes when the CA changes."), caSecret: ref("SecretRef", "The CA Secret, for a bootstrapped CA.") },
+    "kubedb-mssql:tls:CaIssuer": {
+        issuer: ref("IssuerRef", "The issuer KubeDB issues from."),
+        revision: str("Changes when the CA changes."),
+        caSecret: ref("SecretRef", "The CA Secret, for a bootstrapped CA."),
+    },
     "kubedb-mssql:database:MssqlServer": {
-        name: str("Name."), namespace: str("Namespace."), primaryHost: str("Host of the primary."), secondaryHost: str("Host of the secondaries (availability group)."),
-        port: int("Port."), certificateSecrets: stringMap("Certificate Secrets by alias."),
+        name: str("Name."),
+        namespace: str("Namespace."),
+        primaryHost: str("Host of the primary."),
+        secondaryHost: str("Host of the secondaries (availability group)."),
+        port: int("Port."),
+        certificateSecrets: stringMap("Certificate Secrets by alias."),
     },
     "kubedb-mssql:database:DayTwoChanges": {
-        ...LAST, lastAction: str("What the last request did."), currentVersion: str("Version read back."), currentReplicas: int("Replicas read back."),
+        ...LAST,
+        lastAction: str("What the last request did."),
+        currentVersion: str("Version read back."),
+        currentReplicas: int("Replicas read back."),
         currentStorageSize: str("Storage size read back."),
     },
     "kubedb-mssql:tls:TlsLifecycle": {
-        ...LAST, lastAction: str("What the last request did."), caBundle: str("The CA bundle clients trust (PEM)."),
-        caFingerprint: str("SHA-256 fingerprint of the CA."), caNotAfter: str("When the CA expires."),
+        ...LAST,
+        lastAction: str("What the last request did."),
+        caBundle: str("The CA bundle clients trust (PEM)."),
+        caFingerprint: str("SHA-256 fingerprint of the CA."),
+        caNotAfter: str("When the CA expires."),
     },
     "kubedb-mssql:credential:CredentialRotation": {
-        ...LAST, appliedSecretName: str("The Secret last made the database's."), activeSecretName: str("The Secret the database references."),
+        ...LAST,
+        appliedSecretName: str("The Secret last made the database's."),
+        activeSecretName: str("The Secret the database references."),
         activeSince: str("When the credential became active."),
     },
     "kubedb-mssql:credential:ConnectionSecret": { secretName: str("Name of the connection Secret.") },
@@ -352,65 +456,177 @@ const C = COMPONENT_OUTPUTS;
 const RESOURCES: Record<string, ResourceSpec> = {
     "kubedb-mssql:index:SqlServer": component(
         "A whole SQL Server database on KubeDB: namespace, sa credential, CA, MSSQLServer, and every later change as a KubeDB ops request, one at a time, waited on with fail-fast. Its args are the stack config's keys.",
-        sqlServerInputs, ["acceptEula"], C["kubedb-mssql:index:SqlServer"]),
+        sqlServerInputs,
+        ["acceptEula"],
+        C["kubedb-mssql:index:SqlServer"],
+    ),
     "kubedb-mssql:database:ChangeGuard": component(
         "Refuses, before anything else is touched, a change no KubeDB request can make (name, namespace, topology, edition), and checks the identity's permissions.",
-        changeGuardInputs, ["name", "namespace"], C["kubedb-mssql:database:ChangeGuard"]),
+        changeGuardInputs,
+        ["name", "namespace"],
+        C["kubedb-mssql:database:ChangeGuard"],
+    ),
     "kubedb-mssql:credential:SaCredential": component(
         "The sa credential of the current version: a new Secret per version (never edited, never deleted while the database may use it).",
-        saCredentialInputs, ["database", "namespace"], C["kubedb-mssql:credential:SaCredential"]),
-    "kubedb-mssql:tls:CaIssuer": component("The issuer the database's certificates come from: a bootstrapped CA or an existing issuer.",
-        caIssuerInputs, ["database", "namespace"], C["kubedb-mssql:tls:CaIssuer"]),
-    "kubedb-mssql:database:MssqlServer": component("The MSSQLServer, created with TLS and the credential, waited on until Ready.",
-        mssqlServerInputs, ["name", "namespace", "version", "acceptEula", "authSecretName", "issuer"], C["kubedb-mssql:database:MssqlServer"]),
-    "kubedb-mssql:database:DayTwoChanges": component("Keeps version, replicas, resources, storage and mssql.conf on the args, and restarts: one ops request per change, in a fixed order.",
-        dayTwoInputs, ["database", "namespace", "version"], C["kubedb-mssql:database:DayTwoChanges"]),
-    "kubedb-mssql:tls:TlsLifecycle": component("Keeps TLS on the args through ReconfigureTLS requests; widens the connection Secret's CA bundle during a CA switch.",
-        tlsLifecycleInputs, ["database", "namespace", "issuer"], C["kubedb-mssql:tls:TlsLifecycle"]),
-    "kubedb-mssql:credential:CredentialRotation": component("Keeps the database on the current credential: one RotateAuth request per new credential Secret.",
-        credentialRotationInputs, ["database", "namespace", "secretName"], C["kubedb-mssql:credential:CredentialRotation"]),
-    "kubedb-mssql:credential:ConnectionSecret": component("The Secret applications mount.",
-        connectionSecretInputs, ["database", "namespace", "password", "caBundle"], C["kubedb-mssql:credential:ConnectionSecret"]),
-    "kubedb-mssql:tls:Certificate": component("A cert-manager Certificate, waited on until Ready.",
-        certificateInputs, ["name", "namespace", "secretName", "issuer"], C["kubedb-mssql:tls:Certificate"]),
-    [PACKAGE_RESOURCES.GuardedConfig.token]: custom("GuardedConfig", "The ChangeGuard's record of the last config; its check refuses what no request can change.", {
-        name: DATABASE, namespace: NAMESPACE, topology: str("Standalone or AvailabilityGroup."), edition: str("Edition."),
-        permissions: any("Permissions checked at every check."), kubeconfig: KUBECONFIG,
-    }, {}),
-    [PACKAGE_RESOURCES.DayTwoLedger.token]: custom("DayTwoLedger", "What the database was last brought to by day-2 requests; an update sends the requests.", {
-        namespace: NAMESPACE, database: DATABASE, topology: str("Standalone or AvailabilityGroup."), version: str("Version."), replicas: int("Replicas."),
-        resources: any("Resources."), storageSize: str("Storage size."), storageClass: str("StorageClass, or empty."), expansionMode: str("Online or Offline."),
-        mssqlConf: str("mssql.conf, or empty."), restartGeneration: int("Restart generation."), stepTimeout: STEP_TIMEOUT,
-        timeoutSeconds: int("How long to wait for each request, in seconds."), kubeconfig: KUBECONFIG,
-    }, {
-        applied: any("The state last applied."), sequence: int("Requests sent so far."), ...LAST, lastAction: str("What the last request did."),
-        currentVersion: str("Version read back."), currentReplicas: int("Replicas read back."), currentStorageSize: str("Storage size read back."),
-    }),
-    [PACKAGE_RESOURCES.TlsLedger.token]: custom("TlsLedger", "What TLS the database was last brought to; an update sends the ReconfigureTLS request.", {
-        namespace: NAMESPACE, database: DATABASE, issuerRef: any("The issuer reference."), certificates: any("KubeDB's certificate settings."),
-        clientTLS: bool("Client TLS."), rotationGeneration: int("Rotation generation."), caRevision: str("CA revision."),
-        clusterResourceNamespace: str("cert-manager's cluster resource namespace."), serverCertSecret: str("The server certificate's Secret."),
-        connectionSecret: str("The connection Secret."), stepTimeout: STEP_TIMEOUT, timeoutSeconds: int("How long to wait, in seconds."), kubeconfig: KUBECONFIG,
-    }, {
-        applied: any("The TLS state last applied."), sequence: int("Requests sent so far."), ...LAST, lastAction: str("What the last request did."),
-        caBundle: str("The CA bundle clients trust."), caFingerprint: str("SHA-256 fingerprint of the CA."), caNotAfter: str("When the CA expires."),
-    }),
-    [PACKAGE_RESOURCES.RotationLedger.token]: custom("RotationLedger", "Which credential Secret the database was last made to use; an update sends the RotateAuth request.", {
-        namespace: NAMESPACE, database: DATABASE, secretName: str("The credential Secret the database must use."), request: any("The RotateAuth request to send."),
-        generation: int("Rotation generation."), periodStart: str("Schedule period start, or none."), stepTimeout: STEP_TIMEOUT,
-        timeoutSeconds: int("How long to wait, in seconds."), kubeconfig: KUBECONFIG,
-    }, {
-        appliedSecretName: str("The Secret last made the database's."), activeSecretName: str("The Secret the database references."), ...LAST,
-        activeSince: str("When the credential became active."), removedSecrets: strings("Superseded credential Secrets removed."),
-    }),
-    [PACKAGE_RESOURCES.CredentialSecret.token]: custom("CredentialSecret", "One sa credential Secret per credential version, created through the API, never edited or deleted by the package.", {
-        namespace: NAMESPACE, database: DATABASE, versionSecretName: str("Name of this version's Secret."), password: secret(str("This version's password.")),
-        annotations: stringMap("Annotations of the Secret (never the password)."), passwordGiven: bool("Whether the password is the user's."),
-        resumeRetained: bool("Resume a re-created database on its retained Secret."), retained: str("The retained Secret chosen, or empty."), kubeconfig: KUBECONFIG,
-    }, {
-        initialSecretName: str("The Secret the database was created with."), secretName: str("The current credential's Secret."),
-        versionPassword: secret(str("This version's own password.")), resumedFrom: str("The retained Secret resumed on, or none."),
-    }),
+        saCredentialInputs,
+        ["database", "namespace"],
+        C["kubedb-mssql:credential:SaCredential"],
+    ),
+    "kubedb-mssql:tls:CaIssuer": component(
+        "The issuer the database's certificates come from: a bootstrapped CA or an existing issuer.",
+        caIssuerInputs,
+        ["database", "namespace"],
+        C["kubedb-mssql:tls:CaIssuer"],
+    ),
+    "kubedb-mssql:database:MssqlServer": component(
+        "The MSSQLServer, created with TLS and the credential, waited on until Ready.",
+        mssqlServerInputs,
+        ["name", "namespace", "version", "acceptEula", "authSecretName", "issuer"],
+        C["kubedb-mssql:database:MssqlServer"],
+    ),
+    "kubedb-mssql:database:DayTwoChanges": component(
+        "Keeps version, replicas, resources, storage and mssql.conf on the args, and restarts: one ops request per change, in a fixed order.",
+        dayTwoInputs,
+        ["database", "namespace", "version"],
+        C["kubedb-mssql:database:DayTwoChanges"],
+    ),
+    "kubedb-mssql:tls:TlsLifecycle": component(
+        "Keeps TLS on the args through ReconfigureTLS requests; widens the connection Secret's CA bundle during a CA switch.",
+        tlsLifecycleInputs,
+        ["database", "namespace", "issuer"],
+        C["kubedb-mssql:tls:TlsLifecycle"],
+    ),
+    "kubedb-mssql:credential:CredentialRotation": component(
+        "Keeps the database on the current credential: one RotateAuth request per new credential Secret.",
+        credentialRotationInputs,
+        ["database", "namespace", "secretName"],
+        C["kubedb-mssql:credential:CredentialRotation"],
+    ),
+    "kubedb-mssql:credential:ConnectionSecret": component(
+        "The Secret applications mount.",
+        connectionSecretInputs,
+        ["database", "namespace", "password", "caBundle"],
+        C["kubedb-mssql:credential:ConnectionSecret"],
+    ),
+    "kubedb-mssql:tls:Certificate": component(
+        "A cert-manager Certificate, waited on until Ready.",
+        certificateInputs,
+        ["name", "namespace", "secretName", "issuer"],
+        C["kubedb-mssql:tls:Certificate"],
+    ),
+    [PACKAGE_RESOURCES.GuardedConfig.token]: custom(
+        "GuardedConfig",
+        "The ChangeGuard's record of the last config; its check refuses what no request can change.",
+        {
+            name: DATABASE,
+            namespace: NAMESPACE,
+            topology: str("Standalone or AvailabilityGroup."),
+            edition: str("Edition."),
+            permissions: any("Permissions checked at every check."),
+            kubeconfig: KUBECONFIG,
+        },
+        {},
+    ),
+    [PACKAGE_RESOURCES.DayTwoLedger.token]: custom(
+        "DayTwoLedger",
+        "What the database was last brought to by day-2 requests; an update sends the requests.",
+        {
+            namespace: NAMESPACE,
+            database: DATABASE,
+            topology: str("Standalone or AvailabilityGroup."),
+            version: str("Version."),
+            replicas: int("Replicas."),
+            resources: any("Resources."),
+            storageSize: str("Storage size."),
+            storageClass: str("StorageClass, or empty."),
+            expansionMode: str("Online or Offline."),
+            mssqlConf: str("mssql.conf, or empty."),
+            restartGeneration: int("Restart generation."),
+            stepTimeout: STEP_TIMEOUT,
+            timeoutSeconds: int("How long to wait for each request, in seconds."),
+            kubeconfig: KUBECONFIG,
+        },
+        {
+            applied: any("The state last applied."),
+            sequence: int("Requests sent so far."),
+            ...LAST,
+            lastAction: str("What the last request did."),
+            currentVersion: str("Version read back."),
+            currentReplicas: int("Replicas read back."),
+            currentStorageSize: str("Storage size read back."),
+        },
+    ),
+    [PACKAGE_RESOURCES.TlsLedger.token]: custom(
+        "TlsLedger",
+        "What TLS the database was last brought to; an update sends the ReconfigureTLS request.",
+        {
+            namespace: NAMESPACE,
+            database: DATABASE,
+            issuerRef: any("The issuer reference."),
+            certificates: any("KubeDB's certificate settings."),
+            clientTLS: bool("Client TLS."),
+            rotationGeneration: int("Rotation generation."),
+            caRevision: str("CA revision."),
+            clusterResourceNamespace: str("cert-manager's cluster resource namespace."),
+            serverCertSecret: str("The server certificate's Secret."),
+            connectionSecret: str("The connection Secret."),
+            stepTimeout: STEP_TIMEOUT,
+            timeoutSeconds: int("How long to wait, in seconds."),
+            kubeconfig: KUBECONFIG,
+        },
+        {
+            applied: any("The TLS state last applied."),
+            sequence: int("Requests sent so far."),
+            ...LAST,
+            lastAction: str("What the last request did."),
+            caBundle: str("The CA bundle clients trust."),
+            caFingerprint: str("SHA-256 fingerprint of the CA."),
+            caNotAfter: str("When the CA expires."),
+        },
+    ),
+    [PACKAGE_RESOURCES.RotationLedger.token]: custom(
+        "RotationLedger",
+        "Which credential Secret the database was last made to use; an update sends the RotateAuth request.",
+        {
+            namespace: NAMESPACE,
+            database: DATABASE,
+            secretName: str("The credential Secret the database must use."),
+            request: any("The RotateAuth request to send."),
+            generation: int("Rotation generation."),
+            periodStart: str("Schedule period start, or none."),
+            stepTimeout: STEP_TIMEOUT,
+            timeoutSeconds: int("How long to wait, in seconds."),
+            kubeconfig: KUBECONFIG,
+        },
+        {
+            appliedSecretName: str("The Secret last made the database's."),
+            activeSecretName: str("The Secret the database references."),
+            ...LAST,
+            activeSince: str("When the credential became active."),
+            removedSecrets: strings("Superseded credential Secrets removed."),
+        },
+    ),
+    [PACKAGE_RESOURCES.CredentialSecret.token]: custom(
+        "CredentialSecret",
+        "One sa credential Secret per credential version, created through the API, never edited or deleted by the package.",
+        {
+            namespace: NAMESPACE,
+            database: DATABASE,
+            versionSecretName: str("Name of this version's Secret."),
+            password: secret(str("This version's password.")),
+            annotations: stringMap("Annotations of the Secret (never the password)."),
+            passwordGiven: bool("Whether the password is the user's."),
+            resumeRetained: bool("Resume a re-created database on its retained Secret."),
+            retained: str("The retained Secret chosen, or empty."),
+            kubeconfig: KUBECONFIG,
+        },
+        {
+            initialSecretName: str("The Secret the database was created with."),
+            secretName: str("The current credential's Secret."),
+            versionPassword: secret(str("This version's own password.")),
+            resumedFrom: str("The retained Secret resumed on, or none."),
+        },
+    ),
 };
 
 /** Properties of a resource that are secret, inputs and outputs alike. */
@@ -427,7 +643,8 @@ export function packageSchema(version: string): Record<string, unknown> {
         name: PACKAGE_NAME,
         displayName: "KubeDB SQL Server",
         version,
-        description: "Microsoft SQL Server on Kubernetes through KubeDB, secured with cert-manager TLS, its credentials rotated and every day-2 change made from configuration.",
+        description:
+            "Microsoft SQL Server on Kubernetes through KubeDB, secured with cert-manager TLS, its credentials rotated and every day-2 change made from configuration.",
         keywords: ["kubernetes", "kubedb", "sqlserver", "mssql", "cert-manager", "category/database", "kind/component"],
         license: "Apache-2.0",
         repository: "https://github.com/kubedb-mssql/kubedb-mssql",
@@ -437,7 +654,9 @@ export function packageSchema(version: string): Record<string, unknown> {
             nodejs: { packageName: "@kubedb-mssql/kubedb-mssql", dependencies: { "@pulumi/pulumi": "^3.0.0" }, respectSchemaVersion: true },
             python: { packageName: "pulumi_kubedb_mssql", requires: { pulumi: ">=3.0.0,<4.0.0" }, respectSchemaVersion: true },
             go: {
-                importBasePath: `${GO_IMPORT_BASE}`, generateResourceContainerTypes: true, respectSchemaVersion: true,
+                importBasePath: `${GO_IMPORT_BASE}`,
+                generateResourceContainerTypes: true,
+                respectSchemaVersion: true,
                 // Pulumi's Go generator names the index module's enums, seen from another module, by the
                 // package name ("kubedb-mssql.DeletionPolicy", not Go); this alias maps it to the root package.
                 packageImportAliases: { [`${GO_IMPORT_BASE}/${PACKAGE_NAME}`]: "kubedbmssql" },

@@ -12,7 +12,8 @@ import { PERMISSIONS, PermissionContext, rbacManifests } from "../components/rba
 
 export function rbacYaml(ctx: PermissionContext, subject: { namespace: string; name: string }): string {
     return rbacManifests(ctx, "kubedb-mssql-deployer", { kind: "ServiceAccount", ...subject })
-        .map((o) => yaml.dump(o, { lineWidth: 200, noRefs: true })).join("---\n");
+        .map((o) => yaml.dump(o, { lineWidth: 200, noRefs: true }))
+        .join("---\n");
 }
 
 /** docs/rbac/: the defaults (namespace mssql, a namespaced CA), and with ClusterIssuers. */
@@ -28,7 +29,10 @@ export function docsRbac(): Record<string, string> {
 /** The README's table of the permissions, from the list (tests/readme.test.ts keeps it in step). */
 export function permissionsTable(): string {
     const where = { namespace: "the database's namespace", clusterResourceNamespace: "cert-manager's namespace", cluster: "cluster-wide" } as const;
-    const rows = PERMISSIONS.map((p) => `| \`${p.apiGroup ? `${p.resource}.${p.apiGroup}` : p.resource}\` | ${p.verbs.join(", ")} | ${where[p.scope]}${p.resourceNames ? " (by name)" : ""}${p.onlyFor ? ` (${p.onlyFor})` : ""} | ${p.why} |`);
+    const rows = PERMISSIONS.map(
+        (p) =>
+            `| \`${p.apiGroup ? `${p.resource}.${p.apiGroup}` : p.resource}\` | ${p.verbs.join(", ")} | ${where[p.scope]}${p.resourceNames ? " (by name)" : ""}${p.onlyFor ? ` (${p.onlyFor})` : ""} | ${p.why} |`,
+    );
     return ["| resource | verbs | where | why |", "|---|---|---|---|", ...rows].join("\n");
 }
 
@@ -42,14 +46,33 @@ if (require.main === module) {
         const dir = path.join(__dirname, "..", "docs", "rbac");
         for (const [file, text] of Object.entries(docsRbac())) fs.writeFileSync(path.join(dir, file), text);
         const readme = path.join(__dirname, "..", "README.md");
-        fs.writeFileSync(readme, fs.readFileSync(readme, "utf8").replace(/(<!-- permissions -->)[\s\S]*?(<!-- \/permissions -->)/, `$1\n${permissionsTable()}\n$2`));
+        fs.writeFileSync(
+            readme,
+            fs.readFileSync(readme, "utf8").replace(/(<!-- permissions -->)[\s\S]*?(<!-- \/permissions -->)/, `$1\n${permissionsTable()}\n$2`),
+        );
     } else {
         const [saNamespace, saName] = (value("--service-account", "ci/deployer") ?? "").split("/");
         const bootstrap = args.includes("--bootstrap-cluster-issuer");
-        process.stdout.write(rbacYaml({
-            namespace: value("--namespace", "mssql")!, database: value("--name", "mssql")!, clusterResourceNamespace: value("--cluster-resource-namespace", "cert-manager")!,
-            ...(value("--existing-issuer") ? { existingIssuer: { kind: value("--existing-issuer")!.split("/")[0] as "Issuer" | "ClusterIssuer", name: value("--existing-issuer")!.split("/")[1] } } : {}),
-            clusterIssuers: bootstrap || args.includes("--cluster-issuers") || /^ClusterIssuer\//.test(value("--existing-issuer") ?? ""), bootstrapsClusterIssuer: bootstrap, namedStorageClass: args.includes("--named-storage-class"),
-        }, { namespace: saNamespace, name: saName }));
+        process.stdout.write(
+            rbacYaml(
+                {
+                    namespace: value("--namespace", "mssql")!,
+                    database: value("--name", "mssql")!,
+                    clusterResourceNamespace: value("--cluster-resource-namespace", "cert-manager")!,
+                    ...(value("--existing-issuer")
+                        ? {
+                              existingIssuer: {
+                                  kind: value("--existing-issuer")!.split("/")[0] as "Issuer" | "ClusterIssuer",
+                                  name: value("--existing-issuer")!.split("/")[1],
+                              },
+                          }
+                        : {}),
+                    clusterIssuers: bootstrap || args.includes("--cluster-issuers") || /^ClusterIssuer\//.test(value("--existing-issuer") ?? ""),
+                    bootstrapsClusterIssuer: bootstrap,
+                    namedStorageClass: args.includes("--named-storage-class"),
+                },
+                { namespace: saNamespace, name: saName },
+            ),
+        );
     }
 }

@@ -17,20 +17,26 @@ import { PACKAGE_RESOURCES } from "../components/packageResources";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const unwrap = (v: unknown): unknown => (v && typeof v === "object" && SIG_KEY in (v as object) ? (v as { value: unknown }).value : v);
 
-const CLUSTER_B = "apiVersion: v1\nkind: Config\nclusters:\n- name: b\n  cluster:\n    server: https://cluster-b.example:6443\n"
-    + "users:\n- name: u\n  user:\n    token: token-of-b\ncontexts:\n- name: b\n  context:\n    cluster: b\n    user: u\ncurrent-context: b\n";
+const CLUSTER_B =
+    "apiVersion: v1\nkind: Config\nclusters:\n- name: b\n  cluster:\n    server: https://cluster-b.example:6443\n" +
+    "users:\n- name: u\n  user:\n    token: token-of-b\ncontexts:\n- name: b\n  context:\n    cluster: b\n    user: u\ncurrent-context: b\n";
 
 describe("one cluster per component", () => {
     let registered: pulumi.runtime.MockResourceArgs[];
     beforeEach(async () => {
         registered = [];
-        await pulumi.runtime.setMocks({
-            newResource: (args) => {
-                registered.push(args);
-                return { id: `${args.name}-id`, state: args.inputs };
+        await pulumi.runtime.setMocks(
+            {
+                newResource: (args) => {
+                    registered.push(args);
+                    return { id: `${args.name}-id`, state: args.inputs };
+                },
+                call: (args) => args.inputs,
             },
-            call: (args) => args.inputs,
-        }, "kubedb-mssql", "test", false);
+            "kubedb-mssql",
+            "test",
+            false,
+        );
     });
     const ledgers = () => registered.filter((r) => Object.values(PACKAGE_RESOURCES).some((p) => p.token === r.type));
     const rotationArgs = { database: "mssql", namespace: "db", secretName: "mssql-auth-1" };
@@ -51,27 +57,45 @@ describe("one cluster per component", () => {
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kubedb-mssql-kc-")), "config");
         fs.writeFileSync(file, CLUSTER_B);
         const cluster = kubernetesCluster("from-file", { kubeconfig: file });
-        return new Promise<void>((resolve) => cluster.kubeconfig!.apply((text) => {
-            assert.equal(text, CLUSTER_B);
-            fs.rmSync(path.dirname(file), { recursive: true, force: true });
-            resolve();
-        }));
+        return new Promise<void>((resolve) =>
+            cluster.kubeconfig!.apply((text) => {
+                assert.equal(text, CLUSTER_B);
+                fs.rmSync(path.dirname(file), { recursive: true, force: true });
+                resolve();
+            }),
+        );
     });
 
     it("kubernetesCluster refuses an unreadable path without echoing it", () => {
-        assert.throws(() => kubernetesCluster("missing", { kubeconfig: "/nonexistent/secret-path/config" }),
-            (e: Error) => /"kubeconfig": is neither kubeconfig text nor the path of a readable file \(ENOENT\)/.test(e.message) && !e.message.includes("secret-path"));
+        assert.throws(
+            () => kubernetesCluster("missing", { kubeconfig: "/nonexistent/secret-path/config" }),
+            (e: Error) =>
+                /"kubeconfig": is neither kubeconfig text nor the path of a readable file \(ENOENT\)/.test(e.message) && !e.message.includes("secret-path"),
+        );
     });
 
     for (const [name, build] of [
-        ["CredentialRotation", (opts: pulumi.ComponentResourceOptions, cluster?: ReturnType<typeof kubernetesCluster>) => new CredentialRotation("rotation", { ...rotationArgs, cluster }, opts)],
-        ["TlsLifecycle", (opts: pulumi.ComponentResourceOptions, cluster?: ReturnType<typeof kubernetesCluster>) => new TlsLifecycle("tls", { ...tlsArgs, cluster }, opts)],
+        [
+            "CredentialRotation",
+            (opts: pulumi.ComponentResourceOptions, cluster?: ReturnType<typeof kubernetesCluster>) =>
+                new CredentialRotation("rotation", { ...rotationArgs, cluster }, opts),
+        ],
+        [
+            "TlsLifecycle",
+            (opts: pulumi.ComponentResourceOptions, cluster?: ReturnType<typeof kubernetesCluster>) => new TlsLifecycle("tls", { ...tlsArgs, cluster }, opts),
+        ],
     ] as const) {
         it(`${name}: a provider for another cluster in \`providers\` is refused before its waiter is registered`, () => {
             const b = new k8s.Provider("cluster-b", { kubeconfig: CLUSTER_B });
-            assert.throws(() => build({ providers: { kubernetes: b } }), (e: Error) =>
-                e.message.startsWith(`${name} "`) && /would act on the ambient cluster/.test(e.message) && /kubernetesCluster\(name, \{ kubeconfig \}\)/.test(e.message)
-                && e.message.endsWith("so the resources and the waiter use the same cluster.") && !e.message.includes("token-of-b"));
+            assert.throws(
+                () => build({ providers: { kubernetes: b } }),
+                (e: Error) =>
+                    e.message.startsWith(`${name} "`) &&
+                    /would act on the ambient cluster/.test(e.message) &&
+                    /kubernetesCluster\(name, \{ kubeconfig \}\)/.test(e.message) &&
+                    e.message.endsWith("so the resources and the waiter use the same cluster.") &&
+                    !e.message.includes("token-of-b"),
+            );
             assert.deepEqual(ledgers(), []);
         });
 
@@ -94,7 +118,10 @@ describe("one cluster per component", () => {
         it(`${name}: with no provider anywhere but \`kubernetes:context\` in the stack config, it is refused (the default provider would use another cluster)`, () => {
             pulumi.runtime.setConfig("kubernetes:context", "prod");
             try {
-                assert.throws(() => build({}), (e: Error) => e.message.startsWith(`${name} "`) && /sets kubernetes:context/.test(e.message) && /kubernetesCluster/.test(e.message));
+                assert.throws(
+                    () => build({}),
+                    (e: Error) => e.message.startsWith(`${name} "`) && /sets kubernetes:context/.test(e.message) && /kubernetesCluster/.test(e.message),
+                );
                 assert.deepEqual(ledgers(), []);
             } finally {
                 pulumi.runtime.setAllConfig({});
@@ -104,10 +131,15 @@ describe("one cluster per component", () => {
         it(`${name}: each default-provider key is named, all of them at once`, () => {
             pulumi.runtime.setAllConfig({ "kubernetes:kubeconfig": "/elsewhere", "kubernetes:context": "prod", "kubernetes:cluster": "east" });
             try {
-                assert.throws(() => build({}), (e: Error) => e.message === `${name} "${name === "CredentialRotation" ? "rotation" : "tls"}": `
-                    + "the stack config sets kubernetes:kubeconfig, kubernetes:context, kubernetes:cluster, which Pulumi's default Kubernetes provider "
-                    + "uses but the request waiter inside does not, so it could act on another cluster than the resources. "
-                    + "Pass `cluster: kubernetesCluster(name, { kubeconfig })` (and its `provider` to the other components), or remove those keys.");
+                assert.throws(
+                    () => build({}),
+                    (e: Error) =>
+                        e.message ===
+                        `${name} "${name === "CredentialRotation" ? "rotation" : "tls"}": ` +
+                            "the stack config sets kubernetes:kubeconfig, kubernetes:context, kubernetes:cluster, which Pulumi's default Kubernetes provider " +
+                            "uses but the request waiter inside does not, so it could act on another cluster than the resources. " +
+                            "Pass `cluster: kubernetesCluster(name, { kubeconfig })` (and its `provider` to the other components), or remove those keys.",
+                );
                 pulumi.runtime.setAllConfig({ "kubernetes:cluster": "east" });
                 assert.throws(() => build({}), /sets kubernetes:cluster, which/);
             } finally {

@@ -34,7 +34,13 @@ const T = {
 const WAIT_READY = (minutes: number) => ({ "pulumi.com/waitFor": "condition=Ready", "pulumi.com/timeoutSeconds": String(minutes * 60) });
 
 function library(program: () => unknown): Promise<ProgramRun> {
-    return runProgram({ config: {}, program: () => { program(); return {}; } });
+    return runProgram({
+        config: {},
+        program: () => {
+            program();
+            return {};
+        },
+    });
 }
 
 describe("components as a library: CaIssuer", () => {
@@ -45,15 +51,22 @@ describe("components as a library: CaIssuer", () => {
         const certificate = run.one(T.certificate, "ca-ca");
         const issuer = run.one(T.issuer, "ca-issuer");
         assert.deepEqual(selfSigned.inputs, {
-            apiVersion: "cert-manager.io/v1", kind: "Issuer",
-            metadata: { name: "mssql-selfsigned", namespace: "db", annotations: WAIT_READY(10) }, spec: { selfSigned: {} },
+            apiVersion: "cert-manager.io/v1",
+            kind: "Issuer",
+            metadata: { name: "mssql-selfsigned", namespace: "db", annotations: WAIT_READY(10) },
+            spec: { selfSigned: {} },
         });
         assert.deepEqual(certificate.inputs, {
-            apiVersion: "cert-manager.io/v1", kind: "Certificate",
+            apiVersion: "cert-manager.io/v1",
+            kind: "Certificate",
             metadata: { name: "mssql-ca", namespace: "db", labels: certificate.inputs.metadata.labels, annotations: WAIT_READY(10) },
             spec: {
-                secretName: "mssql-ca", issuerRef: { group: "cert-manager.io", kind: "Issuer", name: "mssql-selfsigned" },
-                commonName: "mssql.db CA", isCA: true, duration: "87600h", renewBefore: "720h",
+                secretName: "mssql-ca",
+                issuerRef: { group: "cert-manager.io", kind: "Issuer", name: "mssql-selfsigned" },
+                commonName: "mssql.db CA",
+                isCA: true,
+                duration: "87600h",
+                renewBefore: "720h",
                 privateKey: { algorithm: "ECDSA", size: 256 },
                 usages: ["cert sign", "crl sign", "digital signature"],
                 secretTemplate: { labels: certificate.inputs.metadata.labels },
@@ -61,8 +74,10 @@ describe("components as a library: CaIssuer", () => {
         });
         assert.deepEqual(certificate.inputs.metadata.labels, labelsFor("mssql", "ca"));
         assert.deepEqual(issuer.inputs, {
-            apiVersion: "cert-manager.io/v1", kind: "Issuer",
-            metadata: { name: "mssql-ca", namespace: "db", annotations: WAIT_READY(10) }, spec: { ca: { secretName: "mssql-ca" } },
+            apiVersion: "cert-manager.io/v1",
+            kind: "Issuer",
+            metadata: { name: "mssql-ca", namespace: "db", annotations: WAIT_READY(10) },
+            spec: { ca: { secretName: "mssql-ca" } },
         });
         const certificateComponent = run.one(T.certificateComponent, "ca-ca");
         assert.deepEqual([selfSigned.parent, certificateComponent.parent, issuer.parent], [component.urn, component.urn, component.urn]);
@@ -78,7 +93,10 @@ describe("components as a library: CaIssuer", () => {
         const issuer = run.one(T.clusterIssuer, "ca-cluster-issuer");
         const certificate = run.one(T.certificate, "ca-cluster-ca");
         assert.deepEqual(selfSigned.inputs.metadata, { name: `${namespace}-mssql-selfsigned`, annotations: WAIT_READY(3) });
-        assert.deepEqual(issuer.inputs.metadata, { name: planCaIssuer({ database: "mssql", namespace, kind: "ClusterIssuer" }).issuer.name, annotations: WAIT_READY(3) });
+        assert.deepEqual(issuer.inputs.metadata, {
+            name: planCaIssuer({ database: "mssql", namespace, kind: "ClusterIssuer" }).issuer.name,
+            annotations: WAIT_READY(3),
+        });
         assert.equal(certificate.inputs.metadata.namespace, "cert-manager");
         assert.equal(certificate.inputs.spec.commonName, `mssql.${namespace} CA`.slice(0, 64));
         assert.equal(certificate.inputs.spec.commonName.length, 64);
@@ -86,8 +104,13 @@ describe("components as a library: CaIssuer", () => {
 
     it("passes an existing issuer through and creates nothing", async () => {
         let ca: CaIssuer | undefined;
-        const run = await library(() => { ca = new CaIssuer("ca", { database: "mssql", namespace: "db", existing: { kind: "ClusterIssuer", name: "corp" } }); });
-        assert.deepEqual(run.registrations.map((r) => r.type), [T.caIssuer]);
+        const run = await library(() => {
+            ca = new CaIssuer("ca", { database: "mssql", namespace: "db", existing: { kind: "ClusterIssuer", name: "corp" } });
+        });
+        assert.deepEqual(
+            run.registrations.map((r) => r.type),
+            [T.caIssuer],
+        );
         assert.deepEqual(ca!.issuer, { kind: "ClusterIssuer", name: "corp" });
         assert.deepEqual([ca!.revision, ca!.ready, ca!.caSecret], ["", [], undefined]);
     });
@@ -104,26 +127,47 @@ describe("components as a library: CaIssuer", () => {
 
 describe("components as a library: Certificate", () => {
     it("waits 10 minutes by default, as its annotations and custom timeouts both say, under its component", async () => {
-        const run = await library(() => new Certificate("web", { name: "web", namespace: "db", secretName: "web-tls", issuer: { kind: "Issuer", name: "ca" }, dnsNames: ["web.db.svc"] }));
+        const run = await library(
+            () =>
+                new Certificate("web", {
+                    name: "web",
+                    namespace: "db",
+                    secretName: "web-tls",
+                    issuer: { kind: "Issuer", name: "ca" },
+                    dnsNames: ["web.db.svc"],
+                }),
+        );
         const certificate = run.one(T.certificate);
         assert.deepEqual(certificate.inputs.metadata, { name: "web", namespace: "db", annotations: WAIT_READY(10) });
         assert.deepEqual(certificate.inputs.spec, {
-            secretName: "web-tls", issuerRef: { group: "cert-manager.io", kind: "Issuer", name: "ca" },
-            dnsNames: ["web.db.svc"], privateKey: { algorithm: "ECDSA", size: 256 },
+            secretName: "web-tls",
+            issuerRef: { group: "cert-manager.io", kind: "Issuer", name: "ca" },
+            dnsNames: ["web.db.svc"],
+            privateKey: { algorithm: "ECDSA", size: 256 },
         });
         assert.deepEqual(certificate.customTimeouts, { create: "10m", update: "10m", delete: "" });
         assert.equal(certificate.parent, run.one(T.certificateComponent).urn);
     });
 
     it("uses the given timeout", async () => {
-        const run = await library(() => new Certificate("web", { name: "web", namespace: "db", secretName: "web-tls", issuer: { kind: "Issuer", name: "ca" }, commonName: "web", timeoutMinutes: 4 }));
+        const run = await library(
+            () =>
+                new Certificate("web", {
+                    name: "web",
+                    namespace: "db",
+                    secretName: "web-tls",
+                    issuer: { kind: "Issuer", name: "ca" },
+                    commonName: "web",
+                    timeoutMinutes: 4,
+                }),
+        );
         assert.deepEqual(run.one(T.certificate).customTimeouts, { create: "4m", update: "4m", delete: "" });
         assert.deepEqual(run.one(T.certificate).inputs.metadata.annotations, WAIT_READY(4));
     });
 });
 
 describe("components as a library: SaCredential", () => {
-    it("generates an unscheduled password (period \"none\"), keyed by generation 0, everything under the component", async () => {
+    it('generates an unscheduled password (period "none"), keyed by generation 0, everything under the component', async () => {
         const run = await library(() => new SaCredential("sa", { database: "mssql", namespace: "db" }));
         const component = run.one(T.credential);
         const password = run.one(T.password);
@@ -132,7 +176,11 @@ describe("components as a library: SaCredential", () => {
         const secret = run.one(T.credentialSecret);
         assert.equal(secret.parent, component.urn);
         assert.deepEqual(secret.inputs.annotations, { [ANNOTATION_GENERATION]: "0", [ANNOTATION_PERIOD]: "none" });
-        assert.deepEqual([secret.inputs.resumeRetained, secret.inputs.passwordGiven, secret.inputs.kubeconfig], [true, false, undefined], "resumes by default; the ambient cluster");
+        assert.deepEqual(
+            [secret.inputs.resumeRetained, secret.inputs.passwordGiven, secret.inputs.kubeconfig],
+            [true, false, undefined],
+            "resumes by default; the ambient cluster",
+        );
     });
 
     it("takes a given password as it is, generating none", async () => {
@@ -156,18 +204,47 @@ describe("components as a library: ConnectionSecret", () => {
     });
 
     it("says Encrypt=False when the server does not force TLS", async () => {
-        const run = await library(() => new ConnectionSecret("app", { database: "mssql", namespace: "db", password: "Str0ng!Passw0rd", caBundle: "", clientTLS: false }));
+        const run = await library(
+            () => new ConnectionSecret("app", { database: "mssql", namespace: "db", password: "Str0ng!Passw0rd", caBundle: "", clientTLS: false }),
+        );
         assert.match(run.one(T.secret).inputs.stringData["connection-string"], /;Encrypt=False;$/);
     });
 });
 
 describe("components as a library: MssqlServer", () => {
-    const required = { name: "mssql", namespace: "db", version: "2022-cu22", acceptEula: true as const, authSecretName: "mssql-auth-1", issuer: { kind: "Issuer" as const, name: "mssql-ca" } };
+    const required = {
+        name: "mssql",
+        namespace: "db",
+        version: "2022-cu22",
+        acceptEula: true as const,
+        authSecretName: "mssql-auth-1",
+        issuer: { kind: "Issuer" as const, name: "mssql-ca" },
+    };
 
     it("fills the documented defaults: Developer, one replica, 10Gi, Halt, client TLS, no autoOps, 25 minutes", () => {
         const a = resolveMssqlServerArgs(required);
-        assert.deepEqual({ edition: a.edition, replicas: a.replicas, storage: a.storage, deletionPolicy: a.deletionPolicy, clientTLS: a.clientTLS, autoOps: a.autoOps, readyTimeoutMinutes: a.readyTimeoutMinutes, availabilityGroup: a.availabilityGroup },
-            { edition: "Developer", replicas: 1, storage: { size: "10Gi" }, deletionPolicy: "Halt", clientTLS: true, autoOps: false, readyTimeoutMinutes: 25, availabilityGroup: undefined });
+        assert.deepEqual(
+            {
+                edition: a.edition,
+                replicas: a.replicas,
+                storage: a.storage,
+                deletionPolicy: a.deletionPolicy,
+                clientTLS: a.clientTLS,
+                autoOps: a.autoOps,
+                readyTimeoutMinutes: a.readyTimeoutMinutes,
+                availabilityGroup: a.availabilityGroup,
+            },
+            {
+                edition: "Developer",
+                replicas: 1,
+                storage: { size: "10Gi" },
+                deletionPolicy: "Halt",
+                clientTLS: true,
+                autoOps: false,
+                readyTimeoutMinutes: 25,
+                availabilityGroup: undefined,
+            },
+        );
         assert.equal("resources" in a, false, "no resources unless given");
         const resources = { requests: { cpu: "1", memory: "4Gi" }, limits: { memory: "4Gi" } };
         assert.deepEqual(resolveMssqlServerArgs({ ...required, resources }).resources, resources);
@@ -175,13 +252,17 @@ describe("components as a library: MssqlServer", () => {
 
     it("gives an availability group three replicas, Passive secondaries and 40 minutes", () => {
         const a = resolveMssqlServerArgs({ ...required, edition: "Enterprise", availabilityGroup: {} });
-        assert.deepEqual({ replicas: a.replicas, availabilityGroup: a.availabilityGroup, readyTimeoutMinutes: a.readyTimeoutMinutes },
-            { replicas: 3, availabilityGroup: { databases: [], secondaryAccessMode: "Passive" }, readyTimeoutMinutes: 40 });
+        assert.deepEqual(
+            { replicas: a.replicas, availabilityGroup: a.availabilityGroup, readyTimeoutMinutes: a.readyTimeoutMinutes },
+            { replicas: 3, availabilityGroup: { databases: [], secondaryAccessMode: "Passive" }, readyTimeoutMinutes: 40 },
+        );
     });
 
     it("sends the defaults to the cluster and waits as long as it says", async () => {
         let server: MssqlServer | undefined;
-        const run = await library(() => { server = new MssqlServer("db", required); });
+        const run = await library(() => {
+            server = new MssqlServer("db", required);
+        });
         const db: Registration = run.one(T.mssql);
         assert.equal(db.inputs.spec.authSecret.name, "mssql-auth-1");
         assert.deepEqual(db.inputs.spec.storage.resources.requests, { storage: "10Gi" });
@@ -198,16 +279,28 @@ describe("components as a library: the waiters' defaults", () => {
     it("TlsLifecycle: client TLS, no CA revision, cert-manager's namespace, 10m steps, 30 minutes", () => {
         const inputs = tlsLifecycleInputs({ database: "mssql", namespace: "db", issuer: { kind: "Issuer", name: "mssql-ca" } });
         assert.deepEqual(inputs, {
-            namespace: "db", database: "mssql", issuerRef: { apiGroup: "cert-manager.io", kind: "Issuer", name: "mssql-ca" },
-            certificates: inputs.certificates, clientTLS: true, rotationGeneration: 0, caRevision: "", clusterResourceNamespace: "cert-manager",
-            serverCertSecret: "mssql-server-cert", connectionSecret: "mssql-connection", stepTimeout: "10m", timeoutSeconds: 1800, kubeconfig: undefined,
+            namespace: "db",
+            database: "mssql",
+            issuerRef: { apiGroup: "cert-manager.io", kind: "Issuer", name: "mssql-ca" },
+            certificates: inputs.certificates,
+            clientTLS: true,
+            rotationGeneration: 0,
+            caRevision: "",
+            clusterResourceNamespace: "cert-manager",
+            serverCertSecret: "mssql-server-cert",
+            connectionSecret: "mssql-connection",
+            stepTimeout: "10m",
+            timeoutSeconds: 1800,
+            kubeconfig: undefined,
         });
     });
 
     it("CredentialRotation: unscheduled, generation 0, 10m steps, 30 minutes", () => {
         const inputs = credentialRotationInputs({ database: "mssql", namespace: "db", secretName: "mssql-auth-1" });
-        assert.deepEqual({ generation: inputs.generation, periodStart: inputs.periodStart, stepTimeout: inputs.stepTimeout, timeoutSeconds: inputs.timeoutSeconds },
-            { generation: 0, periodStart: "none", stepTimeout: "10m", timeoutSeconds: 1800 });
+        assert.deepEqual(
+            { generation: inputs.generation, periodStart: inputs.periodStart, stepTimeout: inputs.stepTimeout, timeoutSeconds: inputs.timeoutSeconds },
+            { generation: 0, periodStart: "none", stepTimeout: "10m", timeoutSeconds: 1800 },
+        );
         const given = credentialRotationInputs({ database: "mssql", namespace: "db", secretName: "mssql-auth-1", timeoutMinutes: 7, stepTimeout: "3m" });
         assert.deepEqual([given.timeoutSeconds, given.stepTimeout], [420, "3m"]);
     });

@@ -3,12 +3,15 @@
  * before any resource exists, with messages that name the key and never echo a secret.
  */
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../components/validation";
 import { SaCredential } from "../components/credential";
 import { DEFAULT_VERSION, configWarnings, parseStackConfig } from "../components/config";
 import { runProgram } from "./support/program";
 import { configParser, rawConfig } from "./support/stackConfig";
+import * as yaml from "js-yaml";
 
 const P = "kubedb-mssql";
 const raw = rawConfig;
@@ -51,7 +54,7 @@ describe("config: defaults", () => {
     });
 
     it("treats Pulumi's text values as JSON where they are JSON", () => {
-        const c = parseStackConfig({ [`${P}:acceptEula`]: "true", [`${P}:replicas`]: "5", [`${P}:availabilityGroup`]: "{\"databases\":[\"x\"]}" });
+        const c = parseStackConfig({ [`${P}:acceptEula`]: "true", [`${P}:replicas`]: "5", [`${P}:availabilityGroup`]: '{"databases":["x"]}' });
         assert.equal(c.replicas, 5);
         assert.deepEqual(c.availabilityGroup?.databases, ["x"]);
     });
@@ -66,13 +69,28 @@ describe("config: bad values are refused, naming the key", () => {
         ["AG with 0 replicas", { acceptEula: true, replicas: 0, availabilityGroup: { databases: ["a"] } }, "replicas", /whole number from 1 to 9/],
         ["AG with 2.5 replicas", { acceptEula: true, replicas: 2.5, availabilityGroup: { databases: ["a"] } }, "replicas", /whole number/],
         ["AG with too many replicas", { acceptEula: true, replicas: 12, availabilityGroup: { databases: ["a"] } }, "replicas", /from 1 to 9/],
-        ["AG with a bad database name", { acceptEula: true, availabilityGroup: { databases: ["my-db"] } }, "availabilityGroup.databases[0]", /not a database name/],
-        ["AG with an unknown access mode", { acceptEula: true, availabilityGroup: { databases: ["a"], secondaryAccessMode: "ReadWrite" } }, "availabilityGroup.secondaryAccessMode", /"Passive", "ReadOnly", "All"/],
+        [
+            "AG with a bad database name",
+            { acceptEula: true, availabilityGroup: { databases: ["my-db"] } },
+            "availabilityGroup.databases[0]",
+            /not a database name/,
+        ],
+        [
+            "AG with an unknown access mode",
+            { acceptEula: true, availabilityGroup: { databases: ["a"], secondaryAccessMode: "ReadWrite" } },
+            "availabilityGroup.secondaryAccessMode",
+            /"Passive", "ReadOnly", "All"/,
+        ],
         ["name with capitals", { acceptEula: true, name: "MyDB" }, "name", /not a DNS-1123 label/],
         ["name starting with a digit", { acceptEula: true, name: "1db" }, "name", /must start with a letter/],
         ["name too long", { acceptEula: true, name: "a".repeat(41) }, "name", /at most 40/],
         ["namespace with dots", { acceptEula: true, namespace: "my.ns" }, "namespace", /not a DNS-1123 label/],
-        ["storage size in GB", { acceptEula: true, storage: { size: "10GB" } }, "storage.size", /not a positive Kubernetes quantity; use a number with an optional unit/],
+        [
+            "storage size in GB",
+            { acceptEula: true, storage: { size: "10GB" } },
+            "storage.size",
+            /not a positive Kubernetes quantity; use a number with an optional unit/,
+        ],
         ["storage size negative", { acceptEula: true, storage: { size: "-5Gi" } }, "storage.size", /not a positive Kubernetes quantity/],
         ["storage too small", { acceptEula: true, storage: { size: "100Mi" } }, "storage.size", /too small/],
         ["unknown storage field", { acceptEula: true, storage: { size: "10Gi", class: "x" } }, "storage.class", /unknown field/],
@@ -81,10 +99,25 @@ describe("config: bad values are refused, naming the key", () => {
         ["unknown deletion policy", { acceptEula: true, deletionPolicy: "Keep" }, "deletionPolicy", /"Halt", "Delete", "WipeOut", "DoNotTerminate"/],
         ["unknown edition", { acceptEula: true, edition: "Ultimate" }, "edition", /"Developer"/],
         ["clientTLS not a boolean", { acceptEula: true, tls: { clientTLS: "yes" } }, "tls.clientTLS", /true or false/],
-        ["renewBefore longer than duration", { acceptEula: true, tls: { certificates: { server: { duration: "720h", renewBefore: "800h" } } } }, "tls.certificates.server.renewBefore", /shorter than the duration/],
+        [
+            "renewBefore longer than duration",
+            { acceptEula: true, tls: { certificates: { server: { duration: "720h", renewBefore: "800h" } } } },
+            "tls.certificates.server.renewBefore",
+            /shorter than the duration/,
+        ],
         ["a duration in days", { acceptEula: true, tls: { certificates: { server: { duration: "90d" } } } }, "tls.certificates.server.duration", /no days/],
-        ["endpoint certificate on Standalone", { acceptEula: true, tls: { certificates: { endpoint: {} } } }, "tls.certificates.endpoint", /only to an availability group/],
-        ["bad DNS name", { acceptEula: true, tls: { certificates: { server: { dnsNames: ["bad name"] } } } }, "tls.certificates.server.dnsNames[0]", /not a valid DNS name/],
+        [
+            "endpoint certificate on Standalone",
+            { acceptEula: true, tls: { certificates: { endpoint: {} } } },
+            "tls.certificates.endpoint",
+            /only to an availability group/,
+        ],
+        [
+            "bad DNS name",
+            { acceptEula: true, tls: { certificates: { server: { dnsNames: ["bad name"] } } } },
+            "tls.certificates.server.dnsNames[0]",
+            /not a valid DNS name/,
+        ],
         ["unknown key", { acceptEula: true, acceptEULA: true }, "acceptEULA", /unknown config key/],
         ["negative generation", { acceptEula: true, rotation: { generation: -1 } }, "rotation.generation", /whole number/],
         ["interval in seconds", { acceptEula: true, rotation: { interval: "3600s" } }, "rotation.interval", /not an interval/],
@@ -96,7 +129,10 @@ describe("config: bad values are refused, naming the key", () => {
             const problems = problemsOf(values);
             const mine = problems.filter((p) => p.startsWith(`"${key}":`));
             assert.ok(mine.length > 0, `no problem names "${key}": ${problems.join(" | ")}`);
-            assert.ok(mine.some((p) => message.test(p)), `"${key}" problem does not say ${message}: ${mine.join(" | ")}`);
+            assert.ok(
+                mine.some((p) => message.test(p)),
+                `"${key}" problem does not say ${message}: ${mine.join(" | ")}`,
+            );
         });
     }
 
@@ -146,14 +182,20 @@ describe("config: the program refuses bad config before creating anything", () =
     it("registers no resource at all and throws the ConfigError", async () => {
         let registered = -1;
         await assert.rejects(
-            runProgram({ config: { acceptEula: true, replicas: 2, saPassword: "short" }, state: () => { registered++; return undefined; } }),
+            runProgram({
+                config: { acceptEula: true, replicas: 2, saPassword: "short" },
+                state: () => {
+                    registered++;
+                    return undefined;
+                },
+            }),
             (error: Error) => {
                 assert.ok(error instanceof ConfigError || error.name === "ConfigError", String(error));
                 // What the Node runtime shows as a plain error (no "unhandled exception", no stack).
                 assert.ok(pulumi.RunError.isInstance(error), "a RunError");
                 assert.match(error.message, /"replicas"/);
                 assert.match(error.message, /"saPassword"/);
-                assert.ok(!error.message.includes("short\""), "never echoes the password");
+                assert.ok(!error.message.includes('short"'), "never echoes the password");
                 return true;
             },
         );
@@ -163,19 +205,24 @@ describe("config: the program refuses bad config before creating anything", () =
 
 describe("config: a component's bad args are a plain program error too", () => {
     it("a component refuses its args with a RunError naming the component and each arg", () => {
-        assert.throws(() => new SaCredential("sa", { database: "Orders_DB", namespace: "db", generation: -1 }), (error: Error) => {
-            assert.ok(pulumi.RunError.isInstance(error), "a RunError");
-            assert.match(error.message, /^Invalid SaCredential args \(nothing was created\):\n {2}- "database": [\s\S]*\n {2}- "generation": /);
-            return true;
-        });
+        assert.throws(
+            () => new SaCredential("sa", { database: "Orders_DB", namespace: "db", generation: -1 }),
+            (error: Error) => {
+                assert.ok(pulumi.RunError.isInstance(error), "a RunError");
+                assert.match(error.message, /^Invalid SaCredential args \(nothing was created\):\n {2}- "database": [\s\S]*\n {2}- "generation": /);
+                return true;
+            },
+        );
     });
 });
 
 describe("config: Pulumi.yaml", () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const yaml = require("js-yaml");
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const project = yaml.load(require("fs").readFileSync(require("path").join(__dirname, "..", "Pulumi.yaml"), "utf8"));
+    const project = yaml.load(fs.readFileSync(path.join(__dirname, "..", "Pulumi.yaml"), "utf8")) as {
+        name: string;
+        runtime: unknown;
+        backend: { url: string };
+        config: Record<string, { type: string; default?: unknown; description: string }>;
+    } & Record<string, unknown>;
     const declared: Record<string, { type: string; default?: unknown; description: string }> = project.config;
 
     it("names the project, runs TypeScript on node and keeps state local by default", () => {
@@ -195,7 +242,11 @@ describe("config: Pulumi.yaml", () => {
 
     it("declares the same defaults the program applies", () => {
         // The CLI merges project defaults into the config it hands the program.
-        const defaults = Object.fromEntries(Object.entries(declared).filter(([, d]) => d.default !== undefined).map(([k, d]) => [k, d.default]));
+        const defaults = Object.fromEntries(
+            Object.entries(declared)
+                .filter(([, d]) => d.default !== undefined)
+                .map(([k, d]) => [k, d.default]),
+        );
         assert.deepEqual(parse({ ...defaults, acceptEula: true }), parse({ acceptEula: true }));
     });
 });

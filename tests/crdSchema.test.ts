@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the objects under test are arbitrary JSON, mutated freely per test */
 import { strict as assert } from "assert";
 import { assertValid, hasSchemaFor, listCelRules, validateAgainst, validateObject } from "./support/crdSchema";
 
@@ -96,7 +97,10 @@ describe("crdSchema validator", () => {
         assert.equal(hasSchemaFor("kubedb.com/v1", "MSSQLServer"), false);
         assert.equal(hasSchemaFor("v1", "Secret"), false);
         // the stale upstream kind that shares the short name msops
-        assert.throws(() => validateObject({ ...rotateAuth(), kind: "MSSQLOpsRequest" }), /no CRD schema vendored for ops\.kubedb\.com\/v1alpha1 MSSQLOpsRequest/);
+        assert.throws(
+            () => validateObject({ ...rotateAuth(), kind: "MSSQLOpsRequest" }),
+            /no CRD schema vendored for ops\.kubedb\.com\/v1alpha1 MSSQLOpsRequest/,
+        );
         assert.deepEqual(validateObject("MSSQLServer"), ['<root>: expected object, got string "MSSQLServer"']);
         assert.deepEqual(validateObject({ kind: "MSSQLServer", spec: {} }), ["apiVersion: expected string, got undefined"]);
     });
@@ -150,7 +154,10 @@ describe("crdSchema validator", () => {
                 o.spec.restart = {};
             };
             assert.deepEqual(violationsAfter(rotateAuth, restart), []);
-            assert.deepEqual(violationsAfter(rotateAuth, (o) => (restart(o), (o.spec.restart.force = true))), ["spec.restart.force: unknown field"]);
+            assert.deepEqual(
+                violationsAfter(rotateAuth, (o) => (restart(o), (o.spec.restart.force = true))),
+                ["spec.restart.force: unknown field"],
+            );
 
             const acme = (o: any) =>
                 (o.spec = {
@@ -161,9 +168,10 @@ describe("crdSchema validator", () => {
                     },
                 });
             assert.deepEqual(violationsAfter(selfSignedIssuer, acme), []);
-            assert.deepEqual(violationsAfter(selfSignedIssuer, (o) => (acme(o), (o.spec.acme.solvers[0].dns01.webhook.confg = {}))), [
-                "spec.acme.solvers[0].dns01.webhook.confg: unknown field",
-            ]);
+            assert.deepEqual(
+                violationsAfter(selfSignedIssuer, (o) => (acme(o), (o.spec.acme.solvers[0].dns01.webhook.confg = {}))),
+                ["spec.acme.solvers[0].dns01.webhook.confg: unknown field"],
+            );
         });
 
         it("rules no vendored CRD exercises (minimal CRD schema): branch properties stay unknown, typed preserve-unknown-fields, nullable", () => {
@@ -183,10 +191,16 @@ describe("crdSchema validator", () => {
             };
             const obj = (spec: object) => ({ apiVersion: "example.com/v1", kind: "Thing", metadata: { name: "x" }, spec });
             assert.deepEqual(validateAgainst(schema, obj({ a: "1", b: null, open: { known: "k", other: [1] } })), []);
-            assert.deepEqual(validateAgainst(schema, obj({ a: null, open: { known: 1 } })), ["spec.a: expected string, got null", "spec.open.known: expected string, got integer 1"]);
+            assert.deepEqual(validateAgainst(schema, obj({ a: null, open: { known: 1 } })), [
+                "spec.a: expected string, got null",
+                "spec.open.known: expected string, got integer 1",
+            ]);
             assert.deepEqual(validateAgainst(schema, obj({ a: "1", c: "2" })), ["spec.c: unknown field"]);
             // and null in a non-nullable field of a real schema
-            assert.deepEqual(violationsAfter(mssqlServer, (o) => (o.spec.storageType = null)), ["spec.storageType: expected string, got null"]);
+            assert.deepEqual(
+                violationsAfter(mssqlServer, (o) => (o.spec.storageType = null)),
+                ["spec.storageType: expected string, got null"],
+            );
         });
 
         it("x-kubernetes-int-or-string: an integer or a string, and string keywords (the quantity pattern) apply to strings only", () => {
@@ -195,21 +209,30 @@ describe("crdSchema validator", () => {
             const [violation, ...rest] = violationsAfter(mssqlServer, storage("ten gigs"));
             assert.deepEqual(rest, []);
             assert.match(violation, /^spec\.storage\.resources\.requests\.storage: value "ten gigs" does not match pattern \^\(\\\+\|-\)\?/);
-            assert.deepEqual(violationsAfter(mssqlServer, storage(1.5)), ["spec.storage.resources.requests.storage: expected integer or string, got number 1.5"]);
+            assert.deepEqual(violationsAfter(mssqlServer, storage(1.5)), [
+                "spec.storage.resources.requests.storage: expected integer or string, got number 1.5",
+            ]);
         });
 
         it("x-kubernetes-list-type map and set: duplicates are rejected, a missing map key taking its default", () => {
             const container = (o: any) => o.spec.podTemplate.spec.containers[0];
-            assert.deepEqual(violationsAfter(mssqlServer, (o) => container(o).env.push({ name: "ACCEPT_EULA", value: "N" })), [
-                'spec.podTemplate.spec.containers[0].env[2]: duplicate entry with key {name: "ACCEPT_EULA"}, same as [1] (x-kubernetes-list-type: map)',
-            ]);
+            assert.deepEqual(
+                violationsAfter(mssqlServer, (o) => container(o).env.push({ name: "ACCEPT_EULA", value: "N" })),
+                ['spec.podTemplate.spec.containers[0].env[2]: duplicate entry with key {name: "ACCEPT_EULA"}, same as [1] (x-kubernetes-list-type: map)'],
+            );
             // ports: keys containerPort + protocol, protocol defaults to TCP
-            const ports = (...list: object[]) => (o: any) => (container(o).ports = list);
+            const ports =
+                (...list: object[]) =>
+                (o: any) =>
+                    (container(o).ports = list);
             assert.deepEqual(violationsAfter(mssqlServer, ports({ containerPort: 1433 }, { containerPort: 1433, protocol: "UDP" })), []);
             assert.deepEqual(violationsAfter(mssqlServer, ports({ containerPort: 1433 }, { containerPort: 1433, protocol: "TCP" })), [
                 'spec.podTemplate.spec.containers[0].ports[1]: duplicate entry with key {containerPort: 1433, protocol: "TCP"}, same as [0] (x-kubernetes-list-type: map)',
             ]);
-            const exitCodes = (...values: number[]) => (o: any) => (container(o).restartPolicyRules = [{ action: "Restart", exitCodes: { operator: "In", values } }]);
+            const exitCodes =
+                (...values: number[]) =>
+                (o: any) =>
+                    (container(o).restartPolicyRules = [{ action: "Restart", exitCodes: { operator: "In", values } }]);
             assert.deepEqual(violationsAfter(mssqlServer, exitCodes(1, 2)), []);
             assert.deepEqual(violationsAfter(mssqlServer, exitCodes(1, 2, 1)), [
                 "spec.podTemplate.spec.containers[0].restartPolicyRules[0].exitCodes.values[2]: duplicate entry with value 1, same as [0] (x-kubernetes-list-type: set)",
@@ -225,17 +248,32 @@ describe("crdSchema validator", () => {
                 finalizers: ["example.com/keep"],
                 ownerReferences: [{ apiVersion: "v1", kind: "ConfigMap", name: "owner", uid: "0000", controller: false }],
             };
-            assert.deepEqual(violationsAfter(caCertificate, (o) => (o.metadata = full)), []);
+            assert.deepEqual(
+                violationsAfter(caCertificate, (o) => (o.metadata = full)),
+                [],
+            );
             const meta = (m: object) => (o: any) => (o.metadata = { ...o.metadata, ...m });
             const cases: Array<[() => any, object, string[]]> = [
                 [mssqlServer, { name: "1mssql" }, ['metadata.name: value "1mssql" does not match pattern ^[a-z]([-a-z0-9]*[a-z0-9])?$']], // the CRD's rule
                 [mssqlServer, { name: "m".repeat(64) }, ["metadata.name: must NOT have more than 63 characters"]], // the CRD's rule
-                [caCertificate, { name: "Mssql_CA" }, ['metadata.name: value "Mssql_CA" does not match pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$']],
+                [
+                    caCertificate,
+                    { name: "Mssql_CA" },
+                    ['metadata.name: value "Mssql_CA" does not match pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'],
+                ],
                 [caCertificate, { namespace: "DB" }, ['metadata.namespace: value "DB" does not match pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$']],
                 [caCertificate, { uid: "1234" }, ["metadata.uid: unknown field"]],
-                [caCertificate, { labels: { app: "has space" } }, ['metadata.labels.app: value "has space" does not match pattern ^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$']],
+                [
+                    caCertificate,
+                    { labels: { app: "has space" } },
+                    ['metadata.labels.app: value "has space" does not match pattern ^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$'],
+                ],
                 [caCertificate, { annotations: { replicas: 3 } }, ["metadata.annotations.replicas: expected string, got integer 3"]],
-                [caCertificate, { ownerReferences: [{ apiVersion: "v1", kind: "ConfigMap", name: "owner" }] }, ["metadata.ownerReferences[0].uid: required field missing"]],
+                [
+                    caCertificate,
+                    { ownerReferences: [{ apiVersion: "v1", kind: "ConfigMap", name: "owner" }] },
+                    ["metadata.ownerReferences[0].uid: required field missing"],
+                ],
             ];
             for (const [make, m, expected] of cases) assert.deepEqual(violationsAfter(make, meta(m)), expected, JSON.stringify(m));
             for (const key of ["-app", "Example.com/app", "example.com/", "a".repeat(64)]) {
@@ -246,42 +284,84 @@ describe("crdSchema validator", () => {
         });
 
         it("formats: int32 and int64 ranges, date-time, byte (standard padded base64)", () => {
-            assert.deepEqual(violationsAfter(mssqlServer, (o) => (o.spec.replicas = 2 ** 31 - 1)), []);
-            assert.deepEqual(violationsAfter(mssqlServer, (o) => (o.spec.replicas = 2 ** 31)), ["spec.replicas: value 2147483648 is not a valid int32"]);
-            assert.deepEqual(violationsAfter(mssqlServer, (o) => (o.spec.podTemplate.spec.activeDeadlineSeconds = 2 ** 31)), []);
-            assert.deepEqual(violationsAfter(mssqlServer, (o) => (o.spec.podTemplate.spec.activeDeadlineSeconds = 2 ** 63)), [
-                "spec.podTemplate.spec.activeDeadlineSeconds: value 9223372036854776000 is not a valid int64",
-            ]);
-            assert.deepEqual(violationsAfter(mssqlServer, (o) => (o.spec.authSecret.activeFrom = "2024-05-01T10:00:00Z")), []);
-            assert.deepEqual(violationsAfter(mssqlServer, (o) => (o.spec.authSecret.activeFrom = "2024-05-01")), ['spec.authSecret.activeFrom: value "2024-05-01" is not a valid date-time']);
-            const caBundle = (value: string) => (o: any) => (o.spec = { acme: { server: "https://acme.example.com/directory", privateKeySecretRef: { name: "k" }, caBundle: value } });
+            assert.deepEqual(
+                violationsAfter(mssqlServer, (o) => (o.spec.replicas = 2 ** 31 - 1)),
+                [],
+            );
+            assert.deepEqual(
+                violationsAfter(mssqlServer, (o) => (o.spec.replicas = 2 ** 31)),
+                ["spec.replicas: value 2147483648 is not a valid int32"],
+            );
+            assert.deepEqual(
+                violationsAfter(mssqlServer, (o) => (o.spec.podTemplate.spec.activeDeadlineSeconds = 2 ** 31)),
+                [],
+            );
+            assert.deepEqual(
+                violationsAfter(mssqlServer, (o) => (o.spec.podTemplate.spec.activeDeadlineSeconds = 2 ** 63)),
+                ["spec.podTemplate.spec.activeDeadlineSeconds: value 9223372036854776000 is not a valid int64"],
+            );
+            assert.deepEqual(
+                violationsAfter(mssqlServer, (o) => (o.spec.authSecret.activeFrom = "2024-05-01T10:00:00Z")),
+                [],
+            );
+            assert.deepEqual(
+                violationsAfter(mssqlServer, (o) => (o.spec.authSecret.activeFrom = "2024-05-01")),
+                ['spec.authSecret.activeFrom: value "2024-05-01" is not a valid date-time'],
+            );
+            const caBundle = (value: string) => (o: any) =>
+                (o.spec = { acme: { server: "https://acme.example.com/directory", privateKeySecretRef: { name: "k" }, caBundle: value } });
             assert.deepEqual(violationsAfter(selfSignedIssuer, caBundle(Buffer.from("-----BEGIN CERTIFICATE-----").toString("base64"))), []);
             assert.deepEqual(violationsAfter(selfSignedIssuer, caBundle("bm90IHBhZGRlZA")), ['spec.acme.caBundle: value "bm90IHBhZGRlZA" is not a valid byte']);
         });
 
         it("default: a required field with a default is never missing (the API server defaults first)", () => {
-            assert.deepEqual(violationsAfter(mssqlServer, (o) => delete o.spec.authSecret.kind), []); // required, default: Secret
-            assert.deepEqual(violationsAfter(mssqlServer, (o) => delete o.spec.authSecret.name), ["spec.authSecret.name: required field missing"]);
+            assert.deepEqual(
+                violationsAfter(mssqlServer, (o) => delete o.spec.authSecret.kind),
+                [],
+            ); // required, default: Secret
+            assert.deepEqual(
+                violationsAfter(mssqlServer, (o) => delete o.spec.authSecret.name),
+                ["spec.authSecret.name: required field missing"],
+            );
         });
 
         it("serialization: a property set to undefined is absent; a non-JSON value (a Pulumi Output left in) is reported", () => {
-            assert.deepEqual(violationsAfter(mssqlServer, (o) => ((o.spec.halted = undefined), (o.spec.notAField = undefined))), []);
-            assert.deepEqual(violationsAfter(mssqlServer, (o) => (o.spec.version = undefined)), ["spec.version: required field missing"]);
+            assert.deepEqual(
+                violationsAfter(mssqlServer, (o) => ((o.spec.halted = undefined), (o.spec.notAField = undefined))),
+                [],
+            );
+            assert.deepEqual(
+                violationsAfter(mssqlServer, (o) => (o.spec.version = undefined)),
+                ["spec.version: required field missing"],
+            );
             class Output {
                 constructor(readonly value: string) {}
             }
-            assert.deepEqual(violationsAfter(mssqlServer, (o) => (o.spec.version = new Output("2022-cu16"))), ["spec.version: not a JSON value (instance of Output)"]);
+            assert.deepEqual(
+                violationsAfter(mssqlServer, (o) => (o.spec.version = new Output("2022-cu16"))),
+                ["spec.version: not a JSON value (instance of Output)"],
+            );
         });
     });
 
     describe("the mistakes that matter for this project", () => {
         it("MSSQLServer: an unknown field at depth, a missing required field", () => {
-            assert.deepEqual(violationsAfter(mssqlServer, (o) => (o.spec.tls.issuerRef.group = "cert-manager.io")), ["spec.tls.issuerRef.group: unknown field"]);
-            assert.deepEqual(violationsAfter(mssqlServer, (o) => (o.spec.podTemplate.spec.containers[0].env[1].foo = "bar")), [
-                "spec.podTemplate.spec.containers[0].env[1].foo: unknown field",
-            ]);
-            assert.deepEqual(violationsAfter(mssqlServer, (o) => (o.spec.topology = { mode: "AvailabilityGroup", foo: {} })), ["spec.topology.foo: unknown field"]);
-            assert.deepEqual(violationsAfter(mssqlServer, (o) => delete o.spec.tls.issuerRef.name), ["spec.tls.issuerRef.name: required field missing"]);
+            assert.deepEqual(
+                violationsAfter(mssqlServer, (o) => (o.spec.tls.issuerRef.group = "cert-manager.io")),
+                ["spec.tls.issuerRef.group: unknown field"],
+            );
+            assert.deepEqual(
+                violationsAfter(mssqlServer, (o) => (o.spec.podTemplate.spec.containers[0].env[1].foo = "bar")),
+                ["spec.podTemplate.spec.containers[0].env[1].foo: unknown field"],
+            );
+            assert.deepEqual(
+                violationsAfter(mssqlServer, (o) => (o.spec.topology = { mode: "AvailabilityGroup", foo: {} })),
+                ["spec.topology.foo: unknown field"],
+            );
+            assert.deepEqual(
+                violationsAfter(mssqlServer, (o) => delete o.spec.tls.issuerRef.name),
+                ["spec.tls.issuerRef.name: required field missing"],
+            );
         });
 
         it("MSSQLServerOpsRequest: a misplaced field, an invalid type, a missing databaseRef", () => {
@@ -290,17 +370,27 @@ describe("crdSchema validator", () => {
                 delete o.spec.authentication;
             };
             assert.deepEqual(violationsAfter(rotateAuth, misplaced), ["spec.secretRef: unknown field"]);
-            assert.deepEqual(violationsAfter(rotateAuth, (o) => (o.spec.type = "RotateCredentials")), [
-                'spec.type: value "RotateCredentials" not in enum [UpdateVersion, HorizontalScaling, VerticalScaling, VolumeExpansion, Restart, Reconfigure, ReconfigureTLS, RotateAuth, StorageMigration]',
-            ]);
-            assert.deepEqual(violationsAfter(rotateAuth, (o) => delete o.spec.databaseRef), ["spec.databaseRef: required field missing"]);
+            assert.deepEqual(
+                violationsAfter(rotateAuth, (o) => (o.spec.type = "RotateCredentials")),
+                [
+                    'spec.type: value "RotateCredentials" not in enum [UpdateVersion, HorizontalScaling, VerticalScaling, VolumeExpansion, Restart, Reconfigure, ReconfigureTLS, RotateAuth, StorageMigration]',
+                ],
+            );
+            assert.deepEqual(
+                violationsAfter(rotateAuth, (o) => delete o.spec.databaseRef),
+                ["spec.databaseRef: required field missing"],
+            );
         });
 
         it("Certificate: privateKey.algorithm DSA, KubeDB's issuerRef.apiGroup spelling", () => {
-            assert.deepEqual(violationsAfter(caCertificate, (o) => (o.spec.privateKey.algorithm = "DSA")), [
-                'spec.privateKey.algorithm: value "DSA" not in enum [RSA, ECDSA, Ed25519]',
-            ]);
-            assert.deepEqual(violationsAfter(caCertificate, (o) => (o.spec.issuerRef.apiGroup = "cert-manager.io")), ["spec.issuerRef.apiGroup: unknown field"]);
+            assert.deepEqual(
+                violationsAfter(caCertificate, (o) => (o.spec.privateKey.algorithm = "DSA")),
+                ['spec.privateKey.algorithm: value "DSA" not in enum [RSA, ECDSA, Ed25519]'],
+            );
+            assert.deepEqual(
+                violationsAfter(caCertificate, (o) => (o.spec.issuerRef.apiGroup = "cert-manager.io")),
+                ["spec.issuerRef.apiGroup: unknown field"],
+            );
         });
     });
 

@@ -5,7 +5,12 @@
  */
 import { strict as assert } from "assert";
 import {
-    CredentialRotationInputs, CredentialRotationOutputs, credentialRotationProvider, diffCredentialRotation, rotateCredential, rotationNeeded,
+    CredentialRotationInputs,
+    CredentialRotationOutputs,
+    credentialRotationProvider,
+    diffCredentialRotation,
+    rotateCredential,
+    rotationNeeded,
 } from "../components/credentialRotationProvider";
 import { rotateAuthRequestManifest } from "../components/manifests";
 import { labelsFor } from "../components/names";
@@ -20,15 +25,32 @@ const NEW = "mssql-auth-1111111111";
 function inputs(kubeconfig: string, overrides: Partial<CredentialRotationInputs> = {}): CredentialRotationInputs {
     const secretName = overrides.secretName ?? NEW;
     return {
-        namespace: NS, database: "mssql", secretName,
-        request: rotateAuthRequestManifest({ name: `mssql-rotate-auth-${secretName.slice("mssql-auth-".length)}`, namespace: NS, database: "mssql", stepTimeout: "10m", secretName }),
-        generation: 1, periodStart: "none", stepTimeout: "10m", timeoutSeconds: 30,
-        kubeconfig, ...overrides,
+        namespace: NS,
+        database: "mssql",
+        secretName,
+        request: rotateAuthRequestManifest({
+            name: `mssql-rotate-auth-${secretName.slice("mssql-auth-".length)}`,
+            namespace: NS,
+            database: "mssql",
+            stepTimeout: "10m",
+            secretName,
+        }),
+        generation: 1,
+        periodStart: "none",
+        stepTimeout: "10m",
+        timeoutSeconds: 30,
+        kubeconfig,
+        ...overrides,
     };
 }
 
 const settledOld: Partial<CredentialRotationOutputs> = {
-    namespace: NS, database: "mssql", secretName: OLD, appliedSecretName: OLD, activeSecretName: OLD, lastPhase: "Initial",
+    namespace: NS,
+    database: "mssql",
+    secretName: OLD,
+    appliedSecretName: OLD,
+    activeSecretName: OLD,
+    lastPhase: "Initial",
 };
 
 describe("credential rotation provider", () => {
@@ -42,8 +64,13 @@ describe("credential rotation provider", () => {
         putDatabase(fake, "mssql", OLD);
         putSecret(fake, OLD, "Old-Passw0rd!", labelsFor("mssql", "credential"));
         putSecret(fake, NEW, "New-Passw0rd!", labelsFor("mssql", "credential"));
-        fake.put({ apiVersion: "v1", kind: "Secret", type: "kubernetes.io/tls", metadata: { name: "mssql-server-cert", namespace: NS },
-            stringData: { "ca.crt": "-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n" } });
+        fake.put({
+            apiVersion: "v1",
+            kind: "Secret",
+            type: "kubernetes.io/tls",
+            metadata: { name: "mssql-server-cert", namespace: NS },
+            stringData: { "ca.crt": "-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n" },
+        });
     });
     afterEach(async () => {
         await fake.stop();
@@ -74,9 +101,18 @@ describe("credential rotation provider", () => {
 
         assert.deepEqual(operator.created, ["mssql-rotate-auth-1111111111"]);
         const [request] = requests();
-        const sent = { apiVersion: request.apiVersion, kind: request.kind, metadata: { name: request.metadata.name, namespace: request.metadata.namespace, labels: request.metadata.labels }, spec: request.spec };
+        const sent = {
+            apiVersion: request.apiVersion,
+            kind: request.kind,
+            metadata: { name: request.metadata.name, namespace: request.metadata.namespace, labels: request.metadata.labels },
+            spec: request.spec,
+        };
         assert.deepEqual(sent.spec, {
-            type: "RotateAuth", authentication: { secretRef: { kind: "Secret", name: NEW } }, databaseRef: { name: "mssql" }, timeout: "10m", apply: "IfReady",
+            type: "RotateAuth",
+            authentication: { secretRef: { kind: "Secret", name: NEW } },
+            databaseRef: { name: "mssql" },
+            timeout: "10m",
+            apply: "IfReady",
         });
         assertValid(sent);
         assert.deepEqual(webhookViolations(sent), []);
@@ -98,7 +134,11 @@ describe("credential rotation provider", () => {
         await rotateCredential(inputs(kubeconfig), settledOld);
         const after = fake.get(DB, "mssqlservers", NS, "mssql")!;
         assert.deepEqual({ ...after.spec, authSecret: undefined }, { ...before.spec, authSecret: undefined });
-        assert.equal(fake.countRequests({ method: "PATCH", path: /mssqlservers/ }) + fake.countRequests({ method: "PUT", path: /mssqlservers/ }), 0, "the provider never writes the database");
+        assert.equal(
+            fake.countRequests({ method: "PATCH", path: /mssqlservers/ }) + fake.countRequests({ method: "PUT", path: /mssqlservers/ }),
+            0,
+            "the provider never writes the database",
+        );
     });
 
     it("keeps the old Secret when the operator did not switch the database to the new one", async () => {
@@ -113,10 +153,16 @@ describe("credential rotation provider", () => {
         it(`on ${outcome} fails fast with KubeDB's reason, keeps the previous state for a retry, and loses nothing`, async () => {
             installOperator(fake, { outcomes: [outcome] });
             const started = Date.now();
-            const error = await rotateCredential(inputs(kubeconfig), settledOld).then(() => assert.fail("should fail"), (e) => e);
+            const error = await rotateCredential(inputs(kubeconfig), settledOld).then(
+                () => assert.fail("should fail"),
+                (e) => e,
+            );
             assert.ok(Date.now() - started < 3000);
             assert.match(error.message, new RegExp(`MSSQLServerOpsRequest db/mssql-rotate-auth-1111111111 is ${outcome}`));
-            assert.match(error.message, /The database still references Secret mssql-auth-0000000000 \(KubeDB did not switch it\)\..* The connection Secret is unchanged/);
+            assert.match(
+                error.message,
+                /The database still references Secret mssql-auth-0000000000 \(KubeDB did not switch it\)\..* The connection Secret is unchanged/,
+            );
             assert.match(error.message, /run `pulumi up` again: it retries with a new request for the same Secret/);
             // An initialization error: Pulumi keeps the resource with these properties and retries on the next update.
             assert.equal(error.id, "db/mssql");
@@ -131,12 +177,20 @@ describe("credential rotation provider", () => {
     }
 
     it("after a failure past UpdateCredential says the rotation is half done: the database is on the new Secret, the connection Secret is not", async () => {
-        const failing = installOperator(fake, { outcomes: ["Failed"], failAt: "RestartNodes",
-            failureMessage: "failed to evict pod mssql-0: Cannot evict pod as it would violate the pod's disruption budget" });
-        const error = await rotateCredential(inputs(kubeconfig), settledOld).then(() => assert.fail("should fail"), (e) => e);
-        assert.equal(error.message.split("\n")[0],
-            "RotateAuth for db/mssql did not succeed: MSSQLServerOpsRequest db/mssql-rotate-auth-1111111111 is Failed: "
-            + "failed to evict pod mssql-0: Cannot evict pod as it would violate the pod's disruption budget [Failed=True, reason Failed]");
+        const failing = installOperator(fake, {
+            outcomes: ["Failed"],
+            failAt: "RestartNodes",
+            failureMessage: "failed to evict pod mssql-0: Cannot evict pod as it would violate the pod's disruption budget",
+        });
+        const error = await rotateCredential(inputs(kubeconfig), settledOld).then(
+            () => assert.fail("should fail"),
+            (e) => e,
+        );
+        assert.equal(
+            error.message.split("\n")[0],
+            "RotateAuth for db/mssql did not succeed: MSSQLServerOpsRequest db/mssql-rotate-auth-1111111111 is Failed: " +
+                "failed to evict pod mssql-0: Cannot evict pod as it would violate the pod's disruption budget [Failed=True, reason Failed]",
+        );
         assert.match(error.message, /half done: KubeDB has switched the database to the new Secret mssql-auth-1111111111, but the request did not finish/);
         assert.match(error.message, /KubeDB reports its UpdateCredential step done/);
         assert.match(error.message, /connection Secret still holds the previous password \(from mssql-auth-0000000000\) and was not moved/);
@@ -146,7 +200,10 @@ describe("credential rotation provider", () => {
         assert.equal(error.properties.lastPhase, "Failed");
         assert.ok(fake.get("v1", "secrets", NS, OLD) && fake.get("v1", "secrets", NS, NEW), "no credential Secret removed after a failure");
         // A second failure still tells the truth; then the retry completes the rotation with a new request.
-        const again = await credentialRotationProvider.update!("db/mssql", error.properties, inputs(kubeconfig)).then(() => assert.fail("should fail"), (e) => e);
+        const again = await credentialRotationProvider.update!("db/mssql", error.properties, inputs(kubeconfig)).then(
+            () => assert.fail("should fail"),
+            (e) => e,
+        );
         assert.match(again.message, /mssql-rotate-auth-1111111111-r2 is Failed/);
         assert.match(again.message, /half done: KubeDB has switched the database to the new Secret mssql-auth-1111111111/);
         assert.equal(again.properties.appliedSecretName, OLD);
@@ -160,9 +217,15 @@ describe("credential rotation provider", () => {
 
     it("on timeout says the request is still running, and the next update waits for that same request", async () => {
         installOperator(fake, { outcomes: ["Hang"] });
-        const error = await rotateCredential(inputs(kubeconfig, { timeoutSeconds: 1 }), settledOld).then(() => assert.fail("should time out"), (e) => e);
+        const error = await rotateCredential(inputs(kubeconfig, { timeoutSeconds: 1 }), settledOld).then(
+            () => assert.fail("should time out"),
+            (e) => e,
+        );
         assert.match(error.message, /not finished after 1s/);
-        assert.match(error.message, /still running in the cluster; the database references Secret mssql-auth-0000000000 for now\. The connection Secret is unchanged\. Run `pulumi up` again to keep waiting/);
+        assert.match(
+            error.message,
+            /still running in the cluster; the database references Secret mssql-auth-0000000000 for now\. The connection Secret is unchanged\. Run `pulumi up` again to keep waiting/,
+        );
         assert.match(error.properties.lastPhase, /\(still running\)$/);
         // KubeDB finishes meanwhile; the retry adopts the request instead of starting another rotation.
         fake.patch("kubedb.com/v1alpha2", "mssqlservers", NS, "mssql", { spec: { authSecret: { kind: "Secret", name: NEW } } });
@@ -175,16 +238,19 @@ describe("credential rotation provider", () => {
 
     it("names the request that blocks it when another one of the database never finishes", async () => {
         putRequest(fake, "pending-approval", { phase: "WaitingForApproval" });
-        await assert.rejects(rotateCredential(inputs(kubeconfig, { timeoutSeconds: 1 }), settledOld),
-            /mssql-rotate-auth-1111111111 was not started: MSSQLServerOpsRequest db\/pending-approval of the same database is still WaitingForApproval/);
+        await assert.rejects(
+            rotateCredential(inputs(kubeconfig, { timeoutSeconds: 1 }), settledOld),
+            /mssql-rotate-auth-1111111111 was not started: MSSQLServerOpsRequest db\/pending-approval of the same database is still WaitingForApproval/,
+        );
         assert.equal(fake.countRequests({ method: "POST" }), 0);
     });
 
     it("a failed read-back after success is still a success (no second rotation), and removes nothing", async () => {
         installOperator(fake, { outcomes: ["Successful"] });
         const succeeded = () => fake.get(OPS, "mssqlserveropsrequests", NS, "mssql-rotate-auth-1111111111")?.status?.phase === "Successful";
-        fake.onRequest((req) => (succeeded() && req.method === "GET" && /mssqlservers\/mssql$/.test(req.path)
-            ? { code: 503, message: "apiserver overloaded" } : undefined));
+        fake.onRequest((req) =>
+            succeeded() && req.method === "GET" && /mssqlservers\/mssql$/.test(req.path) ? { code: 503, message: "apiserver overloaded" } : undefined,
+        );
         const outs = await rotateCredential(inputs(kubeconfig), settledOld);
         assert.equal(outs.lastPhase, "Successful");
         assert.equal(outs.appliedSecretName, NEW);
@@ -195,18 +261,29 @@ describe("credential rotation provider", () => {
 
     it("retries a failed rotation with a new request on the next update, and then succeeds", async () => {
         installOperator(fake, { outcomes: ["Failed", "Successful"] });
-        const failure = await rotateCredential(inputs(kubeconfig), settledOld).then(() => assert.fail("should fail"), (e) => e);
+        const failure = await rotateCredential(inputs(kubeconfig), settledOld).then(
+            () => assert.fail("should fail"),
+            (e) => e,
+        );
         const retried = await credentialRotationProvider.update!("db/mssql", failure.properties, inputs(kubeconfig));
         assert.equal(retried.outs.lastPhase, "Successful");
         assert.equal(retried.outs.lastRequest, "mssql-rotate-auth-1111111111-r2");
-        assert.deepEqual(requests().map((r) => r.metadata.name).sort(), ["mssql-rotate-auth-1111111111", "mssql-rotate-auth-1111111111-r2"]);
+        assert.deepEqual(
+            requests()
+                .map((r) => r.metadata.name)
+                .sort(),
+            ["mssql-rotate-auth-1111111111", "mssql-rotate-auth-1111111111-r2"],
+        );
     });
 
     it("adopts a request an interrupted run left running instead of starting a second rotation", async () => {
         putRequest(fake, "mssql-rotate-auth-1111111111", { phase: "Progressing" }, "mssql", NEW);
         fake.schedule(100, () => {
             fake.patch(DB, "mssqlservers", NS, "mssql", { spec: { authSecret: { kind: "Secret", name: NEW } } });
-            fake.patchStatus(OPS, "mssqlserveropsrequests", NS, "mssql-rotate-auth-1111111111", { phase: "Successful", conditions: [condition("Successful", "True", "Successful")] });
+            fake.patchStatus(OPS, "mssqlserveropsrequests", NS, "mssql-rotate-auth-1111111111", {
+                phase: "Successful",
+                conditions: [condition("Successful", "True", "Successful")],
+            });
         });
         const outs = await rotateCredential(inputs(kubeconfig), settledOld);
         assert.equal(outs.lastPhase, "Successful");
@@ -230,19 +307,27 @@ describe("credential rotation provider", () => {
             fake.patchStatus(OPS, "mssqlserveropsrequests", NS, "someone-elses-restart", { phase: "Successful" });
         });
         let createdAt = 0;
-        fake.onCreate("mssqlserveropsrequests", () => { createdAt = Date.now(); });
+        fake.onCreate("mssqlserveropsrequests", () => {
+            createdAt = Date.now();
+        });
         await rotateCredential(inputs(kubeconfig), settledOld);
         assert.deepEqual(operator.created, ["mssql-rotate-auth-1111111111"]);
         assert.ok(otherFinishedAt > 0 && createdAt >= otherFinishedAt, "created only after the other request finished");
     });
 
     it("refuses to start when the new Secret does not exist (KubeDB's webhook requires it first)", async () => {
-        await assert.rejects(rotateCredential(inputs(kubeconfig, { secretName: "mssql-auth-nope" }), settledOld), /credential Secret db\/mssql-auth-nope does not exist/);
+        await assert.rejects(
+            rotateCredential(inputs(kubeconfig, { secretName: "mssql-auth-nope" }), settledOld),
+            /credential Secret db\/mssql-auth-nope does not exist/,
+        );
         assert.equal(requests().length, 0);
     });
 
     it("refuses a request that does not point at the Secret it is to make current", async () => {
-        await assert.rejects(rotateCredential({ ...inputs(kubeconfig), request: inputs(kubeconfig, { secretName: OLD }).request }, settledOld), /does not point at Secret mssql-auth-1111111111/);
+        await assert.rejects(
+            rotateCredential({ ...inputs(kubeconfig), request: inputs(kubeconfig, { secretName: OLD }).request }, settledOld),
+            /does not point at Secret mssql-auth-1111111111/,
+        );
         const good = inputs(kubeconfig).request;
         for (const request of [
             { ...good, spec: { ...good.spec, type: "Restart" } },
@@ -251,29 +336,52 @@ describe("credential rotation provider", () => {
             { ...good, spec: undefined },
             undefined,
         ]) {
-            await assert.rejects(rotateCredential({ ...inputs(kubeconfig), request: request as never }, settledOld), /the RotateAuth request given for db\/mssql does not point at Secret mssql-auth-1111111111/);
+            await assert.rejects(
+                rotateCredential({ ...inputs(kubeconfig), request: request as never }, settledOld),
+                /the RotateAuth request given for db\/mssql does not point at Secret mssql-auth-1111111111/,
+            );
         }
         assert.equal(requests().length, 0);
     });
 
     it("an update with the same Secret makes no API call at all", async () => {
         const before = fake.requests.length;
-        const result = await credentialRotationProvider.update!("db/mssql", { ...settledOld, secretName: NEW, appliedSecretName: NEW, lastPhase: "Successful" }, inputs(kubeconfig));
+        const result = await credentialRotationProvider.update!(
+            "db/mssql",
+            { ...settledOld, secretName: NEW, appliedSecretName: NEW, lastPhase: "Successful" },
+            inputs(kubeconfig),
+        );
         assert.equal(result.outs.appliedSecretName, NEW);
         assert.equal(fake.requests.length, before);
     });
 
     it("reports KubeDB's webhook refusal of the request with its message", async () => {
-        fake.onRequest((req) => req.method === "POST" && /mssqlserveropsrequests/.test(req.path)
-            ? { code: 422, reason: "Invalid", message: "admission webhook \"mssqlserveropsrequestwebhook.validators.ops.kubedb.com\" denied the request: database username cannot be changed" }
-            : undefined);
-        await assert.rejects(rotateCredential(inputs(kubeconfig), settledOld), /the API server refused to create RotateAuth request db\/mssql-rotate-auth-1111111111: admission webhook .*denied the request: database username cannot be changed \(HTTP 422\)/);
+        fake.onRequest((req) =>
+            req.method === "POST" && /mssqlserveropsrequests/.test(req.path)
+                ? {
+                      code: 422,
+                      reason: "Invalid",
+                      message:
+                          'admission webhook "mssqlserveropsrequestwebhook.validators.ops.kubedb.com" denied the request: database username cannot be changed',
+                  }
+                : undefined,
+        );
+        await assert.rejects(
+            rotateCredential(inputs(kubeconfig), settledOld),
+            /the API server refused to create RotateAuth request db\/mssql-rotate-auth-1111111111: admission webhook .*denied the request: database username cannot be changed \(HTTP 422\)/,
+        );
     });
 });
 
 describe("credential rotation diff (what preview shows, without calling the cluster)", () => {
     const news = inputs("kubeconfig-a");
-    const olds: Partial<CredentialRotationOutputs> = { ...news, kubeconfig: undefined, appliedSecretName: NEW, activeSecretName: NEW, lastPhase: "Successful" } as Partial<CredentialRotationOutputs>;
+    const olds: Partial<CredentialRotationOutputs> = {
+        ...news,
+        kubeconfig: undefined,
+        appliedSecretName: NEW,
+        activeSecretName: NEW,
+        lastPhase: "Successful",
+    } as Partial<CredentialRotationOutputs>;
 
     it("sees no change for the same inputs, even with another kubeconfig", () => {
         assert.deepEqual(diffCredentialRotation(olds, { ...news, kubeconfig: "kubeconfig-b" }), { changes: false, replaces: [], deleteBeforeReplace: false });
@@ -290,7 +398,8 @@ describe("credential rotation diff (what preview shows, without calling the clus
     it("an update runs a request for a new Secret or after an unsettled attempt, and only then", () => {
         assert.equal(rotationNeeded(olds, news), false, "the same Secret, settled: nothing to send");
         assert.equal(rotationNeeded(olds, { ...news, secretName: "mssql-auth-2222222222" }), true);
-        for (const lastPhase of ["Failed", "Denied", "NotStarted", "Progressing (still running)"]) assert.equal(rotationNeeded({ ...olds, lastPhase }, news), true, lastPhase);
+        for (const lastPhase of ["Failed", "Denied", "NotStarted", "Progressing (still running)"])
+            assert.equal(rotationNeeded({ ...olds, lastPhase }, news), true, lastPhase);
         for (const lastPhase of ["Initial", "Successful"]) assert.equal(rotationNeeded({ ...olds, lastPhase }, news), false, lastPhase);
     });
 });

@@ -7,7 +7,12 @@
  */
 import { strict as assert } from "assert";
 import {
-    CredentialSecretInputs, CredentialSecretOutputs, checkCredentialSecret, createCredentialSecret, credentialSecretProvider, diffCredentialSecret,
+    CredentialSecretInputs,
+    CredentialSecretOutputs,
+    checkCredentialSecret,
+    createCredentialSecret,
+    credentialSecretProvider,
+    diffCredentialSecret,
     updateCredentialSecret,
 } from "../components/credentialSecretProvider";
 import { ambiguousRetainedCredential, chooseRetainedCredential, markReferenced } from "../components/retainedCredential";
@@ -26,9 +31,15 @@ const RETAINED_PASSWORD = "Retained-Passw0rd-7!";
 
 function inputs(kubeconfig: string, overrides: Partial<CredentialSecretInputs> = {}): CredentialSecretInputs {
     return {
-        namespace: NS, database: "mssql", versionSecretName: VERSION, password: GENERATED,
+        namespace: NS,
+        database: "mssql",
+        versionSecretName: VERSION,
+        password: GENERATED,
         annotations: { "kubedb-mssql.io/rotation-generation": "0", "kubedb-mssql.io/rotation-period-start": "none" },
-        passwordGiven: false, resumeRetained: true, kubeconfig, ...overrides,
+        passwordGiven: false,
+        resumeRetained: true,
+        kubeconfig,
+        ...overrides,
     };
 }
 
@@ -37,7 +48,11 @@ const password = (secret: KubeObject | undefined) => Buffer.from(secret?.data?.p
 describe("credential Secret provider", () => {
     let fake: FakeKubeApi;
     let kubeconfig: string;
-    const secrets = () => fake.list("v1", "secrets", NS).map((s) => s.metadata.name).sort();
+    const secrets = () =>
+        fake
+            .list("v1", "secrets", NS)
+            .map((s) => s.metadata.name)
+            .sort();
     const writes = () => fake.countRequests({ method: "POST" }) + fake.countRequests({ method: "PATCH" }) + fake.countRequests({ method: "DELETE" });
 
     beforeEach(async () => {
@@ -80,10 +95,26 @@ describe("credential Secret provider", () => {
 
         // The rotation ledger then finds the database on that very Secret: nothing to rotate.
         putDatabase(fake, "mssql", outs.initialSecretName);
-        const ledger = await rotateCredential({
-            namespace: NS, database: "mssql", secretName: outs.secretName, generation: 0, periodStart: "none", stepTimeout: "10m", timeoutSeconds: 30, kubeconfig,
-            request: rotateAuthRequestManifest({ name: "mssql-rotate-auth-1111111111", namespace: NS, database: "mssql", stepTimeout: "10m", secretName: outs.secretName }),
-        }, {});
+        const ledger = await rotateCredential(
+            {
+                namespace: NS,
+                database: "mssql",
+                secretName: outs.secretName,
+                generation: 0,
+                periodStart: "none",
+                stepTimeout: "10m",
+                timeoutSeconds: 30,
+                kubeconfig,
+                request: rotateAuthRequestManifest({
+                    name: "mssql-rotate-auth-1111111111",
+                    namespace: NS,
+                    database: "mssql",
+                    stepTimeout: "10m",
+                    secretName: outs.secretName,
+                }),
+            },
+            {},
+        );
         assert.equal(ledger.lastPhase, "Initial");
         assert.equal(fake.countRequests({ method: "POST", path: /mssqlserveropsrequests$/ }), 0, "no RotateAuth");
     });
@@ -111,7 +142,10 @@ describe("credential Secret provider", () => {
         assert.equal(refused.failures?.length, 1);
         assert.equal(refused.failures![0].property, "database");
         assert.equal(refused.failures![0].reason, ambiguousRetainedCredential(NS, "mssql", [OLDER, RETAINED]));
-        assert.match(refused.failures![0].reason, /2 credential Secrets of it were retained \(mssql-auth-0000000000, mssql-auth-1111111111\)[\s\S]*nothing was created/);
+        assert.match(
+            refused.failures![0].reason,
+            /2 credential Secrets of it were retained \(mssql-auth-0000000000, mssql-auth-1111111111\)[\s\S]*nothing was created/,
+        );
         assert.doesNotMatch(refused.failures![0].reason, /Passw0rd/);
         assert.equal(fake.countRequests({ method: "POST" }), 0);
 
@@ -166,19 +200,32 @@ describe("credential Secret provider", () => {
     });
 
     it("a retained Secret gone between preview and update is an error that creates nothing", async () => {
-        await assert.rejects(createCredentialSecret({ ...inputs(kubeconfig), retained: RETAINED }), /retained credential Secret db\/mssql-auth-1111111111 .* is gone/);
+        await assert.rejects(
+            createCredentialSecret({ ...inputs(kubeconfig), retained: RETAINED }),
+            /retained credential Secret db\/mssql-auth-1111111111 .* is gone/,
+        );
         assert.deepEqual(secrets(), []);
     });
 
     it("a new credential version is a new Secret, and what a database created again would use; the same version changes nothing", async () => {
         putSecret(fake, RETAINED, RETAINED_PASSWORD, labelsFor("mssql", "credential"));
         const first = await deploy(inputs(kubeconfig));
-        assert.equal(diffCredentialSecret(first, { ...inputs(kubeconfig, { kubeconfig: "another" }), retained: first.retained }).changes, false,
-            "the same version (a refreshed kubeconfig) is no change, though the password in use is the retained one");
-        const next = inputs(kubeconfig, { versionSecretName: "mssql-auth-3333333333", password: "Gen-Next-Passw0rd-X9", annotations: { "kubedb-mssql.io/rotation-generation": "1", "kubedb-mssql.io/rotation-period-start": "none" } });
+        assert.equal(
+            diffCredentialSecret(first, { ...inputs(kubeconfig, { kubeconfig: "another" }), retained: first.retained }).changes,
+            false,
+            "the same version (a refreshed kubeconfig) is no change, though the password in use is the retained one",
+        );
+        const next = inputs(kubeconfig, {
+            versionSecretName: "mssql-auth-3333333333",
+            password: "Gen-Next-Passw0rd-X9",
+            annotations: { "kubedb-mssql.io/rotation-generation": "1", "kubedb-mssql.io/rotation-period-start": "none" },
+        });
         assert.equal(diffCredentialSecret(first, next).changes, true);
         const outs = await updateCredentialSecret(first, next);
-        assert.deepEqual([outs.initialSecretName, outs.secretName, outs.resumedFrom, outs.password], ["mssql-auth-3333333333", "mssql-auth-3333333333", RETAINED, "Gen-Next-Passw0rd-X9"]);
+        assert.deepEqual(
+            [outs.initialSecretName, outs.secretName, outs.resumedFrom, outs.password],
+            ["mssql-auth-3333333333", "mssql-auth-3333333333", RETAINED, "Gen-Next-Passw0rd-X9"],
+        );
         assert.deepEqual(secrets(), [RETAINED, "mssql-auth-3333333333"], "the retained one stays until the rotation confirms the new one");
         await credentialSecretProvider.delete!("db/x", outs);
         assert.deepEqual(secrets(), [RETAINED, "mssql-auth-3333333333"], "delete removes no credential Secret");
@@ -192,21 +239,49 @@ describe("which retained credential Secret a re-created database uses", () => {
         assert.equal(chooseRetainedCredential({ databaseExists: false, secrets: [s(VERSION)], exclude: VERSION }).kind, "none");
     });
     it("a Secret created after the last mark (a rotation the ledger could not read back) makes it ambiguous", () => {
-        const choice = chooseRetainedCredential({ databaseExists: false, secrets: [
-            { name: "a", referencedAt: "2026-01-01T00:00:00Z", createdAt: "2025-12-01T00:00:00Z" }, { name: "b", createdAt: "2026-01-02T00:00:00Z" },
-        ] });
+        const choice = chooseRetainedCredential({
+            databaseExists: false,
+            secrets: [
+                { name: "a", referencedAt: "2026-01-01T00:00:00Z", createdAt: "2025-12-01T00:00:00Z" },
+                { name: "b", createdAt: "2026-01-02T00:00:00Z" },
+            ],
+        });
         assert.deepEqual(choice, { kind: "ambiguous", secrets: ["a", "b"] });
-        const older = chooseRetainedCredential({ databaseExists: false, secrets: [
-            { name: "a", referencedAt: "2026-01-03T00:00:00Z" }, { name: "b", createdAt: "2026-01-02T00:00:00Z" },
-        ] });
+        const older = chooseRetainedCredential({
+            databaseExists: false,
+            secrets: [
+                { name: "a", referencedAt: "2026-01-03T00:00:00Z" },
+                { name: "b", createdAt: "2026-01-02T00:00:00Z" },
+            ],
+        });
         assert.equal(older.kind === "resume" && older.secret, "a", "a failed rotation's Secret made before the mark is not the one");
     });
     it("the only one; else the latest marked; equal marks or none marked are ambiguous", () => {
-        assert.deepEqual(chooseRetainedCredential({ databaseExists: false, secrets: [s("a")] }), { kind: "resume", secret: "a", why: "the only credential Secret retained" });
-        assert.equal((chooseRetainedCredential({ databaseExists: false, secrets: [s("a", "2026-01-02T00:00:00Z"), s("b", "2026-01-01T00:00:00Z"), s("c")] }) as { secret: string }).secret, "a");
-        assert.equal((chooseRetainedCredential({ databaseExists: false, secrets: [s("a", "2026-01-01T00:00:00Z"), s("b")] }) as { secret: string }).secret, "a");
-        assert.deepEqual(chooseRetainedCredential({ databaseExists: false, secrets: [s("b", "2026-01-01T00:00:00Z"), s("a", "2026-01-01T00:00:00Z")] }), { kind: "ambiguous", secrets: ["a", "b"] });
-        assert.deepEqual(chooseRetainedCredential({ databaseExists: false, secrets: [s("b"), s("a", "not a time")] }), { kind: "ambiguous", secrets: ["a", "b"] });
+        assert.deepEqual(chooseRetainedCredential({ databaseExists: false, secrets: [s("a")] }), {
+            kind: "resume",
+            secret: "a",
+            why: "the only credential Secret retained",
+        });
+        assert.equal(
+            (
+                chooseRetainedCredential({ databaseExists: false, secrets: [s("a", "2026-01-02T00:00:00Z"), s("b", "2026-01-01T00:00:00Z"), s("c")] }) as {
+                    secret: string;
+                }
+            ).secret,
+            "a",
+        );
+        assert.equal(
+            (chooseRetainedCredential({ databaseExists: false, secrets: [s("a", "2026-01-01T00:00:00Z"), s("b")] }) as { secret: string }).secret,
+            "a",
+        );
+        assert.deepEqual(chooseRetainedCredential({ databaseExists: false, secrets: [s("b", "2026-01-01T00:00:00Z"), s("a", "2026-01-01T00:00:00Z")] }), {
+            kind: "ambiguous",
+            secrets: ["a", "b"],
+        });
+        assert.deepEqual(chooseRetainedCredential({ databaseExists: false, secrets: [s("b"), s("a", "not a time")] }), {
+            kind: "ambiguous",
+            secrets: ["a", "b"],
+        });
     });
 });
 
@@ -221,20 +296,55 @@ describe("the rotation ledger marks the Secret it sees the database reference", 
     it("on the first deployment, not after a timeout, and never another project's Secret", async () => {
         putDatabase(fake, "mssql", RETAINED);
         putSecret(fake, RETAINED, RETAINED_PASSWORD, labelsFor("mssql", "credential"));
-        await rotateCredential({
-            namespace: NS, database: "mssql", secretName: RETAINED, generation: 0, periodStart: "none", stepTimeout: "10m", timeoutSeconds: 30, kubeconfig: fake.kubeconfig(),
-            request: rotateAuthRequestManifest({ name: "mssql-rotate-auth-1111111111", namespace: NS, database: "mssql", stepTimeout: "10m", secretName: RETAINED }),
-        }, {});
+        await rotateCredential(
+            {
+                namespace: NS,
+                database: "mssql",
+                secretName: RETAINED,
+                generation: 0,
+                periodStart: "none",
+                stepTimeout: "10m",
+                timeoutSeconds: 30,
+                kubeconfig: fake.kubeconfig(),
+                request: rotateAuthRequestManifest({
+                    name: "mssql-rotate-auth-1111111111",
+                    namespace: NS,
+                    database: "mssql",
+                    stepTimeout: "10m",
+                    secretName: RETAINED,
+                }),
+            },
+            {},
+        );
         assert.match(fake.get("v1", "secrets", NS, RETAINED)!.metadata.annotations?.[ANNOTATION_REFERENCED_AT] ?? "", /^\d{4}-\d\d-\d\dT/);
         // A request still running when `pulumi up` stopped waiting may yet switch: no mark then.
         const { installOperator } = await import("./support/fakeKubeDb");
         putSecret(fake, "mssql-auth-2222222222", "New-Passw0rd-2!", labelsFor("mssql", "credential"));
         installOperator(fake, { outcomes: ["Hang"] });
         const marked = fake.get("v1", "secrets", NS, RETAINED)!.metadata.annotations?.[ANNOTATION_REFERENCED_AT];
-        await assert.rejects(rotateCredential({
-            namespace: NS, database: "mssql", secretName: "mssql-auth-2222222222", generation: 1, periodStart: "none", stepTimeout: "10m", timeoutSeconds: 1, kubeconfig: fake.kubeconfig(),
-            request: rotateAuthRequestManifest({ name: "mssql-rotate-auth-2222222222", namespace: NS, database: "mssql", stepTimeout: "10m", secretName: "mssql-auth-2222222222" }),
-        }, { appliedSecretName: RETAINED, lastPhase: "Initial" }), /not finished after 1s/);
+        await assert.rejects(
+            rotateCredential(
+                {
+                    namespace: NS,
+                    database: "mssql",
+                    secretName: "mssql-auth-2222222222",
+                    generation: 1,
+                    periodStart: "none",
+                    stepTimeout: "10m",
+                    timeoutSeconds: 1,
+                    kubeconfig: fake.kubeconfig(),
+                    request: rotateAuthRequestManifest({
+                        name: "mssql-rotate-auth-2222222222",
+                        namespace: NS,
+                        database: "mssql",
+                        stepTimeout: "10m",
+                        secretName: "mssql-auth-2222222222",
+                    }),
+                },
+                { appliedSecretName: RETAINED, lastPhase: "Initial" },
+            ),
+            /not finished after 1s/,
+        );
         assert.equal(fake.get("v1", "secrets", NS, RETAINED)!.metadata.annotations?.[ANNOTATION_REFERENCED_AT], marked, "unchanged after a timeout");
         assert.equal(fake.get("v1", "secrets", NS, "mssql-auth-2222222222")!.metadata.annotations, undefined);
         putSecret(fake, "theirs", "Their-Passw0rd-1!");

@@ -42,7 +42,10 @@ function assertNoDirectPatch(before: ProgramRun, after: ProgramRun): void {
     const changed = changes(before, after)[DB] ?? [];
     const ignored = after.one(T.db).ignoreChanges;
     for (const path of changed) {
-        assert.ok(ignored.some((field) => path === field || path.startsWith(`${field}.`)), `the MSSQLServer would be patched directly at ${path}`);
+        assert.ok(
+            ignored.some((field) => path === field || path.startsWith(`${field}.`)),
+            `the MSSQLServer would be patched directly at ${path}`,
+        );
     }
 }
 
@@ -64,52 +67,98 @@ describe("day-2 changes from config: each key makes its own request", () => {
 
     it("the ledger starts from what the database is created with, after it, before TLS and the rotation", () => {
         const ledger = standalone.one(T.dayTwo);
-        const { __provider, kubeconfig, ...inputs } = ledger.inputs;
-        void __provider, void kubeconfig;
+        const { __provider: _provider, kubeconfig: _kubeconfig, ...inputs } = ledger.inputs;
         assert.deepEqual(inputs, {
-            namespace: "mssql", database: "mssql", topology: "Standalone", version: "2022-cu16", replicas: 1, resources: {},
-            storageSize: "10Gi", storageClass: "", expansionMode: "Online", mssqlConf: "", restartGeneration: 0, stepTimeout: "10m", timeoutSeconds: 1800,
+            namespace: "mssql",
+            database: "mssql",
+            topology: "Standalone",
+            version: "2022-cu16",
+            replicas: 1,
+            resources: {},
+            storageSize: "10Gi",
+            storageClass: "",
+            expansionMode: "Online",
+            mssqlConf: "",
+            restartGeneration: 0,
+            stepTimeout: "10m",
+            timeoutSeconds: 1800,
         });
         assert.ok(ledger.dependencies.includes(standalone.one(T.db).urn));
         assert.ok(standalone.one(T.tls).dependencies.includes(ledger.urn));
         assert.deepEqual(requestsFor(standalone, standalone), [], "the same config plans nothing");
     });
 
-    const cases: Array<{ title: string; from: () => ProgramRun; config: Record<string, unknown>; ledger: string[]; type: string; section: Record<string, unknown> }> = [
+    const cases: Array<{
+        title: string;
+        from: () => ProgramRun;
+        config: Record<string, unknown>;
+        ledger: string[];
+        type: string;
+        section: Record<string, unknown>;
+    }> = [
         {
-            title: "version → UpdateVersion", from: () => standalone, config: { ...base, version: "2022-cu19" },
-            ledger: ["version"], type: "UpdateVersion", section: { updateVersion: { targetVersion: "2022-cu19" } },
+            title: "version → UpdateVersion",
+            from: () => standalone,
+            config: { ...base, version: "2022-cu19" },
+            ledger: ["version"],
+            type: "UpdateVersion",
+            section: { updateVersion: { targetVersion: "2022-cu19" } },
         },
         {
-            title: "replicas of an availability group → HorizontalScaling", from: () => group, config: { ...ag, replicas: 5 },
-            ledger: ["replicas"], type: "HorizontalScaling", section: { horizontalScaling: { replicas: 5 } },
+            title: "replicas of an availability group → HorizontalScaling",
+            from: () => group,
+            config: { ...ag, replicas: 5 },
+            ledger: ["replicas"],
+            type: "HorizontalScaling",
+            section: { horizontalScaling: { replicas: 5 } },
         },
         {
-            title: "resources → VerticalScaling", from: () => standalone,
+            title: "resources → VerticalScaling",
+            from: () => standalone,
             config: { ...base, resources: { requests: { cpu: "1", memory: "4Gi" }, limits: { memory: "4Gi" } } },
-            ledger: ["resources.limits", "resources.requests"], type: "VerticalScaling",
+            ledger: ["resources.limits", "resources.requests"],
+            type: "VerticalScaling",
             section: { verticalScaling: { mssqlserver: { resources: { requests: { cpu: "1", memory: "4Gi" }, limits: { memory: "4Gi" } } } } },
         },
         {
-            title: "storage.size → VolumeExpansion, Online by default", from: () => standalone, config: { ...base, storage: { size: "20Gi" } },
-            ledger: ["storageSize"], type: "VolumeExpansion", section: { volumeExpansion: { mode: "Online", mssqlserver: "20Gi" } },
+            title: "storage.size → VolumeExpansion, Online by default",
+            from: () => standalone,
+            config: { ...base, storage: { size: "20Gi" } },
+            ledger: ["storageSize"],
+            type: "VolumeExpansion",
+            section: { volumeExpansion: { mode: "Online", mssqlserver: "20Gi" } },
         },
         {
-            title: "storage.size with expansionMode Offline → VolumeExpansion Offline", from: () => standalone,
+            title: "storage.size with expansionMode Offline → VolumeExpansion Offline",
+            from: () => standalone,
             config: { ...base, storage: { size: "20Gi", expansionMode: "Offline" } },
-            ledger: ["expansionMode", "storageSize"], type: "VolumeExpansion", section: { volumeExpansion: { mode: "Offline", mssqlserver: "20Gi" } },
+            ledger: ["expansionMode", "storageSize"],
+            type: "VolumeExpansion",
+            section: { volumeExpansion: { mode: "Offline", mssqlserver: "20Gi" } },
         },
         {
-            title: "storage.storageClass → StorageMigration (old volumes retained)", from: () => standalone, config: { ...base, storage: { storageClass: "fast-ssd" } },
-            ledger: ["storageClass"], type: "StorageMigration", section: { migration: { storageClassName: "fast-ssd", oldPVReclaimPolicy: "Retain" } },
+            title: "storage.storageClass → StorageMigration (old volumes retained)",
+            from: () => standalone,
+            config: { ...base, storage: { storageClass: "fast-ssd" } },
+            ledger: ["storageClass"],
+            type: "StorageMigration",
+            section: { migration: { storageClassName: "fast-ssd", oldPVReclaimPolicy: "Retain" } },
         },
         {
-            title: "mssqlConf set → Reconfigure with applyConfig", from: () => standalone, config: { ...base, mssqlConf: "[memory]\nmemorylimitmb = 4096" },
-            ledger: ["mssqlConf"], type: "Reconfigure", section: { configuration: { applyConfig: { "mssql.conf": "[memory]\nmemorylimitmb = 4096" } } },
+            title: "mssqlConf set → Reconfigure with applyConfig",
+            from: () => standalone,
+            config: { ...base, mssqlConf: "[memory]\nmemorylimitmb = 4096" },
+            ledger: ["mssqlConf"],
+            type: "Reconfigure",
+            section: { configuration: { applyConfig: { "mssql.conf": "[memory]\nmemorylimitmb = 4096" } } },
         },
         {
-            title: "restart.generation → Restart", from: () => standalone, config: { ...base, restart: { generation: 1 } },
-            ledger: ["restartGeneration"], type: "Restart", section: { restart: {} },
+            title: "restart.generation → Restart",
+            from: () => standalone,
+            config: { ...base, restart: { generation: 1 } },
+            ledger: ["restartGeneration"],
+            type: "Restart",
+            section: { restart: {} },
         },
     ];
     for (const c of cases) {
@@ -119,14 +168,31 @@ describe("day-2 changes from config: each key makes its own request", () => {
             assert.deepEqual(diff[LEDGER], c.ledger, "the change reaches the ledger");
             // (A named class is one more permission the guard asks for: its input, not a change it makes.)
             const guardAsks = (k: string) => k.endsWith("::guard-config") && diff[k].every((path: string) => path.startsWith("permissions."));
-            assert.deepEqual(Object.keys(diff).filter((k) => k !== LEDGER && k !== DB && !guardAsks(k)), [], "and nothing else but the database's ignored fields");
+            assert.deepEqual(
+                Object.keys(diff).filter((k) => k !== LEDGER && k !== DB && !guardAsks(k)),
+                [],
+                "and nothing else but the database's ignored fields",
+            );
             assertNoDirectPatch(c.from(), after);
             const requests = requestsFor(c.from(), after);
-            assert.deepEqual(requests.map((r) => r.manifest.spec), [{
-                type: c.type, ...c.section, databaseRef: { name: "mssql" }, timeout: "10m", apply: "IfReady",
-            }]);
+            assert.deepEqual(
+                requests.map((r) => r.manifest.spec),
+                [
+                    {
+                        type: c.type,
+                        ...c.section,
+                        databaseRef: { name: "mssql" },
+                        timeout: "10m",
+                        apply: "IfReady",
+                    },
+                ],
+            );
             assert.match(requests[0].manifest.metadata.name, /^mssql-[a-z]+-[0-9a-f]{10}$/);
-            assert.deepEqual(requests[0].manifest.metadata.labels, { "app.kubernetes.io/managed-by": "kubedb-mssql", "kubedb-mssql.io/database": "mssql", "kubedb-mssql.io/role": "ops-request" });
+            assert.deepEqual(requests[0].manifest.metadata.labels, {
+                "app.kubernetes.io/managed-by": "kubedb-mssql",
+                "kubedb-mssql.io/database": "mssql",
+                "kubedb-mssql.io/role": "ops-request",
+            });
             assertRequestsValid(requests);
         });
     }
@@ -134,16 +200,30 @@ describe("day-2 changes from config: each key makes its own request", () => {
     it("mssqlConf removed → Reconfigure with removeCustomConfig", async () => {
         const withConf = await runProgram({ config: { ...base, mssqlConf: "[sqlagent]\nenabled = true" } });
         const requests = requestsFor(withConf, standalone);
-        assert.deepEqual(requests.map((r) => r.manifest.spec.configuration), [{ removeCustomConfig: true }]);
+        assert.deepEqual(
+            requests.map((r) => r.manifest.spec.configuration),
+            [{ removeCustomConfig: true }],
+        );
         assertRequestsValid(requests);
     });
 
     it("several changes in one run: one request each, in the documented order", async () => {
         const after = await runProgram({
-            config: { ...ag, version: "2025-cu0", replicas: 5, storage: { size: "50Gi" }, resources: { limits: { memory: "8Gi" } }, mssqlConf: "[memory]\nmemorylimitmb = 6144", restart: { generation: 2 } },
+            config: {
+                ...ag,
+                version: "2025-cu0",
+                replicas: 5,
+                storage: { size: "50Gi" },
+                resources: { limits: { memory: "8Gi" } },
+                mssqlConf: "[memory]\nmemorylimitmb = 6144",
+                restart: { generation: 2 },
+            },
         });
         const requests = requestsFor(group, after);
-        assert.deepEqual(requests.map((r) => r.manifest.spec.type), ["VolumeExpansion", "UpdateVersion", "HorizontalScaling", "VerticalScaling", "Reconfigure", "Restart"]);
+        assert.deepEqual(
+            requests.map((r) => r.manifest.spec.type),
+            ["VolumeExpansion", "UpdateVersion", "HorizontalScaling", "VerticalScaling", "Reconfigure", "Restart"],
+        );
         assert.equal(new Set(requests.map((r) => r.manifest.metadata.name)).size, requests.length, "distinct names");
         assertRequestsValid(requests);
         assertNoDirectPatch(group, after);
@@ -173,9 +253,10 @@ describe("day-2: what the database is created with", () => {
     });
 
     it("the request-owned fields are exactly those the requests change, ignored after creation", () => {
-        assert.deepEqual([...REQUEST_OWNED_FIELDS], [
-            "spec.authSecret", "spec.tls", "spec.version", "spec.replicas", "spec.storage", "spec.podTemplate", "spec.configuration",
-        ]);
+        assert.deepEqual(
+            [...REQUEST_OWNED_FIELDS],
+            ["spec.authSecret", "spec.tls", "spec.version", "spec.replicas", "spec.storage", "spec.podTemplate", "spec.configuration"],
+        );
     });
 
     it("a change of a field no request owns (deletionPolicy, autoOps) is a direct patch", async () => {
@@ -189,7 +270,13 @@ describe("day-2: what the database is created with", () => {
     it("outputs: the version, replicas and storage size read back, and the last request", async () => {
         const run = await runProgram({ config: base });
         assert.deepEqual(run.outputs.dayTwo, {
-            version: "2022-cu16", replicas: 1, storageSize: "10Gi", autoOps: false, lastRequest: "", lastPhase: "Initial", lastAction: "",
+            version: "2022-cu16",
+            replicas: 1,
+            storageSize: "10Gi",
+            autoOps: false,
+            lastRequest: "",
+            lastPhase: "Initial",
+            lastAction: "",
         });
     });
 });
@@ -202,9 +289,19 @@ describe("day-2: the guard comes first", () => {
         const { __provider, ...inputs } = guard.inputs;
         void __provider;
         assert.deepEqual(inputs, {
-            name: "mssql", namespace: "mssql", topology: "Standalone", edition: "Developer",
+            name: "mssql",
+            namespace: "mssql",
+            topology: "Standalone",
+            edition: "Developer",
             // What the guard asks the API server for first (rbac.ts).
-            permissions: { namespace: "mssql", database: "mssql", clusterIssuers: false, bootstrapsClusterIssuer: false, clusterResourceNamespace: "cert-manager", namedStorageClass: false },
+            permissions: {
+                namespace: "mssql",
+                database: "mssql",
+                clusterIssuers: false,
+                bootstrapsClusterIssuer: false,
+                clusterResourceNamespace: "cert-manager",
+                namedStorageClass: false,
+            },
         });
         const firstInCluster = run.registrations.findIndex((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:"));
         assert.ok(run.registrations.indexOf(guard) < firstInCluster, "registered before any Kubernetes object");
@@ -230,12 +327,21 @@ describe("day-2: the guard comes first", () => {
     it("guards only the identity: every request-backed setting (version, storage, resources, …) is outside it", async () => {
         assert.deepEqual(refusedConfigChanges(was, { ...was }), []);
         const before = await runProgram({ config: base });
-        const after = await runProgram({ config: { ...base, version: "2025-cu0", storage: { size: "20Gi" }, resources: { limits: { memory: "4Gi" } }, restart: { generation: 1 } } });
-        assert.equal(changes(before, after)[GUARD], undefined, "a failed run can leave the config ahead of the database: those are checked against the live database instead");
+        const after = await runProgram({
+            config: { ...base, version: "2025-cu0", storage: { size: "20Gi" }, resources: { limits: { memory: "4Gi" } }, restart: { generation: 1 } },
+        });
+        assert.equal(
+            changes(before, after)[GUARD],
+            undefined,
+            "a failed run can leave the config ahead of the database: those are checked against the live database instead",
+        );
     });
 
     it("checks its own args", () => {
-        assert.throws(() => new ChangeGuard("g", { name: "Bad_Name", namespace: "mssql" }), (e: ConfigError) => /"name"/.test(e.message));
+        assert.throws(
+            () => new ChangeGuard("g", { name: "Bad_Name", namespace: "mssql" }),
+            (e: ConfigError) => /"name"/.test(e.message),
+        );
     });
 });
 
@@ -252,12 +358,15 @@ describe("day-2: bad values are refused before any resource", () => {
     for (const [title, config, key, message] of cases) {
         it(title, async () => {
             let registered = -1;
-            await assert.rejects(runProgram({ config: { ...base, ...config } }).then((r) => (registered = r.registrations.length)), (e: ConfigError) => {
-                const problem = e.problems?.find((p) => p.startsWith(`"${key}"`));
-                assert.ok(problem, `a problem names ${key}: ${e.message}`);
-                assert.match(problem!, message);
-                return true;
-            });
+            await assert.rejects(
+                runProgram({ config: { ...base, ...config } }).then((r) => (registered = r.registrations.length)),
+                (e: ConfigError) => {
+                    const problem = e.problems?.find((p) => p.startsWith(`"${key}"`));
+                    assert.ok(problem, `a problem names ${key}: ${e.message}`);
+                    assert.match(problem!, message);
+                    return true;
+                },
+            );
             assert.equal(registered, -1);
         });
     }

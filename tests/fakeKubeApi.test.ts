@@ -114,7 +114,11 @@ describe("FakeKubeApi through @kubernetes/client-node 1.4.0", () => {
         // An idle keep-alive connection must not hold stop() up either.
         const agent = new http.Agent({ keepAlive: true });
         const version = await new Promise<number | undefined>((resolve, reject) =>
-            http.get(`${fake.url}/version`, { agent, headers: { authorization: "Bearer fake-token" } }, (res) => res.resume().on("end", () => resolve(res.statusCode))).on("error", reject),
+            http
+                .get(`${fake.url}/version`, { agent, headers: { authorization: "Bearer fake-token" } }, (res) =>
+                    res.resume().on("end", () => resolve(res.statusCode)),
+                )
+                .on("error", reject),
         );
         assert.equal(version, 200);
         // ...nor a client stuck halfway through sending its request.
@@ -163,7 +167,10 @@ describe("FakeKubeApi through @kubernetes/client-node 1.4.0", () => {
         assert.equal(read.metadata?.resourceVersion, created.metadata?.resourceVersion);
 
         const list = await core.listNamespacedSecret({ namespace: NS, labelSelector: "app=mssql" });
-        assert.deepEqual(list.items.map((s) => s.metadata?.name), ["admin"]);
+        assert.deepEqual(
+            list.items.map((s) => s.metadata?.name),
+            ["admin"],
+        );
         assert.equal(list.metadata?.resourceVersion, fake.resourceVersion);
         assert.equal((await core.listNamespacedSecret({ namespace: NS, labelSelector: "app=other" })).items.length, 0);
     });
@@ -233,9 +240,7 @@ describe("FakeKubeApi through @kubernetes/client-node 1.4.0", () => {
         assert.equal(patched.metadata?.labels?.v, "2");
         assert.deepEqual(patched.data, { b: "Yg==" });
 
-        const e = await apiError(
-            core.patchNamespacedSecret({ name: "admin", namespace: NS, body: [{ op: "test", path: "/metadata/labels/v", value: "1" }] }),
-        );
+        const e = await apiError(core.patchNamespacedSecret({ name: "admin", namespace: NS, body: [{ op: "test", path: "/metadata/labels/v", value: "1" }] }));
         assert.equal(e.code, 422);
         const missing = await apiError(core.patchNamespacedSecret({ name: "admin", namespace: NS, body: [{ op: "remove", path: "/data/zzz" }] }));
         assert.equal(missing.code, 422);
@@ -268,13 +273,22 @@ describe("FakeKubeApi through @kubernetes/client-node 1.4.0", () => {
         assert.equal(all.kind, "MSSQLServerOpsRequestList");
         assert.equal(all.apiVersion, "ops.kubedb.com/v1alpha1");
         assert.equal(all.metadata.resourceVersion, fake.resourceVersion);
-        assert.deepEqual(all.items.map((o: KubeObject) => o.metadata.name), ["rotate-1", "rotate-2"]);
+        assert.deepEqual(
+            all.items.map((o: KubeObject) => o.metadata.name),
+            ["rotate-1", "rotate-2"],
+        );
         assert.equal(all.items[0].kind, "MSSQLServerOpsRequest", "custom resource list items keep their kind");
 
         const byName = await custom.listNamespacedCustomObject({ ...OPS, namespace: NS, fieldSelector: "metadata.name=rotate-2" });
-        assert.deepEqual(byName.items.map((o: KubeObject) => o.metadata.name), ["rotate-2"]);
+        assert.deepEqual(
+            byName.items.map((o: KubeObject) => o.metadata.name),
+            ["rotate-2"],
+        );
         const byLabel = await custom.listNamespacedCustomObject({ ...OPS, namespace: NS, labelSelector: "run in (a,c)" });
-        assert.deepEqual(byLabel.items.map((o: KubeObject) => o.metadata.name), ["rotate-1"]);
+        assert.deepEqual(
+            byLabel.items.map((o: KubeObject) => o.metadata.name),
+            ["rotate-1"],
+        );
         const everywhere = await custom.listClusterCustomObject({ ...OPS });
         assert.equal(everywhere.items.length, 3);
 
@@ -372,7 +386,9 @@ describe("FakeKubeApi through @kubernetes/client-node 1.4.0", () => {
         assert.equal(updated.metadata.uid, created.metadata.uid);
         assert.equal(fake.requests[fake.requests.length - 1].contentType, "application/apply-patch+yaml");
 
-        const noManager = await apiError(custom.patchNamespacedCustomObject({ ...ref, fieldManager: undefined, force: undefined, body: mssql("applied") }, ssa));
+        const noManager = await apiError(
+            custom.patchNamespacedCustomObject({ ...ref, fieldManager: undefined, force: undefined, body: mssql("applied") }, ssa),
+        );
         assert.equal(noManager.code, 422);
         const strategic = await apiError(
             custom.patchNamespacedCustomObject(
@@ -427,7 +443,10 @@ describe("FakeKubeApi through @kubernetes/client-node 1.4.0", () => {
 
         assert.equal(fake.countRequests({ method: "POST" }), 3);
         assert.equal(fake.countRequests({ method: "GET", path: `/api/v1/namespaces/${NS}/secrets/s` }), 4);
-        assert.equal(fake.countRequests((r) => r.watch), 0);
+        assert.equal(
+            fake.countRequests((r) => r.watch),
+            0,
+        );
         assert.equal(fake.countRequests(), fake.requests.length);
     });
 
@@ -441,7 +460,9 @@ describe("FakeKubeApi through @kubernetes/client-node 1.4.0", () => {
                 fake.schedule(20, () => {
                     fake.patchStatus(obj.apiVersion, obj.kind, namespace, name, {
                         phase: "Successful",
-                        conditions: [{ type: "Successful", status: "True", reason: "OpsRequestProcessedSuccessfully", lastTransitionTime: new Date().toISOString() }],
+                        conditions: [
+                            { type: "Successful", status: "True", reason: "OpsRequestProcessedSuccessfully", lastTransitionTime: new Date().toISOString() },
+                        ],
                     });
                 });
             });
@@ -461,7 +482,10 @@ describe("FakeKubeApi through @kubernetes/client-node 1.4.0", () => {
             ],
         );
         const rvs = watch.events.map((e) => Number(e.object.metadata.resourceVersion));
-        assert.ok(rvs.every((rv, i) => i === 0 || rv > rvs[i - 1]), `resourceVersions increase: ${rvs}`);
+        assert.ok(
+            rvs.every((rv, i) => i === 0 || rv > rvs[i - 1]),
+            `resourceVersions increase: ${rvs}`,
+        );
         assert.ok(rvs[0] > Number(list.metadata.resourceVersion));
         assert.equal(watch.events[2].object.status.conditions[0].type, "Successful");
         assert.equal(fake.countRequests({ watch: true }), 1);
@@ -477,11 +501,20 @@ describe("FakeKubeApi through @kubernetes/client-node 1.4.0", () => {
         const resumed = await startWatch(OPS_PATH, { resourceVersion: rvAfterA });
         const fresh = await startWatch(OPS_PATH);
         await waitFor("replay", () => resumed.events.length === 2 && fresh.events.length === 2);
-        assert.deepEqual(resumed.events.map((e) => [e.type, e.object.metadata.name]), [["ADDED", "b"], ["MODIFIED", "a"]]);
-        assert.deepEqual(fresh.events.map((e) => [e.type, e.object.metadata.name, e.object.status?.phase]), [
-            ["ADDED", "a", "Failed"],
-            ["ADDED", "b", undefined],
-        ]);
+        assert.deepEqual(
+            resumed.events.map((e) => [e.type, e.object.metadata.name]),
+            [
+                ["ADDED", "b"],
+                ["MODIFIED", "a"],
+            ],
+        );
+        assert.deepEqual(
+            fresh.events.map((e) => [e.type, e.object.metadata.name, e.object.status?.phase]),
+            [
+                ["ADDED", "a", "Failed"],
+                ["ADDED", "b", undefined],
+            ],
+        );
 
         fake.remove("ops.kubedb.com/v1alpha1", "mssqlserveropsrequests", NS, "b");
         await waitFor("DELETED", () => fresh.events.length === 3);
@@ -496,7 +529,10 @@ describe("FakeKubeApi through @kubernetes/client-node 1.4.0", () => {
         fake.patchStatus("ops.kubedb.com/v1alpha1", "MSSQLServerOpsRequest", NS, "x", { phase: "Progressing" });
         fake.patch("ops.kubedb.com/v1alpha1", "MSSQLServerOpsRequest", NS, "x", { metadata: { labels: { stage: "done" } } });
         await waitFor("three events", () => watch.events.length === 3);
-        assert.deepEqual(watch.events.map((e) => e.type), ["ADDED", "MODIFIED", "DELETED"]);
+        assert.deepEqual(
+            watch.events.map((e) => e.type),
+            ["ADDED", "MODIFIED", "DELETED"],
+        );
     });
 
     it("answers a watch from an expired resourceVersion with one ERROR 410 Expired event, then ends (done(null))", async () => {
@@ -533,7 +569,10 @@ describe("FakeKubeApi through @kubernetes/client-node 1.4.0", () => {
         fake.put(opsRequest("d"));
         const watch = await startWatch(OPS_PATH, { resourceVersion: rvA });
         await watch.done;
-        assert.deepEqual(watch.events.map((e) => [e.type, e.object.code]), [["ERROR", 410]]);
+        assert.deepEqual(
+            watch.events.map((e) => [e.type, e.object.code]),
+            [["ERROR", 410]],
+        );
     });
 
     it("a dropped watch connection calls done with an error", async () => {
@@ -612,9 +651,15 @@ describe("FakeKubeApi through @kubernetes/client-node 1.4.0", () => {
         fake.sendBookmarks();
         fake.put(opsRequest("b"));
         await waitFor("events", () => withBookmarks.events.length === 3 && without.events.length === 2);
-        assert.deepEqual(withBookmarks.events.map((e) => e.type), ["ADDED", "BOOKMARK", "ADDED"]);
+        assert.deepEqual(
+            withBookmarks.events.map((e) => e.type),
+            ["ADDED", "BOOKMARK", "ADDED"],
+        );
         assert.equal(withBookmarks.events[1].object.metadata.resourceVersion, withBookmarks.events[0].object.metadata.resourceVersion);
-        assert.deepEqual(without.events.map((e) => e.type), ["ADDED", "ADDED"]);
+        assert.deepEqual(
+            without.events.map((e) => e.type),
+            ["ADDED", "ADDED"],
+        );
     });
 });
 

@@ -8,15 +8,31 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
-    CLUSTER_ISSUERS, KubeApi, KubeObject, MSSQL_SERVERS, OPS_REQUESTS, STORAGE_CLASSES, describeApiError, kubeApi, loadKubeConfig,
+    CLUSTER_ISSUERS,
+    KubeApi,
+    KubeObject,
+    MSSQL_SERVERS,
+    OPS_REQUESTS,
+    STORAGE_CLASSES,
+    describeApiError,
+    kubeApi,
+    loadKubeConfig,
 } from "../components/kube";
 import { FakeKubeApi } from "./support/fakeKubeApi";
 
 const NS = "db";
-const server = (name: string, labels: Record<string, string> = {}) =>
-    ({ apiVersion: "kubedb.com/v1alpha2", kind: "MSSQLServer", metadata: { name, namespace: NS, labels }, spec: { version: "2022-cu22" } });
-const secret = (name: string, labels: Record<string, string> = {}) =>
-    ({ apiVersion: "v1", kind: "Secret", metadata: { name, namespace: NS, labels }, data: { password: Buffer.from("x").toString("base64") } });
+const server = (name: string, labels: Record<string, string> = {}) => ({
+    apiVersion: "kubedb.com/v1alpha2",
+    kind: "MSSQLServer",
+    metadata: { name, namespace: NS, labels },
+    spec: { version: "2022-cu22" },
+});
+const secret = (name: string, labels: Record<string, string> = {}) => ({
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name, namespace: NS, labels },
+    data: { password: Buffer.from("x").toString("base64") },
+});
 
 describe("kubeApi against the loopback API server", () => {
     let fake: FakeKubeApi;
@@ -32,7 +48,10 @@ describe("kubeApi against the loopback API server", () => {
         ["reading clusterissuers corp", (a) => a.getClusterObject(CLUSTER_ISSUERS, "corp")],
         ["listing mssqlservers in db", (a) => a.listObjects(MSSQL_SERVERS, NS)],
         ["listing storageclasses", (a) => a.listClusterObjects(STORAGE_CLASSES)],
-        ["creating mssqlserveropsrequests in db", (a) => a.createObject(OPS_REQUESTS, NS, { apiVersion: "ops.kubedb.com/v1alpha1", kind: "MSSQLServerOpsRequest", metadata: { name: "r" } })],
+        [
+            "creating mssqlserveropsrequests in db",
+            (a) => a.createObject(OPS_REQUESTS, NS, { apiVersion: "ops.kubedb.com/v1alpha1", kind: "MSSQLServerOpsRequest", metadata: { name: "r" } }),
+        ],
         ["reading Secret db/s", (a) => a.getSecret(NS, "s")],
         ["listing Secrets in db", (a) => a.listSecrets(NS, "app=x")],
         ["deleting Secret db/s", (a) => a.deleteSecret(NS, "s")],
@@ -66,11 +85,25 @@ describe("kubeApi against the loopback API server", () => {
         const all = await api.listObjects(MSSQL_SERVERS, NS);
         assert.deepEqual(all.items.map((o) => o.metadata.name).sort(), ["a", "b"]);
         assert.equal(all.resourceVersion, fake.resourceVersion);
-        assert.deepEqual((await api.listObjects(MSSQL_SERVERS, NS, { labelSelector: "tier=x" })).items.map((o) => o.metadata.name), ["a"]);
-        assert.deepEqual((await api.listObjects(MSSQL_SERVERS, NS, { fieldSelector: "metadata.name=b" })).items.map((o) => o.metadata.name), ["b"]);
+        assert.deepEqual(
+            (await api.listObjects(MSSQL_SERVERS, NS, { labelSelector: "tier=x" })).items.map((o) => o.metadata.name),
+            ["a"],
+        );
+        assert.deepEqual(
+            (await api.listObjects(MSSQL_SERVERS, NS, { fieldSelector: "metadata.name=b" })).items.map((o) => o.metadata.name),
+            ["b"],
+        );
         assert.deepEqual(await api.listClusterObjects(STORAGE_CLASSES), []);
-        assert.deepEqual((await api.listSecrets(NS, "app=x")).map((o) => o.metadata.name), ["s1"]);
-        const created = await api.createObject(OPS_REQUESTS, NS, { apiVersion: "ops.kubedb.com/v1alpha1", kind: "MSSQLServerOpsRequest", metadata: { name: "r" }, spec: {} });
+        assert.deepEqual(
+            (await api.listSecrets(NS, "app=x")).map((o) => o.metadata.name),
+            ["s1"],
+        );
+        const created = await api.createObject(OPS_REQUESTS, NS, {
+            apiVersion: "ops.kubedb.com/v1alpha1",
+            kind: "MSSQLServerOpsRequest",
+            metadata: { name: "r" },
+            spec: {},
+        });
         assert.equal(created.metadata.namespace, NS);
         await api.patchSecretData(NS, "s1", { password: Buffer.from("new").toString("base64") });
         assert.equal(Buffer.from((await api.getSecret(NS, "s1"))!.data!.password, "base64").toString(), "new");
@@ -85,17 +118,30 @@ describe("kubeApi against the loopback API server", () => {
         const { resourceVersion } = await api.listObjects(MSSQL_SERVERS, NS);
         const events: Array<[string, string]> = [];
         let done: unknown = "not yet";
-        const watch = await api.watchObject(MSSQL_SERVERS, NS, "a", resourceVersion,
-            (type, object: KubeObject) => events.push([type, object.metadata?.name ?? ""]), (error) => { done = error; });
+        const watch = await api.watchObject(
+            MSSQL_SERVERS,
+            NS,
+            "a",
+            resourceVersion,
+            (type, object: KubeObject) => events.push([type, object.metadata?.name ?? ""]),
+            (error) => {
+                done = error;
+            },
+        );
         fake.patch("kubedb.com/v1alpha2", "mssqlservers", NS, "b", { spec: { version: "2022-cu23" } });
         fake.patch("kubedb.com/v1alpha2", "mssqlservers", NS, "a", { spec: { version: "2022-cu23" } });
         fake.sendBookmarks();
         const until = Date.now() + 5000;
         while (events.length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-        assert.deepEqual(events, [["MODIFIED", "a"], ["BOOKMARK", ""]]);
+        assert.deepEqual(events, [
+            ["MODIFIED", "a"],
+            ["BOOKMARK", ""],
+        ]);
         const request = fake.requests.find((r) => r.watch)!;
-        assert.deepEqual([request.query.fieldSelector, request.query.resourceVersion, request.query.allowWatchBookmarks, request.query.timeoutSeconds],
-            ["metadata.name=a", resourceVersion, "true", "300"]);
+        assert.deepEqual(
+            [request.query.fieldSelector, request.query.resourceVersion, request.query.allowWatchBookmarks, request.query.timeoutSeconds],
+            ["metadata.name=a", resourceVersion, "true", "300"],
+        );
         watch.abort();
         while (fake.openWatches > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
         assert.equal(fake.openWatches, 0, "abort closes the watch");
@@ -105,8 +151,9 @@ describe("kubeApi against the loopback API server", () => {
 
 describe("kube.ts helpers", () => {
     it("loads the given kubeconfig text, and the ambient one for none or blank text", () => {
-        const ambient = "apiVersion: v1\nkind: Config\nclusters:\n- name: ambient\n  cluster:\n    server: https://ambient.example:6443\n"
-            + "users:\n- name: u\n  user:\n    token: t\ncontexts:\n- name: c\n  context:\n    cluster: ambient\n    user: u\ncurrent-context: c\n";
+        const ambient =
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: ambient\n  cluster:\n    server: https://ambient.example:6443\n" +
+            "users:\n- name: u\n  user:\n    token: t\ncontexts:\n- name: c\n  context:\n    cluster: ambient\n    user: u\ncurrent-context: c\n";
         const given = ambient.replace(/ambient/g, "given");
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kc-"));
         const realKubeconfig = process.env.KUBECONFIG;
@@ -117,13 +164,14 @@ describe("kube.ts helpers", () => {
             assert.equal(loadKubeConfig(undefined).getCurrentCluster()?.server, "https://ambient.example:6443");
             assert.equal(loadKubeConfig(" \n").getCurrentCluster()?.server, "https://ambient.example:6443");
         } finally {
-            if (realKubeconfig === undefined) delete process.env.KUBECONFIG; else process.env.KUBECONFIG = realKubeconfig;
+            if (realKubeconfig === undefined) delete process.env.KUBECONFIG;
+            else process.env.KUBECONFIG = realKubeconfig;
             fs.rmSync(dir, { recursive: true, force: true });
         }
     });
 
     it("describes an error without an HTTP status by its message alone", () => {
         assert.equal(describeApiError(new Error("socket hang up")), "socket hang up");
-        assert.equal(describeApiError(Object.assign(new Error("x"), { code: 409, body: "{\"message\":\"already exists\"}" })), "already exists (HTTP 409)");
+        assert.equal(describeApiError(Object.assign(new Error("x"), { code: 409, body: '{"message":"already exists"}' })), "already exists (HTTP 409)");
     });
 });

@@ -26,17 +26,25 @@ describe("kubeconfig config key", () => {
 
     it("says what is wrong with an unreadable value without echoing it", () => {
         const secretish = "/nowhere/token-abc123-very-secret";
-        assert.throws(() => resolveKubeconfig(secretish), (e: Error) =>
-            e instanceof ConfigError
-            && /"kubeconfig": is neither kubeconfig text nor the path of a readable file \(ENOENT\)/.test(e.message) && !e.message.includes("token-abc123"));
+        assert.throws(
+            () => resolveKubeconfig(secretish),
+            (e: Error) =>
+                e instanceof ConfigError &&
+                /"kubeconfig": is neither kubeconfig text nor the path of a readable file \(ENOENT\)/.test(e.message) &&
+                !e.message.includes("token-abc123"),
+        );
     });
 
     it("refuses a file that is not a kubeconfig, without echoing its path or contents", () => {
         const file = write("password: token-abc123-very-secret\n");
-        assert.throws(() => resolveKubeconfig(file), (e: Error) =>
-            e instanceof ConfigError
-            && /"kubeconfig": names a file that has none of a kubeconfig's fields \(apiVersion, kind, /.test(e.message)
-            && !e.message.includes("token-abc123") && !e.message.includes(file));
+        assert.throws(
+            () => resolveKubeconfig(file),
+            (e: Error) =>
+                e instanceof ConfigError &&
+                /"kubeconfig": names a file that has none of a kubeconfig's fields \(apiVersion, kind, /.test(e.message) &&
+                !e.message.includes("token-abc123") &&
+                !e.message.includes(file),
+        );
     });
 
     it("refuses kubeconfig text that is not a kubeconfig", () => {
@@ -44,22 +52,45 @@ describe("kubeconfig config key", () => {
     });
 
     it("accepts what client-go loads: JSON, an empty Config, a full one", () => {
-        assert.equal(checkKubeconfigText("{\"apiVersion\":\"v1\",\"kind\":\"Config\"}"), undefined);
+        assert.equal(checkKubeconfigText('{"apiVersion":"v1","kind":"Config"}'), undefined);
         assert.equal(checkKubeconfigText("apiVersion: v1\nkind: Config\n"), undefined);
-        assert.equal(checkKubeconfigText([
-            "apiVersion: v1", "kind: Config", "current-context: c",
-            "clusters:", "- name: k", "  cluster:", "    server: https://k.example:6443",
-            "users:", "- name: u", "  user:", "    exec:", "      apiVersion: client.authentication.k8s.io/v1", "      command: aws",
-            "contexts:", "- name: c", "  context:", "    cluster: k", "    user: u", "",
-        ].join("\n")), undefined);
+        assert.equal(
+            checkKubeconfigText(
+                [
+                    "apiVersion: v1",
+                    "kind: Config",
+                    "current-context: c",
+                    "clusters:",
+                    "- name: k",
+                    "  cluster:",
+                    "    server: https://k.example:6443",
+                    "users:",
+                    "- name: u",
+                    "  user:",
+                    "    exec:",
+                    "      apiVersion: client.authentication.k8s.io/v1",
+                    "      command: aws",
+                    "contexts:",
+                    "- name: c",
+                    "  context:",
+                    "    cluster: k",
+                    "    user: u",
+                    "",
+                ].join("\n"),
+            ),
+            undefined,
+        );
     });
 
     it("refuses a current context whose cluster is missing", () => {
-        assert.match(checkKubeconfigText("apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts:\n- name: c\n  context:\n    cluster: gone\n")!, /current context whose cluster is not among its clusters/);
+        assert.match(
+            checkKubeconfigText("apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts:\n- name: c\n  context:\n    cluster: gone\n")!,
+            /current context whose cluster is not among its clusters/,
+        );
     });
 
     it("tells text from a path by how it starts, like the Kubernetes provider", () => {
-        for (const textual of ["apiVersion: v1", "  kind: Config", "\tclusters: []", "{\"kind\":\"Config\"}", "current-context: c", "a\nb"]) {
+        for (const textual of ["apiVersion: v1", "  kind: Config", "\tclusters: []", '{"kind":"Config"}', "current-context: c", "a\nb"]) {
             assert.equal(looksLikeKubeconfigText(textual), true, textual);
         }
         for (const file of ["/home/me/.kube/config", "~/.kube/clusters", "myclusters.yaml", "x kind: Config", "kubeconfig"]) {
@@ -76,8 +107,13 @@ describe("kubeconfig config key", () => {
             assert.equal(resolveKubeconfig("~/kc"), text);
             const p = new Problems();
             assert.equal(readKubeconfig(p, "cluster.kubeconfig", "kc~"), undefined);
-            assert.throws(() => p.throwIfAny(), (e: ConfigError) => e.problems.length === 1
-                && e.problems[0] === '"cluster.kubeconfig": is neither kubeconfig text nor the path of a readable file (ENOENT); set it to the kubeconfig\'s contents or its path');
+            assert.throws(
+                () => p.throwIfAny(),
+                (e: ConfigError) =>
+                    e.problems.length === 1 &&
+                    e.problems[0] ===
+                        '"cluster.kubeconfig": is neither kubeconfig text nor the path of a readable file (ENOENT); set it to the kubeconfig\'s contents or its path',
+            );
         } finally {
             process.env.HOME = realHome;
             fs.rmSync(home, { recursive: true, force: true });
@@ -91,7 +127,8 @@ describe("kubeconfig config key", () => {
     });
 
     it("refuses YAML that is not a mapping", () => {
-        for (const text of ["- a\n- b\n", "just text\n", "42\n"]) assert.match(checkKubeconfigText(text)!, /^is not a YAML mapping; it must be kubeconfig text/, text);
+        for (const text of ["- a\n- b\n", "just text\n", "42\n"])
+            assert.match(checkKubeconfigText(text)!, /^is not a YAML mapping; it must be kubeconfig text/, text);
     });
 
     it("checks kind and apiVersion only where given", () => {
@@ -114,12 +151,19 @@ describe("kubeconfig config key", () => {
         assert.equal(checkKubeconfigText(eleven), "is not a usable kubeconfig: clusters[10].cluster is missing");
         assert.equal(checkKubeconfigText("contexts:\n- name: c\n"), "is not a usable kubeconfig: contexts[0].context is missing");
         const tokenFile = (file: string) => `apiVersion: v1\nkind: Config\nusers:\n- name: u\n  user:\n    token-file: ${file}\n`;
-        assert.equal(checkKubeconfigText(tokenFile("/nonexistent/token-abc123")), "is not a usable kubeconfig: a file it refers to (e.g. a token-file or certificate) cannot be read");
-        assert.equal(checkKubeconfigText(tokenFile(os.tmpdir())), "is not a usable kubeconfig: an entry could not be loaded", "a directory is no token file (EISDIR)");
+        assert.equal(
+            checkKubeconfigText(tokenFile("/nonexistent/token-abc123")),
+            "is not a usable kubeconfig: a file it refers to (e.g. a token-file or certificate) cannot be read",
+        );
+        assert.equal(
+            checkKubeconfigText(tokenFile(os.tmpdir())),
+            "is not a usable kubeconfig: an entry could not be loaded",
+            "a directory is no token file (EISDIR)",
+        );
     });
 
     it("checks the current context only when one is named, and by its name", () => {
-        assert.equal(checkKubeconfigText("current-context: \"\"\n"), undefined);
+        assert.equal(checkKubeconfigText('current-context: ""\n'), undefined);
         assert.equal(checkKubeconfigText("current-context: null\nclusters: []\n"), undefined);
         const contexts = "clusters:\n- name: k\n  cluster:\n    server: https://k.example:6443\ncontexts:\n- name: a\n  context:\n    cluster: k\n";
         assert.equal(checkKubeconfigText(`current-context: a\n${contexts}`), undefined);

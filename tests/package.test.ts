@@ -14,8 +14,12 @@ describe("index.ts: one SqlServer of the package, built by the plugin", () => {
         const run = await runProgram({
             remote: true,
             config: {
-                acceptEula: true, namespace: "db", tls: { rotation: { generation: 1 }, ca: { algorithm: "RSA" } },
-                rotation: { generation: 2 }, storage: { size: "20Gi" }, saPassword: "Str0ng!Passw0rd-For-Sa",
+                acceptEula: true,
+                namespace: "db",
+                tls: { rotation: { generation: 1 }, ca: { algorithm: "RSA" } },
+                rotation: { generation: 2 },
+                storage: { size: "20Gi" },
+                saPassword: "Str0ng!Passw0rd-For-Sa",
             },
         });
         const sqlServer = run.one(SQL_SERVER);
@@ -24,7 +28,11 @@ describe("index.ts: one SqlServer of the package, built by the plugin", () => {
         assert.deepEqual(sqlServer.inputs.storage, { size: "20Gi" });
         assert.equal(sqlServer.inputs.adoptStackRoot, true);
         assert.deepEqual(sqlServer.secretPaths, ["saPassword"]);
-        assert.match(sqlServer.provider, /::pulumi:providers:kubedb-mssql::kubedb-mssql::/, "an explicit provider: the stack config is not the default provider's config");
+        assert.match(
+            sqlServer.provider,
+            /::pulumi:providers:kubedb-mssql::kubedb-mssql::/,
+            "an explicit provider: the stack config is not the default provider's config",
+        );
         assert.deepEqual(run.registrations.map((r) => r.type).sort(), ["pulumi:providers:kubedb-mssql", SQL_SERVER].sort());
     });
 
@@ -34,7 +42,9 @@ describe("index.ts: one SqlServer of the package, built by the plugin", () => {
 });
 
 describe("the package schema", () => {
-    const schema = packageSchema("1.2.3") as { resources: Record<string, { isComponent?: boolean; inputProperties: Record<string, unknown>; properties: Record<string, unknown> }> };
+    const schema = packageSchema("1.2.3") as {
+        resources: Record<string, { isComponent?: boolean; inputProperties: Record<string, unknown>; properties: Record<string, unknown> }>;
+    };
 
     it("has every custom resource of the package, with its former dynamic type as an alias", () => {
         for (const { token, formerly } of Object.values(PACKAGE_RESOURCES)) {
@@ -46,7 +56,9 @@ describe("the package schema", () => {
     it("no component has an output of the same name as an arg of another shape (a remote registration would drop the arg)", () => {
         const shape = (p: unknown) => JSON.stringify({ ...(p as object), description: undefined, default: undefined });
         for (const [token, spec] of Object.entries(schema.resources).filter(([, s]) => s.isComponent)) {
-            const clashes = Object.keys(spec.properties).filter((k) => k in spec.inputProperties && shape(spec.properties[k]) !== shape(spec.inputProperties[k]));
+            const clashes = Object.keys(spec.properties).filter(
+                (k) => k in spec.inputProperties && shape(spec.properties[k]) !== shape(spec.inputProperties[k]),
+            );
             assert.deepEqual(clashes, [], token);
         }
     });

@@ -51,7 +51,19 @@ describe("stack program: Standalone with defaults", () => {
                 tls: { issuerRef: { apiGroup: "cert-manager.io", kind: "Issuer", name: "mssql-ca" }, clientTLS: true },
                 storageType: "Durable",
                 storage: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } },
-                podTemplate: { spec: { containers: [{ name: "mssql", env: [{ name: "ACCEPT_EULA", value: "Y" }, { name: "MSSQL_PID", value: "Developer" }] }] } },
+                podTemplate: {
+                    spec: {
+                        containers: [
+                            {
+                                name: "mssql",
+                                env: [
+                                    { name: "ACCEPT_EULA", value: "Y" },
+                                    { name: "MSSQL_PID", value: "Developer" },
+                                ],
+                            },
+                        ],
+                    },
+                },
                 // The stack owns the lifecycle: KubeDB's recommendation engine makes no request of its own.
                 autoOps: { disabled: true },
                 deletionPolicy: "Halt",
@@ -73,7 +85,8 @@ describe("stack program: Standalone with defaults", () => {
         assert.deepEqual(ca.spec.privateKey, { algorithm: "ECDSA", size: 256 });
         const caIssuer = run.one(T.issuer, "ca-issuer").inputs;
         assert.deepEqual(caIssuer.metadata, {
-            name: "mssql-ca", namespace: "mssql",
+            name: "mssql-ca",
+            namespace: "mssql",
             annotations: { "pulumi.com/waitFor": "condition=Ready", "pulumi.com/timeoutSeconds": "600" },
         });
         assert.deepEqual(caIssuer.spec, { ca: { secretName: "mssql-ca" } });
@@ -112,16 +125,22 @@ describe("stack program: Standalone with defaults", () => {
         assert.ok(dependsOn(run, db, run.one(T.certificate)), "database waits for the CA certificate");
         assert.ok(dependsOn(run, db, run.one(T.credentialSecret, "sa-secret")), "database waits for its auth Secret");
         // The credential's check refuses a re-creation that cannot resume: nothing else may be created before it.
-        for (const r of run.registrations.filter((r) => r.type.startsWith("kubernetes:") && !/NamespacePatch|providers/.test(r.type) && r.name !== "sa-secret")) {
-            const waits = (x: typeof r): boolean => x.dependencies.includes(run.one(T.credentialSecret, "sa-secret").urn)
-                || x.dependencies.some((urn) => run.registrations.some((d) => d.urn === urn && d.type.startsWith("kubernetes:") && waits(d)));
+        for (const r of run.registrations.filter(
+            (r) => r.type.startsWith("kubernetes:") && !/NamespacePatch|providers/.test(r.type) && r.name !== "sa-secret",
+        )) {
+            const waits = (x: typeof r): boolean =>
+                x.dependencies.includes(run.one(T.credentialSecret, "sa-secret").urn) ||
+                x.dependencies.some((urn) => run.registrations.some((d) => d.urn === urn && d.type.startsWith("kubernetes:") && waits(d)));
             assert.ok(waits(r), `${r.type} ${r.name} waits for the credential`);
         }
         assert.ok(dependsOn(run, run.one(T.credentialSecret, "sa-secret"), run.one(T.namespace)), "the credential waits for the namespace");
         const rotation = run.one(T.rotation);
         assert.ok(dependsOn(run, rotation, db), "rotation waits for the database");
         const tls = run.one(T.tls);
-        assert.ok(dependsOn(run, rotation, tls), "the credential rotation runs after TLS changes (never two requests at once; a failed TLS change leaves the password alone)");
+        assert.ok(
+            dependsOn(run, rotation, tls),
+            "the credential rotation runs after TLS changes (never two requests at once; a failed TLS change leaves the password alone)",
+        );
         const dayTwo = run.one(T.dayTwo);
         assert.ok(dependsOn(run, dayTwo, db), "day-2 changes wait for the database");
         assert.ok(dependsOn(run, tls, dayTwo), "TLS changes run after the day-2 changes (one request at a time)");
@@ -135,7 +154,13 @@ describe("stack program: Standalone with defaults", () => {
     it("leaves the operator-owned parts of the database alone and waits long enough for SQL Server", () => {
         const db = run.one(T.db);
         assert.deepEqual(db.ignoreChanges, [
-            "spec.authSecret", "spec.tls", "spec.version", "spec.replicas", "spec.storage", "spec.podTemplate", "spec.configuration",
+            "spec.authSecret",
+            "spec.tls",
+            "spec.version",
+            "spec.replicas",
+            "spec.storage",
+            "spec.podTemplate",
+            "spec.configuration",
         ]);
         assert.deepEqual(db.customTimeouts, { create: "25m", update: "25m", delete: "" });
     });
@@ -162,7 +187,10 @@ describe("stack program: Standalone with defaults", () => {
         assert.equal(data.port, "1433");
         assert.equal(data.username, "sa");
         assert.equal(data.password, password);
-        assert.equal(data["connection-string"], `Server=tcp:mssql.mssql.svc,1433;Database=master;User ID=sa;Password=${password};Encrypt=True;TrustServerCertificate=False;`);
+        assert.equal(
+            data["connection-string"],
+            `Server=tcp:mssql.mssql.svc,1433;Database=master;User ID=sa;Password=${password};Encrypt=True;TrustServerCertificate=False;`,
+        );
         assert.match(data["jdbc-url"], /^jdbc:sqlserver:\/\/mssql\.mssql\.svc:1433;.*encrypt=true;trustServerCertificate=false$/);
         assert.equal(data["ca.crt"], FAKE_CA);
         assert.deepEqual(Object.keys(data).sort(), ["ca.crt", "connection-string", "host", "jdbc-url", "password", "port", "username"]);
@@ -180,10 +208,11 @@ describe("stack program: Standalone with defaults", () => {
         assert.equal(run.outputs.connectionSecret, "mssql-connection");
         // What the TLS ledger reports (last request, phase, CA fingerprint) is made up by the mocks
         // here; tlsLifecycle.test.ts checks what the provider reports.
-        const { lastRequest, lastPhase, lastAction, caFingerprint, caNotAfter, ...fromConfig } = run.outputs.tls as Record<string, unknown>;
-        void lastRequest, void lastPhase, void lastAction, void caFingerprint, void caNotAfter;
+        const { lastRequest: _r, lastPhase: _p, lastAction: _a, caFingerprint: _f, caNotAfter: _n, ...fromConfig } = run.outputs.tls as Record<string, unknown>;
         assert.deepEqual(fromConfig, {
-            issuer: { kind: "Issuer", name: "mssql-ca" }, clientTLS: true, caSecret: { namespace: "mssql", name: "mssql-ca" },
+            issuer: { kind: "Issuer", name: "mssql-ca" },
+            clientTLS: true,
+            caSecret: { namespace: "mssql", name: "mssql-ca" },
             certificateSecrets: { server: "mssql-server-cert", client: "mssql-client-cert" },
             rotationGeneration: 0,
         });
@@ -192,21 +221,39 @@ describe("stack program: Standalone with defaults", () => {
 
 describe("stack program: AvailabilityGroup", () => {
     it("emits the topology, three replicas by default, and the secondary service", async () => {
-        const run = await runProgram({ config: { acceptEula: true, name: "sales", namespace: "db", availabilityGroup: { databases: ["orders", "stock_2"], secondaryAccessMode: "ReadOnly" } } });
+        const run = await runProgram({
+            config: {
+                acceptEula: true,
+                name: "sales",
+                namespace: "db",
+                availabilityGroup: { databases: ["orders", "stock_2"], secondaryAccessMode: "ReadOnly" },
+            },
+        });
         const db = run.one(T.db).inputs;
         assert.equal(db.spec.replicas, 3);
-        assert.deepEqual(db.spec.topology, { mode: "AvailabilityGroup", availabilityGroup: { databases: ["orders", "stock_2"], secondaryAccessMode: "ReadOnly" } });
+        assert.deepEqual(db.spec.topology, {
+            mode: "AvailabilityGroup",
+            availabilityGroup: { databases: ["orders", "stock_2"], secondaryAccessMode: "ReadOnly" },
+        });
         assert.equal(db.metadata.annotations["pulumi.com/timeoutSeconds"], "2400");
         assert.equal(run.outputs.secondaryHost, "sales-secondary.db.svc");
-        assert.deepEqual((run.outputs.tls as { certificateSecrets: object }).certificateSecrets, { server: "sales-server-cert", client: "sales-client-cert", endpoint: "sales-endpoint-cert" });
+        assert.deepEqual((run.outputs.tls as { certificateSecrets: object }).certificateSecrets, {
+            server: "sales-server-cert",
+            client: "sales-client-cert",
+            endpoint: "sales-endpoint-cert",
+        });
         assertAllObjectsValid(run);
     });
 
     it("takes an explicit replica count and an endpoint certificate setting", async () => {
-        const run = await runProgram({ config: {
-            acceptEula: true, replicas: 4, availabilityGroup: { databases: ["app"] },
-            tls: { certificates: { endpoint: { duration: "4320h" } } },
-        } });
+        const run = await runProgram({
+            config: {
+                acceptEula: true,
+                replicas: 4,
+                availabilityGroup: { databases: ["app"] },
+                tls: { certificates: { endpoint: { duration: "4320h" } } },
+            },
+        });
         const db = run.one(T.db).inputs;
         assert.equal(db.spec.replicas, 4);
         assert.equal(db.spec.topology.availabilityGroup.secondaryAccessMode, "Passive");
@@ -235,7 +282,9 @@ describe("stack program: an existing ClusterIssuer", () => {
 
 describe("stack program: a bootstrapped ClusterIssuer", () => {
     it("puts the CA in cert-manager's namespace and names the cluster-wide objects per namespace", async () => {
-        const run = await runProgram({ config: { acceptEula: true, namespace: "team-a", tls: { ca: { kind: "ClusterIssuer", duration: "43800h", algorithm: "RSA" } } } });
+        const run = await runProgram({
+            config: { acceptEula: true, namespace: "team-a", tls: { ca: { kind: "ClusterIssuer", duration: "43800h", algorithm: "RSA" } } },
+        });
         const [selfSigned, caIssuer] = run.ofType(T.clusterIssuer).map((r) => r.inputs);
         assert.deepEqual(selfSigned.metadata.name, "team-a-mssql-selfsigned");
         assert.equal(selfSigned.metadata.namespace, undefined);
@@ -251,25 +300,49 @@ describe("stack program: a bootstrapped ClusterIssuer", () => {
 
 describe("stack program: custom settings", () => {
     it("passes certificate settings, storage class, resources, edition and deletion policy through", async () => {
-        const run = await runProgram({ config: {
-            acceptEula: true, edition: "Standard", version: "2022-cu16", deletionPolicy: "DoNotTerminate",
-            storage: { size: "200Gi", storageClass: "fast-ssd" },
-            resources: { requests: { cpu: "2", memory: "8Gi" }, limits: { memory: "8Gi" } },
-            tls: { certificates: {
-                server: { dnsNames: ["sql.example.com", "*.sql.example.com"], ipAddresses: ["10.0.0.5"], duration: "2160h", renewBefore: "360h", subject: { organizations: ["Example"] } },
-                client: { duration: "720h" },
-            } },
-        } });
+        const run = await runProgram({
+            config: {
+                acceptEula: true,
+                edition: "Standard",
+                version: "2022-cu16",
+                deletionPolicy: "DoNotTerminate",
+                storage: { size: "200Gi", storageClass: "fast-ssd" },
+                resources: { requests: { cpu: "2", memory: "8Gi" }, limits: { memory: "8Gi" } },
+                tls: {
+                    certificates: {
+                        server: {
+                            dnsNames: ["sql.example.com", "*.sql.example.com"],
+                            ipAddresses: ["10.0.0.5"],
+                            duration: "2160h",
+                            renewBefore: "360h",
+                            subject: { organizations: ["Example"] },
+                        },
+                        client: { duration: "720h" },
+                    },
+                },
+            },
+        });
         const spec = run.one(T.db).inputs.spec;
         assert.equal(spec.version, "2022-cu16");
         assert.equal(spec.deletionPolicy, "DoNotTerminate");
         assert.deepEqual(spec.storage, { accessModes: ["ReadWriteOnce"], storageClassName: "fast-ssd", resources: { requests: { storage: "200Gi" } } });
         assert.deepEqual(spec.podTemplate.spec.containers[0], {
-            name: "mssql", env: [{ name: "ACCEPT_EULA", value: "Y" }, { name: "MSSQL_PID", value: "Standard" }],
+            name: "mssql",
+            env: [
+                { name: "ACCEPT_EULA", value: "Y" },
+                { name: "MSSQL_PID", value: "Standard" },
+            ],
             resources: { requests: { cpu: "2", memory: "8Gi" }, limits: { memory: "8Gi" } },
         });
         assert.deepEqual(spec.tls.certificates, [
-            { alias: "server", dnsNames: ["sql.example.com", "*.sql.example.com"], ipAddresses: ["10.0.0.5"], duration: "2160h", renewBefore: "360h", subject: { organizations: ["Example"] } },
+            {
+                alias: "server",
+                dnsNames: ["sql.example.com", "*.sql.example.com"],
+                ipAddresses: ["10.0.0.5"],
+                duration: "2160h",
+                renewBefore: "360h",
+                subject: { organizations: ["Example"] },
+            },
             { alias: "client", duration: "720h" },
         ]);
         assertAllObjectsValid(run);

@@ -38,23 +38,42 @@ describe("components through the plugin's Construct", function () {
 
     it("SqlServer: the whole database under it, secrets secret, the outputs of the schema", async () => {
         const built = await host.construct(engine.address, SQL_SERVER, "orders", {
-            acceptEula: true, namespace: "db", name: "orders", storage: { size: "20Gi" },
-            saPassword: markedSecret("Str0ng!Passw0rd-For-Sa"), kubeconfig: markedSecret(KUBECONFIG),
+            acceptEula: true,
+            namespace: "db",
+            name: "orders",
+            storage: { size: "20Gi" },
+            saPassword: markedSecret("Str0ng!Passw0rd-For-Sa"),
+            kubeconfig: markedSecret(KUBECONFIG),
         });
         assert.ok(built.ok, !built.ok ? built.error.message : "");
         assert.equal(built.value.urn, `urn:pulumi:test::kubedb-mssql::${SQL_SERVER}::orders`);
         assert.deepEqual(Object.keys(built.value.state).sort(), Object.keys(COMPONENT_OUTPUTS[SQL_SERVER]).sort());
 
         const component = one(SQL_SERVER);
-        const direct = engine.registered.filter((r) => r.parent === component.urn).map((r) => `${r.type} ${r.name}`).sort();
-        assert.deepEqual(direct, [
-            "kubedb-mssql:credential:ConnectionSecret orders-connection", "kubedb-mssql:credential:CredentialRotation orders-rotation",
-            "kubedb-mssql:credential:SaCredential orders-sa", "kubedb-mssql:database:ChangeGuard orders-guard",
-            "kubedb-mssql:database:DayTwoChanges orders-day2", "kubedb-mssql:database:MssqlServer orders-database",
-            "kubedb-mssql:tls:CaIssuer orders-ca", "kubedb-mssql:tls:TlsLifecycle orders-tls",
-            "kubernetes:core/v1:NamespacePatch orders-namespace", "pulumi:providers:kubernetes orders-kubernetes",
-        ].sort(), "every child under the SqlServer, named after it");
-        assert.ok(engine.registered.every((r) => r === component || r.parent !== STACK_URN), "nothing at the top of the stack");
+        const direct = engine.registered
+            .filter((r) => r.parent === component.urn)
+            .map((r) => `${r.type} ${r.name}`)
+            .sort();
+        assert.deepEqual(
+            direct,
+            [
+                "kubedb-mssql:credential:ConnectionSecret orders-connection",
+                "kubedb-mssql:credential:CredentialRotation orders-rotation",
+                "kubedb-mssql:credential:SaCredential orders-sa",
+                "kubedb-mssql:database:ChangeGuard orders-guard",
+                "kubedb-mssql:database:DayTwoChanges orders-day2",
+                "kubedb-mssql:database:MssqlServer orders-database",
+                "kubedb-mssql:tls:CaIssuer orders-ca",
+                "kubedb-mssql:tls:TlsLifecycle orders-tls",
+                "kubernetes:core/v1:NamespacePatch orders-namespace",
+                "pulumi:providers:kubernetes orders-kubernetes",
+            ].sort(),
+            "every child under the SqlServer, named after it",
+        );
+        assert.ok(
+            engine.registered.every((r) => r === component || r.parent !== STACK_URN),
+            "nothing at the top of the stack",
+        );
         for (const { token } of Object.values(PACKAGE_RESOURCES)) assert.equal(ofType(token).length, 1, token);
 
         const credential = one(PACKAGE_RESOURCES.CredentialSecret.token);
@@ -72,8 +91,24 @@ describe("components through the plugin's Construct", function () {
         assert.ok(built.ok, !built.ok ? built.error.message : "");
         const component = one(SQL_SERVER);
         const direct = engine.registered.filter((r) => r.parent === component.urn);
-        assert.deepEqual(direct.map((r) => r.name).sort(), ["ca", "connection", "database", "day2", "guard", "kubernetes", "namespace", "rotation", "sa", "tls"]);
-        for (const child of direct) assert.match(JSON.stringify(child.aliases), new RegExp(STACK_URN.replace(/[$.*+?^()|[\]\\]/g, "\\$&")), `${child.name} is aliased to the stack root`);
+        assert.deepEqual(direct.map((r) => r.name).sort(), [
+            "ca",
+            "connection",
+            "database",
+            "day2",
+            "guard",
+            "kubernetes",
+            "namespace",
+            "rotation",
+            "sa",
+            "tls",
+        ]);
+        for (const child of direct)
+            assert.match(
+                JSON.stringify(child.aliases),
+                new RegExp(STACK_URN.replace(/[$.*+?^()|[\]\\]/g, "\\$&")),
+                `${child.name} is aliased to the stack root`,
+            );
     });
 
     it("bad args: every problem named, nothing registered", async () => {
@@ -105,7 +140,10 @@ describe("components through the plugin's Construct", function () {
 
     it("a building block with `kubeconfig`: the plugin's own Kubernetes provider, and the waiter's kubeconfig secret", async () => {
         const built = await host.construct(engine.address, "kubedb-mssql:credential:CredentialRotation", "rotation", {
-            database: "orders", namespace: "db", secretName: "orders-auth-0123456789", kubeconfig: markedSecret(KUBECONFIG),
+            database: "orders",
+            namespace: "db",
+            secretName: "orders-auth-0123456789",
+            kubeconfig: markedSecret(KUBECONFIG),
         });
         assert.ok(built.ok, !built.ok ? built.error.message : "");
         assert.deepEqual(Object.keys(built.value.state).sort(), Object.keys(COMPONENT_OUTPUTS["kubedb-mssql:credential:CredentialRotation"]).sort());

@@ -52,7 +52,11 @@ describe("CredentialSecret through the provider plugin", function () {
         assert.equal(Buffer.from(secret.data!.password, "base64").toString(), registered.password);
         assert.deepEqual([outs.secretName, outs.initialSecretName, outs.resumedFrom], [registered.versionSecretName, registered.versionSecretName, "none"]);
         assert.equal(outs.kubeconfig, undefined);
-        assert.deepEqual([outs.password, outs.versionPassword], [markedSecret(registered.password), markedSecret(registered.password)], "both passwords are stored as secrets");
+        assert.deepEqual(
+            [outs.password, outs.versionPassword],
+            [markedSecret(registered.password), markedSecret(registered.password)],
+            "both passwords are stored as secrets",
+        );
     });
 
     it("Check hands the engine the password and the kubeconfig marked secret, even when they arrive plain", async () => {
@@ -66,9 +70,15 @@ describe("CredentialSecret through the provider plugin", function () {
     it("after `pulumi destroy`: resumed on the retained Secret, no new one; the same inputs again are no change", async () => {
         putSecret(fake, "mssql-auth-1111111111", RETAINED_PASSWORD, labelsFor("mssql", "credential"));
         const outs = await checkThenCreate();
-        assert.deepEqual([outs.secretName, outs.initialSecretName, outs.resumedFrom, outs.password],
-            ["mssql-auth-1111111111", "mssql-auth-1111111111", "mssql-auth-1111111111", markedSecret(RETAINED_PASSWORD)], "the password the engine stores is marked secret");
-        assert.deepEqual(fake.list("v1", "secrets", NS).map((s) => s.metadata.name), ["mssql-auth-1111111111"]);
+        assert.deepEqual(
+            [outs.secretName, outs.initialSecretName, outs.resumedFrom, outs.password],
+            ["mssql-auth-1111111111", "mssql-auth-1111111111", "mssql-auth-1111111111", markedSecret(RETAINED_PASSWORD)],
+            "the password the engine stores is marked secret",
+        );
+        assert.deepEqual(
+            fake.list("v1", "secrets", NS).map((s) => s.metadata.name),
+            ["mssql-auth-1111111111"],
+        );
         const rechecked = await host.check(urn, { ...pointed(registered, fake), retained: outs.retained }, pointed(registered, fake));
         assert.ok(rechecked.ok);
         const diff = await host.diff(urn, "db/x", outs, rechecked.value.inputs);
@@ -80,7 +90,10 @@ describe("CredentialSecret through the provider plugin", function () {
         putSecret(fake, "mssql-auth-1111111111", RETAINED_PASSWORD, labelsFor("mssql", "credential"));
         const checked = await host.check(urn, {}, pointed(registered, fake));
         assert.ok(checked.ok);
-        assert.deepEqual(checked.value.failures.map((f) => f.property), ["database"]);
+        assert.deepEqual(
+            checked.value.failures.map((f) => f.property),
+            ["database"],
+        );
         assert.match(checked.value.failures[0].reason, /2 credential Secrets of it were retained \(mssql-auth-0000000000, mssql-auth-1111111111\)/);
         assert.doesNotMatch(checked.value.failures[0].reason, /Passw0rd/);
         assert.equal(fake.countRequests({ method: "POST" }), 0);

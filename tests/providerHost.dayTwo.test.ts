@@ -73,8 +73,16 @@ describe("DayTwoChanges and ChangeGuard through the provider plugin", function (
 
         it("two changes in one `pulumi up`: two requests, the second only after the first succeeded", async () => {
             const phasesAtCreation: string[][] = [];
-            fake.onCreate("mssqlserveropsrequests", (r) => void phasesAtCreation.push(
-                fake.list(OPS, "mssqlserveropsrequests", NS).filter((o) => o.metadata.name !== r.metadata.name).map((o) => `${o.spec.type}=${o.status?.phase}`)));
+            fake.onCreate(
+                "mssqlserveropsrequests",
+                (r) =>
+                    void phasesAtCreation.push(
+                        fake
+                            .list(OPS, "mssqlserveropsrequests", NS)
+                            .filter((o) => o.metadata.name !== r.metadata.name)
+                            .map((o) => `${o.spec.type}=${o.status?.phase}`),
+                    ),
+            );
             installOperator(fake, { outcomes: ["Successful"] });
             const { id, properties } = await deployed();
             const news = pointed(subjects[2].after, fake, { storageSize: "40Gi" });
@@ -82,7 +90,11 @@ describe("DayTwoChanges and ChangeGuard through the provider plugin", function (
             assert.ok(updated.ok, !updated.ok ? updated.error.message : "");
             assert.deepEqual(phasesAtCreation, [[], ["VolumeExpansion=Successful"]]);
             assert.deepEqual([updated.value.properties.currentVersion, updated.value.properties.currentStorageSize], ["2025-cu0", "40Gi"]);
-            assert.match(host.stderr, /VolumeExpansion \(storage\.size 10Gi → 40Gi \(Online\)\) → UpdateVersion \(version 2022-cu22 → 2025-cu0\)/, "the plan is logged before the first request");
+            assert.match(
+                host.stderr,
+                /VolumeExpansion \(storage\.size 10Gi → 40Gi \(Online\)\) → UpdateVersion \(version 2022-cu22 → 2025-cu0\)/,
+                "the plan is logged before the first request",
+            );
         });
 
         it("an inadmissible upgrade is refused before any request reaches the server", async () => {
@@ -90,7 +102,10 @@ describe("DayTwoChanges and ChangeGuard through the provider plugin", function (
             const news = pointed(subjects[2].after, fake, { version: "2022-cu16" });
             const updated = await host.update(urn(DAY_TWO, "day2-ledger"), id, properties, news);
             assert.ok(!updated.ok);
-            assert.match(updated.error.message, /no request was sent:\n  - version: 2022-cu16 is older than 2022-cu22, and KubeDB does not downgrade; allowed targets from 2022-cu22: 2025-cu0/);
+            assert.match(
+                updated.error.message,
+                /no request was sent:\n {2}- version: 2022-cu16 is older than 2022-cu22, and KubeDB does not downgrade; allowed targets from 2022-cu22: 2025-cu0/,
+            );
             assert.equal(updated.error.initFailed, undefined, "the state stays as it was");
             assert.equal(posts(), 0);
         });
@@ -99,14 +114,21 @@ describe("DayTwoChanges and ChangeGuard through the provider plugin", function (
             const { id, properties } = await deployed();
             const updated = await host.update(urn(DAY_TWO, "day2-ledger"), id, properties, pointed(subjects[2].before, fake, { storageSize: "5Gi" }));
             assert.ok(!updated.ok);
-            assert.match(updated.error.message, /no request was sent:\n  - storage.size: the database's volumes have 10Gi; 5Gi would shrink them/);
+            assert.match(updated.error.message, /no request was sent:\n {2}- storage.size: the database's volumes have 10Gi; 5Gi would shrink them/);
             assert.equal(posts(), 0);
         });
 
         it("a removed setting is refused at Check, without the cluster", async () => {
-            const checked = await host.check(urn(DAY_TWO, "day2-ledger"), pointed(subjects[2].before, fake, { storageClass: "fast" }), pointed(subjects[2].before, fake));
+            const checked = await host.check(
+                urn(DAY_TWO, "day2-ledger"),
+                pointed(subjects[2].before, fake, { storageClass: "fast" }),
+                pointed(subjects[2].before, fake),
+            );
             assert.ok(checked.ok);
-            assert.deepEqual(checked.value.failures.map((f) => f.property), ["storage.storageClass"]);
+            assert.deepEqual(
+                checked.value.failures.map((f) => f.property),
+                ["storage.storageClass"],
+            );
             assert.equal(fake.requests.length, 0, "Check never calls the cluster");
         });
 
@@ -115,7 +137,10 @@ describe("DayTwoChanges and ChangeGuard through the provider plugin", function (
             const renamed = (await runProgram({ config: programs.config({ name: "orders", edition: "Enterprise" }) })).one(GUARD).inputs;
             const checked = await host.check(urn(GUARD, "guard-config"), guardBefore, renamed);
             assert.ok(checked.ok);
-            assert.deepEqual(checked.value.failures.map((f) => f.property), ["name", "edition"]);
+            assert.deepEqual(
+                checked.value.failures.map((f) => f.property),
+                ["name", "edition"],
+            );
             assert.match(checked.value.failures[0].reason, /second, empty database.*To do it deliberately: create the new database in a new stack/);
             // With nothing refused, the guard asks the API server for the stack's permissions (here: all granted).
             const allowed: string[] = [];

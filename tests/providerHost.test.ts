@@ -12,7 +12,18 @@ import { NS, OPS, installOperator } from "./support/fakeKubeDb";
 import { FakeEngine } from "./support/fakeEngine";
 import { ProviderHost, Props } from "./support/providerHost";
 import {
-    DAY_TWO, EVICTION, Outcome, ROTATION, Subject, TLS, assertFailureOutcome, cases, inProcess, normalized, pointed, providerSubjects,
+    DAY_TWO,
+    EVICTION,
+    Outcome,
+    ROTATION,
+    Subject,
+    TLS,
+    assertFailureOutcome,
+    cases,
+    inProcess,
+    normalized,
+    pointed,
+    providerSubjects,
 } from "./support/providerOutcomes";
 
 async function throughHost(host: ProviderHost, subject: Subject, fake: FakeKubeApi, overrides: Props, arrange?: (fake: FakeKubeApi) => void): Promise<Outcome> {
@@ -50,11 +61,18 @@ describe("the providers as `pulumi up` runs them: the provider plugin over gRPC"
     });
 
     it("the program registers the package's own types, with no code among the inputs", () => {
-        assert.deepEqual(subjects.map((s) => s.type), [ROTATION, TLS, DAY_TWO]);
+        assert.deepEqual(
+            subjects.map((s) => s.type),
+            [ROTATION, TLS, DAY_TWO],
+        );
         for (const s of subjects) assert.equal(s.after.__provider, undefined);
     });
 
-    for (const [subjectIndex, title] of [[0, "CredentialRotation"], [1, "TlsLifecycle"], [2, "DayTwoChanges"]] as const) {
+    for (const [subjectIndex, title] of [
+        [0, "CredentialRotation"],
+        [1, "TlsLifecycle"],
+        [2, "DayTwoChanges"],
+    ] as const) {
         describe(title, () => {
             let fake: FakeKubeApi;
             const subject = () => subjects[subjectIndex];
@@ -77,7 +95,10 @@ describe("the providers as `pulumi up` runs them: the provider plugin over gRPC"
                 const urn = `urn:pulumi:test::kubedb-mssql::${subject().type}::${subject().name}`;
                 await new Promise((r) => setTimeout(r, 200)); // the log calls are not awaited by the plugin
                 const progress = engine.logged.slice(loggedBefore).filter((l) => l.message.startsWith(`${NS}/${created[0].metadata.name}:`));
-                assert.ok(progress.length > 0 && progress.every((l) => l.urn === urn && l.ephemeral), `progress on the ledger's row: ${JSON.stringify(engine.logged.slice(loggedBefore))}`);
+                assert.ok(
+                    progress.length > 0 && progress.every((l) => l.urn === urn && l.ephemeral),
+                    `progress on the ledger's row: ${JSON.stringify(engine.logged.slice(loggedBefore))}`,
+                );
                 assert.equal(created[0].spec.type, subject().requestType);
                 const props = result.properties!;
                 assert.equal(props.lastPhase, "Successful");
@@ -106,7 +127,7 @@ describe("the providers as `pulumi up` runs them: the provider plugin over gRPC"
                     const viaHost = await throughHost(host, subject(), fake, c.overrides ?? {}, c.arrange);
                     const elapsed = Date.now() - started;
                     const request = sentRequests()[0] ?? fake.requests.find((r) => r.method === "POST" && /mssqlserveropsrequests$/.test(r.path))?.body;
-                    const requestName = typeof request === "string" ? request : (request as Props | undefined)?.metadata?.name ?? "";
+                    const requestName = typeof request === "string" ? request : ((request as Props | undefined)?.metadata?.name ?? "");
 
                     assertFailureOutcome(viaHost, c, subject(), requestName, elapsed);
 

@@ -17,7 +17,11 @@ describe("the providers in-process: every way a request ends", function () {
         ({ subjects } = await providerSubjects());
     });
 
-    for (const [subjectIndex, title] of [[0, "CredentialRotation"], [1, "TlsLifecycle"], [2, "DayTwoChanges"]] as const) {
+    for (const [subjectIndex, title] of [
+        [0, "CredentialRotation"],
+        [1, "TlsLifecycle"],
+        [2, "DayTwoChanges"],
+    ] as const) {
         describe(title, () => {
             let fake: FakeKubeApi;
             const subject = () => subjects[subjectIndex];
@@ -36,7 +40,8 @@ describe("the providers in-process: every way a request ends", function () {
                     const started = Date.now();
                     const outcome = await inProcess(subject(), fake, c.overrides ?? {}, c.arrange);
                     const elapsed = Date.now() - started;
-                    const created = fake.requests.find((r) => r.method === "POST" && /mssqlserveropsrequests$/.test(r.path))?.body as { metadata?: { name?: string } } | undefined;
+                    const created = fake.requests.find((r) => r.method === "POST" && /mssqlserveropsrequests$/.test(r.path))?.body as
+                        { metadata?: { name?: string } } | undefined;
                     assertFailureOutcome(outcome, c, subject(), sentRequests()[0] ?? created?.metadata?.name ?? "", elapsed);
                 });
             }

@@ -9,12 +9,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { PROJECT, parseStackConfig } from "../components/config";
 import { ConfigError } from "../components/validation";
+import * as yaml from "js-yaml";
 
 const ROOT = path.join(__dirname, "..");
 const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const yaml = require("js-yaml");
-const declared: Record<string, { default?: unknown }> = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")).config;
+const declared: Record<string, { default?: unknown }> = (
+    yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, { default?: unknown }> }
+).config;
 
 // ------------------------------------------------------------------------------ What the parser accepts
 
@@ -69,7 +70,10 @@ function configurationTable(): Row[] {
     const rows: Row[] = [];
     for (const line of lines.slice(header + 2)) {
         if (!line.startsWith("|")) break;
-        const cells = line.slice(1, line.endsWith("|") ? -1 : undefined).split(/(?<!\\)\|/).map((c) => c.trim());
+        const cells = line
+            .slice(1, line.endsWith("|") ? -1 : undefined)
+            .split(/(?<!\\)\|/)
+            .map((c) => c.trim());
         assert.equal(cells.length, 4, `a row has key, type, default and meaning: ${line}`);
         rows.push({ key: cells[0], type: cells[1], default: cells[2] });
     }
@@ -180,7 +184,13 @@ describe("README: the Configuration table, Pulumi.yaml and the parser agree", ()
 
     it("reads the table and asks the parser what it accepts, down to nested fields", () => {
         assert.ok(rows.length >= 10, `expected the Configuration table, found ${rows.length} rows`);
-        for (const p of ["namespace", "tls.certificates.server.subject.organizationalUnits", "resources.limits.hugepages-<>", "timeouts.opsStepTimeout", "tls.ca.clusterResourceNamespace"]) {
+        for (const p of [
+            "namespace",
+            "tls.certificates.server.subject.organizationalUnits",
+            "resources.limits.hugepages-<>",
+            "timeouts.opsStepTimeout",
+            "tls.ca.clusterResourceNamespace",
+        ]) {
             assert.ok(accepted.includes(p), `the parser probe should find ${p}; found ${accepted.join(", ")}`);
         }
     });
@@ -197,7 +207,11 @@ describe("README: the Configuration table, Pulumi.yaml and the parser agree", ()
 
     it("documents each key once", () => {
         const keys = rows.flatMap((r) => expandKey(r.key));
-        assert.deepEqual(keys.filter((k, i) => keys.indexOf(k) !== i), [], "keys listed twice");
+        assert.deepEqual(
+            keys.filter((k, i) => keys.indexOf(k) !== i),
+            [],
+            "keys listed twice",
+        );
     });
 
     it("documents every key Pulumi.yaml declares, with the default Pulumi.yaml gives it", () => {
@@ -212,7 +226,11 @@ describe("README: the Configuration table, Pulumi.yaml and the parser agree", ()
                     assert.ok(cell.includes(`\`${String(value)}\``), `README's default for "${leaf}" is ${cell}; Pulumi.yaml's is ${JSON.stringify(value)}`);
                 } else {
                     const pattern = new RegExp(`(^|[{,\\s])${escapeRegExp(found.rest)}:\\s*"?${escapeRegExp(String(value))}"?([,}\\s]|$)`);
-                    assert.match(plain(cell), pattern, `README's default for "${found.row.key}" should give ${found.rest}: ${JSON.stringify(value)} as Pulumi.yaml does`);
+                    assert.match(
+                        plain(cell),
+                        pattern,
+                        `README's default for "${found.row.key}" should give ${found.rest}: ${JSON.stringify(value)} as Pulumi.yaml does`,
+                    );
                 }
             }
         }
@@ -229,7 +247,7 @@ describe("README: the Configuration table, Pulumi.yaml and the parser agree", ()
                 const actual = at(key);
                 assert.notEqual(actual, undefined, `README gives "${key}" the default ${row.default}, but the parser gives it none`);
                 if (typeof actual === "object") {
-                    const documentedValue = JSON.parse(single[1].replace(/([A-Za-z_]\w*)\s*:/g, "\"$1\":"));
+                    const documentedValue = JSON.parse(single[1].replace(/([A-Za-z_]\w*)\s*:/g, '"$1":'));
                     assert.deepEqual(actual, documentedValue, `README's default for "${key}" is ${row.default}; the parser's is ${JSON.stringify(actual)}`);
                 } else {
                     assert.equal(String(actual), single[1], `README's default for "${key}" is ${row.default}; the parser's is ${JSON.stringify(actual)}`);

@@ -54,10 +54,20 @@ describe("rotation: a bumped rotation.generation", () => {
         assert.equal(ledger.secretName, newName);
         // The exact request the provider sends when the database does not use the new Secret yet.
         assert.deepEqual(ledger.request, {
-            apiVersion: "ops.kubedb.com/v1alpha1", kind: "MSSQLServerOpsRequest",
-            metadata: { name: `mssql-rotate-auth-${newName.slice("mssql-auth-".length)}`, namespace: "mssql",
-                labels: { "app.kubernetes.io/managed-by": "kubedb-mssql", "kubedb-mssql.io/database": "mssql", "kubedb-mssql.io/role": "ops-request" } },
-            spec: { type: "RotateAuth", authentication: { secretRef: { kind: "Secret", name: newName } }, databaseRef: { name: "mssql" }, timeout: "10m", apply: "IfReady" },
+            apiVersion: "ops.kubedb.com/v1alpha1",
+            kind: "MSSQLServerOpsRequest",
+            metadata: {
+                name: `mssql-rotate-auth-${newName.slice("mssql-auth-".length)}`,
+                namespace: "mssql",
+                labels: { "app.kubernetes.io/managed-by": "kubedb-mssql", "kubedb-mssql.io/database": "mssql", "kubedb-mssql.io/role": "ops-request" },
+            },
+            spec: {
+                type: "RotateAuth",
+                authentication: { secretRef: { kind: "Secret", name: newName } },
+                databaseRef: { name: "mssql" },
+                timeout: "10m",
+                apply: "IfReady",
+            },
         });
         assertValid(ledger.request);
         assert.deepEqual(webhookViolations(ledger.request), []);
@@ -77,8 +87,14 @@ describe("rotation: a bumped rotation.generation", () => {
 
     it("exports a ledger without secrets", () => {
         // Phase, request and time are the mocked ledger's (credentialRotation.test.ts checks the provider's).
-        const { lastRequest, lastPhase, activeSince, activeSecret, appliedSecret, ...fromConfig } = after.outputs.credentialRotation as Record<string, unknown>;
-        void lastRequest, void lastPhase, void activeSince;
+        const {
+            lastRequest: _r,
+            lastPhase: _p,
+            activeSince: _s,
+            activeSecret,
+            appliedSecret,
+            ...fromConfig
+        } = after.outputs.credentialRotation as Record<string, unknown>;
         assert.deepEqual(fromConfig, { generation: 1, interval: "none", periodStart: "none", nextScheduledRotation: "none", resumedFrom: "none" });
         const secret = after.one(T.credentialSecret, "sa-secret").inputs.versionSecretName;
         assert.deepEqual([activeSecret, appliedSecret], [secret, secret], "the ledger stands for the new credential Secret");
@@ -110,7 +126,10 @@ describe("rotation: a schedule (rotation.interval)", () => {
     });
 
     it("takes an anchor to put the boundaries where the user wants them", async () => {
-        const run = await runProgram({ config: { ...base, rotation: { interval: "1w", anchor: "2026-01-04T02:00:00Z" } }, now: new Date("2026-11-23T10:00:00Z") });
+        const run = await runProgram({
+            config: { ...base, rotation: { interval: "1w", anchor: "2026-01-04T02:00:00Z" } },
+            now: new Date("2026-11-23T10:00:00Z"),
+        });
         const ledger = run.outputs.credentialRotation as { periodStart: string; nextScheduledRotation: string };
         assert.equal(ledger.periodStart, "2026-11-22T02:00:00.000Z");
         assert.equal(ledger.nextScheduledRotation, "2026-11-29T02:00:00.000Z");
@@ -170,7 +189,8 @@ describe("rotation: going back to an earlier credential", () => {
         const random = statefulRandom(); // one stack, several `pulumi up` runs
         const secretKeys = ["saPassword"];
         const name = async (saPassword: string) =>
-            (await runProgram({ config: { ...base, saPassword }, secretKeys, state: random })).one(T.credentialSecret, "sa-secret").inputs.versionSecretName as string;
+            (await runProgram({ config: { ...base, saPassword }, secretKeys, state: random })).one(T.credentialSecret, "sa-secret").inputs
+                .versionSecretName as string;
         const first = await name("First-Passw0rd!");
         const same = await name("First-Passw0rd!");
         const second = await name("Second-Passw0rd!");

@@ -6,7 +6,15 @@
 import { strict as assert } from "assert";
 import { kubeDbCertificates, reconfigureTlsRequestManifest } from "../components/manifests";
 import { TlsState, afterRequest, planTlsChange, reassertTls } from "../components/ops/tlsPlan";
-import { TlsLifecycleInputs, TlsLifecycleOutputs, describeCa, diffTlsLifecycle, mergeBundles, reconcileTls, tlsLifecycleProvider } from "../components/tlsLifecycleProvider";
+import {
+    TlsLifecycleInputs,
+    TlsLifecycleOutputs,
+    describeCa,
+    diffTlsLifecycle,
+    mergeBundles,
+    reconcileTls,
+    tlsLifecycleProvider,
+} from "../components/tlsLifecycleProvider";
 import { assertValid } from "./support/crdSchema";
 import { FakeKubeApi, KubeObject } from "./support/fakeKubeApi";
 import { NS, OPS, installOperator, putDatabase } from "./support/fakeKubeDb";
@@ -29,13 +37,26 @@ describe("TLS plan: one change, one request with exactly one action", () => {
     const cases: Array<[string, Partial<TlsState>, object, boolean]> = [
         ["a bumped tls.rotation.generation rotates the certificates", { rotationGeneration: 1 }, { rotateCertificates: true }, false],
         ["a new issuer sends issuerRef", { issuerRef: ISSUER_B, caRevision: "" }, { issuerRef: ISSUER_B }, true],
-        ["changed certificate settings send the changed aliases", { certificates: [{ alias: "server", dnsNames: ["sql.example.com"], duration: "2160h" }] },
-            { certificates: [{ alias: "server", dnsNames: ["sql.example.com"], duration: "2160h" }] }, false],
+        [
+            "changed certificate settings send the changed aliases",
+            { certificates: [{ alias: "server", dnsNames: ["sql.example.com"], duration: "2160h" }] },
+            { certificates: [{ alias: "server", dnsNames: ["sql.example.com"], duration: "2160h" }] },
+            false,
+        ],
         ["a re-issued bootstrapped CA rotates the certificates", { caRevision: "rev2" }, { rotateCertificates: true }, true],
         ["clientTLS alone rides on the current issuer (KubeDB refuses it on its own)", { clientTLS: false }, { issuerRef: ISSUER_A, clientTLS: false }, false],
-        ["an issuer change and a generation bump make one request: the new issuer re-issues anyway", { issuerRef: ISSUER_B, rotationGeneration: 5, caRevision: "" }, { issuerRef: ISSUER_B }, true],
-        ["issuer and certificates change together in one request", { issuerRef: ISSUER_B, caRevision: "", certificates: [{ alias: "client", duration: "720h" }] },
-            { issuerRef: ISSUER_B, certificates: [{ alias: "client", duration: "720h" }] }, true],
+        [
+            "an issuer change and a generation bump make one request: the new issuer re-issues anyway",
+            { issuerRef: ISSUER_B, rotationGeneration: 5, caRevision: "" },
+            { issuerRef: ISSUER_B },
+            true,
+        ],
+        [
+            "issuer and certificates change together in one request",
+            { issuerRef: ISSUER_B, caRevision: "", certificates: [{ alias: "client", duration: "720h" }] },
+            { issuerRef: ISSUER_B, certificates: [{ alias: "client", duration: "720h" }] },
+            true,
+        ],
     ];
     for (const [title, change, action, caChanges] of cases) {
         it(title, () => {
@@ -72,13 +93,20 @@ describe("TLS plan: one change, one request with exactly one action", () => {
     });
 
     it("an alias whose settings were removed goes back to KubeDB's defaults", () => {
-        const before = { ...base, certificates: [{ alias: "server" as const, duration: "2160h" }, { alias: "client" as const, duration: "720h" }] };
+        const before = {
+            ...base,
+            certificates: [
+                { alias: "server" as const, duration: "2160h" },
+                { alias: "client" as const, duration: "720h" },
+            ],
+        };
         const plan = planTlsChange(before, { ...before, certificates: [{ alias: "client", duration: "720h" }] });
         assert.deepEqual(plan?.action, { certificates: [{ alias: "server" }] });
     });
 
     it("the request builder refuses two actions, an unknown field, or clientTLS on its own", () => {
-        const build = (action: object) => () => reconfigureTlsRequestManifest({ name: "x", namespace: NS, database: "mssql", stepTimeout: "10m", action: action as never });
+        const build = (action: object) => () =>
+            reconfigureTlsRequestManifest({ name: "x", namespace: NS, database: "mssql", stepTimeout: "10m", action: action as never });
         assert.throws(build({ rotateCertificates: true, issuerRef: ISSUER_B }), /exactly one action/);
         assert.throws(build({ rotateCertificates: true, remove: true }), /exactly one action/);
         assert.throws(build({ clientTLS: false }), /exactly one action/);
@@ -89,11 +117,17 @@ describe("TLS plan: one change, one request with exactly one action", () => {
     });
 
     it("the request builder takes each action, with clientTLS beside an issuer or certificates", () => {
-        const build = (action: object) => reconfigureTlsRequestManifest({ name: "x", namespace: NS, database: "mssql", stepTimeout: "10m", action: action as never }).spec.tls;
+        const build = (action: object) =>
+            reconfigureTlsRequestManifest({ name: "x", namespace: NS, database: "mssql", stepTimeout: "10m", action: action as never }).spec.tls;
         for (const action of [
-            { rotateCertificates: true }, { remove: true }, { issuerRef: ISSUER_B }, { certificates: [{ alias: "server" }] },
-            { issuerRef: ISSUER_B, clientTLS: false }, { certificates: [{ alias: "client" }], clientTLS: true },
-        ]) assert.deepEqual(build(action), action);
+            { rotateCertificates: true },
+            { remove: true },
+            { issuerRef: ISSUER_B },
+            { certificates: [{ alias: "server" }] },
+            { issuerRef: ISSUER_B, clientTLS: false },
+            { certificates: [{ alias: "client" }], clientTLS: true },
+        ])
+            assert.deepEqual(build(action), action);
     });
 });
 
@@ -106,7 +140,14 @@ describe("certificate alias settings in KubeDB's shape", () => {
             client: {},
         });
         assert.deepEqual(specs, [
-            { alias: "server", dnsNames: ["db.example.com"], ipAddresses: ["10.0.0.1"], duration: "4320h", renewBefore: "720h", subject: { organizations: ["acme"] } },
+            {
+                alias: "server",
+                dnsNames: ["db.example.com"],
+                ipAddresses: ["10.0.0.1"],
+                duration: "4320h",
+                renewBefore: "720h",
+                subject: { organizations: ["acme"] },
+            },
             { alias: "client" },
             { alias: "endpoint", duration: "2160h" },
         ]);
@@ -144,21 +185,47 @@ describe("TLS lifecycle provider", () => {
 
     function inputs(change: Partial<TlsState> = {}): TlsLifecycleInputs {
         return {
-            ...base, ...change, namespace: NS, database: "mssql", clusterResourceNamespace: "cert-manager",
-            serverCertSecret: "mssql-server-cert", connectionSecret: "mssql-connection", stepTimeout: "10m", timeoutSeconds: 30, kubeconfig,
+            ...base,
+            ...change,
+            namespace: NS,
+            database: "mssql",
+            clusterResourceNamespace: "cert-manager",
+            serverCertSecret: "mssql-server-cert",
+            connectionSecret: "mssql-connection",
+            stepTimeout: "10m",
+            timeoutSeconds: 30,
+            kubeconfig,
         };
     }
-    const settledBase = (): Partial<TlsLifecycleOutputs> => ({ ...inputs(), kubeconfig: undefined, applied: base, lastPhase: "Initial" } as Partial<TlsLifecycleOutputs>);
+    const settledBase = (): Partial<TlsLifecycleOutputs> =>
+        ({ ...inputs(), kubeconfig: undefined, applied: base, lastPhase: "Initial" }) as Partial<TlsLifecycleOutputs>;
 
     beforeEach(async () => {
         fake = await FakeKubeApi.start();
         kubeconfig = fake.kubeconfig();
         putDatabase(fake, "mssql", "mssql-auth-x");
-        fake.put({ apiVersion: "v1", kind: "Secret", type: "kubernetes.io/tls", metadata: { name: "mssql-server-cert", namespace: NS }, stringData: { "ca.crt": OLD_CA } });
-        fake.put({ apiVersion: "v1", kind: "Secret", metadata: { name: "mssql-connection", namespace: NS }, stringData: { password: "Secret-Passw0rd!", "ca.crt": OLD_CA } });
+        fake.put({
+            apiVersion: "v1",
+            kind: "Secret",
+            type: "kubernetes.io/tls",
+            metadata: { name: "mssql-server-cert", namespace: NS },
+            stringData: { "ca.crt": OLD_CA },
+        });
+        fake.put({
+            apiVersion: "v1",
+            kind: "Secret",
+            metadata: { name: "mssql-connection", namespace: NS },
+            stringData: { password: "Secret-Passw0rd!", "ca.crt": OLD_CA },
+        });
         // The user's ClusterIssuer and its CA in cert-manager's namespace.
         fake.put({ apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "corp-ca" }, spec: { ca: { secretName: "corp-ca-keypair" } } });
-        fake.put({ apiVersion: "v1", kind: "Secret", type: "kubernetes.io/tls", metadata: { name: "corp-ca-keypair", namespace: "cert-manager" }, stringData: { "tls.crt": NEW_CA } });
+        fake.put({
+            apiVersion: "v1",
+            kind: "Secret",
+            type: "kubernetes.io/tls",
+            metadata: { name: "corp-ca-keypair", namespace: "cert-manager" },
+            stringData: { "tls.crt": NEW_CA },
+        });
     });
     afterEach(async () => {
         await fake.stop();
@@ -176,7 +243,13 @@ describe("TLS lifecycle provider", () => {
         installOperator(fake, { outcomes: ["Successful"] });
         const outs = await reconcileTls(inputs({ rotationGeneration: 1 }), settledBase());
         const [request] = requests();
-        assert.deepEqual(request.spec, { type: "ReconfigureTLS", tls: { rotateCertificates: true }, databaseRef: { name: "mssql" }, timeout: "10m", apply: "IfReady" });
+        assert.deepEqual(request.spec, {
+            type: "ReconfigureTLS",
+            tls: { rotateCertificates: true },
+            databaseRef: { name: "mssql" },
+            timeout: "10m",
+            apply: "IfReady",
+        });
         assert.match(request.metadata.name, /^mssql-tls-[0-9a-f]{10}$/);
         assert.equal(outs.lastPhase, "Successful");
         assert.equal(outs.applied.rotationGeneration, 1);
@@ -190,7 +263,13 @@ describe("TLS lifecycle provider", () => {
         fake.onCreate("mssqlserveropsrequests", () => {
             bundleWhenRequested = connectionCa();
             // KubeDB re-issues the server certificate from the new issuer.
-            fake.put({ apiVersion: "v1", kind: "Secret", type: "kubernetes.io/tls", metadata: { name: "mssql-server-cert", namespace: NS }, stringData: { "ca.crt": NEW_CA } });
+            fake.put({
+                apiVersion: "v1",
+                kind: "Secret",
+                type: "kubernetes.io/tls",
+                metadata: { name: "mssql-server-cert", namespace: NS },
+                stringData: { "ca.crt": NEW_CA },
+            });
         });
         const outs = await reconcileTls(inputs({ issuerRef: ISSUER_B, caRevision: "" }), settledBase());
         assert.equal(bundleWhenRequested, `${OLD_CA}\n${NEW_CA}\n`);
@@ -204,15 +283,38 @@ describe("TLS lifecycle provider", () => {
     it("moves to a namespaced Issuer: trusts what the connection Secret trusts, the server certificate's CA and the Issuer's CA, read from the database's namespace", async () => {
         const TEAM_CA = "-----BEGIN CERTIFICATE-----\nTEAMCA\n-----END CERTIFICATE-----";
         const SERVED_CA = "-----BEGIN CERTIFICATE-----\nSERVEDCA\n-----END CERTIFICATE-----";
-        fake.put({ apiVersion: "cert-manager.io/v1", kind: "Issuer", metadata: { name: "team-ca", namespace: NS }, spec: { ca: { secretName: "team-ca-keypair" } } });
-        fake.put({ apiVersion: "v1", kind: "Secret", type: "kubernetes.io/tls", metadata: { name: "team-ca-keypair", namespace: NS }, stringData: { "ca.crt": TEAM_CA, "tls.crt": "leaf" } });
+        fake.put({
+            apiVersion: "cert-manager.io/v1",
+            kind: "Issuer",
+            metadata: { name: "team-ca", namespace: NS },
+            spec: { ca: { secretName: "team-ca-keypair" } },
+        });
+        fake.put({
+            apiVersion: "v1",
+            kind: "Secret",
+            type: "kubernetes.io/tls",
+            metadata: { name: "team-ca-keypair", namespace: NS },
+            stringData: { "ca.crt": TEAM_CA, "tls.crt": "leaf" },
+        });
         // A failed earlier attempt left the server certificate on another CA than the connection Secret trusts.
-        fake.put({ apiVersion: "v1", kind: "Secret", type: "kubernetes.io/tls", metadata: { name: "mssql-server-cert", namespace: NS }, stringData: { "ca.crt": SERVED_CA } });
+        fake.put({
+            apiVersion: "v1",
+            kind: "Secret",
+            type: "kubernetes.io/tls",
+            metadata: { name: "mssql-server-cert", namespace: NS },
+            stringData: { "ca.crt": SERVED_CA },
+        });
         installOperator(fake, { outcomes: ["Successful"] });
         let bundleWhenRequested = "";
         fake.onCreate("mssqlserveropsrequests", () => {
             bundleWhenRequested = connectionCa();
-            fake.put({ apiVersion: "v1", kind: "Secret", type: "kubernetes.io/tls", metadata: { name: "mssql-server-cert", namespace: NS }, stringData: { "ca.crt": TEAM_CA } });
+            fake.put({
+                apiVersion: "v1",
+                kind: "Secret",
+                type: "kubernetes.io/tls",
+                metadata: { name: "mssql-server-cert", namespace: NS },
+                stringData: { "ca.crt": TEAM_CA },
+            });
         });
         const outs = await reconcileTls(inputs({ issuerRef: { apiGroup: "cert-manager.io", kind: "Issuer", name: "team-ca" }, caRevision: "" }), settledBase());
         assert.equal(bundleWhenRequested, `${OLD_CA}\n${SERVED_CA}\n${TEAM_CA}\n`, "its ca.crt, not tls.crt, beside both");
@@ -222,8 +324,14 @@ describe("TLS lifecycle provider", () => {
 
     it("on failure reports KubeDB's reason, keeps the previous applied state and both CAs, and retries with a new request", async () => {
         installOperator(fake, { outcomes: ["Failed", "Successful"] });
-        const failure = await reconcileTls(inputs({ issuerRef: ISSUER_B, caRevision: "" }), settledBase()).then(() => assert.fail("should fail"), (e) => e);
-        assert.match(failure.message, /ReconfigureTLS \(issuer Issuer\/mssql-ca → ClusterIssuer\/corp-ca\) for db\/mssql did not succeed: MSSQLServerOpsRequest db\/mssql-tls-[0-9a-f]+ is Failed/);
+        const failure = await reconcileTls(inputs({ issuerRef: ISSUER_B, caRevision: "" }), settledBase()).then(
+            () => assert.fail("should fail"),
+            (e) => e,
+        );
+        assert.match(
+            failure.message,
+            /ReconfigureTLS \(issuer Issuer\/mssql-ca → ClusterIssuer\/corp-ca\) for db\/mssql did not succeed: MSSQLServerOpsRequest db\/mssql-tls-[0-9a-f]+ is Failed/,
+        );
         assert.match(failure.message, /trusts both the old and the new CA/);
         assert.deepEqual(failure.properties.applied.issuerRef, ISSUER_A);
         assert.equal(failure.properties.kubeconfig, undefined);
@@ -237,9 +345,17 @@ describe("TLS lifecycle provider", () => {
 
     it("on a failed switch to an issuer whose CA cannot be read beforehand (ACME, Vault, ...), says clients trust only the old CA", async () => {
         installOperator(fake, { outcomes: ["Failed"] });
-        fake.put({ apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "acme" }, spec: { acme: { server: "https://acme.example/dir", privateKeySecretRef: { name: "acme-key" }, solvers: [] } } });
+        fake.put({
+            apiVersion: "cert-manager.io/v1",
+            kind: "ClusterIssuer",
+            metadata: { name: "acme" },
+            spec: { acme: { server: "https://acme.example/dir", privateKeySecretRef: { name: "acme-key" }, solvers: [] } },
+        });
         const acme = { apiGroup: "cert-manager.io", kind: "ClusterIssuer" as const, name: "acme" };
-        const failure = await reconcileTls(inputs({ issuerRef: acme, caRevision: "" }), settledBase()).then(() => assert.fail("should fail"), (e) => e);
+        const failure = await reconcileTls(inputs({ issuerRef: acme, caRevision: "" }), settledBase()).then(
+            () => assert.fail("should fail"),
+            (e) => e,
+        );
         assert.match(failure.message, /the connection Secret trusts the old CA \(the new issuer's CA could not be read beforehand\)/);
         assert.doesNotMatch(failure.message, /both the old and the new CA/);
         assert.equal(connectionCa(), `${OLD_CA}\n`);
@@ -248,7 +364,10 @@ describe("TLS lifecycle provider", () => {
     it("on a failed switch with no connection Secret, says the bundle was not changed", async () => {
         installOperator(fake, { outcomes: ["Failed"] });
         fake.remove("v1", "secrets", NS, "mssql-connection");
-        const failure = await reconcileTls(inputs({ issuerRef: ISSUER_B, caRevision: "" }), settledBase()).then(() => assert.fail("should fail"), (e) => e);
+        const failure = await reconcileTls(inputs({ issuerRef: ISSUER_B, caRevision: "" }), settledBase()).then(
+            () => assert.fail("should fail"),
+            (e) => e,
+        );
         assert.match(failure.message, /the connection Secret's CA bundle was not changed/);
     });
 
@@ -261,7 +380,12 @@ describe("TLS lifecycle provider", () => {
         }
         const names = requests().map((r) => r.metadata.name);
         assert.equal(new Set(names).size, 3, `three distinct requests: ${names}`);
-        assert.deepEqual(requests().map((r) => r.spec.tls.clientTLS).sort(), [false, false, true]);
+        assert.deepEqual(
+            requests()
+                .map((r) => r.spec.tls.clientTLS)
+                .sort(),
+            [false, false, true],
+        );
         assert.equal(state.sequence, 3);
     });
 
@@ -271,16 +395,28 @@ describe("TLS lifecycle provider", () => {
         fake.onCreate("mssqlserveropsrequests", () => {
             bundles.push(connectionCa());
             // KubeDB got as far as re-issuing the server certificate from the new CA.
-            fake.put({ apiVersion: "v1", kind: "Secret", type: "kubernetes.io/tls", metadata: { name: "mssql-server-cert", namespace: NS }, stringData: { "ca.crt": NEW_CA } });
+            fake.put({
+                apiVersion: "v1",
+                kind: "Secret",
+                type: "kubernetes.io/tls",
+                metadata: { name: "mssql-server-cert", namespace: NS },
+                stringData: { "ca.crt": NEW_CA },
+            });
         });
-        const failure = await reconcileTls(inputs({ issuerRef: ISSUER_B, caRevision: "" }), settledBase()).then(() => assert.fail("should fail"), (e) => e);
+        const failure = await reconcileTls(inputs({ issuerRef: ISSUER_B, caRevision: "" }), settledBase()).then(
+            () => assert.fail("should fail"),
+            (e) => e,
+        );
         await tlsLifecycleProvider.update!("db/mssql", failure.properties, inputs({ issuerRef: ISSUER_B, caRevision: "" }));
         assert.deepEqual(bundles, [`${OLD_CA}\n${NEW_CA}\n`, `${OLD_CA}\n${NEW_CA}\n`], "the old CA is still trusted during the retry");
     });
 
     it("going back after a failed change re-applies the whole configuration rather than trusting stale state", async () => {
         installOperator(fake, { outcomes: ["Failed", "Successful"] });
-        const failure = await reconcileTls(inputs({ issuerRef: ISSUER_B, caRevision: "" }), settledBase()).then(() => assert.fail("should fail"), (e) => e);
+        const failure = await reconcileTls(inputs({ issuerRef: ISSUER_B, caRevision: "" }), settledBase()).then(
+            () => assert.fail("should fail"),
+            (e) => e,
+        );
         const reverted = await tlsLifecycleProvider.update!("db/mssql", failure.properties, inputs());
         assert.equal(reverted.outs.lastPhase, "Successful");
         assert.match(reverted.outs.lastAction, /^reassert: /);
@@ -291,7 +427,9 @@ describe("TLS lifecycle provider", () => {
     it("a change that re-issues only some certificates is followed by a rotation when one is also due", async () => {
         installOperator(fake, { outcomes: ["Successful"] });
         const outs = await reconcileTls(inputs({ clientTLS: false, rotationGeneration: 1 }), settledBase());
-        const sent = requests().sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion)).map((r) => r.spec.tls);
+        const sent = requests()
+            .sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion))
+            .map((r) => r.spec.tls);
         assert.deepEqual(sent, [{ issuerRef: ISSUER_A, clientTLS: false }, { rotateCertificates: true }]);
         assert.equal(outs.sequence, 2);
         assert.deepEqual(outs.applied, { ...base, clientTLS: false, rotationGeneration: 1 });
@@ -307,15 +445,22 @@ describe("TLS lifecycle provider", () => {
 
     it("waits for a running credential rotation of the same database before it starts", async () => {
         installOperator(fake, { outcomes: ["Successful"] });
-        fake.put({ apiVersion: OPS, kind: "MSSQLServerOpsRequest", metadata: { name: "mssql-rotate-auth-abc", namespace: NS },
-            spec: { type: "RotateAuth", databaseRef: { name: "mssql" } }, status: { phase: "Progressing" } });
+        fake.put({
+            apiVersion: OPS,
+            kind: "MSSQLServerOpsRequest",
+            metadata: { name: "mssql-rotate-auth-abc", namespace: NS },
+            spec: { type: "RotateAuth", databaseRef: { name: "mssql" } },
+            status: { phase: "Progressing" },
+        });
         let rotationDoneAt = 0;
         fake.schedule(150, () => {
             rotationDoneAt = Date.now();
             fake.patchStatus(OPS, "mssqlserveropsrequests", NS, "mssql-rotate-auth-abc", { phase: "Successful" });
         });
         let tlsCreatedAt = 0;
-        fake.onCreate("mssqlserveropsrequests", (r: KubeObject) => { if (r.spec.type === "ReconfigureTLS") tlsCreatedAt = Date.now(); });
+        fake.onCreate("mssqlserveropsrequests", (r: KubeObject) => {
+            if (r.spec.type === "ReconfigureTLS") tlsCreatedAt = Date.now();
+        });
         await reconcileTls(inputs({ rotationGeneration: 1 }), settledBase());
         assert.ok(rotationDoneAt > 0 && tlsCreatedAt >= rotationDoneAt);
     });

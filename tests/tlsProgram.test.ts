@@ -43,7 +43,9 @@ describe("TLS from config: each trigger", () => {
     });
 
     it("changed certificate settings reach the ledger in KubeDB's shape", async () => {
-        const after = await runProgram({ config: { ...base, tls: { certificates: { server: { dnsNames: ["sql.example.com"], duration: "2160h", renewBefore: "240h" } } } } });
+        const after = await runProgram({
+            config: { ...base, tls: { certificates: { server: { dnsNames: ["sql.example.com"], duration: "2160h", renewBefore: "240h" } } } },
+        });
         const diff = changes(initial, after);
         assert.deepEqual(diff[`${T.tls}::tls-ledger`], ["certificates"]);
         assert.deepEqual(after.one(T.tls).inputs.certificates, [{ alias: "server", dnsNames: ["sql.example.com"], duration: "2160h", renewBefore: "240h" }]);
@@ -54,7 +56,12 @@ describe("TLS from config: each trigger", () => {
         const after = await runProgram({ config: { ...base, tls: { ca: { duration: "43800h", algorithm: "RSA" }, privateKeyRotationPolicy: "Never" } } });
         const diff = changes(initial, after);
         assert.deepEqual(diff[`${T.tls}::tls-ledger`], ["caRevision"]);
-        assert.deepEqual(diff[`${T.certificate}::ca-ca`], ["spec.duration", "spec.privateKey.algorithm", "spec.privateKey.rotationPolicy", "spec.privateKey.size"]);
+        assert.deepEqual(diff[`${T.certificate}::ca-ca`], [
+            "spec.duration",
+            "spec.privateKey.algorithm",
+            "spec.privateKey.rotationPolicy",
+            "spec.privateKey.size",
+        ]);
         assert.deepEqual(after.one(T.certificate).inputs.spec.privateKey, { algorithm: "RSA", size: 3072, rotationPolicy: "Never" });
         assertAllObjectsValid(after);
     });
@@ -71,15 +78,23 @@ describe("TLS from config: each trigger", () => {
 
     it("moving the bootstrapped CA to a ClusterIssuer declares a new CA next to the old one's names", async () => {
         const after = await runProgram({ config: { ...base, tls: { ca: { kind: "ClusterIssuer" } } } });
-        const names = after.registrations.filter((r) => r.type.startsWith("kubernetes:cert-manager.io")).map((r) => r.name).sort();
+        const names = after.registrations
+            .filter((r) => r.type.startsWith("kubernetes:cert-manager.io"))
+            .map((r) => r.name)
+            .sort();
         assert.deepEqual(names, ["ca-cluster-ca", "ca-cluster-issuer", "ca-cluster-selfsigned"]);
-        const before = initial.registrations.filter((r) => r.type.startsWith("kubernetes:cert-manager.io")).map((r) => r.name).sort();
+        const before = initial.registrations
+            .filter((r) => r.type.startsWith("kubernetes:cert-manager.io"))
+            .map((r) => r.name)
+            .sort();
         assert.deepEqual(before, ["ca-ca", "ca-issuer", "ca-selfsigned"], "no logical name is shared, so nothing is replaced in place");
         assert.deepEqual(after.one(T.tls).inputs.issuerRef, { apiGroup: "cert-manager.io", kind: "ClusterIssuer", name: "mssql-mssql-ca" });
     });
 
     it("an existing ClusterIssuer may say where it keeps its CA", async () => {
-        const run = await runProgram({ config: { ...base, tls: { issuer: { kind: "ClusterIssuer", name: "corp" }, ca: { clusterResourceNamespace: "security" } } } });
+        const run = await runProgram({
+            config: { ...base, tls: { issuer: { kind: "ClusterIssuer", name: "corp" }, ca: { clusterResourceNamespace: "security" } } },
+        });
         assert.equal(run.one(T.tls).inputs.clusterResourceNamespace, "security");
     });
 
@@ -105,18 +120,38 @@ describe("TLS from config: bad values are refused before anything is created", (
     const cases: Array<[string, object, RegExp]> = [
         ["an unknown issuer kind", { issuer: { kind: "Vault", name: "v" } }, /"tls.issuer.kind": "Vault" is not allowed/],
         ["an empty issuer name", { issuer: { kind: "Issuer", name: "" } }, /"tls.issuer.name": is empty/],
-        ["a CA whose renewBefore is not shorter than its duration", { ca: { duration: "720h", renewBefore: "720h" } }, /"tls.ca.renewBefore": "720h" must be shorter than the duration "720h"/],
-        ["a certificate duration shorter than its renewBefore", { certificates: { client: { duration: "24h", renewBefore: "48h" } } }, /"tls.certificates.client.renewBefore"/],
+        [
+            "a CA whose renewBefore is not shorter than its duration",
+            { ca: { duration: "720h", renewBefore: "720h" } },
+            /"tls.ca.renewBefore": "720h" must be shorter than the duration "720h"/,
+        ],
+        [
+            "a certificate duration shorter than its renewBefore",
+            { certificates: { client: { duration: "24h", renewBefore: "48h" } } },
+            /"tls.certificates.client.renewBefore"/,
+        ],
         ["an unknown key algorithm", { ca: { algorithm: "DSA" } }, /"tls.ca.algorithm": "DSA" is not allowed/],
         ["an unknown rotation policy", { privateKeyRotationPolicy: "Sometimes" }, /"tls.privateKeyRotationPolicy"/],
         ["a negative rotation generation", { rotation: { generation: -2 } }, /"tls.rotation.generation"/],
-        ["CA settings together with an existing issuer", { issuer: { kind: "Issuer", name: "mine" }, ca: { duration: "8760h" } }, /"tls.ca": configures the bootstrapped CA/],
+        [
+            "CA settings together with an existing issuer",
+            { issuer: { kind: "Issuer", name: "mine" }, ca: { duration: "8760h" } },
+            /"tls.ca": configures the bootstrapped CA/,
+        ],
     ];
     for (const [title, tls, message] of cases) {
         it(title, async () => {
             let registered = 0;
-            await assert.rejects(runProgram({ config: { ...base, tls }, state: () => { registered++; return undefined; } }),
-                (e: Error) => e instanceof ConfigError && message.test(e.message));
+            await assert.rejects(
+                runProgram({
+                    config: { ...base, tls },
+                    state: () => {
+                        registered++;
+                        return undefined;
+                    },
+                }),
+                (e: Error) => e instanceof ConfigError && message.test(e.message),
+            );
             assert.equal(registered, 0);
         });
     }

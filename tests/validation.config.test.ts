@@ -27,23 +27,41 @@ function assertRefused(values: Record<string, unknown>, key: string, ...patterns
 /** Refused through the whole program: a ConfigError naming `key`, and not one resource registered. */
 async function assertProgramRefuses(config: Record<string, unknown>, key: string, pattern: RegExp, secret?: string): Promise<void> {
     let registered = 0;
-    await assert.rejects(runProgram({ config: { acceptEula: true, ...config }, state: () => { registered++; return undefined; } }), (error: Error) => {
-        assert.ok(error instanceof ConfigError || error.name === "ConfigError", `expected a ConfigError, got ${error.stack}`);
-        assert.match(error.message, new RegExp(`"${key.replace(/[.[\]]/g, "\\$&")}": `));
-        assert.match(error.message, pattern);
-        if (secret) assert.ok(!error.message.includes(secret), "the error must not repeat the secret");
-        return true;
-    });
+    await assert.rejects(
+        runProgram({
+            config: { acceptEula: true, ...config },
+            state: () => {
+                registered++;
+                return undefined;
+            },
+        }),
+        (error: Error) => {
+            assert.ok(error instanceof ConfigError || error.name === "ConfigError", `expected a ConfigError, got ${error.stack}`);
+            assert.match(error.message, new RegExp(`"${key.replace(/[.[\]]/g, "\\$&")}": `));
+            assert.match(error.message, pattern);
+            if (secret) assert.ok(!error.message.includes(secret), "the error must not repeat the secret");
+            return true;
+        },
+    );
     assert.equal(registered, 0, "no resource may be registered");
 }
 
 describe("validation: resources", () => {
     it("refuses a cpu request above its limit, compared as quantities", () => {
-        assertRefused({ resources: { requests: { cpu: "2" }, limits: { cpu: "1500m" } } }, "resources.requests.cpu", /"2" is more than the limit "1500m"/, /may not exceed its limit/);
+        assertRefused(
+            { resources: { requests: { cpu: "2" }, limits: { cpu: "1500m" } } },
+            "resources.requests.cpu",
+            /"2" is more than the limit "1500m"/,
+            /may not exceed its limit/,
+        );
     });
 
     it("refuses a memory request above its limit in other units (8Gi > 8000Mi)", () => {
-        assertRefused({ resources: { requests: { memory: "8Gi" }, limits: { memory: "8000Mi" } } }, "resources.requests.memory", /"8Gi" is more than the limit "8000Mi"/);
+        assertRefused(
+            { resources: { requests: { memory: "8Gi" }, limits: { memory: "8000Mi" } } },
+            "resources.requests.memory",
+            /"8Gi" is more than the limit "8000Mi"/,
+        );
     });
 
     it("accepts requests equal to limits written differently, exponents included", () => {
@@ -53,13 +71,19 @@ describe("validation: resources", () => {
 
     for (const value of ["1Gi", "2000M"]) {
         it(`refuses a memory limit of ${value}, below the 2Gi SQL Server needs`, () => {
-            assertRefused({ resources: { limits: { memory: value } } }, "resources.limits.memory", new RegExp(`"${value}" is less than the "2Gi" \\(2147483648 bytes\\)`));
+            assertRefused(
+                { resources: { limits: { memory: value } } },
+                "resources.limits.memory",
+                new RegExp(`"${value}" is less than the "2Gi" \\(2147483648 bytes\\)`),
+            );
         });
     }
 
     it("accepts a memory request under 2Gi: SQL Server sees the limit, the request only sizes scheduling", () => {
-        assert.deepEqual(parse({ resources: { requests: { memory: "1500Mi" }, limits: { memory: "4Gi" } } }).resources,
-            { requests: { memory: "1500Mi" }, limits: { memory: "4Gi" } });
+        assert.deepEqual(parse({ resources: { requests: { memory: "1500Mi" }, limits: { memory: "4Gi" } } }).resources, {
+            requests: { memory: "1500Mi" },
+            limits: { memory: "4Gi" },
+        });
         assert.equal(parse({ resources: { requests: { memory: "1Gi" } } }).resources?.requests?.memory, "1Gi");
     });
 
@@ -70,19 +94,29 @@ describe("validation: resources", () => {
     });
 
     it("accepts ephemeral-storage and hugepages", () => {
-        const c = parse({ resources: {
-            requests: { memory: "4Gi", "ephemeral-storage": "10Gi", "hugepages-2Mi": "1Gi" },
-            limits: { memory: "4Gi", "ephemeral-storage": "20Gi", "hugepages-2Mi": "1Gi" },
-        } });
+        const c = parse({
+            resources: {
+                requests: { memory: "4Gi", "ephemeral-storage": "10Gi", "hugepages-2Mi": "1Gi" },
+                limits: { memory: "4Gi", "ephemeral-storage": "20Gi", "hugepages-2Mi": "1Gi" },
+            },
+        });
         assert.equal(c.resources?.limits?.["ephemeral-storage"], "20Gi");
         assert.equal(c.resources?.requests?.["hugepages-2Mi"], "1Gi");
     });
 
     it("refuses hugepages Kubernetes does not admit", () => {
         assertRefused({ resources: { requests: { memory: "4Gi", "hugepages-2Mi": "1Gi" } } }, "resources.limits.hugepages-2Mi", /limit equal to the request/);
-        assertRefused({ resources: { limits: { memory: "4Gi", "hugepages-2Mi": "3Mi" } } }, "resources.limits.hugepages-2Mi", /"3Mi" is not a whole number of 2Mi pages/);
+        assertRefused(
+            { resources: { limits: { memory: "4Gi", "hugepages-2Mi": "3Mi" } } },
+            "resources.limits.hugepages-2Mi",
+            /"3Mi" is not a whole number of 2Mi pages/,
+        );
         assertRefused({ resources: { limits: { "hugepages-1Gi": "2Gi" } } }, "resources", /without cpu or memory/);
-        assertRefused({ resources: { requests: { "ephemeral-storage": "20Gi" }, limits: { "ephemeral-storage": "10Gi" } } }, "resources.requests.ephemeral-storage", /more than the limit "10Gi"/);
+        assertRefused(
+            { resources: { requests: { "ephemeral-storage": "20Gi" }, limits: { "ephemeral-storage": "10Gi" } } },
+            "resources.requests.ephemeral-storage",
+            /more than the limit "10Gi"/,
+        );
     });
 
     it("names the resources it knows when given another", () => {
@@ -114,7 +148,11 @@ describe("validation: storage size", () => {
 
 describe("validation: names that look like numbers", () => {
     it("accepts a namespace, StorageClass, issuer and CA namespace typed as numbers or booleans", () => {
-        const c = parse({ namespace: 123, storage: { size: "10Gi", storageClass: 7 }, tls: { issuer: { kind: "ClusterIssuer", name: 42 }, ca: { clusterResourceNamespace: 456 } } });
+        const c = parse({
+            namespace: 123,
+            storage: { size: "10Gi", storageClass: 7 },
+            tls: { issuer: { kind: "ClusterIssuer", name: 42 }, ca: { clusterResourceNamespace: 456 } },
+        });
         assert.equal(c.namespace, "123");
         assert.equal(c.storage.storageClass, "7");
         assert.deepEqual(c.tls.issuer, { kind: "ClusterIssuer", name: "42" });
@@ -139,8 +177,12 @@ describe("validation: names that look like numbers", () => {
 
 describe("validation: certificates", () => {
     it("refuses a renewBefore not shorter than cert-manager's default duration when only renewBefore is set", () => {
-        assertRefused({ tls: { certificates: { server: { renewBefore: "2160h" } } } }, "tls.certificates.server.renewBefore",
-            /"2160h" must be shorter than the certificate's duration, which is cert-manager's default "2160h"/, /"tls.certificates.server.duration" is not set/);
+        assertRefused(
+            { tls: { certificates: { server: { renewBefore: "2160h" } } } },
+            "tls.certificates.server.renewBefore",
+            /"2160h" must be shorter than the certificate's duration, which is cert-manager's default "2160h"/,
+            /"tls.certificates.server.duration" is not set/,
+        );
         // Under the default duration it is fine, and so is a duration alone (cert-manager renews at two thirds).
         assert.equal(parse({ tls: { certificates: { server: { renewBefore: "2000h" } } } }).tls.certificates.server?.renewBefore, "2000h");
         assert.equal(parse({ tls: { certificates: { client: { duration: "2h" } } } }).tls.certificates.client?.duration, "2h");
@@ -151,12 +193,21 @@ describe("validation: certificates", () => {
     });
 
     it("refuses a duration longer than Go can hold", () => {
-        assertRefused({ tls: { certificates: { server: { duration: "3000000h" } } } }, "tls.certificates.server.duration", /too long; a Go duration holds at most "2562047h"/);
+        assertRefused(
+            { tls: { certificates: { server: { duration: "3000000h" } } } },
+            "tls.certificates.server.duration",
+            /too long; a Go duration holds at most "2562047h"/,
+        );
     });
 
     for (const ip of ["1::2::3", ":::", "12345::1", "1:2:3:4:5:6:7:8:9", "2001:db8::ffff::1"]) {
         it(`refuses the malformed IPv6 address ${ip}`, () => {
-            assertRefused({ tls: { certificates: { server: { ipAddresses: ["10.0.0.5", ip] } } } }, "tls.certificates.server.ipAddresses[1]", /is not an IPv4 or IPv6 address/, new RegExp(JSON.stringify(ip).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+            assertRefused(
+                { tls: { certificates: { server: { ipAddresses: ["10.0.0.5", ip] } } } },
+                "tls.certificates.server.ipAddresses[1]",
+                /is not an IPv4 or IPv6 address/,
+                new RegExp(JSON.stringify(ip).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")),
+            );
         });
     }
 
@@ -166,8 +217,12 @@ describe("validation: certificates", () => {
     });
 
     it("refuses a private key rotation policy beside an existing issuer, explaining why", () => {
-        assertRefused({ tls: { issuer: { kind: "Issuer", name: "corp" }, privateKeyRotationPolicy: "Never" } }, "tls.privateKeyRotationPolicy",
-            /applies only to the CA this program bootstraps/, /"tls.issuer" names an existing issuer/);
+        assertRefused(
+            { tls: { issuer: { kind: "Issuer", name: "corp" }, privateKeyRotationPolicy: "Never" } },
+            "tls.privateKeyRotationPolicy",
+            /applies only to the CA this program bootstraps/,
+            /"tls.issuer" names an existing issuer/,
+        );
     });
 });
 
@@ -184,17 +239,36 @@ describe("validation: availability groups", () => {
 
     for (const edition of ["Express", "Web"]) {
         it(`refuses an availability group on ${edition}, which has none`, () => {
-            assertRefused({ edition, availabilityGroup: { databases: ["app"] } }, "edition", new RegExp(`"${edition}" has no availability groups; use "Developer"`));
+            assertRefused(
+                { edition, availabilityGroup: { databases: ["app"] } },
+                "edition",
+                new RegExp(`"${edition}" has no availability groups; use "Developer"`),
+            );
         });
     }
 
     it("refuses what a Standard edition basic availability group cannot do", () => {
-        assertRefused({ edition: "Standard", availabilityGroup: { databases: ["app"] } }, "replicas", /is 3, but the Standard edition has only basic availability groups: at most 2 replicas/);
-        assertRefused({ edition: "Standard", replicas: 2, availabilityGroup: { databases: ["a", "b"] } }, "availabilityGroup.databases", /lists 2 databases, .*1 database/);
-        assertRefused({ edition: "Standard", replicas: 2, availabilityGroup: { databases: ["a"], secondaryAccessMode: "ReadOnly" } }, "availabilityGroup.secondaryAccessMode", /"ReadOnly", .*Passive secondaries/);
+        assertRefused(
+            { edition: "Standard", availabilityGroup: { databases: ["app"] } },
+            "replicas",
+            /is 3, but the Standard edition has only basic availability groups: at most 2 replicas/,
+        );
+        assertRefused(
+            { edition: "Standard", replicas: 2, availabilityGroup: { databases: ["a", "b"] } },
+            "availabilityGroup.databases",
+            /lists 2 databases, .*1 database/,
+        );
+        assertRefused(
+            { edition: "Standard", replicas: 2, availabilityGroup: { databases: ["a"], secondaryAccessMode: "ReadOnly" } },
+            "availabilityGroup.secondaryAccessMode",
+            /"ReadOnly", .*Passive secondaries/,
+        );
         // A basic group on Standard, any group on Enterprise, and a product key (its edition cannot be told) pass.
         assert.equal(parse({ edition: "Standard", replicas: 2, availabilityGroup: { databases: ["app"] } }).replicas, 2);
-        assert.deepEqual(parse({ edition: "Enterprise", availabilityGroup: { databases: ["orders", "Orders_2"] } }).availabilityGroup?.databases, ["orders", "Orders_2"]);
+        assert.deepEqual(parse({ edition: "Enterprise", availabilityGroup: { databases: ["orders", "Orders_2"] } }).availabilityGroup?.databases, [
+            "orders",
+            "Orders_2",
+        ]);
         assert.equal(parse({ edition: "ABCDE-12345-FGHIJ-67890-KLMNO", availabilityGroup: { databases: ["app"] } }).edition, "ABCDE-12345-FGHIJ-67890-KLMNO");
     });
 });
@@ -210,14 +284,32 @@ describe("validation: saPassword", () => {
 });
 
 describe("validation: rotation schedule", () => {
-    for (const anchor of ["2026-02-30T00:00:00Z", "2025-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-01-04T24:00:00Z", "2026-01-04T02:60:00Z", "2026-13-01T00:00:00Z", "2026-01-04T02:00:00+25:00"]) {
+    for (const anchor of [
+        "2026-02-30T00:00:00Z",
+        "2025-02-29T00:00:00Z",
+        "2026-04-31T00:00:00Z",
+        "2026-01-04T24:00:00Z",
+        "2026-01-04T02:60:00Z",
+        "2026-13-01T00:00:00Z",
+        "2026-01-04T02:00:00+25:00",
+    ]) {
         it(`refuses the impossible anchor ${anchor}`, () => {
-            assertRefused({ rotation: { interval: "1w", anchor } }, "rotation.anchor", new RegExp(`"${anchor.replace(/[+]/g, "\\+")}" is not an RFC 3339 instant with a real date and time`));
+            assertRefused(
+                { rotation: { interval: "1w", anchor } },
+                "rotation.anchor",
+                new RegExp(`"${anchor.replace(/[+]/g, "\\+")}" is not an RFC 3339 instant with a real date and time`),
+            );
         });
     }
 
     it("accepts RFC 3339 with lower-case t and z, offsets and fractions, and a leap day", () => {
-        for (const anchor of ["2026-01-04t02:00:00z", "2026-01-04T03:00:00+01:00", "2026-01-04T02:00:00.250Z", "2024-02-29T00:00:00Z", "2000-02-29T00:00:00Z"]) {
+        for (const anchor of [
+            "2026-01-04t02:00:00z",
+            "2026-01-04T03:00:00+01:00",
+            "2026-01-04T02:00:00.250Z",
+            "2024-02-29T00:00:00Z",
+            "2000-02-29T00:00:00Z",
+        ]) {
             assert.equal(parse({ rotation: { interval: "1w", anchor } }).rotation.anchor, anchor);
         }
     });
@@ -244,11 +336,20 @@ describe("validation: kubeconfig", () => {
         ["a Kubernetes object of another kind", `apiVersion: v1\nkind: Secret\ndata:\n  token: ${token}\n`, /has a "kind" other than Config/],
         ["a YAML list", `- ${token}\n- b\n`, /is not a YAML mapping/],
         ["broken YAML", `apiVersion: v1\nusers: [\n  ${token}\n`, /is not valid YAML \(line \d+\)/],
-        ["a current context that does not exist", `apiVersion: v1\nkind: Config\ncurrent-context: ${token}\ncontexts: []\n`, /current-context that is not among its contexts/],
+        [
+            "a current context that does not exist",
+            `apiVersion: v1\nkind: Config\ncurrent-context: ${token}\ncontexts: []\n`,
+            /current-context that is not among its contexts/,
+        ],
     ];
     for (const [title, text, message] of notKubeconfigs) {
         it(`refuses ${title}, without echoing it`, () => {
-            const problem = assertRefused({ kubeconfig: text }, "kubeconfig", message, /it must be kubeconfig text|is not a usable kubeconfig|not among its contexts/);
+            const problem = assertRefused(
+                { kubeconfig: text },
+                "kubeconfig",
+                message,
+                /it must be kubeconfig text|is not a usable kubeconfig|not among its contexts/,
+            );
             assert.ok(!problem.includes(token), "the kubeconfig must never appear in an error");
         });
     }
@@ -258,27 +359,55 @@ describe("validation: kubeconfig", () => {
     });
 
     it("accepts a kubeconfig, and refuses it once its cluster has no server", () => {
-        const text = "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:6443\nusers:\n- name: u\n  user:\n    token: t\ncontexts:\n- name: x\n  context:\n    cluster: c\n    user: u\ncurrent-context: x\n";
+        const text =
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:6443\nusers:\n- name: u\n  user:\n    token: t\ncontexts:\n- name: x\n  context:\n    cluster: c\n    user: u\ncurrent-context: x\n";
         assert.equal(parse({ kubeconfig: text }).kubeconfig, text);
-        const problem = assertRefused({ kubeconfig: text.replace("server: https://127.0.0.1:6443", `proxy-url: ${token}`) }, "kubeconfig", /is not a usable kubeconfig: clusters\[0\]\.cluster\.server is missing/);
+        const problem = assertRefused(
+            { kubeconfig: text.replace("server: https://127.0.0.1:6443", `proxy-url: ${token}`) },
+            "kubeconfig",
+            /is not a usable kubeconfig: clusters\[0\]\.cluster\.server is missing/,
+        );
         assert.ok(!problem.includes(token));
     });
 });
 
 describe("validation: config keys", () => {
     it("refuses names inherited from Object.prototype as unknown keys", () => {
-        const problemsFor = (key: string) => { try { parseStackConfig({ [`${P}:acceptEula`]: "true", [`${P}:${key}`]: "x" }); } catch (e) { return (e as ConfigError).problems; } return []; };
+        const problemsFor = (key: string) => {
+            try {
+                parseStackConfig({ [`${P}:acceptEula`]: "true", [`${P}:${key}`]: "x" });
+            } catch (e) {
+                return (e as ConfigError).problems;
+            }
+            return [];
+        };
         for (const key of ["constructor", "toString", "__proto__", "tls.__proto__.clientTLS"]) {
             const problems = problemsFor(key);
-            assert.ok(problems.some((p) => p.startsWith(`"${key}": unknown config key`)), `${key}: ${problems.join(" | ")}`);
+            assert.ok(
+                problems.some((p) => p.startsWith(`"${key}": unknown config key`)),
+                `${key}: ${problems.join(" | ")}`,
+            );
         }
         const problems = problemsFor("tls.constructor.prototype.polluted");
-        assert.ok(problems.some((p) => p.startsWith('"tls.constructor": unknown field')), problems.join(" | "));
+        assert.ok(
+            problems.some((p) => p.startsWith('"tls.constructor": unknown field')),
+            problems.join(" | "),
+        );
         assert.equal(({} as Record<string, unknown>).polluted, undefined, "Object.prototype is untouched");
     });
 
     it("reports a flat key under a value that is not an object instead of crashing", () => {
-        const problems = (() => { try { parseStackConfig(raw({ acceptEula: true, tls: { issuer: "corp" }, "tls.issuer.name": "x" })); } catch (e) { return (e as ConfigError).problems; } return []; })();
-        assert.ok(problems.some((p) => p.startsWith('"tls.issuer.name": conflicts with "tls.issuer", which is not an object')), problems.join(" | "));
+        const problems = (() => {
+            try {
+                parseStackConfig(raw({ acceptEula: true, tls: { issuer: "corp" }, "tls.issuer.name": "x" }));
+            } catch (e) {
+                return (e as ConfigError).problems;
+            }
+            return [];
+        })();
+        assert.ok(
+            problems.some((p) => p.startsWith('"tls.issuer.name": conflicts with "tls.issuer", which is not an object')),
+            problems.join(" | "),
+        );
     });
 });

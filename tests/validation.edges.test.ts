@@ -7,9 +7,28 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    ConfigError, Problems, checkCertificateDurations, checkDnsLabel, checkDnsName, checkDnsSubdomain, checkGoDuration,
-    checkInteger, checkInterval, checkIpAddress, checkLabels, checkResourceQuantity, checkResources, checkRfc3339,
-    checkSaPassword, checkStorageQuantity, nameText, parseGoDuration, parseQuantity, parseRfc3339, quantityText, shown,
+    ConfigError,
+    Problems,
+    checkCertificateDurations,
+    checkDnsLabel,
+    checkDnsName,
+    checkDnsSubdomain,
+    checkGoDuration,
+    checkInteger,
+    checkInterval,
+    checkIpAddress,
+    checkLabels,
+    checkResourceQuantity,
+    checkResources,
+    checkRfc3339,
+    checkSaPassword,
+    checkStorageQuantity,
+    nameText,
+    parseGoDuration,
+    parseQuantity,
+    parseRfc3339,
+    quantityText,
+    shown,
 } from "../components/validation";
 import { checkAvailabilityGroup, checkMssqlConf, collectRawConfig, parseStackConfig, readStackConfig } from "../components/config";
 import { configParser } from "./support/stackConfig";
@@ -45,12 +64,15 @@ describe("validation edges: errors and shown values", () => {
         problems.add("b", undefined);
         problems.add("c", "is also wrong");
         assert.equal(problems.count, 2);
-        assert.throws(() => problems.throwIfAny(), (error: Error) => {
-            assert.ok(error instanceof ConfigError);
-            assert.equal(error.name, "ConfigError");
-            assert.equal(error.message, 'Invalid configuration (nothing was created):\n  - "a": is wrong\n  - "c": is also wrong');
-            return true;
-        });
+        assert.throws(
+            () => problems.throwIfAny(),
+            (error: Error) => {
+                assert.ok(error instanceof ConfigError);
+                assert.equal(error.name, "ConfigError");
+                assert.equal(error.message, 'Invalid configuration (nothing was created):\n  - "a": is wrong\n  - "c": is also wrong');
+                return true;
+            },
+        );
         assert.match(new ConfigError(["x"]).message, /^Invalid configuration \(nothing was created\):\n {2}- x$/);
         assert.match(new ConfigError(["x"], "Certificate args").message, /^Invalid Certificate args \(nothing was created\)/);
         assert.doesNotThrow(() => new Problems().throwIfAny());
@@ -108,7 +130,10 @@ describe("validation edges: names", () => {
 
     it("labels: an optional DNS-subdomain prefix, a name of at most 63 characters, a value of at most 63 characters", () => {
         const ok = { a: "b", "example.com/app": "x", [`example.com/${"n".repeat(63)}`]: "v".repeat(63), tier: "", "app.kubernetes.io/name": "mssql_1.0" };
-        assert.deepEqual(problemsFrom((p) => checkLabels(p, "labels", ok)), []);
+        assert.deepEqual(
+            problemsFrom((p) => checkLabels(p, "labels", ok)),
+            [],
+        );
         const bad: Array<[string, unknown, RegExp]> = [
             ["Example.com/app", "x", /is not a label name/],
             ["/app", "x", /is not a label name/],
@@ -124,10 +149,22 @@ describe("validation edges: names", () => {
             assert.ok(problems[0].startsWith(`"labels.${name}": `), problems[0]);
             assert.match(problems[0].slice(`"labels.${name}": `.length), pattern);
         }
-        assert.deepEqual(problemsFrom((p) => checkLabels(p, "labels", ["a"])), ['"labels": must be an object of label names to values, got ["a"]']);
-        assert.deepEqual(problemsFrom((p) => checkLabels(p, "labels", "app=db")), ['"labels": must be an object of label names to values, got "app=db"']);
-        assert.deepEqual(problemsFrom((p) => checkLabels(p, "labels", null)), ['"labels": must be an object of label names to values, got null']);
-        assert.deepEqual(problemsFrom((p) => checkLabels(p, "labels", undefined)), []);
+        assert.deepEqual(
+            problemsFrom((p) => checkLabels(p, "labels", ["a"])),
+            ['"labels": must be an object of label names to values, got ["a"]'],
+        );
+        assert.deepEqual(
+            problemsFrom((p) => checkLabels(p, "labels", "app=db")),
+            ['"labels": must be an object of label names to values, got "app=db"'],
+        );
+        assert.deepEqual(
+            problemsFrom((p) => checkLabels(p, "labels", null)),
+            ['"labels": must be an object of label names to values, got null'],
+        );
+        assert.deepEqual(
+            problemsFrom((p) => checkLabels(p, "labels", undefined)),
+            [],
+        );
     });
 });
 
@@ -158,8 +195,10 @@ describe("validation edges: quantities and resources", () => {
     });
 
     it("names a resources block that is not an object, and a value that is not a quantity, without throwing", () => {
-        assert.deepEqual(problemsFrom((p) => checkResources(p, "resources", "2", undefined)),
-            ['"resources.requests": must be an object with fields cpu, memory, ephemeral-storage or hugepages-<size>, got "2"']);
+        assert.deepEqual(
+            problemsFrom((p) => checkResources(p, "resources", "2", undefined)),
+            ['"resources.requests": must be an object with fields cpu, memory, ephemeral-storage or hugepages-<size>, got "2"'],
+        );
         for (const name of ["memory", "hugepages-2Mi"]) {
             const problems = problemsFrom((p) => checkResources(p, "resources", { cpu: "1" }, { cpu: "1", [name]: "abc" }));
             assert.equal(problems.length, 1, problems.join(" | "));
@@ -173,18 +212,33 @@ describe("validation edges: quantities and resources", () => {
             assert.deepEqual(problems, [`"r.limits.hugepages-${size}": ${shown(size)} is not a page size; use e.g. hugepages-2Mi or hugepages-1Gi`]);
         }
         const whole = { memory: "4Gi", "hugepages-2Mi": "1.5Gi", "hugepages-2.0Mi": "1Gi" };
-        assert.deepEqual(problemsFrom((p) => checkResources(p, "r", whole, whole)), []);
-        assert.deepEqual(problemsFrom((p) => checkResources(p, "r", undefined, { memory: "4Gi", "hugepages-2Mi": "3Mi" })),
-            ['"r.limits.hugepages-2Mi": "3Mi" is not a whole number of 2Mi pages']);
-        assert.deepEqual(problemsFrom((p) => checkResources(p, "r", { memory: "4Gi", "hugepages-2Mi": "1Gi" }, { memory: "4Gi", "hugepages-2Mi": "2Gi" })),
-            ['"r.requests.hugepages-2Mi": "1Gi" must equal the limit "2Gi"; Kubernetes does not overcommit hugepages']);
+        assert.deepEqual(
+            problemsFrom((p) => checkResources(p, "r", whole, whole)),
+            [],
+        );
+        assert.deepEqual(
+            problemsFrom((p) => checkResources(p, "r", undefined, { memory: "4Gi", "hugepages-2Mi": "3Mi" })),
+            ['"r.limits.hugepages-2Mi": "3Mi" is not a whole number of 2Mi pages'],
+        );
+        assert.deepEqual(
+            problemsFrom((p) => checkResources(p, "r", { memory: "4Gi", "hugepages-2Mi": "1Gi" }, { memory: "4Gi", "hugepages-2Mi": "2Gi" })),
+            ['"r.requests.hugepages-2Mi": "1Gi" must equal the limit "2Gi"; Kubernetes does not overcommit hugepages'],
+        );
     });
 
     it("hugepages need cpu or memory beside them; either one is enough", () => {
-        assert.deepEqual(problemsFrom((p) => checkResources(p, "r", undefined, { "hugepages-2Mi": "1Gi" })),
-            ['"r": requests hugepages without cpu or memory; Kubernetes requires one of them beside hugepages']);
-        assert.deepEqual(problemsFrom((p) => checkResources(p, "r", undefined, { cpu: "1", "hugepages-2Mi": "1Gi" })), []);
-        assert.deepEqual(problemsFrom((p) => checkResources(p, "r", undefined, { memory: "4Gi", "hugepages-2Mi": "1Gi" })), []);
+        assert.deepEqual(
+            problemsFrom((p) => checkResources(p, "r", undefined, { "hugepages-2Mi": "1Gi" })),
+            ['"r": requests hugepages without cpu or memory; Kubernetes requires one of them beside hugepages'],
+        );
+        assert.deepEqual(
+            problemsFrom((p) => checkResources(p, "r", undefined, { cpu: "1", "hugepages-2Mi": "1Gi" })),
+            [],
+        );
+        assert.deepEqual(
+            problemsFrom((p) => checkResources(p, "r", undefined, { memory: "4Gi", "hugepages-2Mi": "1Gi" })),
+            [],
+        );
     });
 });
 
@@ -212,8 +266,14 @@ describe("validation edges: durations, intervals and instants", () => {
     });
 
     it("a certificate's own renewBefore is held to cert-manager's 5-minute minimum", () => {
-        assert.deepEqual(problemsFrom((p) => checkCertificateDurations(p, "c", undefined, "4m")), ['"c.renewBefore": "4m" is too short; the minimum is "5m"']);
-        assert.deepEqual(problemsFrom((p) => checkCertificateDurations(p, "c", undefined, "5m")), []);
+        assert.deepEqual(
+            problemsFrom((p) => checkCertificateDurations(p, "c", undefined, "4m")),
+            ['"c.renewBefore": "4m" is too short; the minimum is "5m"'],
+        );
+        assert.deepEqual(
+            problemsFrom((p) => checkCertificateDurations(p, "c", undefined, "5m")),
+            [],
+        );
     });
 
     it("a rotation interval is a whole number and a unit, nothing around it, at least one hour", () => {
@@ -231,9 +291,17 @@ describe("validation edges: durations, intervals and instants", () => {
         assert.equal(parseRfc3339("2026-01-04T02:00:00.250Z"), utc + 250);
         assert.equal(parseRfc3339("2026-01-05T01:59:00+23:59"), utc);
         for (const bad of [
-            "2026-00-10T00:00:00Z", "2026-13-10T00:00:00Z", "2026-01-00T00:00:00Z", "2026-01-32T00:00:00Z", "2026-04-31T00:00:00Z",
-            "2026-01-04T24:00:00Z", "2026-01-04T23:60:00Z", "2026-01-04T23:59:60Z",
-            "2026-01-04T02:00:00+24:00", "2026-01-04T02:00:00+00:60", "2026-01-04 02:00:00Z",
+            "2026-00-10T00:00:00Z",
+            "2026-13-10T00:00:00Z",
+            "2026-01-00T00:00:00Z",
+            "2026-01-32T00:00:00Z",
+            "2026-04-31T00:00:00Z",
+            "2026-01-04T24:00:00Z",
+            "2026-01-04T23:60:00Z",
+            "2026-01-04T23:59:60Z",
+            "2026-01-04T02:00:00+24:00",
+            "2026-01-04T02:00:00+00:60",
+            "2026-01-04 02:00:00Z",
         ]) {
             assert.equal(parseRfc3339(bad), undefined, bad);
             assert.match(checkRfc3339(bad)!, /is not an RFC 3339 instant with a real date and time/, bad);
@@ -289,12 +357,17 @@ describe("validation edges: the stack config's parsing", () => {
     });
 
     it("reads the keys of the project it is given, and only those", () => {
-        const config = parseStackConfig({ "acme-db:acceptEula": "true", "acme-db:namespace": "acme", "kubedb-mssql:namespace": "other" }, { project: "acme-db" });
+        const config = parseStackConfig(
+            { "acme-db:acceptEula": "true", "acme-db:namespace": "acme", "kubedb-mssql:namespace": "other" },
+            { project: "acme-db" },
+        );
         assert.equal(config.namespace, "acme");
     });
 
     it("an unknown certificate alias is named once, as an unknown field", () => {
-        assert.deepEqual(problemsOf({ tls: { certificates: { primary: "x" } } }), ['"tls.certificates.primary": unknown field; allowed: server, client, endpoint']);
+        assert.deepEqual(problemsOf({ tls: { certificates: { primary: "x" } } }), [
+            '"tls.certificates.primary": unknown field; allowed: server, client, endpoint',
+        ]);
     });
 
     it("a dotted key under a key that is not an object is a conflict, not a crash", () => {
@@ -309,11 +382,17 @@ describe("validation edges: the stack config's parsing", () => {
     it("reads JSON values with white space around them (a YAML block leaves a newline) and keeps decimals exact", () => {
         assert.equal(parse({ storage: '\n{"size": "20Gi"}\n' }).storage.size, "20Gi");
         assert.equal(parse({ autoOps: " true " }).autoOps, true);
-        assert.deepEqual(problemsAt({ "restart.generation": "1.25" }, "restart.generation"), ['"restart.generation": 1.25 is not allowed; use a whole number from 0 to 1000000']);
+        assert.deepEqual(problemsAt({ "restart.generation": "1.25" }, "restart.generation"), [
+            '"restart.generation": 1.25 is not allowed; use a whole number from 0 to 1000000',
+        ]);
         assert.equal(parse({ "restart.generation": "10" }).restart.generation, 10);
         assert.equal(parse({ "storage.size": "1e10" }).storage.size, "1e10", "a quantity keeps the text the user typed");
         assert.equal(parse({ namespace: "null" }).namespace, "null", "a name that reads as JSON null is still the name");
-        assert.match(problemsAt({ storage: "{size: 20Gi}" }, "storage")[0], /must be an object with fields .*, got "\{size: 20Gi\}"/, "text that is not JSON is not dropped");
+        assert.match(
+            problemsAt({ storage: "{size: 20Gi}" }, "storage")[0],
+            /must be an object with fields .*, got "\{size: 20Gi\}"/,
+            "text that is not JSON is not dropped",
+        );
         assert.deepEqual(problemsAt({ namespace: "12345678901234567890.5" }, "namespace").length, 1);
     });
 
@@ -342,43 +421,82 @@ describe("validation edges: the stack config's parsing", () => {
         for (const [values, key] of cases) {
             assert.equal(problemsAt(values, key).length, 1, `${JSON.stringify(values)} must be refused under "${key}": ${problemsOf(values).join(" | ")}`);
         }
-        assert.match(problemsAt({ availabilityGroup: { databases: "agdb" } }, "availabilityGroup.databases")[0], /must be a list of database names, got "agdb"/);
+        assert.match(
+            problemsAt({ availabilityGroup: { databases: "agdb" } }, "availabilityGroup.databases")[0],
+            /must be a list of database names, got "agdb"/,
+        );
         assert.match(problemsAt({ tls: { issuer: { kind: "ClusterIssuer" } } }, "tls.issuer.name")[0], /is empty; name the existing cert-manager issuer/);
-        assert.match(problemsAt({ tls: { ca: "big" } }, "tls.ca")[0], /must be an object with fields kind, duration, renewBefore, algorithm, clusterResourceNamespace, got "big"/);
-        assert.match(problemsAt({ tls: { certificates: { server: { subject: { organization: ["org"] } } } } }, "tls.certificates.server.subject.organization")[0],
-            /^"[^"]+": unknown field; allowed: organizations, organizationalUnits$/);
-        assert.match(problemsAt({ tls: { certificates: { server: { dnsNames: "a.example.com" } } } }, "tls.certificates.server.dnsNames")[0], /must be a list, got "a.example.com"/);
+        assert.match(
+            problemsAt({ tls: { ca: "big" } }, "tls.ca")[0],
+            /must be an object with fields kind, duration, renewBefore, algorithm, clusterResourceNamespace, got "big"/,
+        );
+        assert.match(
+            problemsAt({ tls: { certificates: { server: { subject: { organization: ["org"] } } } } }, "tls.certificates.server.subject.organization")[0],
+            /^"[^"]+": unknown field; allowed: organizations, organizationalUnits$/,
+        );
+        assert.match(
+            problemsAt({ tls: { certificates: { server: { dnsNames: "a.example.com" } } } }, "tls.certificates.server.dnsNames")[0],
+            /must be a list, got "a.example.com"/,
+        );
     });
 
     it("an availability group without databases has none; a database listed twice is named once as a duplicate", () => {
         assert.deepEqual(parse({ availabilityGroup: {} }).availabilityGroup, { databases: [], secondaryAccessMode: "Passive" });
-        assert.deepEqual(problemsAt({ availabilityGroup: { databases: ["agdb", "agdb"] } }, "availabilityGroup.databases"), ['"availabilityGroup.databases": lists "agdb" twice']);
-        assert.deepEqual(problemsAt({ availabilityGroup: { databases: ["agdb", 5, "AGDB"] } }, "availabilityGroup.databases"),
-            ['"availabilityGroup.databases": lists "agdb" and "AGDB", which SQL Server\'s default case-insensitive collation treats as one database']);
-        assert.match(problemsAt({ availabilityGroup: { databases: ["msdb"] } }, "availabilityGroup.databases[0]")[0], /system database.*\(not master, model, msdb, tempdb\)/);
-        assert.match(problemsAt({ edition: "Standard", replicas: 2, availabilityGroup: { databases: ["a"], secondaryAccessMode: "ReadOnly" } }, "availabilityGroup.secondaryAccessMode")[0], /is "ReadOnly", but the Standard edition/);
+        assert.deepEqual(problemsAt({ availabilityGroup: { databases: ["agdb", "agdb"] } }, "availabilityGroup.databases"), [
+            '"availabilityGroup.databases": lists "agdb" twice',
+        ]);
+        assert.deepEqual(problemsAt({ availabilityGroup: { databases: ["agdb", 5, "AGDB"] } }, "availabilityGroup.databases"), [
+            '"availabilityGroup.databases": lists "agdb" and "AGDB", which SQL Server\'s default case-insensitive collation treats as one database',
+        ]);
+        assert.match(
+            problemsAt({ availabilityGroup: { databases: ["msdb"] } }, "availabilityGroup.databases[0]")[0],
+            /system database.*\(not master, model, msdb, tempdb\)/,
+        );
+        assert.match(
+            problemsAt(
+                { edition: "Standard", replicas: 2, availabilityGroup: { databases: ["a"], secondaryAccessMode: "ReadOnly" } },
+                "availabilityGroup.secondaryAccessMode",
+            )[0],
+            /is "ReadOnly", but the Standard edition/,
+        );
         assert.equal(parse({ edition: "Standard", replicas: 2, availabilityGroup: { databases: ["a"] } }).availabilityGroup?.secondaryAccessMode, "Passive");
         // Component args reach the same check without the parser's defaults.
         const keys = { group: "availabilityGroup", replicas: "replicas", edition: "edition" };
-        assert.deepEqual(problemsFrom((p) => checkAvailabilityGroup(p, keys, { databases: ["a"] }, "Standard", 2)), []);
+        assert.deepEqual(
+            problemsFrom((p) => checkAvailabilityGroup(p, keys, { databases: ["a"] }, "Standard", 2)),
+            [],
+        );
         assert.equal(problemsFrom((p) => checkAvailabilityGroup(p, keys, { databases: ["a"], secondaryAccessMode: "" }, "Standard", 2)).length, 1);
     });
 
     it("certificate settings keep only what was given; subject lists hold non-empty strings", () => {
         const server = parse({ tls: { certificates: { server: { dnsNames: ["db.example.com"] } } } }).tls.certificates.server!;
         assert.deepEqual(server, { dnsNames: ["db.example.com"] });
-        const client = parse({ tls: { certificates: { client: { ipAddresses: ["10.0.0.5"], duration: "720h", renewBefore: "24h", subject: { organizations: ["Acme"] } } } } }).tls.certificates.client!;
+        const client = parse({
+            tls: { certificates: { client: { ipAddresses: ["10.0.0.5"], duration: "720h", renewBefore: "24h", subject: { organizations: ["Acme"] } } } },
+        }).tls.certificates.client!;
         assert.deepEqual(client, { ipAddresses: ["10.0.0.5"], duration: "720h", renewBefore: "24h", subject: { organizations: ["Acme"] } });
         for (const bad of [["Acme", ""], ["Acme", 5], "Acme"]) {
-            assert.deepEqual(problemsAt({ tls: { certificates: { server: { subject: { organizationalUnits: bad } } } } }, "tls.certificates.server.subject.organizationalUnits"),
-                [`"tls.certificates.server.subject.organizationalUnits": must be a list of non-empty strings, got ${shown(bad)}`]);
+            assert.deepEqual(
+                problemsAt(
+                    { tls: { certificates: { server: { subject: { organizationalUnits: bad } } } } },
+                    "tls.certificates.server.subject.organizationalUnits",
+                ),
+                [`"tls.certificates.server.subject.organizationalUnits": must be a list of non-empty strings, got ${shown(bad)}`],
+            );
         }
-        assert.deepEqual(parse({ tls: { certificates: { server: { subject: { organizationalUnits: ["DBA", "Ops"] } } } } }).tls.certificates.server, { subject: { organizationalUnits: ["DBA", "Ops"] } });
+        assert.deepEqual(parse({ tls: { certificates: { server: { subject: { organizationalUnits: ["DBA", "Ops"] } } } } }).tls.certificates.server, {
+            subject: { organizationalUnits: ["DBA", "Ops"] },
+        });
     });
 
     it("kubeconfig must be text or a path: a blank value, or fields set under it, is named", () => {
         for (const values of [{ kubeconfig: "   " }, { "kubeconfig.server": "https://10.0.0.1" }]) {
-            assert.deepEqual(problemsAt(values, "kubeconfig"), ['"kubeconfig": must be kubeconfig text or the path of a kubeconfig file'], JSON.stringify(values));
+            assert.deepEqual(
+                problemsAt(values, "kubeconfig"),
+                ['"kubeconfig": must be kubeconfig text or the path of a kubeconfig file'],
+                JSON.stringify(values),
+            );
         }
     });
 });
@@ -390,7 +508,10 @@ describe("validation edges: mssql.conf", () => {
 
     it("names the line that is wrong, counting from one", () => {
         assert.equal(checkMssqlConf("[memory]\nmemorylimitmb 4096"), 'line 2 is neither a [section] header nor a "key = value" setting');
-        assert.equal(checkMssqlConf("# settings\nmemorylimitmb = 4096\n[memory]"), "line 2 sets a value before any [section] header (e.g. [memory], [network], [sqlagent])");
+        assert.equal(
+            checkMssqlConf("# settings\nmemorylimitmb = 4096\n[memory]"),
+            "line 2 sets a value before any [section] header (e.g. [memory], [network], [sqlagent])",
+        );
         assert.equal(checkMssqlConf("[memory] x\nmemorylimitmb = 4096"), 'line 1 is neither a [section] header nor a "key = value" setting');
         assert.equal(checkMssqlConf("x[memory]\nmemorylimitmb = 4096"), 'line 1 is neither a [section] header nor a "key = value" setting');
         assert.equal(checkMssqlConf("[memory]\nmemory limit = 4096"), 'line 2 is neither a [section] header nor a "key = value" setting');
@@ -416,13 +537,17 @@ describe("validation edges: reading the stack's config from Pulumi", () => {
 
     before(async () => {
         await pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, project, "test", false);
-        (pulumi.log as { warn: typeof pulumi.log.warn }).warn = async (message: string) => { warnings.push(message); };
+        (pulumi.log as { warn: typeof pulumi.log.warn }).warn = async (message: string) => {
+            warnings.push(message);
+        };
     });
     after(() => {
         (pulumi.log as { warn: typeof pulumi.log.warn }).warn = realWarn;
         pulumi.runtime.setAllConfig({}, []);
     });
-    beforeEach(() => { warnings.length = 0; });
+    beforeEach(() => {
+        warnings.length = 0;
+    });
 
     it("parses the project's own keys and advises encrypting a secret key stored in plain text", () => {
         pulumi.runtime.setAllConfig({ [`${project}:acceptEula`]: "true", [`${project}:saPassword`]: "Str0ng!Passw0rd", [`${project}:namespace`]: "db" }, []);

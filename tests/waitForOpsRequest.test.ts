@@ -5,7 +5,13 @@
  */
 import { strict as assert } from "assert";
 import {
-    OpsRequestError, OpsRequestProgress, describeCondition, failureCondition, opsRequestFailure, progressCondition, waitForOpsRequest,
+    OpsRequestError,
+    OpsRequestProgress,
+    describeCondition,
+    failureCondition,
+    opsRequestFailure,
+    progressCondition,
+    waitForOpsRequest,
 } from "../components/ops/waitForOpsRequest";
 import { FakeKubeApi } from "./support/fakeKubeApi";
 import { NS, OPS, condition, putRequest } from "./support/fakeKubeDb";
@@ -31,13 +37,34 @@ describe("waitForOpsRequest", () => {
         const progress: OpsRequestProgress[] = [];
         const wait = waitForOpsRequest({ namespace: NS, name: "r1", kubeconfig, onProgress: (p) => progress.push(p) });
         fake.schedule(30, () => void setPhase("r1", "Progressing", [condition("DatabasePauseSucceeded", "True", "DatabasePauseSucceeded")]));
-        fake.schedule(60, () => void setPhase("r1", "Progressing", [condition("DatabasePauseSucceeded", "True", "DatabasePauseSucceeded"), condition("UpdateCredential", "True", "UpdateCredential")]));
-        fake.schedule(90, () => void setPhase("r1", "Successful", [condition("DatabasePauseSucceeded", "True", "DatabasePauseSucceeded"), condition("UpdateCredential", "True", "UpdateCredential"), condition("Successful", "True", "Successful")]));
+        fake.schedule(
+            60,
+            () =>
+                void setPhase("r1", "Progressing", [
+                    condition("DatabasePauseSucceeded", "True", "DatabasePauseSucceeded"),
+                    condition("UpdateCredential", "True", "UpdateCredential"),
+                ]),
+        );
+        fake.schedule(
+            90,
+            () =>
+                void setPhase("r1", "Successful", [
+                    condition("DatabasePauseSucceeded", "True", "DatabasePauseSucceeded"),
+                    condition("UpdateCredential", "True", "UpdateCredential"),
+                    condition("Successful", "True", "Successful"),
+                ]),
+        );
         const result = await wait;
         assert.equal(result.phase, "Successful");
         assert.equal(result.name, "r1");
-        assert.deepEqual(progress.filter((p) => p.condition).map((p) => p.condition!.type), ["DatabasePauseSucceeded", "UpdateCredential", "Successful"]);
-        assert.deepEqual(progress.filter((p) => !p.condition).map((p) => p.phase), ["Pending", "Progressing", "Successful"]);
+        assert.deepEqual(
+            progress.filter((p) => p.condition).map((p) => p.condition!.type),
+            ["DatabasePauseSucceeded", "UpdateCredential", "Successful"],
+        );
+        assert.deepEqual(
+            progress.filter((p) => !p.condition).map((p) => p.phase),
+            ["Pending", "Progressing", "Successful"],
+        );
         assert.equal(lists(), 1);
         assert.equal(watches(), 1);
     });
@@ -60,14 +87,20 @@ describe("waitForOpsRequest", () => {
                     condition(phase === "Failed" ? "RotateAuth" : phase, phase === "Failed" ? "False" : "True", reason, message, Date.now() - 10),
                 ]);
             });
-            const error: OpsRequestError = await wait.then(() => assert.fail("should reject"), (e) => e);
+            const error: OpsRequestError = await wait.then(
+                () => assert.fail("should reject"),
+                (e) => e,
+            );
             const latency = Date.now() - changedAt;
             assert.ok(error instanceof Error);
             const failure = opsRequestFailure(error)!;
             assert.equal(failure.outcome, "Finished");
             assert.equal(failure.phase, phase);
             assert.equal(failure.condition?.reason, reason);
-            assert.equal(error.message, `MSSQLServerOpsRequest db/r2 is ${phase}: ${message} [${phase === "Failed" ? "RotateAuth=False" : `${phase}=True`}, reason ${reason}]`);
+            assert.equal(
+                error.message,
+                `MSSQLServerOpsRequest db/r2 is ${phase}: ${message} [${phase === "Failed" ? "RotateAuth=False" : `${phase}=True`}, reason ${reason}]`,
+            );
             assert.ok(latency < 1000, `took ${latency} ms`);
         });
     }
@@ -88,7 +121,10 @@ describe("waitForOpsRequest", () => {
         assert.equal(lists(), 1);
         assert.equal(watches(), 2);
         const resumed = fake.requests.filter((r) => r.watch)[1];
-        assert.ok(Number(resumed.query.resourceVersion) > Number(fake.requests.filter((r) => r.watch)[0].query.resourceVersion), "resumed from a newer resourceVersion");
+        assert.ok(
+            Number(resumed.query.resourceVersion) > Number(fake.requests.filter((r) => r.watch)[0].query.resourceVersion),
+            "resumed from a newer resourceVersion",
+        );
     });
 
     it("re-lists after a 410 Expired and still sees the outcome", async () => {
@@ -125,15 +161,21 @@ describe("waitForOpsRequest", () => {
         putRequest(fake, "r6", { phase: "Progressing" });
         const wait = waitForOpsRequest({ namespace: NS, name: "r6", kubeconfig });
         fake.schedule(50, () => void fake.remove(OPS, "mssqlserveropsrequests", NS, "r6"));
-        await assert.rejects(wait, (e: Error) => opsRequestFailure(e)?.outcome === "Deleted" && /was deleted before it finished \(last phase: Progressing/.test(e.message));
+        await assert.rejects(
+            wait,
+            (e: Error) => opsRequestFailure(e)?.outcome === "Deleted" && /was deleted before it finished \(last phase: Progressing/.test(e.message),
+        );
     });
 
     it("rejects on timeout with the last phase and condition it saw", async () => {
         putRequest(fake, "r7", { phase: "Progressing", conditions: [condition("RestartNodes", "True", "RestartNodes", "restarting mssql-0")] });
         await assert.rejects(
             waitForOpsRequest({ namespace: NS, name: "r7", kubeconfig, timeoutSeconds: 0.4 }),
-            (e: Error) => opsRequestFailure(e)?.outcome === "Timeout"
-                && /not finished after 0.4s \(last phase: Progressing; last condition: restarting mssql-0 \[RestartNodes=True, reason RestartNodes\]\)/.test(e.message),
+            (e: Error) =>
+                opsRequestFailure(e)?.outcome === "Timeout" &&
+                /not finished after 0.4s \(last phase: Progressing; last condition: restarting mssql-0 \[RestartNodes=True, reason RestartNodes\]\)/.test(
+                    e.message,
+                ),
         );
     });
 
@@ -141,7 +183,7 @@ describe("waitForOpsRequest", () => {
         putRequest(fake, "r8", { phase: "Successful" });
         fake.failNext(2, 500);
         assert.equal((await waitForOpsRequest({ namespace: NS, name: "r8", kubeconfig })).phase, "Successful");
-        fake.failNext(1, 403, { message: "mssqlserveropsrequests is forbidden: User \"ci\" cannot list" });
+        fake.failNext(1, 403, { message: 'mssqlserveropsrequests is forbidden: User "ci" cannot list' });
         await assert.rejects(waitForOpsRequest({ namespace: NS, name: "r8", kubeconfig }), /refused access \(403\): mssqlserveropsrequests is forbidden/);
     });
 });
@@ -205,7 +247,10 @@ describe("the reason reported for a request that did not succeed", () => {
     });
     it("is no condition at all when every condition is True and none names a failure", () => {
         const started = condition("Restart", "True", "Restart", "MSSQLServer ops-request has started to restart mssqlserver nodes", at(1));
-        assert.equal(failureCondition([started, condition("RestartNodes", "True", "RestartNodes", "Successfully restarted", at(9))], "Restart", "Failed"), undefined);
+        assert.equal(
+            failureCondition([started, condition("RestartNodes", "True", "RestartNodes", "Successfully restarted", at(9))], "Restart", "Failed"),
+            undefined,
+        );
         assert.equal(failureCondition([], "Restart", "Failed"), undefined);
     });
     it("reads as KubeDB's message first, then the condition's facts", () => {
@@ -279,20 +324,24 @@ describe("waitForOpsRequest: absence and API errors", () => {
             fake.schedule(20, () => fake.endWatches());
             return undefined;
         });
-        await assert.rejects(waitForOpsRequest({ namespace: NS, name: "r13", kubeconfig: fake.kubeconfig(), timeoutSeconds: 2.5 }),
-            (e: Error) => opsRequestFailure(e)?.outcome === "Timeout");
+        await assert.rejects(
+            waitForOpsRequest({ namespace: NS, name: "r13", kubeconfig: fake.kubeconfig(), timeoutSeconds: 2.5 }),
+            (e: Error) => opsRequestFailure(e)?.outcome === "Timeout",
+        );
         const gaps = openedAt.slice(1).map((t, i) => t - openedAt[i]);
         assert.ok(gaps.length >= 1 && gaps.length <= 2, `${openedAt.length} watches in 2.5 s`);
-        assert.ok(gaps.every((gap) => gap >= 980 && gap < 1600), `re-opened after ${gaps.join(", ")} ms`);
+        assert.ok(
+            gaps.every((gap) => gap >= 980 && gap < 1600),
+            `re-opened after ${gaps.join(", ")} ms`,
+        );
         assert.equal(fake.countRequests({ method: "GET", path: /mssqlserveropsrequests$/, watch: false }), 1, "no new list");
     });
 
     it("names the last API error when server errors outlast the timeout", async () => {
         putRequest(fake, "r9", { phase: "Progressing" });
         fake.failNext(1000, 500, { message: "etcdserver: request timed out" });
-        await assert.rejects(
-            waitForOpsRequest({ namespace: NS, name: "r9", kubeconfig: fake.kubeconfig(), timeoutSeconds: 0.6 }),
-            (e: Error) => /did not appear within 0.6s .*last API error: .*etcdserver: request timed out.*\(HTTP 500\)/.test(e.message),
+        await assert.rejects(waitForOpsRequest({ namespace: NS, name: "r9", kubeconfig: fake.kubeconfig(), timeoutSeconds: 0.6 }), (e: Error) =>
+            /did not appear within 0.6s .*last API error: .*etcdserver: request timed out.*\(HTTP 500\)/.test(e.message),
         );
     });
 });

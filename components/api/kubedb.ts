@@ -126,14 +126,19 @@ export interface MSSQLServer {
 // ---------------------------------------------------- MSSQLServerOpsRequest (ops.kubedb.com/v1alpha1)
 
 export const OPS_REQUEST_TYPES = [
-    "UpdateVersion", "HorizontalScaling", "VerticalScaling", "VolumeExpansion", "Restart",
-    "Reconfigure", "ReconfigureTLS", "RotateAuth", "StorageMigration",
+    "UpdateVersion",
+    "HorizontalScaling",
+    "VerticalScaling",
+    "VolumeExpansion",
+    "Restart",
+    "Reconfigure",
+    "ReconfigureTLS",
+    "RotateAuth",
+    "StorageMigration",
 ] as const;
 export type OpsRequestType = (typeof OPS_REQUEST_TYPES)[number];
 
-export const OPS_REQUEST_PHASES = [
-    "Pending", "Progressing", "Successful", "WaitingForApproval", "Failed", "Approved", "Denied", "Skipped",
-] as const;
+export const OPS_REQUEST_PHASES = ["Pending", "Progressing", "Successful", "WaitingForApproval", "Failed", "Approved", "Denied", "Skipped"] as const;
 export type OpsRequestPhase = (typeof OPS_REQUEST_PHASES)[number];
 /** Phases after which KubeDB does no more work on a request, other than `Successful`. */
 export const TERMINAL_FAILURE_PHASES: readonly string[] = ["Failed", "Denied", "Skipped"];

@@ -9,14 +9,10 @@
  * fills a missing minor and patch); ranges are normalized the same way and evaluated with the
  * `semver` package, prerelease parts included.
  */
-import type * as semverModule from "semver";
+import * as semverModule from "semver";
 import { MSSQLServerVersion } from "../api/kubedb";
 
-function semver(): typeof semverModule {
-    // Required at call time: this also runs from the serialized provider (see kube.ts).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require("semver");
-}
+const semver = (): typeof semverModule => semverModule;
 
 const LOOSE_VERSION = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 
@@ -31,7 +27,10 @@ export function toSemver(version: string): string | undefined {
 /** A catalog range (`>= 2022-cu16, < 2025-cu1`) in the semver package's syntax; undefined when unreadable. */
 export function toSemverRange(range: string): string | undefined {
     const alternatives = range.split("||").map((alternative) => {
-        const terms = alternative.split(",").map((term) => term.trim()).filter((term) => term !== "");
+        const terms = alternative
+            .split(",")
+            .map((term) => term.trim())
+            .filter((term) => term !== "");
         const converted = terms.map((term) => {
             // Masterminds' "!=" and hyphen ranges have no counterpart here: such a range is reported as unreadable.
             const m = /^(>=|<=|=|>|<|~|\^)?\s*(\S+)$/.exec(term);
@@ -66,7 +65,11 @@ export function checkUpgrade(currentName: string, targetName: string, catalog: M
     const current = byName.get(currentName);
     const allowed = current ? admittedTargets(current, catalog) : [];
     const list = allowed.length > 0 ? `allowed targets from ${currentName}: ${allowed.join(", ")}` : `no version is an allowed target from ${currentName}`;
-    if (!current) return { problem: `the database runs ${currentName}, which the cluster's MSSQLServerVersion catalog does not have, so no update path can be checked`, allowed };
+    if (!current)
+        return {
+            problem: `the database runs ${currentName}, which the cluster's MSSQLServerVersion catalog does not have, so no update path can be checked`,
+            allowed,
+        };
     const target = byName.get(targetName);
     if (!target) return { problem: `${targetName} is not in the cluster's MSSQLServerVersion catalog (\`kubectl get mssqlserverversions\`); ${list}`, allowed };
     if (target.spec.deprecated) return { problem: `${targetName} is deprecated in the catalog and cannot be used; ${list}`, allowed };
@@ -75,7 +78,11 @@ export function checkUpgrade(currentName: string, targetName: string, catalog: M
     if (from && to && semver().lt(to, from)) return { problem: `${targetName} is older than ${currentName}, and KubeDB does not downgrade; ${list}`, allowed };
     const unreadable = readableConstraints(current).unreadable;
     if (unreadable.length > 0) return { problem: `the update constraints of ${currentName} cannot be read (${unreadable.join("; ")}); ${list}`, allowed };
-    if (!allowed.includes(targetName)) return { problem: `KubeDB does not support an update from ${currentName} to ${targetName} (the catalog's updateConstraints of ${currentName}); ${list}`, allowed };
+    if (!allowed.includes(targetName))
+        return {
+            problem: `KubeDB does not support an update from ${currentName} to ${targetName} (the catalog's updateConstraints of ${currentName}); ${list}`,
+            allowed,
+        };
     return { allowed };
 }
 

@@ -39,18 +39,31 @@ export interface DayTwoSettings {
     expansionMode: VolumeExpansionMode;
 }
 
-export type DayTwoRequestType = Extract<OpsRequestType,
-    "VolumeExpansion" | "StorageMigration" | "UpdateVersion" | "HorizontalScaling" | "VerticalScaling" | "Reconfigure" | "Restart">;
+export type DayTwoRequestType = Extract<
+    OpsRequestType,
+    "VolumeExpansion" | "StorageMigration" | "UpdateVersion" | "HorizontalScaling" | "VerticalScaling" | "Reconfigure" | "Restart"
+>;
 
 /** The order requests run in (see the file comment). */
 export const DAY_TWO_ORDER: readonly DayTwoRequestType[] = [
-    "VolumeExpansion", "StorageMigration", "UpdateVersion", "HorizontalScaling", "VerticalScaling", "Reconfigure", "Restart",
+    "VolumeExpansion",
+    "StorageMigration",
+    "UpdateVersion",
+    "HorizontalScaling",
+    "VerticalScaling",
+    "Reconfigure",
+    "Restart",
 ];
 
 /** Short words for request names (`<db>-<word>-<fingerprint>` stays a DNS label for a 40-character database name). */
 export const REQUEST_WORD: Record<DayTwoRequestType, string> = {
-    VolumeExpansion: "expand", StorageMigration: "migrate", UpdateVersion: "update", HorizontalScaling: "scale",
-    VerticalScaling: "resize", Reconfigure: "config", Restart: "restart",
+    VolumeExpansion: "expand",
+    StorageMigration: "migrate",
+    UpdateVersion: "update",
+    HorizontalScaling: "scale",
+    VerticalScaling: "resize",
+    Reconfigure: "config",
+    Restart: "restart",
 };
 
 export interface DayTwoStep {
@@ -87,43 +100,68 @@ const describeResources = (r: ResourceRequirements) => (Object.keys(r).length ==
 
 /** The first request (in DAY_TWO_ORDER) that brings `applied` closer to `desired`, or undefined when they agree. */
 export function nextDayTwoStep(applied: DayTwoState, desired: DayTwoState, settings: DayTwoSettings): DayTwoStep | undefined {
-    const step = (type: DayTwoRequestType, section: DayTwoSections, reason: string, change: Partial<DayTwoState>): DayTwoStep =>
-        ({ type, section, reason, after: { ...applied, ...change } });
+    const step = (type: DayTwoRequestType, section: DayTwoSections, reason: string, change: Partial<DayTwoState>): DayTwoStep => ({
+        type,
+        section,
+        reason,
+        after: { ...applied, ...change },
+    });
     if (!sameQuantity(applied.storageSize, desired.storageSize)) {
-        return step("VolumeExpansion", { volumeExpansion: { mode: settings.expansionMode, mssqlserver: desired.storageSize } },
-            `storage.size ${applied.storageSize} → ${desired.storageSize} (${settings.expansionMode})`, { storageSize: desired.storageSize });
+        return step(
+            "VolumeExpansion",
+            { volumeExpansion: { mode: settings.expansionMode, mssqlserver: desired.storageSize } },
+            `storage.size ${applied.storageSize} → ${desired.storageSize} (${settings.expansionMode})`,
+            { storageSize: desired.storageSize },
+        );
     }
     if (desired.storageClass !== "" && applied.storageClass !== desired.storageClass) {
-        return step("StorageMigration", { migration: { storageClassName: desired.storageClass, oldPVReclaimPolicy: "Retain" } },
-            `storage.storageClass ${applied.storageClass || "(default)"} → ${desired.storageClass}`, { storageClass: desired.storageClass });
+        return step(
+            "StorageMigration",
+            { migration: { storageClassName: desired.storageClass, oldPVReclaimPolicy: "Retain" } },
+            `storage.storageClass ${applied.storageClass || "(default)"} → ${desired.storageClass}`,
+            { storageClass: desired.storageClass },
+        );
     }
     if (applied.version !== desired.version) {
-        return step("UpdateVersion", { updateVersion: { targetVersion: desired.version } },
-            `version ${applied.version} → ${desired.version}`, { version: desired.version });
+        return step("UpdateVersion", { updateVersion: { targetVersion: desired.version } }, `version ${applied.version} → ${desired.version}`, {
+            version: desired.version,
+        });
     }
     if (settings.topology === "AvailabilityGroup" && applied.replicas !== desired.replicas) {
-        return step("HorizontalScaling", { horizontalScaling: { replicas: desired.replicas } },
-            `replicas ${applied.replicas} → ${desired.replicas}`, { replicas: desired.replicas });
+        return step("HorizontalScaling", { horizontalScaling: { replicas: desired.replicas } }, `replicas ${applied.replicas} → ${desired.replicas}`, {
+            replicas: desired.replicas,
+        });
     }
     if (Object.keys(desired.resources).length > 0 && !sameResources(applied.resources, desired.resources)) {
-        return step("VerticalScaling", { verticalScaling: { mssqlserver: { resources: desired.resources } } },
-            `resources ${describeResources(applied.resources)} → ${describeResources(desired.resources)}`, { resources: desired.resources });
+        return step(
+            "VerticalScaling",
+            { verticalScaling: { mssqlserver: { resources: desired.resources } } },
+            `resources ${describeResources(applied.resources)} → ${describeResources(desired.resources)}`,
+            { resources: desired.resources },
+        );
     }
     if (applied.mssqlConf !== desired.mssqlConf) {
         // KubeDB merges `applyConfig` into the custom configuration it has: a setting the new text
         // drops would stay. So a change that drops one first removes the custom configuration.
         const dropped = droppedSettings(applied.mssqlConf, desired.mssqlConf);
         if (desired.mssqlConf === "" || dropped.length > 0) {
-            const reason = desired.mssqlConf === "" ? "mssqlConf removed (back to SQL Server's defaults)"
-                : `mssqlConf drops ${dropped.join(", ")}: custom configuration removed first, then the new text applied`;
+            const reason =
+                desired.mssqlConf === ""
+                    ? "mssqlConf removed (back to SQL Server's defaults)"
+                    : `mssqlConf drops ${dropped.join(", ")}: custom configuration removed first, then the new text applied`;
             return step("Reconfigure", { configuration: { removeCustomConfig: true } }, reason, { mssqlConf: "" });
         }
-        return step("Reconfigure", { configuration: { applyConfig: { [MSSQL_CONF]: desired.mssqlConf } } },
-            applied.mssqlConf === "" ? "mssqlConf set" : "mssqlConf changed", { mssqlConf: desired.mssqlConf });
+        return step(
+            "Reconfigure",
+            { configuration: { applyConfig: { [MSSQL_CONF]: desired.mssqlConf } } },
+            applied.mssqlConf === "" ? "mssqlConf set" : "mssqlConf changed",
+            { mssqlConf: desired.mssqlConf },
+        );
     }
     if (applied.restartGeneration !== desired.restartGeneration) {
-        return step("Restart", { restart: {} }, `restart.generation ${applied.restartGeneration} → ${desired.restartGeneration}`,
-            { restartGeneration: desired.restartGeneration });
+        return step("Restart", { restart: {} }, `restart.generation ${applied.restartGeneration} → ${desired.restartGeneration}`, {
+            restartGeneration: desired.restartGeneration,
+        });
     }
     return undefined;
 }
@@ -166,7 +204,10 @@ export function planDayTwo(applied: DayTwoState, desired: DayTwoState, settings:
 export function refusedDayTwoChanges(before: DayTwoState, after: DayTwoState): Array<[key: string, problem: string]> {
     const refused: Array<[string, string]> = [];
     if (before.storageClass !== "" && after.storageClass === "") {
-        refused.push(["storage.storageClass", `was ${before.storageClass} and is now unset: no request moves volumes back to "the default class". Name the class to migrate to`]);
+        refused.push([
+            "storage.storageClass",
+            `was ${before.storageClass} and is now unset: no request moves volumes back to "the default class". Name the class to migrate to`,
+        ]);
     }
     if (Object.keys(before.resources).length > 0 && Object.keys(after.resources).length === 0) {
         refused.push(["resources", "was set and is now removed: no request goes back to KubeDB's defaults. State the requests and limits you want instead"]);

@@ -36,7 +36,9 @@ export function unsettledPhase(error: unknown): string {
 }
 
 export function diffLedger<I extends { kubeconfig?: string }>(
-    olds: Partial<Record<keyof I, unknown>> & LedgerOutputs, news: I, replacingFields: readonly (keyof I)[],
+    olds: Partial<Record<keyof I, unknown>> & LedgerOutputs,
+    news: I,
+    replacingFields: readonly (keyof I)[],
 ): pulumi.dynamic.DiffResult {
     const replaces = replacingFields.filter((f) => olds[f] !== news[f]).map(String);
     const changed = (Object.keys(news) as (keyof I)[])

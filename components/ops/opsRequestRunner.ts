@@ -38,13 +38,12 @@ export async function runOpsRequest(options: RunOpsRequestOptions): Promise<RunO
     const base = manifest.metadata.name;
     const deadline = Date.now() + options.timeoutSeconds * 1000;
     const remaining = () => Math.max(1, Math.round((deadline - Date.now()) / 1000));
-    const wait = (name: string) =>
-        waitForOpsRequest({ api, namespace, name, timeoutSeconds: remaining(), onProgress: options.onProgress });
+    const wait = (name: string) => waitForOpsRequest({ api, namespace, name, timeoutSeconds: remaining(), onProgress: options.onProgress });
 
     const ours = new Set(Array.from({ length: MAX_ATTEMPTS }, (_, i) => retryRequestName(base, i + 1)));
     await waitForUnfinishedRequests({ api, namespace, database, exclude: ours, blocked: `${base} was not started`, remaining, onProgress: options.onProgress });
 
-    const db = options.database ?? await api.getObject(MSSQL_SERVERS, namespace, database);
+    const db = options.database ?? (await api.getObject(MSSQL_SERVERS, namespace, database));
     if (!db) throw new Error(`MSSQLServer ${namespace}/${database} does not exist; cannot run ${manifest.spec.type}`);
 
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -62,13 +61,17 @@ export async function runOpsRequest(options: RunOpsRequestOptions): Promise<RunO
                 // Someone created it between our read and our create: adopt it like any existing attempt.
                 if (statusCode(error) !== 409) {
                     // A validating webhook's denial and RBAC both land here; the server's message says which.
-                    throw new Error(`the API server refused to create ${manifest.spec.type} request ${namespace}/${name}: ${describeApiError(error)}`);
+                    throw new Error(`the API server refused to create ${manifest.spec.type} request ${namespace}/${name}: ${describeApiError(error)}`, {
+                        cause: error,
+                    });
                 }
             }
         }
         return { ...(await wait(name)), attempt };
     }
-    throw new Error(`${manifest.spec.type} for ${namespace}/${database} failed ${MAX_ATTEMPTS} times (${base} … ${retryRequestName(base, MAX_ATTEMPTS)}); inspect them with \`kubectl describe mssqlserveropsrequests.ops.kubedb.com -n ${namespace}\``);
+    throw new Error(
+        `${manifest.spec.type} for ${namespace}/${database} failed ${MAX_ATTEMPTS} times (${base} … ${retryRequestName(base, MAX_ATTEMPTS)}); inspect them with \`kubectl describe mssqlserveropsrequests.ops.kubedb.com -n ${namespace}\``,
+    );
 }
 
 /**
@@ -77,12 +80,16 @@ export async function runOpsRequest(options: RunOpsRequestOptions): Promise<RunO
  */
 export function sameIntent(existing: MSSQLServerOpsRequest["spec"] | undefined, wanted: MSSQLServerOpsRequest["spec"]): boolean {
     const intent = (spec: MSSQLServerOpsRequest["spec"] | undefined) => {
-        const tls = spec?.tls as { rotateCertificates?: boolean; issuerRef?: { kind: string; name: string }; clientTLS?: boolean; certificates?: { alias: string }[] } | undefined;
+        const tls = spec?.tls as
+            { rotateCertificates?: boolean; issuerRef?: { kind: string; name: string }; clientTLS?: boolean; certificates?: { alias: string }[] } | undefined;
         return stableJson([
-            spec?.type, spec?.databaseRef?.name, spec?.authentication?.secretRef?.name,
+            spec?.type,
+            spec?.databaseRef?.name,
+            spec?.authentication?.secretRef?.name,
             tls && [tls.rotateCertificates === true, tls.issuerRef?.kind, tls.issuerRef?.name, tls.clientTLS, (tls.certificates ?? []).map((c) => c.alias)],
             // Day-2 sections: only what this project sets (the webhook adds e.g. configuration.restart, verticalScaling.mode).
-            spec?.updateVersion?.targetVersion, spec?.horizontalScaling?.replicas,
+            spec?.updateVersion?.targetVersion,
+            spec?.horizontalScaling?.replicas,
             spec?.volumeExpansion && [spec.volumeExpansion.mode, spec.volumeExpansion.mssqlserver],
             spec?.verticalScaling?.mssqlserver?.resources,
             spec?.configuration && [spec.configuration.applyConfig, spec.configuration.removeCustomConfig === true],
@@ -129,22 +136,26 @@ export async function waitForUnfinishedRequests(o: WaitForUnfinishedOptions): Pr
     const { api, namespace, database } = o;
     const { items } = await api.listObjects(OPS_REQUESTS, namespace);
     const others = items.filter(
-        (r) => r.spec?.databaseRef?.name === database
-            && !o.exclude?.has(r.metadata.name)
-            && !FINISHED_PHASES.includes(r.status?.phase),
+        (r) => r.spec?.databaseRef?.name === database && !o.exclude?.has(r.metadata.name) && !FINISHED_PHASES.includes(r.status?.phase),
     );
     const settled: SettledRequest[] = [];
     for (const other of others) {
         const name = other.metadata.name;
-        o.onProgress?.({ request: `${namespace}/${name}`, phase: `${other.status?.phase ?? "Pending"} (another request of the database: waiting for it to finish first)` });
+        o.onProgress?.({
+            request: `${namespace}/${name}`,
+            phase: `${other.status?.phase ?? "Pending"} (another request of the database: waiting for it to finish first)`,
+        });
         try {
             await waitForOpsRequest({ api, namespace, name, timeoutSeconds: o.remaining(), onProgress: o.onProgress });
             settled.push({ name, spec: other.spec, labels: other.metadata.labels ?? {}, phase: "Successful" });
         } catch (error) {
             const failure = opsRequestFailure(error);
             if (failure?.outcome === "Timeout") {
-                throw new Error(`${o.blocked}: MSSQLServerOpsRequest ${namespace}/${name} of the same database is still ${failure.phase ?? "Pending"}, `
-                    + `and KubeDB must run one request at a time. Let it finish (approve it if it is WaitingForApproval) or delete it, then run \`pulumi up\` again.`);
+                throw new Error(
+                    `${o.blocked}: MSSQLServerOpsRequest ${namespace}/${name} of the same database is still ${failure.phase ?? "Pending"}, ` +
+                        `and KubeDB must run one request at a time. Let it finish (approve it if it is WaitingForApproval) or delete it, then run \`pulumi up\` again.`,
+                    { cause: error },
+                );
             }
             settled.push({ name, spec: other.spec, labels: other.metadata.labels ?? {} });
         }

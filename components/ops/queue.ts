@@ -67,7 +67,10 @@ export async function runQueue<S, R extends QueuedRequest<S>>(o: QueueOptions<S,
     let last: QueueResult<S, R>["last"];
     const max = o.maxRequests ?? 10;
     for (let request = o.next(applied, sequence), ran = 0; request; request = o.next(applied, sequence), ran++) {
-        if (ran >= max) throw new Error(`planned more than ${max} requests in one run for ${o.database.metadata.namespace}/${o.database.metadata.name}; this is a bug in kubedb-mssql`);
+        if (ran >= max)
+            throw new Error(
+                `planned more than ${max} requests in one run for ${o.database.metadata.namespace}/${o.database.metadata.name}; this is a bug in kubedb-mssql`,
+            );
         let attemptName = request.manifest.metadata.name;
         // Outside the try: a failure here sent nothing, so it is not the request's failure.
         await o.beforeEach?.(request);

@@ -71,7 +71,10 @@ export function planTlsChange(applied: TlsState, desired: TlsState): TlsPlan | u
             kind: "rotateCertificates",
             action: { rotateCertificates: true },
             caChanges: applied.caRevision !== desired.caRevision,
-            reason: applied.caRevision !== desired.caRevision ? "the bootstrapped CA was re-issued" : `tls.rotation.generation ${applied.rotationGeneration} → ${desired.rotationGeneration}`,
+            reason:
+                applied.caRevision !== desired.caRevision
+                    ? "the bootstrapped CA was re-issued"
+                    : `tls.rotation.generation ${applied.rotationGeneration} → ${desired.rotationGeneration}`,
         };
     }
     return undefined;
@@ -109,9 +112,7 @@ function certificatesForRequest(applied: CertificateSpec[], desired: Certificate
     const before = new Map(applied.map((c) => [c.alias, c]));
     const after = new Map(desired.map((c) => [c.alias, c]));
     const aliases = [...new Set([...before.keys(), ...after.keys()])].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
-    return aliases
-        .filter((alias) => !same(before.get(alias), after.get(alias)))
-        .map((alias) => after.get(alias) ?? { alias });
+    return aliases.filter((alias) => !same(before.get(alias), after.get(alias))).map((alias) => after.get(alias) ?? { alias });
 }
 
 const ORDER = ["server", "client", "endpoint"];

@@ -99,7 +99,10 @@ function byTransition(conditions: Condition[]): Condition[] {
         const t = Date.parse(c.lastTransitionTime ?? "");
         return Number.isNaN(t) ? -Infinity : t;
     };
-    return conditions.map((c, i) => [c, i] as const).sort(([a, i], [b, j]) => time(a) - time(b) || i - j).map(([c]) => c);
+    return conditions
+        .map((c, i) => [c, i] as const)
+        .sort(([a, i], [b, j]) => time(a) - time(b) || i - j)
+        .map(([c]) => c);
 }
 
 /** A step's status in KubeDB's generic words ("evict pod; ConditionStatus:False"): a step left behind, not an error. */
@@ -221,9 +224,13 @@ class OpsRequestWatch {
         return new Promise<OpsRequestResult>((resolve, reject) => {
             this.resolve = resolve;
             this.reject = reject;
-            this.timers.deadline = setTimeout(() => (this.found
-                ? this.fail("Timeout", `not finished after ${this.timeoutMs / 1000}s`)
-                : this.fail("NotFound", `did not appear within ${this.timeoutMs / 1000}s`)), this.timeoutMs);
+            this.timers.deadline = setTimeout(
+                () =>
+                    this.found
+                        ? this.fail("Timeout", `not finished after ${this.timeoutMs / 1000}s`)
+                        : this.fail("NotFound", `did not appear within ${this.timeoutMs / 1000}s`),
+                this.timeoutMs,
+            );
             this.listThenWatch();
         });
     }
@@ -243,10 +250,12 @@ class OpsRequestWatch {
     private fail(outcome: Exclude<OpsRequestOutcome, "Finished">, detail: string): void {
         const condition = progressCondition(this.conditions, this.phase);
         const lastError = this.lastApiError && outcome !== "ApiError" ? `; last API error: ${this.lastApiError}` : "";
-        this.finish(opsRequestError(
-            { request: this.request, outcome, phase: this.phase, condition, conditions: this.conditions },
-            `MSSQLServerOpsRequest ${this.request}: ${detail} (last phase: ${this.phase ?? "none"}; last condition: ${describeCondition(condition)}${lastError})`,
-        ));
+        this.finish(
+            opsRequestError(
+                { request: this.request, outcome, phase: this.phase, condition, conditions: this.conditions },
+                `MSSQLServerOpsRequest ${this.request}: ${detail} (last phase: ${this.phase ?? "none"}; last condition: ${describeCondition(condition)}${lastError})`,
+            ),
+        );
     }
 
     private observe(object: KubeObject): void {
@@ -272,10 +281,12 @@ class OpsRequestWatch {
             this.finish(undefined, { name, namespace, phase: "Successful", conditions, observedAt: new Date().toISOString() });
         } else if (this.phase !== undefined && TERMINAL_FAILURE_PHASES.includes(this.phase)) {
             const condition = failureCondition(conditions, this.requestType, this.phase);
-            this.finish(opsRequestError(
-                { request: this.request, outcome: "Finished", phase: this.phase, condition, conditions },
-                `MSSQLServerOpsRequest ${this.request} is ${this.phase}: ${condition ? describeCondition(condition) : `KubeDB recorded no condition that explains it (${conditions.length} condition(s))`}`,
-            ));
+            this.finish(
+                opsRequestError(
+                    { request: this.request, outcome: "Finished", phase: this.phase, condition, conditions },
+                    `MSSQLServerOpsRequest ${this.request} is ${this.phase}: ${condition ? describeCondition(condition) : `KubeDB recorded no condition that explains it (${conditions.length} condition(s))`}`,
+                ),
+            );
         }
     }
 
@@ -300,30 +311,36 @@ class OpsRequestWatch {
         const { namespace, name } = this.options;
         let expired = false;
         const startedAt = Date.now();
-        this.api.watchObject(OPS_REQUESTS, namespace, name, this.resourceVersion,
-            (type, object) => {
-                if (type === "ERROR") {
-                    // 410 Gone: our resourceVersion is older than the server keeps; start over from a list.
-                    expired = true;
-                    return;
-                }
-                this.failures = 0;
-                if (object.metadata?.resourceVersion) this.resourceVersion = object.metadata.resourceVersion;
-                if (type === "BOOKMARK") return;
-                // The last state of a deleted request may still say how it ended.
-                this.observe(object);
-                if (type === "DELETED") this.fail("Deleted", "was deleted before it finished");
-            },
-            // The server ends every watch after its timeout: resume at once, it is no failure. A
-            // dropped connection resumes from the last resourceVersion; only a 410 needs a new list.
-            (error) => (error == null && !expired ? this.resume(startedAt) : this.retry(error, expired)),
-        ).then(
-            (handle) => {
-                if (this.settled) handle.abort();
-                else this.watch = handle;
-            },
-            (error) => this.retry(error, true),
-        );
+        this.api
+            .watchObject(
+                OPS_REQUESTS,
+                namespace,
+                name,
+                this.resourceVersion,
+                (type, object) => {
+                    if (type === "ERROR") {
+                        // 410 Gone: our resourceVersion is older than the server keeps; start over from a list.
+                        expired = true;
+                        return;
+                    }
+                    this.failures = 0;
+                    if (object.metadata?.resourceVersion) this.resourceVersion = object.metadata.resourceVersion;
+                    if (type === "BOOKMARK") return;
+                    // The last state of a deleted request may still say how it ended.
+                    this.observe(object);
+                    if (type === "DELETED") this.fail("Deleted", "was deleted before it finished");
+                },
+                // The server ends every watch after its timeout: resume at once, it is no failure. A
+                // dropped connection resumes from the last resourceVersion; only a 410 needs a new list.
+                (error) => (error == null && !expired ? this.resume(startedAt) : this.retry(error, expired)),
+            )
+            .then(
+                (handle) => {
+                    if (this.settled) handle.abort();
+                    else this.watch = handle;
+                },
+                (error) => this.retry(error, true),
+            );
     }
 
     /** Re-opens a watch the server ended normally; at most once a second, should a proxy end them at once. */

@@ -11,7 +11,11 @@ import { CommandResult, PulumiWorkspace } from "./support/pulumiCli";
 
 function toolsBin(): string {
     if (process.env.KUBEDB_MSSQL_E2E_BIN) return process.env.KUBEDB_MSSQL_E2E_BIN;
-    return execFileSync("bash", [path.join(__dirname, "tools", "build.sh"), "--check"]).toString().trim().split("\n").pop()!;
+    return execFileSync("bash", [path.join(__dirname, "tools", "build.sh"), "--check"])
+        .toString()
+        .trim()
+        .split("\n")
+        .pop()!;
 }
 
 /** What a crash looks like in the CLI's output: the runtime's wording, or stack frames. */
@@ -37,7 +41,9 @@ describe("end to end: bad input is a clean CLI error, not a crash", function () 
         stack = await PulumiWorkspace.create({ bin, kubeconfigPath: "/nonexistent/kubeconfig", stack: "config-errors" });
         await stack.config("acceptEula", "true");
         program = await PulumiWorkspace.create({
-            bin, kubeconfigPath: "/nonexistent/kubeconfig", stack: "arg-errors",
+            bin,
+            kubeconfigPath: "/nonexistent/kubeconfig",
+            stack: "arg-errors",
             // A user's own program: the stack config is fine, one component gets a bad arg.
             program: [
                 'import { SaCredential } from "./components";',

@@ -18,7 +18,7 @@ import { StandIns } from "./support/standIns";
 import { PACKAGE_RESOURCES } from "../../components/packageResources";
 import { COMPONENT_OUTPUTS } from "../../provider/schema";
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- objects read back from the API server are arbitrary JSON
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const PLUGIN_DIR = path.join(ROOT, "provider", "bin");
@@ -26,7 +26,11 @@ const PLUGIN = path.join(PLUGIN_DIR, "pulumi-resource-kubedb-mssql");
 
 function toolsBin(): string {
     if (process.env.KUBEDB_MSSQL_E2E_BIN) return process.env.KUBEDB_MSSQL_E2E_BIN;
-    return execFileSync("bash", [path.join(__dirname, "tools", "build.sh"), "--check"]).toString().trim().split("\n").pop()!;
+    return execFileSync("bash", [path.join(__dirname, "tools", "build.sh"), "--check"])
+        .toString()
+        .trim()
+        .split("\n")
+        .pop()!;
 }
 
 function run(file: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
@@ -78,28 +82,46 @@ describe("the package from other languages: schema, SDKs, a YAML and a Python pr
         assert.equal(sqlServer.inputProperties.saPassword.secret, true);
         assert.equal(sqlServer.inputProperties.kubeconfig.secret, true);
         assert.match(sqlServer.inputProperties.deletionPolicy.description, /Default: Halt/);
-        assert.deepEqual(schema.types["kubedb-mssql:index:DeletionPolicy"].enum.map((e: Obj) => e.value), ["Halt", "Delete", "WipeOut", "DoNotTerminate"]);
+        assert.deepEqual(
+            schema.types["kubedb-mssql:index:DeletionPolicy"].enum.map((e: Obj) => e.value),
+            ["Halt", "Delete", "WipeOut", "DoNotTerminate"],
+        );
         assert.equal(schema.resources[PACKAGE_RESOURCES.CredentialSecret.token].properties.versionPassword.secret, true);
     });
 
     it("SDKs from Pulumi's own generators: Node.js compiles, Python imports, Go builds", async () => {
-        for (const language of ["nodejs", "python", "go"]) await run(path.join(bin, "pulumi-sdkgen"), [schemaPath, language, path.join(work, "sdk", language)], { env });
+        for (const language of ["nodejs", "python", "go"])
+            await run(path.join(bin, "pulumi-sdkgen"), [schemaPath, language, path.join(work, "sdk", language)], { env });
         // Node.js: the generated package compiled against this project's @pulumi/pulumi.
         const nodeSdk = path.join(work, "sdk", "nodejs");
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(nodeSdk, "node_modules"));
         await run(path.join(ROOT, "node_modules", ".bin", "tsc"), ["-p", nodeSdk, "--noEmit"], { env });
-        assert.match(fs.readFileSync(path.join(nodeSdk, "sqlServer.ts"), "utf8"), /__pulumiType = 'kubedb-mssql:index:SqlServer'[\s\S]*super\(SqlServer\.__pulumiType, name, resourceInputs, opts, true \/\*remote\*\/\)/, "a remote component");
+        assert.match(
+            fs.readFileSync(path.join(nodeSdk, "sqlServer.ts"), "utf8"),
+            /__pulumiType = 'kubedb-mssql:index:SqlServer'[\s\S]*super\(SqlServer\.__pulumiType, name, resourceInputs, opts, true \/\*remote\*\/\)/,
+            "a remote component",
+        );
         // Python: installed into the e2e venv and imported.
         const python = await pythonEnv(path.join(path.dirname(bin), "python"));
         const pyEnv = { ...env, ...python.env, PYTHONPATH: pythonSdk };
         // Installed beside the shared venv, not into it (its metadata gives the SDK its version).
-        await run(path.join(python.venv, "bin", "pip"), ["install", "--no-deps", "--no-build-isolation", "--no-index", "--target", pythonSdk, path.join(work, "sdk", "python")], { env: pyEnv });
-        const imported = await run(path.join(python.venv, "bin", "python"), ["-c",
-            "import pulumi_kubedb_mssql as k; print(k.SqlServer.__name__, k.credential.RotationLedger.__name__, k.DeletionPolicy.HALT.value)"], { env: pyEnv });
+        await run(
+            path.join(python.venv, "bin", "pip"),
+            ["install", "--no-deps", "--no-build-isolation", "--no-index", "--target", pythonSdk, path.join(work, "sdk", "python")],
+            { env: pyEnv },
+        );
+        const imported = await run(
+            path.join(python.venv, "bin", "python"),
+            ["-c", "import pulumi_kubedb_mssql as k; print(k.SqlServer.__name__, k.credential.RotationLedger.__name__, k.DeletionPolicy.HALT.value)"],
+            { env: pyEnv },
+        );
         assert.equal(imported.trim(), "SqlServer RotationLedger Halt");
         // Go: the generated module built against the Go SDK of the CLI's version.
         const goSdk = path.join(work, "sdk", "go");
-        fs.writeFileSync(path.join(goSdk, "go.mod"), "module github.com/kubedb-mssql/kubedb-mssql/sdk/go\n\ngo 1.24\n\nrequire github.com/pulumi/pulumi/sdk/v3 v3.248.0\n");
+        fs.writeFileSync(
+            path.join(goSdk, "go.mod"),
+            "module github.com/kubedb-mssql/kubedb-mssql/sdk/go\n\ngo 1.24\n\nrequire github.com/pulumi/pulumi/sdk/v3 v3.248.0\n",
+        );
         await run("go", ["mod", "tidy"], { cwd: goSdk, env });
         await run("go", ["build", "./..."], { cwd: goSdk, env });
         assert.ok(fs.existsSync(path.join(goSdk, "kubedbmssql", "sqlServer.go")));
@@ -120,7 +142,9 @@ describe("the package from other languages: schema, SDKs, a YAML and a Python pr
             standIns = await StandIns.start(cluster.kubeconfig);
             reads = clusterReads(cluster.kubeconfig);
             yaml = await PulumiWorkspace.create({
-                bin, kubeconfigPath: cluster.kubeconfigPath, stack: "yaml",
+                bin,
+                kubeconfigPath: cluster.kubeconfigPath,
+                stack: "yaml",
                 project: {
                     "Pulumi.yaml": [
                         "name: orders-yaml",
@@ -175,7 +199,10 @@ describe("the package from other languages: schema, SDKs, a YAML and a Python pr
             await yaml.ok(["config", "set", "rotationGeneration", "1"]);
             await yaml.ok(["up", "--yes", "--skip-preview"], { timeoutMs: 10 * 60_000 });
             const sent = await requests(NS);
-            assert.deepEqual(sent.map((r) => [r.spec.type, r.status.phase]), [["RotateAuth", "Successful"]]);
+            assert.deepEqual(
+                sent.map((r) => [r.spec.type, r.status.phase]),
+                [["RotateAuth", "Successful"]],
+            );
             const now = (await database(NS, "orders")).spec.authSecret.name;
             assert.notEqual(now, before);
             assert.equal((await secretData(NS, "orders-connection")).password, (await secretData(NS, now)).password);
@@ -186,7 +213,10 @@ describe("the package from other languages: schema, SDKs, a YAML and a Python pr
             await yaml.ok(["config", "set", "tlsGeneration", "1"]);
             await yaml.ok(["up", "--yes", "--skip-preview"], { timeoutMs: 10 * 60_000 });
             const sent = (await requests(NS)).slice(1);
-            assert.deepEqual(sent.map((r) => [r.spec.type, r.spec.tls, r.status.phase]), [["ReconfigureTLS", { rotateCertificates: true }, "Successful"]]);
+            assert.deepEqual(
+                sent.map((r) => [r.spec.type, r.spec.tls, r.status.phase]),
+                [["ReconfigureTLS", { rotateCertificates: true }, "Successful"]],
+            );
             assert.equal((await yaml.outputs()).tls.lastPhase, "Successful");
             await yaml.ok(["up", "--yes", "--expect-no-changes", "--skip-preview"]);
         });
@@ -208,9 +238,20 @@ describe("the package from other languages: schema, SDKs, a YAML and a Python pr
         it("`pulumi up` deploys the database; the next preview changes nothing", async () => {
             const python = await pythonEnv(path.join(path.dirname(bin), "python"));
             const program = await PulumiWorkspace.create({
-                bin, kubeconfigPath: cluster!.kubeconfigPath, stack: "python", env: { ...python.env, PYTHONPATH: pythonSdk },
+                bin,
+                kubeconfigPath: cluster!.kubeconfigPath,
+                stack: "python",
+                env: { ...python.env, PYTHONPATH: pythonSdk },
                 project: {
-                    "Pulumi.yaml": ["name: billing-python", "runtime: python", "plugins:", "  providers:", "    - name: kubedb-mssql", `      path: ${PLUGIN_DIR}`, ""].join("\n"),
+                    "Pulumi.yaml": [
+                        "name: billing-python",
+                        "runtime: python",
+                        "plugins:",
+                        "  providers:",
+                        "    - name: kubedb-mssql",
+                        `      path: ${PLUGIN_DIR}`,
+                        "",
+                    ].join("\n"),
                     "__main__.py": [
                         "import pulumi",
                         "import pulumi_kubedb_mssql as kubedb_mssql",

@@ -22,7 +22,7 @@ import { PulumiWorkspace } from "./support/pulumiCli";
 import { ClusterReads, MSSQL, clusterReads } from "./support/clusterReads";
 import { CLUSTER_RESOURCE_NAMESPACE, StandIns } from "./support/standIns";
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- objects read back from the API server are arbitrary JSON
 
 const NS = "sales";
 const DB = "ledger";
@@ -30,7 +30,11 @@ const PDB_FAILURE = `failed to evict pod ${DB}-0: Cannot evict pod as it would v
 
 function toolsBin(): string {
     if (process.env.KUBEDB_MSSQL_E2E_BIN) return process.env.KUBEDB_MSSQL_E2E_BIN;
-    return execFileSync("bash", [path.join(__dirname, "tools", "build.sh"), "--check"]).toString().trim().split("\n").pop()!;
+    return execFileSync("bash", [path.join(__dirname, "tools", "build.sh"), "--check"])
+        .toString()
+        .trim()
+        .split("\n")
+        .pop()!;
 }
 
 const PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
@@ -88,7 +92,13 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         // Role in it come first, as a platform team would create them.
         await core.createNamespace({ body: { metadata: { name: NS } } });
         await grant(permissionContext);
-        deployerToken = (await core.createNamespacedServiceAccountToken({ namespace: DEPLOYER.namespace, name: DEPLOYER.name, body: { spec: { audiences: [], expirationSeconds: 24 * 3600 } } })).status!.token;
+        deployerToken = (
+            await core.createNamespacedServiceAccountToken({
+                namespace: DEPLOYER.namespace,
+                name: DEPLOYER.name,
+                body: { spec: { audiences: [], expirationSeconds: 24 * 3600 } },
+            })
+        ).status!.token;
         const deployerKubeconfig = path.join(path.dirname(cluster.kubeconfigPath), "deployer.kubeconfig");
         fs.writeFileSync(deployerKubeconfig, cluster.kubeconfig.replace(/token: \S+/, `token: ${deployerToken}`), { mode: 0o600 });
         await stack.config("kubeconfig", deployerKubeconfig);
@@ -102,7 +112,8 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
     afterEach(async () => {
         if (core) await collectPasswords().catch(() => undefined);
         // Every certificate here is the real cert-manager's: the suite fails without it.
-        if (cluster) assert.ok(cluster.certManager.controllerRunning() && cluster.certManager.webhookRunning(), "cert-manager's controller and webhook are running");
+        if (cluster)
+            assert.ok(cluster.certManager.controllerRunning() && cluster.certManager.webhookRunning(), "cert-manager's controller and webhook are running");
     });
 
     /** While `run` goes, the most CA certificates the connection Secret's ca.crt held while a request was Progressing. */
@@ -127,16 +138,25 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
     // ---- the stack's identity and its permissions
     let objects: k8sClient.KubernetesObjectApi;
     let deployerToken = "";
-    const permissionContext: PermissionContext = { namespace: NS, database: DB, clusterIssuers: false, bootstrapsClusterIssuer: false, clusterResourceNamespace: CLUSTER_RESOURCE_NAMESPACE };
-    let granted: Array<Record<string, any>> = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const permissionContext: PermissionContext = {
+        namespace: NS,
+        database: DB,
+        clusterIssuers: false,
+        bootstrapsClusterIssuer: false,
+        clusterResourceNamespace: CLUSTER_RESOURCE_NAMESPACE,
+    };
+    let granted: Array<Record<string, any>> = []; // eslint-disable-line @typescript-eslint/no-explicit-any -- objects read back from the API server are arbitrary JSON
     /** Replaces the deployer's RBAC with the shipped one for `ctx`, less `without` (one verb of one rule). */
     const grant = async (ctx: PermissionContext, without?: { verb: string; apiGroup: string; resource: string; namespace?: string }) => {
         for (const o of granted) await objects.delete(o as k8sClient.KubernetesObject).catch(() => undefined);
-        granted = (rbacManifests(ctx, "kubedb-mssql-deployer", { kind: "ServiceAccount", ...DEPLOYER }) as Array<Record<string, any>>).map((o) => JSON.parse(JSON.stringify(o))); // eslint-disable-line @typescript-eslint/no-explicit-any
+        granted = (rbacManifests(ctx, "kubedb-mssql-deployer", { kind: "ServiceAccount", ...DEPLOYER }) as Obj[]).map((o) => JSON.parse(JSON.stringify(o)));
         if (without) {
-            const role = granted.find((o) => (o.kind === "Role" && o.metadata.namespace === without.namespace) || (o.kind === "ClusterRole" && without.namespace === undefined))!;
+            const role = granted.find(
+                (o) => (o.kind === "Role" && o.metadata.namespace === without.namespace) || (o.kind === "ClusterRole" && without.namespace === undefined),
+            )!;
             for (const rule of role.rules) {
-                if (rule.apiGroups[0] === without.apiGroup && rule.resources[0] === without.resource) rule.verbs = rule.verbs.filter((v: string) => v !== without.verb);
+                if (rule.apiGroups[0] === without.apiGroup && rule.resources[0] === without.resource)
+                    rule.verbs = rule.verbs.filter((v: string) => v !== without.verb);
             }
             // A rule left with no verb is no rule (the API server refuses an empty one).
             role.rules = role.rules.filter((rule: { verbs: string[] }) => rule.verbs.length > 0);
@@ -180,8 +200,13 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         // Issued by the real cert-manager: through CertificateRequests, with its own annotations.
         const server = await core.readNamespacedSecret({ namespace: NS, name: `${DB}-server-cert` });
         assert.equal(server.metadata!.annotations!["cert-manager.io/certificate-name"], `${DB}-server-cert`);
-        const certificateRequests = ((await custom.listNamespacedCustomObject({ group: "cert-manager.io", version: "v1", plural: "certificaterequests", namespace: NS })) as Obj).items;
-        assert.ok(certificateRequests.some((r: Obj) => r.metadata.annotations?.["cert-manager.io/certificate-name"] === `${DB}-server-cert`), "a CertificateRequest made by cert-manager");
+        const certificateRequests = (
+            (await custom.listNamespacedCustomObject({ group: "cert-manager.io", version: "v1", plural: "certificaterequests", namespace: NS })) as Obj
+        ).items;
+        assert.ok(
+            certificateRequests.some((r: Obj) => r.metadata.annotations?.["cert-manager.io/certificate-name"] === `${DB}-server-cert`),
+            "a CertificateRequest made by cert-manager",
+        );
         assert.equal(connection["ca.crt"].replace(/\s+/g, ""), await caCert(NS, `${DB}-ca`), "clients trust the bootstrapped CA");
     });
 
@@ -194,14 +219,21 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
 
     it("each permission removed alone is refused by the next `pulumi preview`, naming the verb, the resource and where; restored, `pulumi up` goes on", async () => {
         // One verb of one rule at a time (a rule limited to names loses the verb for all of them).
-        const grants = [...new Map(requiredGrants(permissionContext).map((g) => [`${g.verb} ${g.apiGroup}/${g.resource} ${g.namespace} ${g.name !== undefined}`, g])).values()];
+        const grants = [
+            ...new Map(
+                requiredGrants(permissionContext).map((g) => [`${g.verb} ${g.apiGroup}/${g.resource} ${g.namespace} ${g.name !== undefined}`, g]),
+            ).values(),
+        ];
         try {
             for (const g of grants) {
                 await grant(permissionContext, g);
                 const preview = await timed(`pulumi preview (without ${describeGrant(g)})`, () => stack.run(["preview"]));
                 const output = preview.stdout + preview.stderr;
                 assert.notEqual(preview.code, 0, `without ${describeGrant(g)}:\n${output}`);
-                assert.ok(/may not /.test(output) && output.includes(describeGrant(g)) && output.includes("Nothing was changed."), `names ${describeGrant(g)}:\n${output}`);
+                assert.ok(
+                    /may not /.test(output) && output.includes(describeGrant(g)) && output.includes("Nothing was changed."),
+                    `names ${describeGrant(g)}:\n${output}`,
+                );
             }
         } finally {
             await grant(permissionContext);
@@ -242,7 +274,8 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         assert.ok(output.includes(PDB_FAILURE), `KubeDB's message in the CLI output:\n${output}`);
         assert.match(output, /is Failed: .*\[RestartNodes=False, reason RestartNodesFailed\]/);
         // (The progress lines show KubeDB's "has started to rotate auth" condition; the reason never does.)
-        for (const reason of output.match(/is Failed: .*/g) ?? []) assert.doesNotMatch(reason, /has started to/, "the request's start condition is never given as the reason");
+        for (const reason of output.match(/is Failed: .*/g) ?? [])
+            assert.doesNotMatch(reason, /has started to/, "the request's start condition is never given as the reason");
         assert.match(output, /rotation is half done/);
         const attempt = (await requests()).pop()!;
         assert.equal(attempt.status.phase, "Failed");
@@ -280,7 +313,10 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         await stack.config("tls.ca.algorithm", "RSA", { path: true });
         const widest = await widestBundleDuring(count, () => timed("pulumi up (CA re-key)", () => stack.ok(["up", "--yes", "--skip-preview"])));
         const sent = (await requests()).slice(count);
-        assert.deepEqual(sent.map((r) => [r.spec.type, r.spec.tls, r.status.phase]), [["ReconfigureTLS", { rotateCertificates: true }, "Successful"]]);
+        assert.deepEqual(
+            sent.map((r) => [r.spec.type, r.spec.tls, r.status.phase]),
+            [["ReconfigureTLS", { rotateCertificates: true }, "Successful"]],
+        );
         const newCa = await caCert(NS, `${DB}-ca`);
         assert.notEqual(newCa, oldCa, "cert-manager issued a new CA");
         assert.equal(widest, 2, "old and new CA while KubeDB re-issues the certificates");
@@ -294,12 +330,20 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         const withClusterIssuers = { ...permissionContext, clusterIssuers: true, bootstrapsClusterIssuer: true };
         await stack.config("tls.ca.kind", "ClusterIssuer", { path: true });
         const refused = await stack.run(["preview"]);
-        assert.match(refused.stdout + refused.stderr, new RegExp(`may not [^\\n]*get clusterissuers\\.cert-manager\\.io "${NS}-${DB}-ca" \\(cluster-wide\\)`), "refused until granted");
+        assert.match(
+            refused.stdout + refused.stderr,
+            new RegExp(`may not [^\\n]*get clusterissuers\\.cert-manager\\.io "${NS}-${DB}-ca" \\(cluster-wide\\)`),
+            "refused until granted",
+        );
         await grant(withClusterIssuers);
-        const widest = await widestBundleDuring(count, () => timed("pulumi up (bootstrapped ClusterIssuer)", () => stack.ok(["up", "--yes", "--skip-preview"])));
+        const widest = await widestBundleDuring(count, () =>
+            timed("pulumi up (bootstrapped ClusterIssuer)", () => stack.ok(["up", "--yes", "--skip-preview"])),
+        );
         const sent = (await requests()).slice(count);
-        assert.deepEqual(sent.map((r) => [r.spec.type, r.spec.tls, r.status.phase]),
-            [["ReconfigureTLS", { issuerRef: { apiGroup: "cert-manager.io", kind: "ClusterIssuer", name: `${NS}-${DB}-ca` } }, "Successful"]]);
+        assert.deepEqual(
+            sent.map((r) => [r.spec.type, r.spec.tls, r.status.phase]),
+            [["ReconfigureTLS", { issuerRef: { apiGroup: "cert-manager.io", kind: "ClusterIssuer", name: `${NS}-${DB}-ca` } }, "Successful"]],
+        );
         const clusterCa = await caCert(CLUSTER_RESOURCE_NAMESPACE, `${NS}-${DB}-ca`);
         assert.equal(widest, 2);
         assert.equal((await secretData(`${DB}-connection`))["ca.crt"].replace(/\s+/g, ""), clusterCa);
@@ -310,12 +354,20 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
     it("an issuer change: ReconfigureTLS with the new issuer; clients trust both CAs during the switch, then the new one", async () => {
         // The user's existing ClusterIssuer, backed by its own CA.
         const corp = issue({ commonName: "corp root CA", isCA: true, duration: "87600h" });
-        await core.createNamespacedSecret({ namespace: CLUSTER_RESOURCE_NAMESPACE, body: {
-            metadata: { name: "corp-ca-key-pair" }, type: "kubernetes.io/tls",
-            data: { "tls.crt": Buffer.from(corp.cert).toString("base64"), "tls.key": Buffer.from(corp.key).toString("base64") },
-        } });
-        await custom.createClusterCustomObject({ group: "cert-manager.io", version: "v1", plural: "clusterissuers",
-            body: { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "corp-ca" }, spec: { ca: { secretName: "corp-ca-key-pair" } } } });
+        await core.createNamespacedSecret({
+            namespace: CLUSTER_RESOURCE_NAMESPACE,
+            body: {
+                metadata: { name: "corp-ca-key-pair" },
+                type: "kubernetes.io/tls",
+                data: { "tls.crt": Buffer.from(corp.cert).toString("base64"), "tls.key": Buffer.from(corp.key).toString("base64") },
+            },
+        });
+        await custom.createClusterCustomObject({
+            group: "cert-manager.io",
+            version: "v1",
+            plural: "clusterissuers",
+            body: { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "corp-ca" }, spec: { ca: { secretName: "corp-ca-key-pair" } } },
+        });
         const oldCa = (await secretData(`${DB}-connection`))["ca.crt"];
         const count = (await requests()).length;
 
@@ -344,10 +396,13 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         const storage = clientNode();
         const kc = new storage.KubeConfig();
         kc.loadFromString(cluster.kubeconfig);
-        await kc.makeApiClient(storage.StorageV1Api).createStorageClass({ body: {
-            metadata: { name: "standard", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
-            provisioner: "example.com/csi", allowVolumeExpansion: true,
-        } });
+        await kc.makeApiClient(storage.StorageV1Api).createStorageClass({
+            body: {
+                metadata: { name: "standard", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+                provisioner: "example.com/csi",
+                allowVolumeExpansion: true,
+            },
+        });
         const count = (await requests()).length;
         await stack.config("version", "2025-cu0");
         await stack.config("storage.size", "20Gi", { path: true });
@@ -355,14 +410,28 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         assert.match(preview.stdout, /day2-ledger/);
         assert.match(preview.stdout, /version/);
         assert.match(preview.stdout, /storageSize/);
-        assert.match(preview.stdout + preview.stderr, /planned VolumeExpansion \(storage\.size 10Gi → 20Gi \(Online\)\) → UpdateVersion \(version 2022-cu22 → 2025-cu0\)/, "the preview shows the requests");
+        assert.match(
+            preview.stdout + preview.stderr,
+            /planned VolumeExpansion \(storage\.size 10Gi → 20Gi \(Online\)\) → UpdateVersion \(version 2022-cu22 → 2025-cu0\)/,
+            "the preview shows the requests",
+        );
         assert.equal((await requests()).length, count, "preview touches nothing");
 
         const up = await timed("pulumi up (volume expansion + upgrade)", () => stack.ok(["up", "--yes", "--skip-preview"]));
-        assert.match(up.stdout + up.stderr, /VolumeExpansion \(storage\.size 10Gi → 20Gi \(Online\)\) → UpdateVersion \(version 2022-cu22 → 2025-cu0\)/, "the plan is shown");
+        assert.match(
+            up.stdout + up.stderr,
+            /VolumeExpansion \(storage\.size 10Gi → 20Gi \(Online\)\) → UpdateVersion \(version 2022-cu22 → 2025-cu0\)/,
+            "the plan is shown",
+        );
         const sent = (await requests()).slice(count);
-        assert.deepEqual(sent.map((r) => r.spec.type), ["VolumeExpansion", "UpdateVersion"]);
-        assert.deepEqual(sent.map((r) => r.status.phase), ["Successful", "Successful"]);
+        assert.deepEqual(
+            sent.map((r) => r.spec.type),
+            ["VolumeExpansion", "UpdateVersion"],
+        );
+        assert.deepEqual(
+            sent.map((r) => r.status.phase),
+            ["Successful", "Successful"],
+        );
         assert.deepEqual(sent[0].spec.volumeExpansion, { mode: "Online", mssqlserver: "20Gi" });
         assert.deepEqual(sent[1].spec.updateVersion, { targetVersion: "2025-cu0" });
         // One at a time: the upgrade was created after the expansion finished.
@@ -373,7 +442,10 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         assert.equal(db.spec.storage.resources.requests.storage, "20Gi");
         assert.equal(db.spec.autoOps?.disabled, true, "KubeDB's recommendation engine stays off");
         const out = await stack.outputs();
-        assert.deepEqual([out.dayTwo.version, out.dayTwo.storageSize, out.dayTwo.lastPhase, out.dayTwo.lastRequest], ["2025-cu0", "20Gi", "Successful", sent[1].metadata.name]);
+        assert.deepEqual(
+            [out.dayTwo.version, out.dayTwo.storageSize, out.dayTwo.lastPhase, out.dayTwo.lastRequest],
+            ["2025-cu0", "20Gi", "Successful", sent[1].metadata.name],
+        );
         // Pulumi wrote neither field: the stand-in ops-manager did (server-side apply leaves them to it).
         const owners = (db.metadata.managedFields as Obj[]).filter((m) => JSON.stringify(m.fieldsV1 ?? {}).includes('"f:version"')).map((m) => m.manager);
         assert.ok(!owners.some((m) => /pulumi/i.test(m)), `spec.version is owned by ${owners}`);
@@ -391,7 +463,10 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         await stack.config("version", "2022-cu16");
         const downgrade = await timed("pulumi up (a downgrade, refused)", () => stack.run(["up", "--yes", "--skip-preview"]));
         assert.notEqual(downgrade.code, 0);
-        assert.match(downgrade.stdout + downgrade.stderr, /no request was sent:[\s\S]*2022-cu16 is older than 2025-cu0, and KubeDB does not downgrade; no version is an allowed target from 2025-cu0/);
+        assert.match(
+            downgrade.stdout + downgrade.stderr,
+            /no request was sent:[\s\S]*2022-cu16 is older than 2025-cu0, and KubeDB does not downgrade; no version is an allowed target from 2025-cu0/,
+        );
         await stack.config("version", "2025-cu9");
         const unknown = await timed("pulumi up (a version the catalog lacks, refused)", () => stack.run(["up", "--yes", "--skip-preview"]));
         assert.notEqual(unknown.code, 0);
@@ -403,10 +478,12 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         await stack.config("deletionPolicy", "DoNotTerminate");
         await timed("pulumi up (deletionPolicy, a direct field)", () => stack.ok(["up", "--yes", "--skip-preview"]));
         const db = await database();
-        assert.deepEqual([db.spec.deletionPolicy, db.spec.version, db.spec.storage.resources.requests.storage, db.spec.replicas], ["DoNotTerminate", "2025-cu0", "20Gi", 1]);
+        assert.deepEqual(
+            [db.spec.deletionPolicy, db.spec.version, db.spec.storage.resources.requests.storage, db.spec.replicas],
+            ["DoNotTerminate", "2025-cu0", "20Gi", 1],
+        );
         await stack.config("deletionPolicy", "Halt");
         await timed("pulumi up (deletionPolicy back)", () => stack.ok(["up", "--yes", "--skip-preview"]));
-
     });
 
     it("`pulumi refresh` then `pulumi preview --expect-no-changes`: no diff the program did not intend", async () => {
@@ -433,7 +510,9 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
     let retained: { secrets: string[]; inUse: string; password: string } | undefined;
 
     it("`pulumi destroy`: the namespace and the credential Secrets are kept, as the README promises", async () => {
-        const credentialSecrets = (await core.listNamespacedSecret({ namespace: NS, labelSelector: "kubedb-mssql.io/role=credential" })).items.map((s) => s.metadata!.name);
+        const credentialSecrets = (await core.listNamespacedSecret({ namespace: NS, labelSelector: "kubedb-mssql.io/role=credential" })).items.map(
+            (s) => s.metadata!.name,
+        );
         assert.ok(credentialSecrets.length >= 1);
         const inUse = (await database()).spec.authSecret.name;
         retained = { secrets: credentialSecrets.map(String).sort(), inUse, password: (await secretData(inUse)).password };
@@ -441,14 +520,24 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         await timed("pulumi destroy", () => stack.ok(["destroy", "--yes", "--skip-preview"]));
         await core.readNamespace({ name: NS });
         for (const name of credentialSecrets) await core.readNamespacedSecret({ namespace: NS, name: name! });
-        await assert.rejects(custom.getNamespacedCustomObject({ ...MSSQL, namespace: NS, name: DB }), "the MSSQLServer object is deleted (its data stays under deletionPolicy Halt)");
+        await assert.rejects(
+            custom.getNamespacedCustomObject({ ...MSSQL, namespace: NS, name: DB }),
+            "the MSSQLServer object is deleted (its data stays under deletionPolicy Halt)",
+        );
     });
 
     it("the shipped permissions and what the story called agree: every call was a granted one, and every grant was used", async () => {
-        const shipped = new Set(requiredGrants({ ...permissionContext, clusterIssuers: true, bootstrapsClusterIssuer: true,
-            existingIssuer: { kind: "ClusterIssuer", name: "corp-ca" } }).map(describeGrant));
+        const shipped = new Set(
+            requiredGrants({
+                ...permissionContext,
+                clusterIssuers: true,
+                bootstrapsClusterIssuer: true,
+                existingIssuer: { kind: "ClusterIssuer", name: "corp-ca" },
+            }).map(describeGrant),
+        );
         // Granted to every authenticated identity by Kubernetes itself (system:basic-user): the guard's questions.
-        const calls = auditedCalls(cluster.auditLogPath).filter((c) => c.resource !== "selfsubjectaccessreviews")
+        const calls = auditedCalls(cluster.auditLogPath)
+            .filter((c) => c.resource !== "selfsubjectaccessreviews")
             // A Namespace is cluster-wide (the audit names it as its own namespace); a status write is the object's.
             .map((c) => ({ ...c, resource: c.resource.split("/")[0], namespace: c.resource === "namespaces" ? undefined : c.namespace }));
         // A server-side apply that creates (201) is authorized as `create` too: the API server asks both.
@@ -457,11 +546,18 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         const used = new Set(asked.filter((c) => c.code !== 403).map(described));
         // pulumi-kubernetes lists events to explain a wait, and goes on without them: not granted (README "Permissions").
         const refused = new Set(asked.filter((c) => c.code === 403).map(described));
-        assert.deepEqual([...refused].filter((g) => !g.startsWith("list events ")), [], "no refusal but the optional events");
+        assert.deepEqual(
+            [...refused].filter((g) => !g.startsWith("list events ")),
+            [],
+            "no refusal but the optional events",
+        );
         const unlisted = [...used].filter((g) => !shipped.has(g)).sort();
         const unused = [...shipped].filter((g) => !used.has(g)).sort();
-        assert.deepEqual({ unlisted, unused }, { unlisted: [], unused: [] },
-            `calls of the stack's identity:\n  used: ${[...used].sort().join("\n        ")}\n  refused: ${[...refused].sort().join("\n           ")}`);
+        assert.deepEqual(
+            { unlisted, unused },
+            { unlisted: [], unused: [] },
+            `calls of the stack's identity:\n  used: ${[...used].sort().join("\n        ")}\n  refused: ${[...refused].sort().join("\n           ")}`,
+        );
     });
 
     it("`pulumi up` after the destroy re-creates the database on the credential its retained data knows: no new password, no rotation", async () => {
@@ -469,7 +565,11 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         const count = (await requests()).length;
         const preview = await timed("pulumi preview (re-creation after destroy)", () => stack.ok(["preview"]));
         assert.ok(!(preview.stdout + preview.stderr).includes(retained!.password), "the preview shows no password");
-        assert.match(preview.stdout + preview.stderr, new RegExp(`${DB} does not exist and its credential Secret ${retained!.inUse} was retained`), "the preview says what will happen");
+        assert.match(
+            preview.stdout + preview.stderr,
+            new RegExp(`${DB} does not exist and its credential Secret ${retained!.inUse} was retained`),
+            "the preview says what will happen",
+        );
         const up = await timed("pulumi up (re-creation after destroy)", () => stack.ok(["up", "--yes", "--skip-preview"]));
         const output = up.stdout + up.stderr;
         assert.match(output, new RegExp(`resuming MSSQLServer ${NS}/${DB} on its retained credential Secret ${retained!.inUse}`), output);
@@ -479,7 +579,9 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         assert.equal((await secretData(db.spec.authSecret.name)).password, retained!.password, "holding the password the data knows");
         assert.equal((await secretData(`${DB}-connection`)).password, retained!.password, "and applications get the same");
         assert.equal((await requests()).length, count, "no RotateAuth: nobody asked for one");
-        const now = (await core.listNamespacedSecret({ namespace: NS, labelSelector: "kubedb-mssql.io/role=credential" })).items.map((s) => String(s.metadata!.name)).sort();
+        const now = (await core.listNamespacedSecret({ namespace: NS, labelSelector: "kubedb-mssql.io/role=credential" })).items
+            .map((s) => String(s.metadata!.name))
+            .sort();
         assert.deepEqual(now, retained!.secrets, "the password was copied into no new credential Secret");
         const out = await stack.outputs();
         assert.equal(out.credentialRotation.resumedFrom, retained!.inUse, "the stack says so");

@@ -15,7 +15,7 @@ import { ClusterReads, clusterReads } from "./support/clusterReads";
 import { PulumiWorkspace } from "./support/pulumiCli";
 import { StandIns } from "./support/standIns";
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- objects read back from the API server are arbitrary JSON
 
 /** The last release with dynamic providers (0.1.0). */
 const PREVIOUS_RELEASE = "b7cd9000f0ab903b87b7e8e8a75142b689654fc1";
@@ -25,7 +25,11 @@ const DB = "stock";
 
 function toolsBin(): string {
     if (process.env.KUBEDB_MSSQL_E2E_BIN) return process.env.KUBEDB_MSSQL_E2E_BIN;
-    return execFileSync("bash", [path.join(__dirname, "tools", "build.sh"), "--check"]).toString().trim().split("\n").pop()!;
+    return execFileSync("bash", [path.join(__dirname, "tools", "build.sh"), "--check"])
+        .toString()
+        .trim()
+        .split("\n")
+        .pop()!;
 }
 
 describe("upgrade in place: a stack of the dynamic-provider release moves to the plugin", function () {
@@ -46,7 +50,8 @@ describe("upgrade in place: a stack of the dynamic-provider release moves to the
         for (const s of (await reads.core.listNamespacedSecret({ namespace: NS })).items) out[`secret/${s.metadata!.name}`] = s.metadata!.uid!;
         out[`mssqlserver/${DB}`] = (await database()).metadata.uid;
         for (const plural of ["issuers", "certificates"]) {
-            for (const o of ((await reads.custom.listNamespacedCustomObject({ group: "cert-manager.io", version: "v1", plural, namespace: NS })) as Obj).items) {
+            for (const o of ((await reads.custom.listNamespacedCustomObject({ group: "cert-manager.io", version: "v1", plural, namespace: NS })) as Obj)
+                .items) {
                 out[`${plural}/${o.metadata.name}`] = o.metadata.uid;
             }
         }
@@ -87,7 +92,10 @@ describe("upgrade in place: a stack of the dynamic-provider release moves to the
         await stack.ok(["up", "--yes", "--skip-preview"], { timeoutMs: 10 * 60_000 });
         await stack.config("rotation.generation", "1", { path: true });
         await stack.ok(["up", "--yes", "--skip-preview"], { timeoutMs: 10 * 60_000 });
-        assert.deepEqual((await requests()).map((r) => [r.spec.type, r.status.phase]), [["RotateAuth", "Successful"]]);
+        assert.deepEqual(
+            (await requests()).map((r) => [r.spec.type, r.status.phase]),
+            [["RotateAuth", "Successful"]],
+        );
         assert.match(await stack.export(), /__provider/);
         uidsBefore = await uids();
         inUse = (await database()).spec.authSecret.name;
@@ -102,7 +110,11 @@ describe("upgrade in place: a stack of the dynamic-provider release moves to the
         assert.deepEqual(await uids(), uidsBefore, "every namespace, Secret, MSSQLServer, Issuer and Certificate is the same object");
         const db = await database();
         assert.equal(db.spec.authSecret.name, inUse);
-        assert.equal((await secretData(`${DB}-connection`)).password, (await secretData(inUse)).password, "the connection Secret still has the password in use");
+        assert.equal(
+            (await secretData(`${DB}-connection`)).password,
+            (await secretData(inUse)).password,
+            "the connection Secret still has the password in use",
+        );
         const state = await stack.export();
         assert.doesNotMatch(state, /__provider|exports\.handler/);
         const out = await stack.outputs();

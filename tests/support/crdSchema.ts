@@ -72,7 +72,10 @@ let crdIndex: Map<string, VendoredCrd> | undefined;
 function vendoredCrds(): Map<string, VendoredCrd> {
     if (crdIndex) return crdIndex;
     crdIndex = new Map();
-    for (const file of fs.readdirSync(CRD_FIXTURE_DIR).filter((f) => f.endsWith(".json")).sort()) {
+    for (const file of fs
+        .readdirSync(CRD_FIXTURE_DIR)
+        .filter((f) => f.endsWith(".json"))
+        .sort()) {
         const crd = JSON.parse(fs.readFileSync(path.join(CRD_FIXTURE_DIR, file), "utf8")) as VendoredCrd;
         if (!crd.group || !crd.kind || !crd.version || typeof crd.schema !== "object") {
             throw new Error(`${file}: not a vendored CRD schema (expected group, kind, version, schema)`);
@@ -159,7 +162,13 @@ export function validateAgainst(schema: Schema, obj: unknown): string[] {
 const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
 const compiled = new WeakMap<Schema, ValidateFunction>();
 
-ajv.addVocabulary(["x-kubernetes-preserve-unknown-fields", "x-kubernetes-int-or-string", "x-kubernetes-list-map-keys", "x-kubernetes-map-type", "x-kubernetes-validations"]);
+ajv.addVocabulary([
+    "x-kubernetes-preserve-unknown-fields",
+    "x-kubernetes-int-or-string",
+    "x-kubernetes-list-map-keys",
+    "x-kubernetes-map-type",
+    "x-kubernetes-validations",
+]);
 ajv.addFormat("int32", { type: "number", validate: (n: number) => n >= -(2 ** 31) && n < 2 ** 31 });
 ajv.addFormat("int64", { type: "number", validate: (n: number) => n >= -(2 ** 63) && n < 2 ** 63 });
 ajv.addFormat("date-time", /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/);
@@ -228,11 +237,21 @@ const OBJECT_META: SchemaObject = {
         finalizers: { type: "array", items: STRING },
         ownerReferences: {
             type: "array",
-            items: toAjv({
-                type: "object",
-                required: ["apiVersion", "kind", "name", "uid"],
-                properties: { apiVersion: STRING, kind: STRING, name: STRING, uid: STRING, controller: { type: "boolean" }, blockOwnerDeletion: { type: "boolean" } },
-            }, true),
+            items: toAjv(
+                {
+                    type: "object",
+                    required: ["apiVersion", "kind", "name", "uid"],
+                    properties: {
+                        apiVersion: STRING,
+                        kind: STRING,
+                        name: STRING,
+                        uid: STRING,
+                        controller: { type: "boolean" },
+                        blockOwnerDeletion: { type: "boolean" },
+                    },
+                },
+                true,
+            ),
         },
     },
 };
@@ -264,7 +283,10 @@ function toJson(value: unknown, at: string, notJson: Map<string, string>): unkno
 function describeError(e: ErrorObject, data: unknown): [string, string] {
     let at = "";
     let value = data;
-    for (const segment of e.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))) {
+    for (const segment of e.instancePath
+        .split("/")
+        .slice(1)
+        .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))) {
         at = Array.isArray(value) ? `${at}[${segment}]` : joinKey(at, segment);
         value = (value as Record<string, unknown>)[segment];
     }

@@ -25,4 +25,3 @@ export function changes(a: ProgramRun, b: ProgramRun): Record<string, string[]> 
     assert.equal(a.registrations.length, b.registrations.length, "the same resources exist before and after");
     return diff;
 }
-

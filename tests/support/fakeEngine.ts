@@ -1,11 +1,12 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- generated gRPC messages and servers are untyped */
 /**
  * The engine's side of `construct`, on 127.0.0.1: the ResourceMonitor a component built in the
  * plugin registers its children with, and the Engine service the plugin logs to. Records every
  * registration (type, name, parent, inputs with secrets marked) and every log line, and answers
  * as a preview does: outputs are the inputs.
  */
-const pulumiDir = require("path").dirname(require.resolve("@pulumi/pulumi/package.json")); // eslint-disable-line @typescript-eslint/no-require-imports
-const fromPulumi = (id: string) => require(require.resolve(id, { paths: [pulumiDir] })); // eslint-disable-line @typescript-eslint/no-require-imports
+const pulumiDir = require("path").dirname(require.resolve("@pulumi/pulumi/package.json")); // eslint-disable-line @typescript-eslint/no-require-imports -- the generated gRPC modules are untyped CommonJS, resolved as the SDK resolves them
+const fromPulumi = (id: string) => require(require.resolve(id, { paths: [pulumiDir] })); // eslint-disable-line @typescript-eslint/no-require-imports -- the generated gRPC modules are untyped CommonJS, resolved as the SDK resolves them
 const grpc = fromPulumi("@grpc/grpc-js");
 const emptyproto = fromPulumi("google-protobuf/google/protobuf/empty_pb");
 /* eslint-disable @typescript-eslint/no-require-imports -- generated gRPC modules */
@@ -41,12 +42,16 @@ export class FakeEngine {
     readonly logged: Logged[] = [];
     readonly outputs = new Map<string, Record<string, unknown>>();
 
-    private constructor(private readonly server: any, readonly address: string) {} // eslint-disable-line @typescript-eslint/no-explicit-any
+    private constructor(
+        private readonly server: any,
+        readonly address: string,
+    ) {}
 
     static async start(project: string, stack: string): Promise<FakeEngine> {
         const server = new grpc.Server();
+        // eslint-disable-next-line prefer-const -- made once the server is bound; the handlers above read it at call time
         let engine: FakeEngine | undefined;
-        const unary = (handler: (req: any) => unknown) => (call: { request: unknown }, callback: (err: unknown, res?: unknown) => void) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+        const unary = (handler: (req: any) => unknown) => (call: { request: unknown }, callback: (err: unknown, res?: unknown) => void) => {
             try {
                 callback(null, handler(call.request));
             } catch (error) {
@@ -63,8 +68,14 @@ export class FakeEngine {
                 const urn = `urn:pulumi:${stack}::${project}::${qualified}::${req.getName()}`;
                 const inputs = req.getObject()?.toJavaScript() ?? {};
                 engine!.registered.push({
-                    type, name: req.getName(), parent, custom: req.getCustom(), inputs, urn,
-                    aliases: req.getAliasesList().map((a: any) => a.toObject()), provider: req.getProvider(), // eslint-disable-line @typescript-eslint/no-explicit-any
+                    type,
+                    name: req.getName(),
+                    parent,
+                    custom: req.getCustom(),
+                    inputs,
+                    urn,
+                    aliases: req.getAliasesList().map((a: any) => a.toObject()),
+                    provider: req.getProvider(),
                 });
                 const res = new resproto.RegisterResourceResponse();
                 res.setUrn(urn);
@@ -87,11 +98,14 @@ export class FakeEngine {
                 engine!.logged.push({ urn: req.getUrn(), message: req.getMessage(), ephemeral: req.getEphemeral() });
                 return new emptyproto.Empty();
             }),
-            getRootResource: unary(() => new engineproto.GetRootResourceResponse().setUrn(`urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`)),
+            getRootResource: unary(() =>
+                new engineproto.GetRootResourceResponse().setUrn(`urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`),
+            ),
             setRootResource: unary(() => new engineproto.SetRootResourceResponse()),
         });
         const port: number = await new Promise((resolve, reject) =>
-            server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err: Error | null, p: number) => (err ? reject(err) : resolve(p))));
+            server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err: Error | null, p: number) => (err ? reject(err) : resolve(p))),
+        );
         engine = new FakeEngine(server, `127.0.0.1:${port}`);
         return engine;
     }

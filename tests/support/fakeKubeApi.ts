@@ -33,7 +33,7 @@ import { AddressInfo } from "net";
 // ---------------------------------------------------------------- types
 
 /** A Kubernetes object as JSON. Loosely typed on purpose: tests poke at arbitrary fields. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests poke at arbitrary fields of arbitrary kinds
 export type KubeObject = Record<string, any>;
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
@@ -61,17 +61,13 @@ export interface RecordedRequest {
     body?: unknown;
 }
 
-export type RequestFilter =
-    | ((req: RecordedRequest) => boolean)
-    | { method?: string; path?: string | RegExp; watch?: boolean };
+export type RequestFilter = ((req: RecordedRequest) => boolean) | { method?: string; path?: string | RegExp; watch?: boolean };
 
 /**
  * What an `onRequest` hook may answer instead of the fake: an HTTP error carried as a Status
  * (`body` overrides the generated Status), or `{ drop: true }` to destroy the socket unanswered.
  */
-export type InjectedResponse =
-    | { code: number; reason?: string; message?: string; details?: KubeObject; body?: unknown }
-    | { drop: true };
+export type InjectedResponse = { code: number; reason?: string; message?: string; details?: KubeObject; body?: unknown } | { drop: true };
 
 export type RequestHook = (req: RecordedRequest) => InjectedResponse | undefined;
 export type CreateHook = (obj: KubeObject, fake: FakeKubeApi) => void | Promise<void>;
@@ -147,7 +143,12 @@ export function jsonPatch(doc: unknown, ops: unknown): unknown {
     const bad = (msg: string): never => fail(422, msg, "Invalid");
     const pointer = (p: unknown): string[] => {
         if (typeof p !== "string" || (p !== "" && !p.startsWith("/"))) bad(`invalid JSON pointer: ${String(p)}`);
-        return p === "" ? [] : (p as string).slice(1).split("/").map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+        return p === ""
+            ? []
+            : (p as string)
+                  .slice(1)
+                  .split("/")
+                  .map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
     };
     let root: unknown = clone(doc);
     const parentOf = (tokens: string[], path: string): unknown => {
@@ -317,11 +318,7 @@ export function splitApiVersion(apiVersion: string): { group: string; version: s
 const isBuiltinGroup = (group: string) => group === "" || !group.includes(".") || group.endsWith(".k8s.io");
 
 function guessKind(plural: string): string {
-    const singular = /ies$/.test(plural)
-        ? plural.slice(0, -3) + "y"
-        : /(sses|xes|ches|shes)$/.test(plural)
-          ? plural.slice(0, -2)
-          : plural.replace(/s$/, "");
+    const singular = /ies$/.test(plural) ? plural.slice(0, -3) + "y" : /(sses|xes|ches|shes)$/.test(plural) ? plural.slice(0, -2) : plural.replace(/s$/, "");
     return singular.charAt(0).toUpperCase() + singular.slice(1);
 }
 
@@ -376,10 +373,8 @@ const typeKey = (rt: ResourceType) => `${rt.group}/${rt.plural}`;
 const groupVersion = (rt: ResourceType) => (rt.group ? `${rt.group}/${rt.version}` : rt.version);
 /** How the API server names a resource in messages: `secrets`, `mssqlservers.kubedb.com`. */
 const qualified = (rt: ResourceType) => (rt.group ? `${rt.plural}.${rt.group}` : rt.plural);
-const statusDetails = (rt: ResourceType, name: string): KubeObject =>
-    rt.group ? { name, group: rt.group, kind: rt.plural } : { name, kind: rt.plural };
-const notFound = (rt: ResourceType, name: string): never =>
-    fail(404, `${qualified(rt)} "${name}" not found`, "NotFound", statusDetails(rt, name));
+const statusDetails = (rt: ResourceType, name: string): KubeObject => (rt.group ? { name, group: rt.group, kind: rt.plural } : { name, kind: rt.plural });
+const notFound = (rt: ResourceType, name: string): never => fail(404, `${qualified(rt)} "${name}" not found`, "NotFound", statusDetails(rt, name));
 const conflict = (rt: ResourceType, name: string): never =>
     fail(
         409,
@@ -414,7 +409,7 @@ const withoutMetaAndStatus = (o: KubeObject) => {
 /** Secrets: fold stringData into base64 data and reject data that is not base64 (as the API server does). */
 function normalizeSecret(rt: ResourceType, obj: KubeObject): void {
     if (rt.group !== "" || rt.plural !== "secrets") return;
-    if (obj.data !== undefined && !isObject(obj.data)) fail(400, "Secret in version \"v1\" cannot be handled as a Secret: data must be a map");
+    if (obj.data !== undefined && !isObject(obj.data)) fail(400, 'Secret in version "v1" cannot be handled as a Secret: data must be a map');
     for (const [k, v] of Object.entries((obj.data ?? {}) as KubeObject)) {
         if (typeof v !== "string" || v.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) {
             fail(400, `Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 0 (data.${k})`);
@@ -544,7 +539,11 @@ class WatchHub {
     /** Forget everything before `rv` (what etcd compaction does). */
     compact(rv: number): void {
         this.globalFloor = rv;
-        for (const [key, events] of this.history) this.history.set(key, events.filter((e) => e.rv > rv));
+        for (const [key, events] of this.history)
+            this.history.set(
+                key,
+                events.filter((e) => e.rv > rv),
+            );
     }
 
     since(rt: ResourceType, rv: number): StoredEvent[] {
@@ -849,7 +848,8 @@ export class FakeKubeApi {
                 const injected = hook(recorded);
                 if (!injected) continue;
                 if ("drop" in injected) return void req.socket.destroy();
-                const body = injected.body ?? kubeStatus(injected.code, injected.message ?? `injected failure (${injected.code})`, injected.reason, injected.details);
+                const body =
+                    injected.body ?? kubeStatus(injected.code, injected.message ?? `injected failure (${injected.code})`, injected.reason, injected.details);
                 return void reply(res, injected.code, body);
             }
             if (req.headers.authorization !== `Bearer ${this.token}`) fail(401, "Unauthorized");
@@ -1138,7 +1138,9 @@ export class FakeKubeApi {
                     const base = { singularName: rt.kind.toLowerCase(), namespaced: rt.namespaced !== false, kind: rt.kind };
                     const verbs = ["create", "delete", "get", "list", "patch", "update", "watch"];
                     const main = { name: rt.plural, ...base, verbs };
-                    return rt.statusSubresource ? [main, { name: `${rt.plural}/status`, ...base, singularName: "", verbs: ["get", "patch", "update"] }] : [main];
+                    return rt.statusSubresource
+                        ? [main, { name: `${rt.plural}/status`, ...base, singularName: "", verbs: ["get", "patch", "update"] }]
+                        : [main];
                 });
             if (resources.length === 0) fail(404, "the server could not find the requested resource", "NotFound");
             reply(res, 200, { kind: "APIResourceList", apiVersion: "v1", groupVersion: gv, resources });

@@ -8,6 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { FakeKubeApi, KubeObject } from "./fakeKubeApi";
+import * as yaml from "js-yaml";
 
 export const OPS = "ops.kubedb.com/v1alpha1";
 export const DB = "kubedb.com/v1alpha2";
@@ -105,10 +106,18 @@ export function applyDayTwo(fake: FakeKubeApi, request: KubeObject): void {
     const next = JSON.parse(JSON.stringify(db));
     const containers: KubeObject[] = next.spec.podTemplate?.spec?.containers ?? [];
     switch (spec.type) {
-        case "UpdateVersion": next.spec.version = spec.updateVersion.targetVersion; break;
-        case "HorizontalScaling": next.spec.replicas = spec.horizontalScaling.replicas; break;
-        case "VolumeExpansion": next.spec.storage.resources.requests.storage = spec.volumeExpansion.mssqlserver; break;
-        case "StorageMigration": next.spec.storage.storageClassName = spec.migration.storageClassName; break;
+        case "UpdateVersion":
+            next.spec.version = spec.updateVersion.targetVersion;
+            break;
+        case "HorizontalScaling":
+            next.spec.replicas = spec.horizontalScaling.replicas;
+            break;
+        case "VolumeExpansion":
+            next.spec.storage.resources.requests.storage = spec.volumeExpansion.mssqlserver;
+            break;
+        case "StorageMigration":
+            next.spec.storage.storageClassName = spec.migration.storageClassName;
+            break;
         case "VerticalScaling": {
             const mssql = containers.find((c) => c.name === "mssql");
             if (mssql) mssql.resources = spec.verticalScaling.mssqlserver.resources;
@@ -116,7 +125,10 @@ export function applyDayTwo(fake: FakeKubeApi, request: KubeObject): void {
         }
         case "Reconfigure":
             if (spec.configuration.removeCustomConfig) delete next.spec.configuration;
-            else next.spec.configuration = { inline: { "mssql.conf": mergeMssqlConf(next.spec.configuration?.inline?.["mssql.conf"], spec.configuration.applyConfig["mssql.conf"]) } };
+            else
+                next.spec.configuration = {
+                    inline: { "mssql.conf": mergeMssqlConf(next.spec.configuration?.inline?.["mssql.conf"], spec.configuration.applyConfig["mssql.conf"]) },
+                };
             break;
         default:
             return;
@@ -139,7 +151,14 @@ export function installOperator(fake: FakeKubeApi, script: OperatorScript): { cr
             return;
         }
         if (outcome === "Denied") {
-            fake.schedule(step, () => void setStatus({ phase: "Denied", conditions: [condition("Denied", "True", "OpsRequestDenied", "denied by the approval policy of namespace db")] }));
+            fake.schedule(
+                step,
+                () =>
+                    void setStatus({
+                        phase: "Denied",
+                        conditions: [condition("Denied", "True", "OpsRequestDenied", "denied by the approval policy of namespace db")],
+                    }),
+            );
             return;
         }
         if (outcome === "Hang") {
@@ -147,7 +166,14 @@ export function installOperator(fake: FakeKubeApi, script: OperatorScript): { cr
             return;
         }
         if (outcome === "Skipped") {
-            fake.schedule(step, () => void setStatus({ phase: "Skipped", conditions: [condition("Skipped", "True", "NewerOpsRequestExists", `a newer ${type} request exists for mssql`)] }));
+            fake.schedule(
+                step,
+                () =>
+                    void setStatus({
+                        phase: "Skipped",
+                        conditions: [condition("Skipped", "True", "NewerOpsRequestExists", `a newer ${type} request exists for mssql`)],
+                    }),
+            );
             return;
         }
         fake.schedule(step, () => void setStatus({ phase: "Progressing", conditions: [progressing] }));
@@ -177,9 +203,13 @@ export function installOperator(fake: FakeKubeApi, script: OperatorScript): { cr
                     conditions.splice(conditions.indexOf(progressing), 1);
                     conditions.push(condition(type, "False", `${type}Failed`, message));
                 } else {
-                    conditions.push(shape === "reasonFailed" ? condition("Failed", "True", "Failed", message)
-                        : shape === "stepFailed" ? condition(stepType, "False", `${stepType}Failed`, message)
-                            : condition(stepType, "False", stepType, message));
+                    conditions.push(
+                        shape === "reasonFailed"
+                            ? condition("Failed", "True", "Failed", message)
+                            : shape === "stepFailed"
+                              ? condition(stepType, "False", `${stepType}Failed`, message)
+                              : condition(stepType, "False", stepType, message),
+                    );
                 }
                 setStatus({ phase: "Failed", conditions: [...conditions] });
             });
@@ -187,7 +217,10 @@ export function installOperator(fake: FakeKubeApi, script: OperatorScript): { cr
         if (outcome === "Successful") {
             fake.schedule(step * (steps.length + 2), () => {
                 applyDayTwo(fake, request);
-                setStatus({ phase: "Successful", conditions: [...conditions, condition("Successful", "True", "Successful", "Successfully completed the request")] });
+                setStatus({
+                    phase: "Successful",
+                    conditions: [...conditions, condition("Successful", "True", "Successful", "Successfully completed the request")],
+                });
             });
         }
     });
@@ -197,12 +230,17 @@ export function installOperator(fake: FakeKubeApi, script: OperatorScript): { cr
 /** A database as KubeDB leaves it after provisioning, using `secretName` (its spec can be amended). */
 export function putDatabase(fake: FakeKubeApi, name: string, secretName: string, spec: KubeObject = {}): KubeObject {
     return fake.put({
-        apiVersion: DB, kind: "MSSQLServer",
+        apiVersion: DB,
+        kind: "MSSQLServer",
         metadata: { name, namespace: NS },
         spec: {
-            version: "2022-cu22", replicas: 1, authSecret: { kind: "Secret", name: secretName }, deletionPolicy: "Halt",
+            version: "2022-cu22",
+            replicas: 1,
+            authSecret: { kind: "Secret", name: secretName },
+            deletionPolicy: "Halt",
             tls: { issuerRef: { apiGroup: "cert-manager.io", kind: "Issuer", name: `${name}-ca` }, clientTLS: true },
-            storageType: "Durable", storage: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } },
+            storageType: "Durable",
+            storage: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } },
             // KubeDB's webhook fills resources when none are given.
             podTemplate: { spec: { containers: [{ name: "mssql", resources: { requests: { cpu: "500m", memory: "1536Mi" }, limits: { memory: "4Gi" } } }] } },
             ...spec,
@@ -213,24 +251,30 @@ export function putDatabase(fake: FakeKubeApi, name: string, secretName: string,
 
 /** KubeDB's shipped MSSQLServerVersion catalog (the copy the e2e suite installs), into the fake. */
 export function putCatalog(fake: FakeKubeApi, amend: (v: KubeObject) => KubeObject = (v) => v): KubeObject[] {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const yaml = require("js-yaml");
     const dir = path.join(__dirname, "..", "e2e", "fixtures", "catalog");
-    return fs.readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort().map((f) => fake.put(amend(yaml.load(fs.readFileSync(path.join(dir, f), "utf8")))));
+    return fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".yaml"))
+        .sort()
+        .map((f) => fake.put(amend(yaml.load(fs.readFileSync(path.join(dir, f), "utf8")) as KubeObject)));
 }
 
 /** A StorageClass (cluster-scoped). */
 export function putStorageClass(fake: FakeKubeApi, name: string, allowVolumeExpansion: boolean, isDefault = false): KubeObject {
     return fake.put({
-        apiVersion: "storage.k8s.io/v1", kind: "StorageClass",
+        apiVersion: "storage.k8s.io/v1",
+        kind: "StorageClass",
         metadata: { name, ...(isDefault ? { annotations: { "storageclass.kubernetes.io/is-default-class": "true" } } : {}) },
-        provisioner: "example.com/csi", allowVolumeExpansion,
+        provisioner: "example.com/csi",
+        allowVolumeExpansion,
     });
 }
 
 export function putSecret(fake: FakeKubeApi, name: string, password: string, labels?: Record<string, string>): KubeObject {
     return fake.put({
-        apiVersion: "v1", kind: "Secret", type: "kubernetes.io/basic-auth",
+        apiVersion: "v1",
+        kind: "Secret",
+        type: "kubernetes.io/basic-auth",
         metadata: { name, namespace: NS, ...(labels ? { labels } : {}) },
         stringData: { username: "sa", password },
     });
@@ -238,7 +282,8 @@ export function putSecret(fake: FakeKubeApi, name: string, password: string, lab
 
 export function putRequest(fake: FakeKubeApi, name: string, status?: KubeObject, database = "mssql", secretName = "x"): KubeObject {
     return fake.put({
-        apiVersion: OPS, kind: "MSSQLServerOpsRequest",
+        apiVersion: OPS,
+        kind: "MSSQLServerOpsRequest",
         metadata: { name, namespace: NS },
         spec: { type: "RotateAuth", databaseRef: { name: database }, authentication: { secretRef: { kind: "Secret", name: secretName } } },
         ...(status ? { status } : {}),

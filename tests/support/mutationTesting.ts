@@ -33,7 +33,7 @@ function addHits(into: Record<string, number>, from: Record<string, number>): vo
 if (namespace()) {
     // ------------------------------------------------- 1. coverage of before hooks and file loading
     // Every component module initialized now, while no test runs: its constants are static.
-    /* eslint-disable @typescript-eslint/no-require-imports */
+    /* eslint-disable @typescript-eslint/no-require-imports -- Stryker's and mocha's internals, loaded only under Stryker */
     const components = require("path").join(__dirname, "..", "..", "components");
     for (const file of require("fs").readdirSync(components) as string[]) {
         if (file.endsWith(".ts") && !file.endsWith(".d.ts")) require(require("path").join(components, file));
@@ -96,8 +96,12 @@ if (namespace()) {
     const loadFilesAsync = mochaProto.loadFilesAsync;
     mochaProto.loadFilesAsync = function (this: Loader, ...args: unknown[]) {
         const root = this.suite;
-        const testsOfFile = (file: string) => (suite: Mocha.Suite): string[] =>
-            [...suite.tests.filter((t) => t.file === file).map((t) => t.fullTitle()), ...suite.suites.flatMap(testsOfFile(file))];
+        const testsOfFile =
+            (file: string) =>
+            (suite: Mocha.Suite): string[] => [
+                ...suite.tests.filter((t) => t.file === file).map((t) => t.fullTitle()),
+                ...suite.suites.flatMap(testsOfFile(file)),
+            ];
         let end: (() => void) | undefined;
         const pre = (_context: unknown, file: string) => (end = creditTo(() => testsOfFile(file)(root)));
         const post = () => {

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- registration requests and inputs are arbitrary protobuf and JSON */
 /**
  * Runs the real stack program (index.ts) under pulumi.runtime.setMocks and records every resource
  * registration as the engine would receive it: type, name, inputs (with the paths that are
@@ -11,9 +12,9 @@ import { SqlServer, SqlServerArgs, sqlServerOutputs } from "../../components/sql
 import { STACK_SQL_SERVER, stackSqlServerArgs } from "../../stack/sqlServerArgs";
 
 // Internal runtime modules: the mock monitor's raw requests and the RPC queue.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- internal runtime modules, and the program loaded afresh per run
 const runtimeState = require("@pulumi/pulumi/runtime/state");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- internal runtime modules, and the program loaded afresh per run
 const runtimeSettings = require("@pulumi/pulumi/runtime/settings");
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -28,7 +29,7 @@ export interface Registration {
     name: string;
     urn: string;
     /** Inputs with secrets unwrapped. */
-    inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    inputs: Record<string, any>;
     /** Dotted paths of inputs that were sent as secrets ("" = the whole object). */
     secretPaths: string[];
     parent: string;
@@ -50,7 +51,7 @@ export interface ProgramRun {
     /** The one registration of a type (and name suffix), failing loudly when there is not exactly one. */
     one(type: string, name?: string): Registration;
     /** The Kubernetes objects the program sends (apiVersion/kind/metadata/...), secrets unwrapped. */
-    kubernetesObjects(): Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    kubernetesObjects(): Record<string, any>[];
 }
 
 export interface RunOptions {
@@ -71,7 +72,14 @@ export interface RunOptions {
 
 /** A deterministic password per name and keepers, meeting SQL Server's policy. */
 export function fakeGeneratedPassword(name: string, keepers: unknown): string {
-    return "Gen-" + createHash("sha256").update(`${name}/${JSON.stringify(keepers ?? {})}`).digest("hex").slice(0, 20) + "-X9";
+    return (
+        "Gen-" +
+        createHash("sha256")
+            .update(`${name}/${JSON.stringify(keepers ?? {})}`)
+            .digest("hex")
+            .slice(0, 20) +
+        "-X9"
+    );
 }
 
 function defaultState(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
@@ -81,7 +89,10 @@ function defaultState(args: pulumi.runtime.MockResourceArgs): Record<string, unk
             return { ...inputs, result: fakeGeneratedPassword(args.name, inputs.keepers) };
         case "random:index/randomId:RandomId": {
             // Like the provider: new random bytes whenever the keepers change.
-            const hex = createHash("sha256").update(`id/${args.name}/${JSON.stringify(inputs.keepers ?? {})}`).digest("hex").slice(0, 2 * Number(inputs.byteLength));
+            const hex = createHash("sha256")
+                .update(`id/${args.name}/${JSON.stringify(inputs.keepers ?? {})}`)
+                .digest("hex")
+                .slice(0, 2 * Number(inputs.byteLength));
             return { ...inputs, hex, b64Std: Buffer.from(hex, "hex").toString("base64") };
         }
         case "random:index/randomBytes:RandomBytes": {
@@ -91,24 +102,45 @@ function defaultState(args: pulumi.runtime.MockResourceArgs): Record<string, unk
         case "kubedb-mssql:credential:CredentialSecret":
             // As on a first deployment with nothing retained: the version's own Secret.
             return {
-                ...inputs, retained: "", secretName: inputs.versionSecretName, initialSecretName: inputs.versionSecretName,
-                versionPassword: inputs.password, resumedFrom: "none",
+                ...inputs,
+                retained: "",
+                secretName: inputs.versionSecretName,
+                initialSecretName: inputs.versionSecretName,
+                versionPassword: inputs.password,
+                resumedFrom: "none",
             };
         case "kubedb-mssql:credential:RotationLedger":
             return {
-                ...inputs, appliedSecretName: inputs.secretName, activeSecretName: inputs.secretName, lastPhase: "Initial",
-                lastRequest: "", activeSince: "2026-01-01T00:00:00.000Z", removedSecrets: [],
+                ...inputs,
+                appliedSecretName: inputs.secretName,
+                activeSecretName: inputs.secretName,
+                lastPhase: "Initial",
+                lastRequest: "",
+                activeSince: "2026-01-01T00:00:00.000Z",
+                removedSecrets: [],
             };
         case "kubedb-mssql:tls:TlsLedger":
             return {
-                ...inputs, applied: {}, lastPhase: "Initial", lastRequest: "", lastAction: "",
-                caBundle: FAKE_CA, caFingerprint: "SHA256:AB:CD", caNotAfter: "2036-01-01T00:00:00.000Z",
+                ...inputs,
+                applied: {},
+                lastPhase: "Initial",
+                lastRequest: "",
+                lastAction: "",
+                caBundle: FAKE_CA,
+                caFingerprint: "SHA256:AB:CD",
+                caNotAfter: "2036-01-01T00:00:00.000Z",
             };
         case "kubedb-mssql:database:DayTwoLedger":
             // As after a first deployment: the database was created with exactly these settings.
             return {
-                ...inputs, sequence: 0, lastPhase: "Initial", lastRequest: "", lastAction: "",
-                currentVersion: inputs.version, currentReplicas: inputs.replicas, currentStorageSize: inputs.storageSize,
+                ...inputs,
+                sequence: 0,
+                lastPhase: "Initial",
+                lastRequest: "",
+                lastAction: "",
+                currentVersion: inputs.version,
+                currentReplicas: inputs.replicas,
+                currentStorageSize: inputs.storageSize,
             };
         default:
             return { ...inputs };
@@ -128,11 +160,12 @@ export function statefulRandom(): (args: pulumi.runtime.MockResourceArgs) => Rec
         const known = memory.get(args.name);
         if (known && known.keepers === keepers) return known.value;
         const fresh = randomBytes(16).toString("hex");
-        const value = args.type === "random:index/randomId:RandomId"
-            ? { ...args.inputs, hex: fresh.slice(0, 2 * Number(args.inputs.byteLength)) }
-            : args.type === "random:index/randomPassword:RandomPassword"
-                ? { ...args.inputs, result: `Rnd-${fresh}-X9` }
-                : { ...args.inputs, hex: fresh + fresh, base64: Buffer.from(fresh, "hex").toString("base64") };
+        const value =
+            args.type === "random:index/randomId:RandomId"
+                ? { ...args.inputs, hex: fresh.slice(0, 2 * Number(args.inputs.byteLength)) }
+                : args.type === "random:index/randomPassword:RandomPassword"
+                  ? { ...args.inputs, result: `Rnd-${fresh}-X9` }
+                  : { ...args.inputs, hex: fresh + fresh, base64: Buffer.from(fresh, "hex").toString("base64") };
         memory.set(args.name, { keepers, value });
         return value;
     };
@@ -181,38 +214,51 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         if (value === undefined) continue;
         raw[`${PROJECT}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
     }
-    const secretKeys = (options.secretKeys ?? Object.keys(options.config).filter((k) => k === "saPassword" || k === "kubeconfig"))
-        .map((k) => `${PROJECT}:${k}`);
+    const secretKeys = (options.secretKeys ?? Object.keys(options.config).filter((k) => k === "saPassword" || k === "kubeconfig")).map(
+        (k) => `${PROJECT}:${k}`,
+    );
     pulumi.runtime.setAllConfig(raw, secretKeys);
 
     const registrations: Registration[] = [];
-    await pulumi.runtime.setMocks({
-        newResource: (args) => {
-            const state = options.state?.(args) ?? defaultState(args);
-            // Outside a preview the random provider always returns its result (a preview may leave
-            // it unknown): an override that leaves it out gets the default mock's.
-            const random = !(options.preview ?? false) && args.type.startsWith("random:");
-            return { id: `${args.name}-id`, state: random ? { ...defaultState(args), ...state } : state };
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                const state = options.state?.(args) ?? defaultState(args);
+                // Outside a preview the random provider always returns its result (a preview may leave
+                // it unknown): an override that leaves it out gets the default mock's.
+                const random = !(options.preview ?? false) && args.type.startsWith("random:");
+                return { id: `${args.name}-id`, state: random ? { ...defaultState(args), ...state } : state };
+            },
+            call: (args) => args.inputs,
         },
-        call: (args) => args.inputs,
-    }, PROJECT, "test", options.preview ?? false);
+        PROJECT,
+        "test",
+        options.preview ?? false,
+    );
 
     const monitor = runtimeState.getStore().settings.monitor;
     const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, callback: (err: unknown, res: any) => void) => { // eslint-disable-line @typescript-eslint/no-explicit-any
-        register(req, (err: unknown, res: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    monitor.registerResource = (req: any, callback: (err: unknown, res: any) => void) => {
+        register(req, (err: unknown, res: any) => {
             if (!err) {
                 const secretPaths: string[] = [];
                 const inputs = unwrap(req.getObject()?.toJavaScript() ?? {}, "", secretPaths) as Record<string, unknown>;
                 const timeouts = req.getCustomtimeouts();
                 registrations.push({
-                    type: req.getType(), name: req.getName(), urn: res.getUrn(), inputs, secretPaths,
-                    parent: req.getParent(), dependencies: req.getDependenciesList(),
-                    ignoreChanges: req.getIgnorechangesList(), replaceOnChanges: req.getReplaceonchangesList(),
+                    type: req.getType(),
+                    name: req.getName(),
+                    urn: res.getUrn(),
+                    inputs,
+                    secretPaths,
+                    parent: req.getParent(),
+                    dependencies: req.getDependenciesList(),
+                    ignoreChanges: req.getIgnorechangesList(),
+                    replaceOnChanges: req.getReplaceonchangesList(),
                     retainOnDelete: req.hasRetainondelete?.() ? req.getRetainondelete() : undefined,
                     deleteBeforeReplace: req.getDeletebeforereplace(),
                     customTimeouts: timeouts ? { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() } : undefined,
-                    additionalSecretOutputs: req.getAdditionalsecretoutputsList(), provider: req.getProvider(),
+                    additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+                    provider: req.getProvider(),
                 });
             }
             callback(err, res);
@@ -226,7 +272,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     }
     try {
         delete require.cache[PROGRAM];
-        const exports = options.program ? options.program() : options.remote ? require(PROGRAM) : stackProgram(); // eslint-disable-line @typescript-eslint/no-require-imports
+        const exports = options.program ? options.program() : options.remote ? require(PROGRAM) : stackProgram(); // eslint-disable-line @typescript-eslint/no-require-imports -- internal runtime modules, and the program loaded afresh per run
         const outputs = (await resolve({ ...exports })) as Record<string, unknown>;
         await runtimeSettings.waitForRPCs();
         const run: ProgramRun = {
@@ -235,12 +281,12 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
             ofType: (type) => registrations.filter((r) => r.type === type),
             one: (type, name) => {
                 const found = registrations.filter((r) => r.type === type && (name === undefined || r.name === name));
-                if (found.length !== 1) throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((f) => f.name).join(", ")}`);
+                if (found.length !== 1)
+                    throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((f) => f.name).join(", ")}`);
                 return found[0];
             },
-            kubernetesObjects: () => registrations
-                .filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:providers"))
-                .map((r) => r.inputs),
+            kubernetesObjects: () =>
+                registrations.filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:providers")).map((r) => r.inputs),
         };
         return run;
     } finally {

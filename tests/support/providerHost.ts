@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- generated gRPC messages and clients are untyped */
 /**
  * The kubedb-mssql provider plugin, driven as the engine drives it during `pulumi up`.
  *
@@ -14,14 +15,14 @@ import * as path from "path";
 const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 // The host's own dependencies, resolved the way the host resolves them.
 const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-const fromPulumi = (id: string) => require(require.resolve(id, { paths: [pulumiDir] })); // eslint-disable-line @typescript-eslint/no-require-imports
+const fromPulumi = (id: string) => require(require.resolve(id, { paths: [pulumiDir] })); // eslint-disable-line @typescript-eslint/no-require-imports -- the generated gRPC modules are untyped CommonJS, resolved as the SDK resolves them
 const grpc = fromPulumi("@grpc/grpc-js");
 const structproto = fromPulumi("google-protobuf/google/protobuf/struct_pb");
-const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb"); // eslint-disable-line @typescript-eslint/no-require-imports
-const provproto = require("@pulumi/pulumi/proto/provider_pb"); // eslint-disable-line @typescript-eslint/no-require-imports
-const statusproto = require("@pulumi/pulumi/proto/status_pb"); // eslint-disable-line @typescript-eslint/no-require-imports
+const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb"); // eslint-disable-line @typescript-eslint/no-require-imports -- the generated gRPC modules are untyped CommonJS, resolved as the SDK resolves them
+const provproto = require("@pulumi/pulumi/proto/provider_pb"); // eslint-disable-line @typescript-eslint/no-require-imports -- the generated gRPC modules are untyped CommonJS, resolved as the SDK resolves them
+const statusproto = require("@pulumi/pulumi/proto/status_pb"); // eslint-disable-line @typescript-eslint/no-require-imports -- the generated gRPC modules are untyped CommonJS, resolved as the SDK resolves them
 
-export type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Props = Record<string, any>;
 
 /** A value as the engine marks a secret in a property struct. */
 export function markedSecret(value: unknown): Props {
@@ -52,7 +53,10 @@ export class ProviderHost {
     /** Everything the host wrote to stderr (its console.error, e.g. progress lines). */
     stderr = "";
 
-    private constructor(private readonly child: ChildProcess, private readonly client: any) {} // eslint-disable-line @typescript-eslint/no-explicit-any
+    private constructor(
+        private readonly child: ChildProcess,
+        private readonly client: any,
+    ) {}
 
     /**
      * Starts the plugin as the engine does: its executable (the compiled provider; `npm run build`)
@@ -115,7 +119,7 @@ export class ProviderHost {
         req.setNews(struct(news));
         return this.map(await this.unary("check", req), (r) => ({
             inputs: r.getInputs().toJavaScript(),
-            failures: r.getFailuresList().map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })), // eslint-disable-line @typescript-eslint/no-explicit-any
+            failures: r.getFailuresList().map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })),
         }));
     }
 
@@ -171,7 +175,13 @@ export class ProviderHost {
      * `construct`, as the engine asks for a component of the package: `monitor` is the resource
      * monitor (and engine) its children are registered with; `dryRun` a preview.
      */
-    async construct(monitor: string, type: string, name: string, inputs: Props, options: { project?: string; stack?: string; dryRun?: boolean } = {}): Promise<HostResult<{ urn: string; state: Props }>> {
+    async construct(
+        monitor: string,
+        type: string,
+        name: string,
+        inputs: Props,
+        options: { project?: string; stack?: string; dryRun?: boolean } = {},
+    ): Promise<HostResult<{ urn: string; state: Props }>> {
         const req = new provproto.ConstructRequest();
         req.setProject(options.project ?? "kubedb-mssql");
         req.setStack(options.stack ?? "test");
@@ -180,18 +190,20 @@ export class ProviderHost {
         req.setMonitorendpoint(monitor);
         req.setType(type);
         req.setName(name);
-        req.setParent(`urn:pulumi:${options.stack ?? "test"}::${options.project ?? "kubedb-mssql"}::pulumi:pulumi:Stack::${options.project ?? "kubedb-mssql"}-${options.stack ?? "test"}`);
+        req.setParent(
+            `urn:pulumi:${options.stack ?? "test"}::${options.project ?? "kubedb-mssql"}::pulumi:pulumi:Stack::${options.project ?? "kubedb-mssql"}-${options.stack ?? "test"}`,
+        );
         req.setInputs(struct(inputs));
         return this.map(await this.unary("construct", req), (r) => ({ urn: r.getUrn(), state: r.getState()?.toJavaScript() ?? {} }));
     }
 
-    private map<T>(result: HostResult<any>, f: (value: any) => T): HostResult<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
+    private map<T>(result: HostResult<any>, f: (value: any) => T): HostResult<T> {
         return result.ok ? { ok: true, value: f(result.value) } : result;
     }
 
-    private unary(method: string, req: unknown): Promise<HostResult<any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+    private unary(method: string, req: unknown): Promise<HostResult<any>> {
         return new Promise((resolve) => {
-            this.client[method](req, (err: any, resp: unknown) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+            this.client[method](req, (err: any, resp: unknown) => {
                 if (!err) resolve({ ok: true, value: resp });
                 else resolve({ ok: false, error: decodeError(err) });
             });
@@ -205,7 +217,7 @@ function struct(value: Props) {
 }
 
 /** The error as the engine reads it: status details carry ErrorResourceInitFailed when present. */
-function decodeError(err: any): HostError { // eslint-disable-line @typescript-eslint/no-explicit-any
+function decodeError(err: any): HostError {
     const error: HostError = { code: err.code, message: err.details ?? err.message };
     const raw = err.metadata?.get?.("grpc-status-details-bin")?.[0];
     if (raw) {

@@ -55,8 +55,7 @@ export function pointed(inputs: Props, fake: FakeKubeApi, overrides: Props = {})
 /** Without what differs by nature: clock readings, and the serialized provider the host passes along. */
 export function normalized(props: Props | undefined): Props | undefined {
     if (!props) return props;
-    const { activeSince, __provider, ...rest } = props;
-    void activeSince, void __provider;
+    const { activeSince: _activeSince, __provider: _provider, ...rest } = props;
     return rest;
 }
 
@@ -76,7 +75,6 @@ export async function inProcess(subject: Subject, fake: FakeKubeApi, overrides: 
     }
 }
 
-
 export interface Case {
     title: string;
     script?: OperatorScript;
@@ -95,14 +93,17 @@ export interface Case {
 }
 
 const DAY_TWO_NOW = "The database has version 2022-cu22, 1 replica(s), 10Gi per volume now. ";
-const DAY_TWO_FIX = "Fix the cause (`kubectl describe mssqlserveropsrequests.ops.kubedb.com {request} -n db`), then run `pulumi up` again: it retries with a new request, then runs the rest.";
+const DAY_TWO_FIX =
+    "Fix the cause (`kubectl describe mssqlserveropsrequests.ops.kubedb.com {request} -n db`), then run `pulumi up` again: it retries with a new request, then runs the rest.";
 
 const FAILED_WHERE = {
     [DAY_TWO]: DAY_TWO_NOW + DAY_TWO_FIX,
-    [ROTATION]: "The database still references Secret {secret} (KubeDB did not switch it). The connection Secret is unchanged. "
-        + "Fix the cause (`kubectl describe mssqlserveropsrequests.ops.kubedb.com {request} -n db`), then run `pulumi up` again: it retries with a new request for the same Secret.",
-    [TLS]: "The database names Issuer mssql-ca as its issuer now. "
-        + "Fix the cause (`kubectl describe mssqlserveropsrequests.ops.kubedb.com {request} -n db`), then run `pulumi up` again: it retries the whole change with a new request.",
+    [ROTATION]:
+        "The database still references Secret {secret} (KubeDB did not switch it). The connection Secret is unchanged. " +
+        "Fix the cause (`kubectl describe mssqlserveropsrequests.ops.kubedb.com {request} -n db`), then run `pulumi up` again: it retries with a new request for the same Secret.",
+    [TLS]:
+        "The database names Issuer mssql-ca as its issuer now. " +
+        "Fix the cause (`kubectl describe mssqlserveropsrequests.ops.kubedb.com {request} -n db`), then run `pulumi up` again: it retries the whole change with a new request.",
 };
 
 export const cases: Case[] = [
@@ -116,7 +117,9 @@ export const cases: Case[] = [
     {
         title: "Failed, recorded in a condition of the request's own type",
         script: { outcomes: ["Failed"], failureShape: "ownType" },
-        message: (request, s) => [new RegExp(`db/${request} is Failed: ${escape(DEFAULT_FAILURE)} \\[${s.requestType}=False, reason ${s.requestType}Failed\\]`)],
+        message: (request, s) => [
+            new RegExp(`db/${request} is Failed: ${escape(DEFAULT_FAILURE)} \\[${s.requestType}=False, reason ${s.requestType}Failed\\]`),
+        ],
         lastPhase: "Failed",
         where: FAILED_WHERE,
     },
@@ -130,18 +133,26 @@ export const cases: Case[] = [
         lastPhase: "Failed",
         where: {
             [DAY_TWO]: DAY_TWO_NOW + DAY_TWO_FIX,
-            [ROTATION]: FAILED_WHERE[ROTATION].replace("(KubeDB did not switch it).", "(KubeDB did not switch it). KubeDB reports its UpdateCredential step as False."),
+            [ROTATION]: FAILED_WHERE[ROTATION].replace(
+                "(KubeDB did not switch it).",
+                "(KubeDB did not switch it). KubeDB reports its UpdateCredential step as False.",
+            ),
             [TLS]: FAILED_WHERE[TLS],
         },
     },
     {
         title: "Failed, with only the failing step's own condition",
         script: { outcomes: ["Failed"], failureShape: "plain", failureMessage: "timeout waiting for the database to pause" },
-        message: (request, s) => [new RegExp(`db/${request} is Failed: timeout waiting for the database to pause \\[${s.failingStep}=False, reason ${s.failingStep}\\]`)],
+        message: (request, s) => [
+            new RegExp(`db/${request} is Failed: timeout waiting for the database to pause \\[${s.failingStep}=False, reason ${s.failingStep}\\]`),
+        ],
         lastPhase: "Failed",
         where: {
             [DAY_TWO]: DAY_TWO_NOW + DAY_TWO_FIX,
-            [ROTATION]: FAILED_WHERE[ROTATION].replace("(KubeDB did not switch it).", "(KubeDB did not switch it). KubeDB reports its UpdateCredential step as False."),
+            [ROTATION]: FAILED_WHERE[ROTATION].replace(
+                "(KubeDB did not switch it).",
+                "(KubeDB did not switch it). KubeDB reports its UpdateCredential step as False.",
+            ),
             [TLS]: FAILED_WHERE[TLS],
         },
     },
@@ -152,11 +163,12 @@ export const cases: Case[] = [
         lastPhase: "Failed",
         where: {
             [DAY_TWO]: DAY_TWO_NOW + DAY_TWO_FIX,
-            [ROTATION]: "The rotation is half done: KubeDB has switched the database to the new Secret {new}, but the request did not finish, "
-                + "so SQL Server's sa password may already be the new one while some pods were not restarted. KubeDB reports its UpdateCredential step done. "
-                + "The connection Secret still holds the previous password (from {secret}) and was not moved to the unconfirmed one. "
-                + "Fix the cause (`kubectl describe mssqlserveropsrequests.ops.kubedb.com {request} -n db`), then run `pulumi up` again: it retries with a new request for the same Secret. "
-                + "README \"A half-done rotation\" shows how to tell which password SQL Server accepts meanwhile.",
+            [ROTATION]:
+                "The rotation is half done: KubeDB has switched the database to the new Secret {new}, but the request did not finish, " +
+                "so SQL Server's sa password may already be the new one while some pods were not restarted. KubeDB reports its UpdateCredential step done. " +
+                "The connection Secret still holds the previous password (from {secret}) and was not moved to the unconfirmed one. " +
+                "Fix the cause (`kubectl describe mssqlserveropsrequests.ops.kubedb.com {request} -n db`), then run `pulumi up` again: it retries with a new request for the same Secret. " +
+                'README "A half-done rotation" shows how to tell which password SQL Server accepts meanwhile.',
             [TLS]: FAILED_WHERE[TLS],
         },
     },
@@ -170,7 +182,9 @@ export const cases: Case[] = [
     {
         title: "Skipped",
         script: { outcomes: ["Skipped"] },
-        message: (request, s) => [new RegExp(`db/${request} is Skipped: a newer ${s.requestType} request exists for mssql \\[Skipped=True, reason NewerOpsRequestExists\\]`)],
+        message: (request, s) => [
+            new RegExp(`db/${request} is Skipped: a newer ${s.requestType} request exists for mssql \\[Skipped=True, reason NewerOpsRequestExists\\]`),
+        ],
         lastPhase: "Skipped",
         where: FAILED_WHERE,
     },
@@ -179,14 +193,17 @@ export const cases: Case[] = [
         script: { outcomes: ["Hang"] },
         overrides: { timeoutSeconds: 2 },
         message: (request, s) => [
-            new RegExp(`db/${request}: not finished after 2s \\(last phase: Progressing; last condition: MSSQLServer ops-request has started to [a-z ]+ for mssqlserver nodes \\[${s.requestType}=True`),
+            new RegExp(
+                `db/${request}: not finished after 2s \\(last phase: Progressing; last condition: MSSQLServer ops-request has started to [a-z ]+ for mssqlserver nodes \\[${s.requestType}=True`,
+            ),
             /still running in the cluster.*Run `pulumi up` again to keep waiting for it \(it is adopted, not repeated\)/,
         ],
         lastPhase: "Progressing (still running)",
         where: {
             [DAY_TWO]: DAY_TWO_NOW + "The request is still running in the cluster. Run `pulumi up` again to keep waiting for it (it is adopted, not repeated).",
-            [ROTATION]: "The request is still running in the cluster; the database references Secret {secret} for now. The connection Secret is unchanged. "
-                + "Run `pulumi up` again to keep waiting for it (it is adopted, not repeated).",
+            [ROTATION]:
+                "The request is still running in the cluster; the database references Secret {secret} for now. The connection Secret is unchanged. " +
+                "Run `pulumi up` again to keep waiting for it (it is adopted, not repeated).",
             [TLS]: "The request is still running in the cluster. Run `pulumi up` again to keep waiting for it (it is adopted, not repeated).",
         },
     },
@@ -198,29 +215,36 @@ export const cases: Case[] = [
             void fake.onRequest((req) => {
                 if (req.method === "POST" && /mssqlserveropsrequests$/.test(req.path)) sent = true;
                 return sent && req.method === "GET" && /mssqlservers\/mssql$/.test(req.path)
-                    ? { code: 500, reason: "InternalError", message: "etcdserver: request timed out" } : undefined;
+                    ? { code: 500, reason: "InternalError", message: "etcdserver: request timed out" }
+                    : undefined;
             });
         },
         message: (request) => [new RegExp(`db/${request} is Failed: ${escape(EVICTION)}`)],
         lastPhase: "Failed",
         where: {
             [DAY_TWO]: "What the database has now could not be read. " + DAY_TWO_FIX,
-            [ROTATION]: "Which Secret the database references now could not be read (reading mssqlservers db/mssql: etcdserver: request timed out (HTTP 500)); "
-                + "check with `kubectl get mssqlserver mssql -n db -o jsonpath='{.spec.authSecret.name}'`. The connection Secret is unchanged. "
-                + "Fix the cause (`kubectl describe mssqlserveropsrequests.ops.kubedb.com {request} -n db`), then run `pulumi up` again: it retries with a new request for the same Secret.",
-            [TLS]: "KubeDB may have applied part of the change. "
-                + "Fix the cause (`kubectl describe mssqlserveropsrequests.ops.kubedb.com {request} -n db`), then run `pulumi up` again: it retries the whole change with a new request.",
+            [ROTATION]:
+                "Which Secret the database references now could not be read (reading mssqlservers db/mssql: etcdserver: request timed out (HTTP 500)); " +
+                "check with `kubectl get mssqlserver mssql -n db -o jsonpath='{.spec.authSecret.name}'`. The connection Secret is unchanged. " +
+                "Fix the cause (`kubectl describe mssqlserveropsrequests.ops.kubedb.com {request} -n db`), then run `pulumi up` again: it retries with a new request for the same Secret.",
+            [TLS]:
+                "KubeDB may have applied part of the change. " +
+                "Fix the cause (`kubectl describe mssqlserveropsrequests.ops.kubedb.com {request} -n db`), then run `pulumi up` again: it retries the whole change with a new request.",
         },
     },
     {
         title: "the request deleted before it finished",
         script: { outcomes: ["Vanish"] },
-        message: (request) => [new RegExp(`db/${request}: was deleted before it finished`), /The request was deleted before it finished; run `pulumi up` again/],
+        message: (request) => [
+            new RegExp(`db/${request}: was deleted before it finished`),
+            /The request was deleted before it finished; run `pulumi up` again/,
+        ],
         lastPhase: "Deleted",
         where: {
             [DAY_TWO]: DAY_TWO_NOW + "The request was deleted before it finished; run `pulumi up` again: it retries with a new request, then runs the rest.",
-            [ROTATION]: "The database still references Secret {secret} (KubeDB did not switch it). The connection Secret is unchanged. "
-                + "The request was deleted before it finished; run `pulumi up` again: it retries with a new request for the same Secret.",
+            [ROTATION]:
+                "The database still references Secret {secret} (KubeDB did not switch it). The connection Secret is unchanged. " +
+                "The request was deleted before it finished; run `pulumi up` again: it retries with a new request for the same Secret.",
             [TLS]: "The database names Issuer mssql-ca as its issuer now. The request was deleted before it finished; run `pulumi up` again: it retries the whole change with a new request.",
         },
     },
@@ -231,50 +255,77 @@ export const cases: Case[] = [
         message: (request) => [new RegExp(`db/${request}: did not appear within 2s \\(last phase: none`), /accepted the request but it never appeared/],
         lastPhase: "NotFound",
         where: {
-            [DAY_TWO]: DAY_TWO_NOW + "The API server accepted the request but it never appeared (something removed it at once); run `pulumi up` again: it retries with a new request, then runs the rest.",
-            [ROTATION]: "The database still references Secret {secret} (KubeDB did not switch it). The connection Secret is unchanged. "
-                + "The API server accepted the request but it never appeared (something removed it at once); run `pulumi up` again: it retries with a new request for the same Secret.",
-            [TLS]: "The database names Issuer mssql-ca as its issuer now. "
-                + "The API server accepted the request but it never appeared (something removed it at once); run `pulumi up` again: it retries the whole change with a new request.",
+            [DAY_TWO]:
+                DAY_TWO_NOW +
+                "The API server accepted the request but it never appeared (something removed it at once); run `pulumi up` again: it retries with a new request, then runs the rest.",
+            [ROTATION]:
+                "The database still references Secret {secret} (KubeDB did not switch it). The connection Secret is unchanged. " +
+                "The API server accepted the request but it never appeared (something removed it at once); run `pulumi up` again: it retries with a new request for the same Secret.",
+            [TLS]:
+                "The database names Issuer mssql-ca as its issuer now. " +
+                "The API server accepted the request but it never appeared (something removed it at once); run `pulumi up` again: it retries the whole change with a new request.",
         },
     },
     {
         title: "access refused (403) while waiting",
         script: { outcomes: ["Successful"] },
-        arrange: (fake) => void fake.onRequest((req) => req.method === "GET" && /mssqlserveropsrequests$/.test(req.path) && req.query.fieldSelector
-            ? { code: 403, reason: "Forbidden", message: "mssqlserveropsrequests.ops.kubedb.com is forbidden: User \"ci\" cannot list resource" }
-            : undefined),
+        arrange: (fake) =>
+            void fake.onRequest((req) =>
+                req.method === "GET" && /mssqlserveropsrequests$/.test(req.path) && req.query.fieldSelector
+                    ? { code: 403, reason: "Forbidden", message: 'mssqlserveropsrequests.ops.kubedb.com is forbidden: User "ci" cannot list resource' }
+                    : undefined,
+            ),
         message: (request) => [
-            new RegExp(`db/${request}: the API server refused access \\(403\\): mssqlserveropsrequests.ops.kubedb.com is forbidden: User "ci" cannot list resource \\(last phase: none; last condition: no condition reported\\)\n`),
+            new RegExp(
+                `db/${request}: the API server refused access \\(403\\): mssqlserveropsrequests.ops.kubedb.com is forbidden: User "ci" cannot list resource \\(last phase: none; last condition: no condition reported\\)\n`,
+            ),
             // Nothing is known about how it ended: never "half done" or "did not finish".
             /progress could not be watched, so it may still be running or may have finished/,
         ],
         lastPhase: "ApiError",
         where: {
-            [DAY_TWO]: DAY_TWO_NOW + "Its progress could not be watched, so it may still be running or may have finished. Once access is restored, run `pulumi up` again: it adopts that request instead of sending another.",
-            [ROTATION]: "Its progress could not be watched, so it may still be running or may have finished; the database references Secret {secret} now. "
-                + "The connection Secret is unchanged. Once access is restored, run `pulumi up` again: it adopts that request instead of sending another.",
+            [DAY_TWO]:
+                DAY_TWO_NOW +
+                "Its progress could not be watched, so it may still be running or may have finished. Once access is restored, run `pulumi up` again: it adopts that request instead of sending another.",
+            [ROTATION]:
+                "Its progress could not be watched, so it may still be running or may have finished; the database references Secret {secret} now. " +
+                "The connection Secret is unchanged. Once access is restored, run `pulumi up` again: it adopts that request instead of sending another.",
             [TLS]: "Its progress could not be watched, so it may still be running or may have finished. Once access is restored, run `pulumi up` again: it adopts that request instead of sending another.",
         },
     },
     {
         title: "the request refused on creation (403)",
-        arrange: (fake) => void fake.onRequest((req) => req.method === "POST" && /mssqlserveropsrequests$/.test(req.path)
-            ? { code: 403, reason: "Forbidden", message: "admission webhook \"mssqlserveropsrequestwebhook.validators.ops.kubedb.com\" denied the request: database is not ready" }
-            : undefined),
-        message: (request, s) => [new RegExp(`the API server refused to create ${s.requestType} request db/${request}: admission webhook .* denied the request: database is not ready \\(HTTP 403\\)`)],
+        arrange: (fake) =>
+            void fake.onRequest((req) =>
+                req.method === "POST" && /mssqlserveropsrequests$/.test(req.path)
+                    ? {
+                          code: 403,
+                          reason: "Forbidden",
+                          message: 'admission webhook "mssqlserveropsrequestwebhook.validators.ops.kubedb.com" denied the request: database is not ready',
+                      }
+                    : undefined,
+            ),
+        message: (request, s) => [
+            new RegExp(
+                `the API server refused to create ${s.requestType} request db/${request}: admission webhook .* denied the request: database is not ready \\(HTTP 403\\)`,
+            ),
+        ],
         lastPhase: "NotStarted",
         where: {
             [DAY_TWO]: DAY_TWO_NOW + "Fix the cause, then run `pulumi up` again: it retries with a new request, then runs the rest.",
-            [ROTATION]: "The database still references Secret {secret} (KubeDB did not switch it). The connection Secret is unchanged. Fix the cause, then run `pulumi up` again: it retries.",
+            [ROTATION]:
+                "The database still references Secret {secret} (KubeDB did not switch it). The connection Secret is unchanged. Fix the cause, then run `pulumi up` again: it retries.",
             [TLS]: "The database names Issuer mssql-ca as its issuer now. Fix the cause, then run `pulumi up` again.",
         },
     },
     {
         title: "a server error (500) reading the database",
-        arrange: (fake) => void fake.onRequest((req) => req.method === "GET" && /mssqlservers\/mssql$/.test(req.path)
-            ? { code: 500, reason: "InternalError", message: "etcdserver: leader changed" }
-            : undefined),
+        arrange: (fake) =>
+            void fake.onRequest((req) =>
+                req.method === "GET" && /mssqlservers\/mssql$/.test(req.path)
+                    ? { code: 500, reason: "InternalError", message: "etcdserver: leader changed" }
+                    : undefined,
+            ),
         message: () => [/reading mssqlservers db\/mssql: etcdserver: leader changed \(HTTP 500\)/],
     },
     {
@@ -288,14 +339,16 @@ export function escape(text: string): string {
     return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-
 export type ProgramRun = Awaited<ReturnType<typeof runProgram>>;
 
 /**
  * The three request-running providers with the inputs the program registers before and after a
  * change of each (a password rotation, a certificate rotation, an upgrade).
  */
-export async function providerSubjects(): Promise<{ subjects: Subject[]; programs: { first: ProgramRun; upgraded: ProgramRun; config: (extra: object) => Record<string, unknown> } }> {
+export async function providerSubjects(): Promise<{
+    subjects: Subject[];
+    programs: { first: ProgramRun; upgraded: ProgramRun; config: (extra: object) => Record<string, unknown> };
+}> {
     const subjects: Subject[] = [];
     const config = (extra: object) => ({ acceptEula: true, namespace: NS, kubeconfig: PLACEHOLDER_KUBECONFIG, ...extra });
     const first = await runProgram({ config: config({}) });
@@ -305,8 +358,13 @@ export async function providerSubjects(): Promise<{ subjects: Subject[]; program
     const rotationBefore = first.one(ROTATION).inputs;
     const rotationAfter = rotated.one(ROTATION).inputs;
     subjects.push({
-        name: "rotation-ledger", type: ROTATION, provider: credentialRotationProvider, requestType: "RotateAuth", failingStep: "UpdateCredential",
-        before: rotationBefore, after: rotationAfter,
+        name: "rotation-ledger",
+        type: ROTATION,
+        provider: credentialRotationProvider,
+        requestType: "RotateAuth",
+        failingStep: "UpdateCredential",
+        before: rotationBefore,
+        after: rotationAfter,
         seed: (fake) => {
             putDatabase(fake, "mssql", rotationBefore.secretName);
             putSecret(fake, rotationBefore.secretName, "Old-Passw0rd!", labelsFor("mssql", "credential"));
@@ -314,17 +372,33 @@ export async function providerSubjects(): Promise<{ subjects: Subject[]; program
         },
     });
     subjects.push({
-        name: "tls-ledger", type: TLS, provider: tlsLifecycleProvider, requestType: "ReconfigureTLS", failingStep: "UpdateCertificates",
-        before: first.one(TLS).inputs, after: recertified.one(TLS).inputs,
+        name: "tls-ledger",
+        type: TLS,
+        provider: tlsLifecycleProvider,
+        requestType: "ReconfigureTLS",
+        failingStep: "UpdateCertificates",
+        before: first.one(TLS).inputs,
+        after: recertified.one(TLS).inputs,
         seed: (fake) => {
             putDatabase(fake, "mssql", rotationBefore.secretName);
-            fake.put({ apiVersion: "v1", kind: "Secret", type: "kubernetes.io/tls", metadata: { name: "mssql-server-cert", namespace: NS }, stringData: { "ca.crt": CA } });
+            fake.put({
+                apiVersion: "v1",
+                kind: "Secret",
+                type: "kubernetes.io/tls",
+                metadata: { name: "mssql-server-cert", namespace: NS },
+                stringData: { "ca.crt": CA },
+            });
             fake.put({ apiVersion: "v1", kind: "Secret", metadata: { name: "mssql-connection", namespace: NS }, stringData: { "ca.crt": CA } });
         },
     });
     subjects.push({
-        name: "day2-ledger", type: DAY_TWO, provider: dayTwoProvider, requestType: "UpdateVersion", failingStep: "UpdateVersion",
-        before: first.one(DAY_TWO).inputs, after: upgraded.one(DAY_TWO).inputs,
+        name: "day2-ledger",
+        type: DAY_TWO,
+        provider: dayTwoProvider,
+        requestType: "UpdateVersion",
+        failingStep: "UpdateVersion",
+        before: first.one(DAY_TWO).inputs,
+        after: upgraded.one(DAY_TWO).inputs,
         seed: (fake) => {
             putDatabase(fake, "mssql", rotationBefore.secretName);
             putCatalog(fake);
@@ -340,8 +414,13 @@ export function assertFailureOutcome(outcome: Outcome, c: Case, subject: Subject
     for (const expected of c.message(requestName, subject)) assert.match(outcome.message!, expected);
     const where = c.where?.[subject.type];
     if (where !== undefined) {
-        assert.equal(outcome.message!.split("\n").slice(1).join("\n"), where
-            .replace(/\{request\}/g, requestName).replace(/\{secret\}/g, subject.before.secretName).replace(/\{new\}/g, subject.after.secretName));
+        assert.equal(
+            outcome.message!.split("\n").slice(1).join("\n"),
+            where
+                .replace(/\{request\}/g, requestName)
+                .replace(/\{secret\}/g, subject.before.secretName)
+                .replace(/\{new\}/g, subject.after.secretName),
+        );
     }
     const limit = (c.overrides?.timeoutSeconds ?? 0) * 1000 + 5000;
     assert.ok(elapsed < limit, `fails fast: ${elapsed} ms`);

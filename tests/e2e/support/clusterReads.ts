@@ -5,7 +5,7 @@
 import type * as k8sClient from "@kubernetes/client-node";
 import { clientNode } from "./controlPlane";
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- objects read back from the API server are arbitrary JSON
 
 export const OPS = { group: "ops.kubedb.com", version: "v1alpha1", plural: "mssqlserveropsrequests" };
 export const MSSQL = { group: "kubedb.com", version: "v1alpha2", plural: "mssqlservers" };
@@ -28,8 +28,11 @@ export function clusterReads(kubeconfig: string): ClusterReads {
     return {
         custom,
         core,
-        requests: async (namespace) => ((await custom.listNamespacedCustomObject({ ...OPS, namespace })) as Obj).items
-            .sort((a: Obj, b: Obj) => Date.parse(a.metadata.creationTimestamp) - Date.parse(b.metadata.creationTimestamp) || a.metadata.name.localeCompare(b.metadata.name)),
+        requests: async (namespace) =>
+            ((await custom.listNamespacedCustomObject({ ...OPS, namespace })) as Obj).items.sort(
+                (a: Obj, b: Obj) =>
+                    Date.parse(a.metadata.creationTimestamp) - Date.parse(b.metadata.creationTimestamp) || a.metadata.name.localeCompare(b.metadata.name),
+            ),
         database: async (namespace, name) => (await custom.getNamespacedCustomObject({ ...MSSQL, namespace, name })) as Obj,
         secretData: async (namespace, name) => {
             const secret = await core.readNamespacedSecret({ namespace, name });

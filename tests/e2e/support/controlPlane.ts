@@ -14,6 +14,7 @@ import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import type * as k8sClient from "@kubernetes/client-node";
+import * as https from "https";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures");
 /** cert-manager v1.21.2's own CRDs (deploy/crds, CertificateRequest included), installed raw. */
@@ -23,16 +24,31 @@ export const CERT_MANAGER_NAMESPACE = "cert-manager";
 export const DEPLOYER = { namespace: "ci", name: "deployer" };
 const AUDITED_USER = `system:serviceaccount:${DEPLOYER.namespace}:${DEPLOYER.name}`;
 
-export interface AuditedCall { verb: string; apiGroup: string; resource: string; namespace?: string; name?: string; code?: number }
+export interface AuditedCall {
+    verb: string;
+    apiGroup: string;
+    resource: string;
+    namespace?: string;
+    name?: string;
+    code?: number;
+}
 
 /** What the stack's identity asked the API server for, from the audit log. */
 export function auditedCalls(auditLogPath: string): AuditedCall[] {
     if (!fs.existsSync(auditLogPath)) return [];
-    return fs.readFileSync(auditLogPath, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line))
+    return fs
+        .readFileSync(auditLogPath, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line))
         .filter((e) => e.user?.username === AUDITED_USER && e.objectRef?.resource && e.stage === "ResponseComplete")
         .map((e) => ({
-            verb: e.verb, apiGroup: e.objectRef.apiGroup ?? "", resource: e.objectRef.subresource ? `${e.objectRef.resource}/${e.objectRef.subresource}` : e.objectRef.resource,
-            namespace: e.objectRef.namespace, name: e.objectRef.name, code: e.responseStatus?.code,
+            verb: e.verb,
+            apiGroup: e.objectRef.apiGroup ?? "",
+            resource: e.objectRef.subresource ? `${e.objectRef.resource}/${e.objectRef.subresource}` : e.objectRef.resource,
+            namespace: e.objectRef.namespace,
+            name: e.objectRef.name,
+            code: e.responseStatus?.code,
         }));
 }
 
@@ -89,7 +105,9 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 
 /** Starts etcd and kube-apiserver from `bin`, installs the CRDs and the catalog. */
 export async function startControlPlane(bin: string): Promise<ControlPlane> {
-    const missing = ["etcd", "kube-apiserver", "kube-controller-manager", "cert-manager-webhook", "cert-manager-controller"].filter((t) => !fs.existsSync(path.join(bin, t)));
+    const missing = ["etcd", "kube-apiserver", "kube-controller-manager", "cert-manager-webhook", "cert-manager-controller"].filter(
+        (t) => !fs.existsSync(path.join(bin, t)),
+    );
     if (missing.length > 0) throw new Error(`${bin} lacks ${missing.join(", ")}: build the tools with tests/e2e/tools/build.sh`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubedb-mssql-e2e-cluster-"));
     const logDir = path.join(dir, "logs");
@@ -97,12 +115,21 @@ export async function startControlPlane(bin: string): Promise<ControlPlane> {
     const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
 
     const etcdLog = path.join(logDir, "etcd.log");
-    const etcd = started(path.join(bin, "etcd"), [
-        "--name=e2e", `--data-dir=${path.join(dir, "etcd")}`,
-        `--listen-client-urls=http://127.0.0.1:${etcdClient}`, `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
-        `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`, `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
-        `--initial-cluster=e2e=http://127.0.0.1:${etcdPeer}`, "--unsafe-no-fsync", "--log-level=warn",
-    ], etcdLog);
+    const etcd = started(
+        path.join(bin, "etcd"),
+        [
+            "--name=e2e",
+            `--data-dir=${path.join(dir, "etcd")}`,
+            `--listen-client-urls=http://127.0.0.1:${etcdClient}`,
+            `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
+            `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
+            `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
+            `--initial-cluster=e2e=http://127.0.0.1:${etcdPeer}`,
+            "--unsafe-no-fsync",
+            "--log-level=warn",
+        ],
+        etcdLog,
+    );
     const processes: ChildProcess[] = [etcd];
     // Should the test process end without `stop` (a cancelled run, a signal), take the control
     // plane and its directory (the admin token, the keys) with it.
@@ -140,29 +167,56 @@ export async function startControlPlane(bin: string): Promise<ControlPlane> {
         const apiLog = path.join(logDir, "kube-apiserver.log");
         // Audit what the stack's identity (AUDITED_USER) asks for, and nothing else.
         const auditPolicy = path.join(dir, "audit-policy.yaml");
-        fs.writeFileSync(auditPolicy, yaml.dump({ apiVersion: "audit.k8s.io/v1", kind: "Policy", omitStages: ["RequestReceived"],
-            rules: [{ level: "Metadata", users: [AUDITED_USER] }, { level: "None" }] }));
+        fs.writeFileSync(
+            auditPolicy,
+            yaml.dump({
+                apiVersion: "audit.k8s.io/v1",
+                kind: "Policy",
+                omitStages: ["RequestReceived"],
+                rules: [{ level: "Metadata", users: [AUDITED_USER] }, { level: "None" }],
+            }),
+        );
         const auditLogPath = path.join(logDir, "audit.log");
         const certDir = path.join(dir, "certs");
-        processes.push(started(path.join(bin, "kube-apiserver"), [
-            `--etcd-servers=http://127.0.0.1:${etcdClient}`,
-            "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", `--secure-port=${apiPort}`,
-            `--cert-dir=${certDir}`, "--service-cluster-ip-range=10.0.0.0/24",
-            "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-            `--service-account-key-file=${path.join(dir, "sa.pub")}`, `--service-account-signing-key-file=${saKey}`,
-            `--token-auth-file=${path.join(dir, "tokens.csv")}`, "--authorization-mode=RBAC",
-            `--audit-policy-file=${auditPolicy}`, `--audit-log-path=${auditLogPath}`, "--audit-log-format=json", "--audit-log-mode=blocking",
-            "-v=1",
-        ], apiLog));
+        processes.push(
+            started(
+                path.join(bin, "kube-apiserver"),
+                [
+                    `--etcd-servers=http://127.0.0.1:${etcdClient}`,
+                    "--bind-address=127.0.0.1",
+                    "--advertise-address=127.0.0.1",
+                    `--secure-port=${apiPort}`,
+                    `--cert-dir=${certDir}`,
+                    "--service-cluster-ip-range=10.0.0.0/24",
+                    "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+                    `--service-account-key-file=${path.join(dir, "sa.pub")}`,
+                    `--service-account-signing-key-file=${saKey}`,
+                    `--token-auth-file=${path.join(dir, "tokens.csv")}`,
+                    "--authorization-mode=RBAC",
+                    `--audit-policy-file=${auditPolicy}`,
+                    `--audit-log-path=${auditLogPath}`,
+                    "--audit-log-format=json",
+                    "--audit-log-mode=blocking",
+                    "-v=1",
+                ],
+                apiLog,
+            ),
+        );
 
         const server = `https://127.0.0.1:${apiPort}`;
         const servingCert = path.join(certDir, "apiserver.crt");
-        await until("kube-apiserver", 120_000, async () => fs.existsSync(servingCert)
-            && (await fetchWithToken(`${server}/readyz`, token, fs.readFileSync(servingCert, "utf8"))) === 200, apiLog);
+        await until(
+            "kube-apiserver",
+            120_000,
+            async () => fs.existsSync(servingCert) && (await fetchWithToken(`${server}/readyz`, token, fs.readFileSync(servingCert, "utf8"))) === 200,
+            apiLog,
+        );
 
         // The self-signed serving certificate is its own CA: clients verify it, no skip-TLS.
         const kubeconfig = yaml.dump({
-            apiVersion: "v1", kind: "Config", "current-context": "e2e",
+            apiVersion: "v1",
+            kind: "Config",
+            "current-context": "e2e",
             clusters: [{ name: "e2e", cluster: { server, "certificate-authority-data": Buffer.from(fs.readFileSync(servingCert)).toString("base64") } }],
             users: [{ name: "admin", user: { token } }],
             contexts: [{ name: "e2e", context: { cluster: "e2e", user: "admin" } }],
@@ -172,15 +226,34 @@ export async function startControlPlane(bin: string): Promise<ControlPlane> {
 
         // The garbage collector and the namespace controller, as in any cluster: pulumi-kubernetes
         // deletes in the foreground, which waits for the garbage collector to finish.
-        processes.push(started(path.join(bin, "kube-controller-manager"), [
-            `--kubeconfig=${kubeconfigPath}`, "--bind-address=127.0.0.1", "--secure-port=0", "--leader-elect=false",
-            `--service-account-private-key-file=${saKey}`, "--use-service-account-credentials=false",
-            "--controllers=garbagecollector,namespace,serviceaccount,serviceaccount-token", "-v=1",
-        ], path.join(logDir, "kube-controller-manager.log")));
+        processes.push(
+            started(
+                path.join(bin, "kube-controller-manager"),
+                [
+                    `--kubeconfig=${kubeconfigPath}`,
+                    "--bind-address=127.0.0.1",
+                    "--secure-port=0",
+                    "--leader-elect=false",
+                    `--service-account-private-key-file=${saKey}`,
+                    "--use-service-account-credentials=false",
+                    "--controllers=garbagecollector,namespace,serviceaccount,serviceaccount-token",
+                    "-v=1",
+                ],
+                path.join(logDir, "kube-controller-manager.log"),
+            ),
+        );
         await installFixtures(kubeconfig);
         const [webhook, controller] = await startCertManager(bin, dir, kubeconfig, kubeconfigPath, logDir, processes);
         const running = (p: ChildProcess) => p.exitCode === null && p.signalCode === null;
-        return { kubeconfigPath, kubeconfig, server, logDir, auditLogPath, stop, certManager: { controllerRunning: () => running(controller), webhookRunning: () => running(webhook) } };
+        return {
+            kubeconfigPath,
+            kubeconfig,
+            server,
+            logDir,
+            auditLogPath,
+            stop,
+            certManager: { controllerRunning: () => running(controller), webhookRunning: () => running(webhook) },
+        };
     } catch (error) {
         await stop();
         throw error;
@@ -189,8 +262,6 @@ export async function startControlPlane(bin: string): Promise<ControlPlane> {
 
 /** GET with a bearer token against a server whose certificate is `ca`; resolves to the status code. */
 function fetchWithToken(url: string, token: string, ca: string): Promise<number> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const https = require("https") as typeof import("https");
     return new Promise((resolve, reject) => {
         const req = https.get(url, { headers: { Authorization: `Bearer ${token}` }, ca }, (res) => {
             res.resume();
@@ -201,7 +272,7 @@ function fetchWithToken(url: string, token: string, ca: string): Promise<number>
 }
 
 export function clientNode(): typeof k8sClient {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- client-node is loaded only when a test reads the cluster
     return require("@kubernetes/client-node");
 }
 
@@ -213,17 +284,23 @@ async function installFixtures(kubeconfig: string): Promise<void> {
     // Sent as they are: client-node's typed models would drop the `x-kubernetes-*` schema keys.
     const custom = kc.makeApiClient(k8s.CustomObjectsApi);
     const ext = kc.makeApiClient(k8s.ApiextensionsV1Api);
-    const load = (folder: string) => fs.readdirSync(folder).filter((f) => f.endsWith(".yaml")).sort()
-        .map((f) => yaml.load(fs.readFileSync(path.join(folder, f), "utf8")) as { metadata: { name: string } });
+    const load = (folder: string) =>
+        fs
+            .readdirSync(folder)
+            .filter((f) => f.endsWith(".yaml"))
+            .sort()
+            .map((f) => yaml.load(fs.readFileSync(path.join(folder, f), "utf8")) as { metadata: { name: string } });
     const crds = [...load(path.join(FIXTURES, "crds")), ...load(CERT_MANAGER_CRDS)];
-    for (const body of crds) await custom.createClusterCustomObject({ group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions", body });
+    for (const body of crds)
+        await custom.createClusterCustomObject({ group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions", body });
     for (const crd of crds) {
         await until(`CRD ${crd.metadata.name}`, 30_000, async () => {
             const live = await ext.readCustomResourceDefinition({ name: crd.metadata.name });
             return (live.status?.conditions ?? []).some((c) => c.type === "Established" && c.status === "True");
         });
     }
-    for (const body of load(path.join(FIXTURES, "catalog"))) await custom.createClusterCustomObject({ group: "catalog.kubedb.com", version: "v1alpha1", plural: "mssqlserverversions", body });
+    for (const body of load(path.join(FIXTURES, "catalog")))
+        await custom.createClusterCustomObject({ group: "catalog.kubedb.com", version: "v1alpha1", plural: "mssqlserverversions", body });
     await kc.makeApiClient(k8s.CoreV1Api).createNamespace({ body: { metadata: { name: CERT_MANAGER_NAMESPACE } } });
 }
 
@@ -233,7 +310,14 @@ async function installFixtures(kubeconfig: string): Promise<void> {
  * server calls the webhook. Stopped in reverse order: the controller before the webhook, whose
  * `failurePolicy: Fail` refuses every cert-manager write while it is down.
  */
-async function startCertManager(bin: string, dir: string, kubeconfig: string, kubeconfigPath: string, logDir: string, processes: ChildProcess[]): Promise<[ChildProcess, ChildProcess]> {
+async function startCertManager(
+    bin: string,
+    dir: string,
+    kubeconfig: string,
+    kubeconfigPath: string,
+    logDir: string,
+    processes: ChildProcess[],
+): Promise<[ChildProcess, ChildProcess]> {
     const certs = path.join(dir, "webhook");
     fs.mkdirSync(certs);
     const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: certs, stdio: ["ignore", "ignore", "pipe"] });
@@ -243,15 +327,31 @@ async function startCertManager(bin: string, dir: string, kubeconfig: string, ku
     openssl("x509", "-req", "-in", "tls.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "1", "-extfile", "ext.cnf", "-out", "tls.crt");
     const port = await freePort();
     const webhookLog = path.join(logDir, "cert-manager-webhook.log");
-    const webhook = started(path.join(bin, "cert-manager-webhook"), [
-        `--kubeconfig=${kubeconfigPath}`, `--secure-port=${port}`, "--bind-address=127.0.0.1",
-        `--tls-cert-file=${path.join(certs, "tls.crt")}`, `--tls-private-key-file=${path.join(certs, "tls.key")}`,
-    ], webhookLog);
+    const webhook = started(
+        path.join(bin, "cert-manager-webhook"),
+        [
+            `--kubeconfig=${kubeconfigPath}`,
+            `--secure-port=${port}`,
+            "--bind-address=127.0.0.1",
+            `--tls-cert-file=${path.join(certs, "tls.crt")}`,
+            `--tls-private-key-file=${path.join(certs, "tls.key")}`,
+        ],
+        webhookLog,
+    );
     processes.push(webhook);
-    await until("cert-manager webhook", 60_000, () => new Promise((resolve) => {
-        const socket = net.connect(port, "127.0.0.1", () => { socket.end(); resolve(true); });
-        socket.on("error", () => resolve(false));
-    }), webhookLog);
+    await until(
+        "cert-manager webhook",
+        60_000,
+        () =>
+            new Promise((resolve) => {
+                const socket = net.connect(port, "127.0.0.1", () => {
+                    socket.end();
+                    resolve(true);
+                });
+                socket.on("error", () => resolve(false));
+            }),
+        webhookLog,
+    );
 
     const k8s = clientNode();
     const kc = new k8s.KubeConfig();
@@ -259,36 +359,74 @@ async function startCertManager(bin: string, dir: string, kubeconfig: string, ku
     const admission = kc.makeApiClient(k8s.AdmissionregistrationV1Api);
     const caBundle = Buffer.from(fs.readFileSync(path.join(certs, "ca.crt"))).toString("base64");
     const hook = (pathName: string, rules: k8sClient.V1RuleWithOperations[]) => ({
-        name: "webhook.cert-manager.io", rules, admissionReviewVersions: ["v1"], matchPolicy: "Equivalent",
-        timeoutSeconds: 30, failurePolicy: "Fail", sideEffects: "None",
+        name: "webhook.cert-manager.io",
+        rules,
+        admissionReviewVersions: ["v1"],
+        matchPolicy: "Equivalent",
+        timeoutSeconds: 30,
+        failurePolicy: "Fail",
+        sideEffects: "None",
         clientConfig: { url: `https://127.0.0.1:${port}/${pathName}`, caBundle },
     });
-    await admission.createMutatingWebhookConfiguration({ body: { metadata: { name: "cert-manager-webhook" },
-        webhooks: [hook("mutate", [{ apiGroups: ["cert-manager.io"], apiVersions: ["v1"], operations: ["CREATE"], resources: ["certificaterequests"] }])] } });
-    await admission.createValidatingWebhookConfiguration({ body: { metadata: { name: "cert-manager-webhook" },
-        webhooks: [hook("validate", [{ apiGroups: ["cert-manager.io", "acme.cert-manager.io"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["*/*"] }])] } });
+    await admission.createMutatingWebhookConfiguration({
+        body: {
+            metadata: { name: "cert-manager-webhook" },
+            webhooks: [hook("mutate", [{ apiGroups: ["cert-manager.io"], apiVersions: ["v1"], operations: ["CREATE"], resources: ["certificaterequests"] }])],
+        },
+    });
+    await admission.createValidatingWebhookConfiguration({
+        body: {
+            metadata: { name: "cert-manager-webhook" },
+            webhooks: [
+                hook("validate", [
+                    { apiGroups: ["cert-manager.io", "acme.cert-manager.io"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["*/*"] },
+                ]),
+            ],
+        },
+    });
     // The API server takes a new webhook configuration up asynchronously: wait until it refuses
     // what only the webhook refuses (a Certificate shorter than an hour), with a dry run.
     const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-    await until("cert-manager webhook registered", 30_000, async () => {
-        try {
-            await custom.createNamespacedCustomObject({ group: "cert-manager.io", version: "v1", plural: "certificates", namespace: CERT_MANAGER_NAMESPACE, dryRun: "All", body: {
-                apiVersion: "cert-manager.io/v1", kind: "Certificate", metadata: { name: "webhook-probe" },
-                spec: { secretName: "webhook-probe", duration: "30m", dnsNames: ["probe"], issuerRef: { name: "none" } },
-            } });
-            return false;
-        } catch (e) {
-            return /certificate duration must be greater than/.test(String((e as { body?: unknown }).body ?? e));
-        }
-    }, webhookLog);
+    await until(
+        "cert-manager webhook registered",
+        30_000,
+        async () => {
+            try {
+                await custom.createNamespacedCustomObject({
+                    group: "cert-manager.io",
+                    version: "v1",
+                    plural: "certificates",
+                    namespace: CERT_MANAGER_NAMESPACE,
+                    dryRun: "All",
+                    body: {
+                        apiVersion: "cert-manager.io/v1",
+                        kind: "Certificate",
+                        metadata: { name: "webhook-probe" },
+                        spec: { secretName: "webhook-probe", duration: "30m", dnsNames: ["probe"], issuerRef: { name: "none" } },
+                    },
+                });
+                return false;
+            } catch (e) {
+                return /certificate duration must be greater than/.test(String((e as { body?: unknown }).body ?? e));
+            }
+        },
+        webhookLog,
+    );
 
     const controllerLog = path.join(logDir, "cert-manager-controller.log");
     const healthz = await freePort();
-    const controller = started(path.join(bin, "cert-manager-controller"), [
-        `--kubeconfig=${kubeconfigPath}`, `--cluster-resource-namespace=${CERT_MANAGER_NAMESPACE}`, `--healthz-listen-address=127.0.0.1:${healthz}`,
-    ], controllerLog);
+    const controller = started(
+        path.join(bin, "cert-manager-controller"),
+        [`--kubeconfig=${kubeconfigPath}`, `--cluster-resource-namespace=${CERT_MANAGER_NAMESPACE}`, `--healthz-listen-address=127.0.0.1:${healthz}`],
+        controllerLog,
+    );
     processes.push(controller);
     // Its control loops run once it answers: a controller that died at start fails here, not in a 5-minute wait.
-    await until("cert-manager controller", 60_000, async () => controller.exitCode === null && (await fetch(`http://127.0.0.1:${healthz}/livez`)).ok, controllerLog);
+    await until(
+        "cert-manager controller",
+        60_000,
+        async () => controller.exitCode === null && (await fetch(`http://127.0.0.1:${healthz}/livez`)).ok,
+        controllerLog,
+    );
     return [webhook, controller];
 }

@@ -39,9 +39,14 @@ export function issue(request: CertificateRequest, issuer?: KeyPair): KeyPair {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubedb-mssql-pki-"));
     try {
         const algorithm = request.algorithm ?? "ECDSA";
-        run(dir, algorithm === "RSA" ? ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "tls.key"]
-            : algorithm === "Ed25519" ? ["genpkey", "-algorithm", "ED25519", "-out", "tls.key"]
-                : ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "tls.key"]);
+        run(
+            dir,
+            algorithm === "RSA"
+                ? ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "tls.key"]
+                : algorithm === "Ed25519"
+                  ? ["genpkey", "-algorithm", "ED25519", "-out", "tls.key"]
+                  : ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "tls.key"],
+        );
         const sans = [...(request.dnsNames ?? []).map((d) => `DNS:${d}`), ...(request.ipAddresses ?? []).map((ip) => `IP:${ip}`)];
         const extensions = [
             request.isCA ? "basicConstraints=critical,CA:TRUE" : "basicConstraints=critical,CA:FALSE",
@@ -53,13 +58,45 @@ export function issue(request: CertificateRequest, issuer?: KeyPair): KeyPair {
         const days = String(Math.max(1, Math.ceil(hours(request.duration) / 24)));
         const subject = `/CN=${request.commonName.replace(/[/=]/g, "-")}`;
         if (!issuer) {
-            run(dir, ["req", "-x509", "-new", "-key", "tls.key", "-subj", subject, "-days", days, "-extensions", "v3", "-config", writeConfig(dir, extensions), "-out", "tls.crt"]);
+            run(dir, [
+                "req",
+                "-x509",
+                "-new",
+                "-key",
+                "tls.key",
+                "-subj",
+                subject,
+                "-days",
+                days,
+                "-extensions",
+                "v3",
+                "-config",
+                writeConfig(dir, extensions),
+                "-out",
+                "tls.crt",
+            ]);
         } else {
             fs.writeFileSync(path.join(dir, "ca.crt"), issuer.cert);
             fs.writeFileSync(path.join(dir, "ca.key"), issuer.key, { mode: 0o600 });
             run(dir, ["req", "-new", "-key", "tls.key", "-subj", subject, "-out", "tls.csr"]);
-            run(dir, ["x509", "-req", "-in", "tls.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-set_serial", `0x${Date.now().toString(16)}${Math.floor(Math.random() * 1e6).toString(16)}`,
-                "-days", days, "-extfile", "ext.cnf", "-out", "tls.crt"]);
+            run(dir, [
+                "x509",
+                "-req",
+                "-in",
+                "tls.csr",
+                "-CA",
+                "ca.crt",
+                "-CAkey",
+                "ca.key",
+                "-set_serial",
+                `0x${Date.now().toString(16)}${Math.floor(Math.random() * 1e6).toString(16)}`,
+                "-days",
+                days,
+                "-extfile",
+                "ext.cnf",
+                "-out",
+                "tls.crt",
+            ]);
         }
         return { cert: fs.readFileSync(path.join(dir, "tls.crt"), "utf8"), key: fs.readFileSync(path.join(dir, "tls.key"), "utf8") };
     } finally {

@@ -34,7 +34,11 @@ export class PulumiWorkspace {
     /** Process groups of commands still running (a CLI with its plugins). */
     private readonly running = new Set<number>();
 
-    private constructor(readonly dir: string, readonly projectDir: string, private readonly env: NodeJS.ProcessEnv) {}
+    private constructor(
+        readonly dir: string,
+        readonly projectDir: string,
+        private readonly env: NodeJS.ProcessEnv,
+    ) {}
 
     /** A fresh project directory and state backend; `stack` is created and selected. */
     /**
@@ -43,7 +47,10 @@ export class PulumiWorkspace {
      * `./components`).
      */
     static async create(options: {
-        bin: string; kubeconfigPath: string; stack: string; program?: string;
+        bin: string;
+        kubeconfigPath: string;
+        stack: string;
+        program?: string;
         /** A project of another language instead of this one: its files by name (Pulumi.yaml, …). */
         project?: Record<string, string>;
         /** Another checkout of this project to run (an earlier release); its node_modules are this tree's. */
@@ -90,7 +97,10 @@ export class PulumiWorkspace {
         return new Promise((resolve, reject) => {
             // Its own process group, so that a hung command is stopped with its plugins.
             const child = spawn("pulumi", [...args, "--non-interactive"], {
-                cwd: this.projectDir, env: { ...this.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"], detached: true,
+                cwd: this.projectDir,
+                env: { ...this.env, ...options.env },
+                stdio: ["ignore", "pipe", "pipe"],
+                detached: true,
             });
             const group = child.pid!;
             this.running.add(group);
@@ -121,7 +131,8 @@ export class PulumiWorkspace {
         await this.ok(["config", "set", ...(options.path ? ["--path"] : []), ...(options.secret ? ["--secret"] : []), key, value]);
     }
 
-    async outputs(): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- stack outputs are arbitrary JSON
+    async outputs(): Promise<Record<string, any>> {
         return JSON.parse((await this.ok(["stack", "output", "--json"])).stdout);
     }
 

@@ -75,10 +75,7 @@ export interface PythonEnv {
 export async function pythonEnv(cacheDir: string): Promise<PythonEnv> {
     const python = await findPython311();
     const pythonVersion = (await run(python, ["-c", "import sys; print(sys.version.split()[0])"])).trim();
-    const key = createHash("sha256")
-        .update(JSON.stringify({ pythonVersion, REQUIREMENTS, CONSTRAINTS }))
-        .digest("hex")
-        .slice(0, 16);
+    const key = createHash("sha256").update(JSON.stringify({ pythonVersion, REQUIREMENTS, CONSTRAINTS })).digest("hex").slice(0, 16);
     fs.mkdirSync(cacheDir, { recursive: true });
     const venv = path.join(path.resolve(cacheDir), `python-venv-${key}`);
 
@@ -110,10 +107,11 @@ async function create(python: string, venv: string): Promise<void> {
     const vpython = path.join(venv, "bin", "python3");
     const constraints = path.join(venv, "constraints.txt");
     fs.writeFileSync(constraints, CONSTRAINTS.join("\n") + "\n");
-    await run(vpython, [
-        "-m", "pip", "install", "--no-input", "--disable-pip-version-check", "--quiet",
-        "-c", constraints, ...REQUIREMENTS,
-    ], INSTALL_TIMEOUT_MS);
+    await run(
+        vpython,
+        ["-m", "pip", "install", "--no-input", "--disable-pip-version-check", "--quiet", "-c", constraints, ...REQUIREMENTS],
+        INSTALL_TIMEOUT_MS,
+    );
     const got = (await run(vpython, ["-c", "import pulumi, parver, semver, wheel; from importlib.metadata import version; print(version('pulumi'))"])).trim();
     if (got !== PULUMI_PYTHON_SDK_VERSION) {
         throw new Error(`pythonEnv: ${venv} has pulumi ${got}, want ${PULUMI_PYTHON_SDK_VERSION}`);
@@ -150,7 +148,7 @@ async function withLock(lock: string, fn: () => Promise<void>): Promise<void> {
                 fs.rmSync(lock, { recursive: true, force: true });
                 continue;
             }
-            if (Date.now() - started > LOCK_WAIT_MS) throw new Error(`pythonEnv: ${lock} held for more than ${LOCK_WAIT_MS / 60_000} min`);
+            if (Date.now() - started > LOCK_WAIT_MS) throw new Error(`pythonEnv: ${lock} held for more than ${LOCK_WAIT_MS / 60_000} min`, { cause: e });
             await new Promise((r) => setTimeout(r, 1000));
         }
     }

@@ -20,9 +20,14 @@
 import type * as k8sClient from "@kubernetes/client-node";
 import { clientNode } from "./controlPlane";
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- objects read back from the API server are arbitrary JSON
 
-interface Ref { group: string; version: string; plural: string; cluster?: boolean }
+interface Ref {
+    group: string;
+    version: string;
+    plural: string;
+    cluster?: boolean;
+}
 const CERTIFICATES: Ref = { group: "cert-manager.io", version: "v1", plural: "certificates" };
 const MSSQL: Ref = { group: "kubedb.com", version: "v1alpha2", plural: "mssqlservers" };
 const OPS: Ref = { group: "ops.kubedb.com", version: "v1alpha1", plural: "mssqlserveropsrequests" };
@@ -44,7 +49,10 @@ export interface OpsScript {
 }
 
 interface Progress {
-    step: number; at: number; outcome: OpsScript; waitingSince?: number;
+    step: number;
+    at: number;
+    outcome: OpsScript;
+    waitingSince?: number;
     /** A ReconfigureTLS's certificates: their `status.revision` before it asked cert-manager to issue. */
     revisions?: Record<string, number>;
 }
@@ -103,8 +111,17 @@ export class StandIns {
     private watchCollection(watch: k8sClient.Watch, path: string): void {
         const start = () => {
             if (this.stopped) return;
-            watch.watch(path, {}, () => this.kick(), () => setTimeout(start, 500))
-                .then((controller) => this.watches.push(controller), () => setTimeout(start, 500));
+            watch
+                .watch(
+                    path,
+                    {},
+                    () => this.kick(),
+                    () => setTimeout(start, 500),
+                )
+                .then(
+                    (controller) => this.watches.push(controller),
+                    () => setTimeout(start, 500),
+                );
         };
         start();
     }
@@ -140,15 +157,15 @@ export class StandIns {
     // ------------------------------------------------------------------ API helpers
 
     private async list(ref: Ref): Promise<Obj[]> {
-        const list = await this.custom.listClusterCustomObject({ group: ref.group, version: ref.version, plural: ref.plural }) as Obj;
+        const list = (await this.custom.listClusterCustomObject({ group: ref.group, version: ref.version, plural: ref.plural })) as Obj;
         return list.items ?? [];
     }
 
     private async get(ref: Ref, namespace: string | undefined, name: string): Promise<Obj | undefined> {
         try {
             return ref.cluster || !namespace
-                ? await this.custom.getClusterCustomObject({ ...ref, name }) as Obj
-                : await this.custom.getNamespacedCustomObject({ ...ref, namespace, name }) as Obj;
+                ? ((await this.custom.getClusterCustomObject({ ...ref, name })) as Obj)
+                : ((await this.custom.getNamespacedCustomObject({ ...ref, namespace, name })) as Obj);
         } catch (e) {
             if ((e as { code?: number }).code === 404) return undefined;
             throw e;
@@ -200,8 +217,18 @@ export class StandIns {
         const { namespace, name } = db.metadata;
         if (!db.status?.phase) {
             await this.fillDefaults(db);
-            await this.patchStatus(MSSQL, db, { phase: "Provisioning", observedGeneration: db.metadata.generation,
-                conditions: [condition("ProvisioningStarted", "True", "DatabaseProvisioningStartedSuccessfully", `The KubeDB operator has started the provisioning of MSSQLServer: ${namespace}/${name}`)] });
+            await this.patchStatus(MSSQL, db, {
+                phase: "Provisioning",
+                observedGeneration: db.metadata.generation,
+                conditions: [
+                    condition(
+                        "ProvisioningStarted",
+                        "True",
+                        "DatabaseProvisioningStartedSuccessfully",
+                        `The KubeDB operator has started the provisioning of MSSQLServer: ${namespace}/${name}`,
+                    ),
+                ],
+            });
             return;
         }
         const issuerRef = db.spec.tls.issuerRef;
@@ -221,12 +248,30 @@ export class StandIns {
             };
             const existing = await this.get(CERTIFICATES, namespace, certName);
             if (!existing) {
-                await this.custom.createNamespacedCustomObject({ ...CERTIFICATES, namespace, body: {
-                    apiVersion: "cert-manager.io/v1", kind: "Certificate",
-                    metadata: { name: certName, namespace, labels: { "app.kubernetes.io/instance": name, "app.kubernetes.io/managed-by": "kubedb.com" },
-                        ownerReferences: [{ apiVersion: "kubedb.com/v1alpha2", kind: "MSSQLServer", name, uid: db.metadata.uid, controller: true, blockOwnerDeletion: true }] },
-                    spec: desired,
-                } });
+                await this.custom.createNamespacedCustomObject({
+                    ...CERTIFICATES,
+                    namespace,
+                    body: {
+                        apiVersion: "cert-manager.io/v1",
+                        kind: "Certificate",
+                        metadata: {
+                            name: certName,
+                            namespace,
+                            labels: { "app.kubernetes.io/instance": name, "app.kubernetes.io/managed-by": "kubedb.com" },
+                            ownerReferences: [
+                                {
+                                    apiVersion: "kubedb.com/v1alpha2",
+                                    kind: "MSSQLServer",
+                                    name,
+                                    uid: db.metadata.uid,
+                                    controller: true,
+                                    blockOwnerDeletion: true,
+                                },
+                            ],
+                        },
+                        spec: desired,
+                    },
+                });
                 this.log.push(`kubedb: created Certificate ${namespace}/${certName}`);
                 allIssued = false;
                 continue;
@@ -240,9 +285,14 @@ export class StandIns {
         }
         const authSecret = db.spec.authSecret?.name ? await this.secret(namespace, db.spec.authSecret.name) : undefined;
         if (db.status.phase === "Provisioning" && allIssued && authSecret) {
-            const conditions = ["ReplicaReady", "AcceptingConnection", "Ready", "Provisioned"]
-                .map((type) => condition(type, "True", type, `MSSQLServer ${namespace}/${name}: ${type}`));
-            await this.patchStatus(MSSQL, db, { phase: "Ready", observedGeneration: db.metadata.generation, conditions: [...db.status.conditions, ...conditions] });
+            const conditions = ["ReplicaReady", "AcceptingConnection", "Ready", "Provisioned"].map((type) =>
+                condition(type, "True", type, `MSSQLServer ${namespace}/${name}: ${type}`),
+            );
+            await this.patchStatus(MSSQL, db, {
+                phase: "Ready",
+                observedGeneration: db.metadata.generation,
+                conditions: [...db.status.conditions, ...conditions],
+            });
             this.log.push(`kubedb: ${namespace}/${name} is Ready`);
         } else if (db.status.phase === "Ready" && db.status.observedGeneration !== db.metadata.generation) {
             // Like KubeDB: the status speaks for the current spec (awaiters compare the generations).
@@ -259,14 +309,25 @@ export class StandIns {
         const { name } = db.metadata;
         const certificates: Obj[] = db.spec.tls.certificates ?? [];
         const withSecrets = this.certificateAliases(db).map((alias) => ({
-            ...(certificates.find((c) => c.alias === alias) ?? { alias }), secretName: `${name}-${alias}-cert`,
+            ...(certificates.find((c) => c.alias === alias) ?? { alias }),
+            secretName: `${name}-${alias}-cert`,
         }));
-        const containers: Obj[] = (db.spec.podTemplate?.spec?.containers ?? []).map((c: Obj) => c.name !== "mssql" ? c : {
-            ...c,
-            resources: c.resources ?? { limits: { memory: "4Gi" }, requests: { cpu: "500m", memory: "4Gi" } },
-            securityContext: { allowPrivilegeEscalation: false, capabilities: { add: ["NET_BIND_SERVICE"], drop: ["ALL"] },
-                runAsGroup: 10001, runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } },
-        });
+        const containers: Obj[] = (db.spec.podTemplate?.spec?.containers ?? []).map((c: Obj) =>
+            c.name !== "mssql"
+                ? c
+                : {
+                      ...c,
+                      resources: c.resources ?? { limits: { memory: "4Gi" }, requests: { cpu: "500m", memory: "4Gi" } },
+                      securityContext: {
+                          allowPrivilegeEscalation: false,
+                          capabilities: { add: ["NET_BIND_SERVICE"], drop: ["ALL"] },
+                          runAsGroup: 10001,
+                          runAsNonRoot: true,
+                          runAsUser: 10001,
+                          seccompProfile: { type: "RuntimeDefault" },
+                      },
+                  },
+        );
         await this.patch(MSSQL, db, { spec: { tls: { certificates: withSecrets }, podTemplate: { spec: { containers } } } });
     }
 
@@ -275,11 +336,16 @@ export class StandIns {
     private steps(request: Obj): string[] {
         const pause = "DatabasePauseSucceeded";
         switch (request.spec.type) {
-            case "RotateAuth": return [pause, "UpdateCredential", "UpdatePetSets", "RestartNodes"];
-            case "ReconfigureTLS": return [pause, "UpdateCertificates", "IssueCertificatesSucceeded", "RestartNodes"];
-            case "UpdateVersion": return [pause, "UpdatePetSets", "RestartNodes", "UpdateVersion"];
-            case "VolumeExpansion": return [pause, "UpdatePetSets", "VolumeExpansion"];
-            default: return [pause, "UpdatePetSets", "RestartNodes", request.spec.type];
+            case "RotateAuth":
+                return [pause, "UpdateCredential", "UpdatePetSets", "RestartNodes"];
+            case "ReconfigureTLS":
+                return [pause, "UpdateCertificates", "IssueCertificatesSucceeded", "RestartNodes"];
+            case "UpdateVersion":
+                return [pause, "UpdatePetSets", "RestartNodes", "UpdateVersion"];
+            case "VolumeExpansion":
+                return [pause, "UpdatePetSets", "VolumeExpansion"];
+            default:
+                return [pause, "UpdatePetSets", "RestartNodes", request.spec.type];
         }
     }
 
@@ -294,7 +360,9 @@ export class StandIns {
             byDatabase.set(key, [...(byDatabase.get(key) ?? []), r]);
         }
         for (const [, queue] of byDatabase) {
-            queue.sort((a, b) => Date.parse(a.metadata.creationTimestamp) - Date.parse(b.metadata.creationTimestamp) || a.metadata.name.localeCompare(b.metadata.name));
+            queue.sort(
+                (a, b) => Date.parse(a.metadata.creationTimestamp) - Date.parse(b.metadata.creationTimestamp) || a.metadata.name.localeCompare(b.metadata.name),
+            );
             // One at a time: only the oldest unfinished request of a database moves.
             await this.advance(queue[0]);
         }
@@ -312,14 +380,28 @@ export class StandIns {
             this.log.push(`kubedb: ${request.spec.type} ${namespace}/${request.metadata.name} starts (${progress.outcome.outcome})`);
             if (progress.outcome.outcome === "Denied" || progress.outcome.outcome === "Skipped") {
                 const reason = progress.outcome.outcome === "Denied" ? "OpsRequestDenied" : "NewerOpsRequestExists";
-                await this.patchStatus(OPS, request, { phase: progress.outcome.outcome,
-                    conditions: [condition(progress.outcome.outcome, "True", reason, progress.outcome.message ?? `${progress.outcome.outcome} by the stand-in`)] });
+                await this.patchStatus(OPS, request, {
+                    phase: progress.outcome.outcome,
+                    conditions: [
+                        condition(progress.outcome.outcome, "True", reason, progress.outcome.message ?? `${progress.outcome.outcome} by the stand-in`),
+                    ],
+                });
                 return;
             }
             // KubeDB's start condition: True, of the request's own type (never why it fails).
             const type: string = request.spec.type;
-            await this.patchStatus(OPS, request, { phase: "Progressing", observedGeneration: 1,
-                conditions: [condition(type, "True", type, `MSSQLServer ops-request has started to ${type.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()} for mssqlserver nodes`)] });
+            await this.patchStatus(OPS, request, {
+                phase: "Progressing",
+                observedGeneration: 1,
+                conditions: [
+                    condition(
+                        type,
+                        "True",
+                        type,
+                        `MSSQLServer ops-request has started to ${type.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()} for mssqlserver nodes`,
+                    ),
+                ],
+            });
             progress.at = Date.now();
             return;
         }
@@ -328,32 +410,47 @@ export class StandIns {
         const next = progress.step + 1;
         const conditions: Obj[] = request.status?.conditions ?? [];
         if (next >= steps.length) {
-            await this.patchStatus(OPS, request, { phase: "Successful",
-                conditions: [...conditions, condition("Successful", "True", "Successful", `Successfully completed ${request.spec.type}`)] });
+            await this.patchStatus(OPS, request, {
+                phase: "Successful",
+                conditions: [...conditions, condition("Successful", "True", "Successful", `Successfully completed ${request.spec.type}`)],
+            });
             this.log.push(`kubedb: ${request.spec.type} ${namespace}/${request.metadata.name} Successful`);
             return;
         }
         const stepType = steps[next];
-        const failAt = progress.outcome.outcome === "Failed" ? progress.outcome.failAt ?? steps[1] : undefined;
+        const failAt = progress.outcome.outcome === "Failed" ? (progress.outcome.failAt ?? steps[1]) : undefined;
         if (stepType === failAt) {
             const message = progress.outcome.message ?? `${stepType} failed`;
-            await this.patchStatus(OPS, request, { phase: "Failed", conditions: [...conditions,
-                // Step conditions left False, as KubeDB leaves them; the failure itself is recorded
-                // as a `reason: Failed` condition, or on the failing step's own condition.
-                condition(`EvictPod--${db.metadata.name}-0`, "False", `EvictPod--${db.metadata.name}-0`, "evict pod; ConditionStatus:False"),
-                progress.outcome.recordedOnStep ? condition(stepType, "False", `${stepType}Failed`, message) : condition("Failed", "True", "Failed", message)] });
+            await this.patchStatus(OPS, request, {
+                phase: "Failed",
+                conditions: [
+                    ...conditions,
+                    // Step conditions left False, as KubeDB leaves them; the failure itself is recorded
+                    // as a `reason: Failed` condition, or on the failing step's own condition.
+                    condition(`EvictPod--${db.metadata.name}-0`, "False", `EvictPod--${db.metadata.name}-0`, "evict pod; ConditionStatus:False"),
+                    progress.outcome.recordedOnStep
+                        ? condition(stepType, "False", `${stepType}Failed`, message)
+                        : condition("Failed", "True", "Failed", message),
+                ],
+            });
             this.log.push(`kubedb: ${request.spec.type} ${namespace}/${request.metadata.name} Failed at ${stepType}`);
             return;
         }
         const done = await this.applyStep(request, db, stepType);
         if (done !== true && done !== false) {
             // What KubeDB does when cert-manager does not issue: the request fails with its reason.
-            await this.patchStatus(OPS, request, { phase: "Failed", conditions: [...conditions, condition(stepType, "False", `${stepType}Failed`, done.failed)] });
+            await this.patchStatus(OPS, request, {
+                phase: "Failed",
+                conditions: [...conditions, condition(stepType, "False", `${stepType}Failed`, done.failed)],
+            });
             this.log.push(`kubedb: ${request.spec.type} ${namespace}/${request.metadata.name} Failed at ${stepType}`);
             return;
         }
         if (!done) return; // not done yet: retry on the next pass
-        await this.patchStatus(OPS, request, { phase: "Progressing", conditions: [...conditions, condition(stepType, "True", stepType, `Successfully ${stepType}`)] });
+        await this.patchStatus(OPS, request, {
+            phase: "Progressing",
+            conditions: [...conditions, condition(stepType, "True", stepType, `Successfully ${stepType}`)],
+        });
         progress.step = next;
         progress.at = Date.now();
     }
@@ -378,17 +475,28 @@ export class StandIns {
                 }
                 this.progress.get(request.metadata.uid)!.revisions = revisions;
                 if (tls.issuerRef || tls.certificates || tls.clientTLS !== undefined) {
-                    await this.patch(MSSQL, db, { spec: { tls: {
-                        ...(tls.issuerRef ? { issuerRef: tls.issuerRef } : {}),
-                        ...(tls.certificates ? { certificates: tls.certificates } : {}),
-                        ...(tls.clientTLS !== undefined ? { clientTLS: tls.clientTLS } : {}),
-                    } } });
+                    await this.patch(MSSQL, db, {
+                        spec: {
+                            tls: {
+                                ...(tls.issuerRef ? { issuerRef: tls.issuerRef } : {}),
+                                ...(tls.certificates ? { certificates: tls.certificates } : {}),
+                                ...(tls.clientTLS !== undefined ? { clientTLS: tls.clientTLS } : {}),
+                            },
+                        },
+                    });
                 }
                 if (tls.rotateCertificates) {
                     for (const alias of this.certificateAliases(db)) {
                         const certificate = await this.get(CERTIFICATES, namespace, `${db.metadata.name}-${alias}-cert`);
                         if (certificate) {
-                            await this.setCondition(CERTIFICATES, certificate, "Issuing", "True", "ManuallyTriggered", "Certificate re-issuance manually triggered");
+                            await this.setCondition(
+                                CERTIFICATES,
+                                certificate,
+                                "Issuing",
+                                "True",
+                                "ManuallyTriggered",
+                                "Certificate re-issuance manually triggered",
+                            );
                         }
                     }
                 }
@@ -404,10 +512,17 @@ export class StandIns {
                     const certificate = await this.get(CERTIFICATES, namespace, name);
                     const conditions: Obj[] = certificate?.status?.conditions ?? [];
                     const issuing = conditions.find((c) => c.type === "Issuing");
-                    if (issuing?.status === "False" && issuing.reason === "Failed") return { failed: `certificate ${namespace}/${name} was not issued: ${issuing.message}` };
-                    if (!certificate || certificate.spec.issuerRef.name !== wanted.name || (certificate.spec.issuerRef.kind ?? "Issuer") !== wanted.kind
-                        || issuing?.status === "True" || (certificate.status?.revision ?? 0) <= (before[name] ?? 0)
-                        || !conditions.some((c) => c.type === "Ready" && c.status === "True" && c.observedGeneration === certificate.metadata.generation)) return false;
+                    if (issuing?.status === "False" && issuing.reason === "Failed")
+                        return { failed: `certificate ${namespace}/${name} was not issued: ${issuing.message}` };
+                    if (
+                        !certificate ||
+                        certificate.spec.issuerRef.name !== wanted.name ||
+                        (certificate.spec.issuerRef.kind ?? "Issuer") !== wanted.kind ||
+                        issuing?.status === "True" ||
+                        (certificate.status?.revision ?? 0) <= (before[name] ?? 0) ||
+                        !conditions.some((c) => c.type === "Ready" && c.status === "True" && c.observedGeneration === certificate.metadata.generation)
+                    )
+                        return false;
                 }
                 return true;
             }
