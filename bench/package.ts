@@ -9,22 +9,16 @@
  * medians, the ratios, and the default stack's exported state: its size and what takes it.
  * Run: npm run bench:package [-- <runs>]
  */
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { startControlPlane } from "../tests/e2e/support/controlPlane";
 import { PulumiWorkspace } from "../tests/e2e/support/pulumiCli";
 import { StandIns } from "../tests/e2e/support/standIns";
+import { toolsBin } from "../tests/e2e/support/tools";
 
 const RUNS = Number(process.argv[2] ?? 5);
 /** Given to both programs alike (e.g. PULUMI_NODEJS_TRANSPILE_ONLY=true to leave type checking out of both). */
 const EXTRA_ENV: NodeJS.ProcessEnv = process.env.KUBEDB_MSSQL_BENCH_TRANSPILE_ONLY ? { PULUMI_NODEJS_TRANSPILE_ONLY: "true" } : {};
-
-function toolsBin(): string {
-    if (process.env.KUBEDB_MSSQL_E2E_BIN) return process.env.KUBEDB_MSSQL_E2E_BIN;
-    const script = path.join(__dirname, "..", "tests", "e2e", "tools", "build.sh");
-    return execFileSync("bash", [script, "--check"]).toString().trim().split("\n").pop()!;
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

@@ -5,18 +5,8 @@
  * No cluster is needed: every check runs before anything is registered.
  */
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
-import * as path from "path";
 import { CommandResult, PulumiWorkspace } from "./support/pulumiCli";
-
-function toolsBin(): string {
-    if (process.env.KUBEDB_MSSQL_E2E_BIN) return process.env.KUBEDB_MSSQL_E2E_BIN;
-    return execFileSync("bash", [path.join(__dirname, "tools", "build.sh"), "--check"])
-        .toString()
-        .trim()
-        .split("\n")
-        .pop()!;
-}
+import { toolsBin } from "./support/tools";
 
 /** What a crash looks like in the CLI's output: the runtime's wording, or stack frames. */
 function assertCleanProgramError(result: CommandResult, problems: RegExp[], count: number): void {

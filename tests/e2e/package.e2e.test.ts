@@ -6,7 +6,7 @@
  * and the KubeDB stand-in.
  */
 import { strict as assert } from "assert";
-import { execFile, execFileSync } from "child_process";
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -17,21 +17,13 @@ import { pythonEnv } from "./support/pythonEnv";
 import { StandIns } from "./support/standIns";
 import { PACKAGE_RESOURCES } from "../../components/packageResources";
 import { COMPONENT_OUTPUTS } from "../../provider/schema";
+import { toolsBin } from "./support/tools";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- objects read back from the API server are arbitrary JSON
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const PLUGIN_DIR = path.join(ROOT, "provider", "bin");
 const PLUGIN = path.join(PLUGIN_DIR, "pulumi-resource-kubedb-mssql");
-
-function toolsBin(): string {
-    if (process.env.KUBEDB_MSSQL_E2E_BIN) return process.env.KUBEDB_MSSQL_E2E_BIN;
-    return execFileSync("bash", [path.join(__dirname, "tools", "build.sh"), "--check"])
-        .toString()
-        .trim()
-        .split("\n")
-        .pop()!;
-}
 
 function run(file: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
     return new Promise((resolve, reject) => {

@@ -11,7 +11,6 @@
  * state, the permissions used against the shipped ones, destroy, re-creation after destroy. Each step's wall time is printed at the end.
  */
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type * as k8sClient from "@kubernetes/client-node";
@@ -21,21 +20,13 @@ import { PermissionContext, describeGrant, limitedByName, rbacManifests, require
 import { PulumiWorkspace } from "./support/pulumiCli";
 import { ClusterReads, MSSQL, clusterReads } from "./support/clusterReads";
 import { CLUSTER_RESOURCE_NAMESPACE, StandIns } from "./support/standIns";
+import { toolsBin } from "./support/tools";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- objects read back from the API server are arbitrary JSON
 
 const NS = "sales";
 const DB = "ledger";
 const PDB_FAILURE = `failed to evict pod ${DB}-0: Cannot evict pod as it would violate the pod's disruption budget`;
-
-function toolsBin(): string {
-    if (process.env.KUBEDB_MSSQL_E2E_BIN) return process.env.KUBEDB_MSSQL_E2E_BIN;
-    return execFileSync("bash", [path.join(__dirname, "tools", "build.sh"), "--check"])
-        .toString()
-        .trim()
-        .split("\n")
-        .pop()!;
-}
 
 const PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 

@@ -14,6 +14,7 @@ import { ControlPlane, startControlPlane } from "./support/controlPlane";
 import { ClusterReads, clusterReads } from "./support/clusterReads";
 import { PulumiWorkspace } from "./support/pulumiCli";
 import { StandIns } from "./support/standIns";
+import { toolsBin } from "./support/tools";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- objects read back from the API server are arbitrary JSON
 
@@ -22,15 +23,6 @@ const PREVIOUS_RELEASE = "b7cd9000f0ab903b87b7e8e8a75142b689654fc1";
 const ROOT = path.resolve(__dirname, "..", "..");
 const NS = "inventory";
 const DB = "stock";
-
-function toolsBin(): string {
-    if (process.env.KUBEDB_MSSQL_E2E_BIN) return process.env.KUBEDB_MSSQL_E2E_BIN;
-    return execFileSync("bash", [path.join(__dirname, "tools", "build.sh"), "--check"])
-        .toString()
-        .trim()
-        .split("\n")
-        .pop()!;
-}
 
 describe("upgrade in place: a stack of the dynamic-provider release moves to the plugin", function () {
     this.timeout(15 * 60_000);
