@@ -42,21 +42,19 @@ function isMarkedSecret(value: unknown): value is { value: unknown } {
     return typeof value === "object" && value !== null && (value as Props)[SECRET_SIG] === SECRET_VALUE;
 }
 
-/** The properties with every secret mark removed, and the top-level keys that carried one. */
+/** The properties with every secret mark removed, and the top-level keys that carried one (anywhere inside). */
 export function revealed(props: Props | undefined): { plain: Props; secretKeys: Set<string> } {
-    const secretKeys = new Set<string>();
-    const reveal = (value: unknown, key?: string): unknown => {
-        if (isMarkedSecret(value)) {
-            if (key !== undefined) secretKeys.add(key);
-            return reveal(value.value);
-        }
-        if (Array.isArray(value)) return value.map((v) => reveal(v));
+    const reveal = (value: unknown): unknown => {
+        if (isMarkedSecret(value)) return reveal(value.value);
+        if (Array.isArray(value)) return value.map(reveal);
         if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reveal(v)]));
         return value;
     };
-    const plain = Object.fromEntries(Object.entries(props ?? {}).map(([k, v]) => [k, reveal(v, k)]));
-    for (const [k, v] of Object.entries(props ?? {})) if (containsSecret(v)) secretKeys.add(k);
-    return { plain, secretKeys };
+    const entries = Object.entries(props ?? {});
+    return {
+        plain: Object.fromEntries(entries.map(([k, v]) => [k, reveal(v)])),
+        secretKeys: new Set(entries.filter(([, v]) => containsSecret(v)).map(([k]) => k)),
+    };
 }
 
 function containsSecret(value: unknown): boolean {
