@@ -12,13 +12,13 @@ import * as pulumi from "@pulumi/pulumi";
  * The stack config, validated and shaped by the package's compiled code (built by `npm ci`), as
  * the plugin is: this file is all ts-node compiles and type-checks at every run.
  */
-interface StackConfig {
+interface DatabaseSettings {
     STACK_SQL_SERVER: string;
     /** Throws a ConfigError (a RunError: the CLI shows the problems, no stack trace) on bad config. */
     stackSqlServerArgs(): Record<string, unknown>;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled module, so that ts-node compiles and checks this file alone
-const { STACK_SQL_SERVER, stackSqlServerArgs }: StackConfig = require("./dist/stack/sqlServerArgs");
+const { STACK_SQL_SERVER, stackSqlServerArgs }: DatabaseSettings = require("./dist/stack/sqlServerArgs");
 
 /** The package's SqlServer, as its generated SDKs declare it: a component the plugin builds. */
 class SqlServer extends pulumi.ComponentResource {

@@ -5,10 +5,10 @@
  * provider's default `pulumi.com/waitFor` takes to report the same failure (as a timeout, with no
  * reason). Run: npm run bench [-- <runs>]
  */
-import { rotateCredential } from "../components/credentialRotationProvider";
-import { rotateAuthRequestManifest } from "../components/manifests";
-import { labelsFor } from "../components/names";
-import { waitForOpsRequest } from "../components/ops/waitForOpsRequest";
+import { rotateCredential } from "../components/credential/credentialRotationProvider";
+import { rotateAuthRequestManifest } from "../components/ops/manifests";
+import { labelsFor } from "../components/core/names";
+import { waitForOpsRequest } from "../components/ops/waiter";
 import { FakeKubeApi } from "../tests/support/fakeKubeApi";
 import { NS, OPS, condition, installOperator, putDatabase, putRequest, putSecret } from "../tests/support/fakeKubeDb";
 

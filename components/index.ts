@@ -5,24 +5,24 @@
 export * from "./api/meta";
 export * from "./api/kubedb";
 export * as certManager from "./api/certManager";
-export { KubernetesCluster, KubernetesClusterArgs, kubernetesCluster } from "./cluster";
-export { CaIssuer, CaIssuerArgs, planCaIssuer } from "./caIssuer";
-export { ChangeGuard, ChangeGuardArgs, refusedConfigChanges } from "./changeGuard";
-export { DayTwoChanges, DayTwoChangesArgs } from "./dayTwoChanges";
-export { DAY_TWO_ORDER, DayTwoState, DayTwoStep, planDayTwo } from "./ops/dayTwoPlan";
-export { checkUpgrade, admittedTargets } from "./ops/catalog";
-export { Certificate, CertificateArgs } from "./certificate";
-export { ConnectionSecret, ConnectionSecretArgs } from "./connectionSecret";
-export { SaCredential, SaCredentialArgs, GENERATED_PASSWORD } from "./credential";
-export { CredentialRotation, CredentialRotationArgs } from "./credentialRotation";
-export { MssqlServer, MssqlServerArgs, resolveMssqlServerArgs } from "./mssqlServer";
-export { SqlServer, SqlServerArgs, SqlServerOutputs } from "./sqlServer";
+export { KubernetesCluster, KubernetesClusterArgs, kubernetesCluster } from "./kube/cluster";
+export { CaIssuer, CaIssuerArgs, planCaIssuer } from "./tls/caIssuer";
+export { ChangeGuard, ChangeGuardArgs, refusedConfigChanges } from "./database/changeGuard";
+export { DayTwoChanges, DayTwoChangesArgs } from "./database/dayTwoChanges";
+export { DAY_TWO_ORDER, DayTwoState, DayTwoStep, planDayTwo } from "./database/dayTwoPlan";
+export { checkUpgrade, admittedTargets } from "./database/versionCatalog";
+export { Certificate, CertificateArgs } from "./tls/certificate";
+export { ConnectionSecret, ConnectionSecretArgs } from "./credential/connectionSecret";
+export { SaCredential, SaCredentialArgs, GENERATED_PASSWORD } from "./credential/saCredential";
+export { CredentialRotation, CredentialRotationArgs } from "./credential/credentialRotation";
+export { MssqlServer, MssqlServerArgs, resolveMssqlServerArgs } from "./database/mssqlServer";
+export { SqlServer, SqlServerArgs, SqlServerOutputs } from "./database/sqlServer";
 export { PACKAGE_RESOURCES, PackageResource } from "./packageResources";
-export { TlsLifecycle, TlsLifecycleArgs } from "./tlsLifecycle";
-export { planTlsChange, TlsState, TlsPlan } from "./ops/tlsPlan";
-export { StackConfig, parseStackConfig, readStackConfig } from "./config";
-export { ConfigError } from "./validation";
-export { currentPeriod } from "./schedule";
+export { TlsLifecycle, TlsLifecycleArgs } from "./tls/tlsLifecycle";
+export { planTlsChange, TlsState, TlsPlan } from "./tls/tlsPlan";
+export { DatabaseSettings, parseDatabaseSettings } from "./database/settings";
+export { ConfigError } from "./core/problems";
+export { currentPeriod } from "./credential/schedule";
 export {
     waitForOpsRequest,
     WaitForOpsRequestOptions,
@@ -32,6 +32,6 @@ export {
     OpsRequestFailure,
     OpsRequestOutcome,
     opsRequestFailure,
-} from "./ops/waitForOpsRequest";
+} from "./ops/waiter";
 export * as manifests from "./manifests";
-export { names } from "./names";
+export { names } from "./core/names";

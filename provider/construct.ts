@@ -9,18 +9,18 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as provider from "@pulumi/pulumi/provider";
-import { CaIssuer } from "../components/caIssuer";
-import { Certificate } from "../components/certificate";
-import { ChangeGuard } from "../components/changeGuard";
-import { KubernetesCluster, kubernetesCluster } from "../components/cluster";
-import { ConnectionSecret } from "../components/connectionSecret";
-import { SaCredential } from "../components/credential";
-import { CredentialRotation } from "../components/credentialRotation";
-import { SqlServer } from "../components/sqlServer";
-import { DayTwoChanges } from "../components/dayTwoChanges";
-import { MssqlServer } from "../components/mssqlServer";
-import { TlsLifecycle } from "../components/tlsLifecycle";
-import { Problems } from "../components/validation";
+import { CaIssuer } from "../components/tls/caIssuer";
+import { Certificate } from "../components/tls/certificate";
+import { ChangeGuard } from "../components/database/changeGuard";
+import { KubernetesCluster, kubernetesCluster } from "../components/kube/cluster";
+import { ConnectionSecret } from "../components/credential/connectionSecret";
+import { SaCredential } from "../components/credential/saCredential";
+import { CredentialRotation } from "../components/credential/credentialRotation";
+import { SqlServer } from "../components/database/sqlServer";
+import { DayTwoChanges } from "../components/database/dayTwoChanges";
+import { MssqlServer } from "../components/database/mssqlServer";
+import { TlsLifecycle } from "../components/tls/tlsLifecycle";
+import { Problems } from "../components/core/problems";
 import { COMPONENT_OUTPUTS, ComponentToken } from "./schema";
 
 type Args = Record<string, unknown>;

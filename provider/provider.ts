@@ -10,11 +10,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as provider from "@pulumi/pulumi/provider";
-import { changeGuardProvider } from "../components/changeGuard";
-import { credentialRotationProvider } from "../components/credentialRotationProvider";
-import { credentialSecretProvider } from "../components/credentialSecretProvider";
-import { dayTwoProvider } from "../components/dayTwoProvider";
-import { tlsLifecycleProvider } from "../components/tlsLifecycleProvider";
+import { changeGuardProvider } from "../components/database/changeGuard";
+import { credentialRotationProvider } from "../components/credential/credentialRotationProvider";
+import { credentialSecretProvider } from "../components/credential/credentialSecretProvider";
+import { dayTwoProvider } from "../components/database/dayTwoProvider";
+import { tlsLifecycleProvider } from "../components/tls/tlsLifecycleProvider";
 import { withReporter } from "../components/ops/ledger";
 import { PACKAGE_RESOURCES, PackageResourceKind } from "../components/packageResources";
 import { constructComponent } from "./construct";

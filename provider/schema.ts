@@ -8,18 +8,18 @@
  */
 import { DELETION_POLICIES, ISSUER_KINDS, SECONDARY_ACCESS_MODES, VOLUME_EXPANSION_MODES } from "../components/api/kubedb";
 import { PRIVATE_KEY_ALGORITHMS, PRIVATE_KEY_ROTATION_POLICIES } from "../components/api/certManager";
-import { SqlServerArgs, SqlServerOutputs } from "../components/sqlServer";
-import { ChangeGuardArgs } from "../components/changeGuard";
-import { SaCredentialArgs } from "../components/credential";
-import { CaIssuerArgs } from "../components/caIssuer";
-import { MssqlServerArgs } from "../components/mssqlServer";
-import { DayTwoChangesArgs } from "../components/dayTwoChanges";
-import { TlsLifecycleArgs } from "../components/tlsLifecycle";
-import { CredentialRotationArgs } from "../components/credentialRotation";
-import { ConnectionSecretArgs } from "../components/connectionSecret";
-import { CertificateArgs } from "../components/certificate";
+import { SqlServerArgs, SqlServerOutputs } from "../components/database/sqlServer";
+import { ChangeGuardArgs } from "../components/database/changeGuard";
+import { SaCredentialArgs } from "../components/credential/saCredential";
+import { CaIssuerArgs } from "../components/tls/caIssuer";
+import { MssqlServerArgs } from "../components/database/mssqlServer";
+import { DayTwoChangesArgs } from "../components/database/dayTwoChanges";
+import { TlsLifecycleArgs } from "../components/tls/tlsLifecycle";
+import { CredentialRotationArgs } from "../components/credential/credentialRotation";
+import { ConnectionSecretArgs } from "../components/credential/connectionSecret";
+import { CertificateArgs } from "../components/tls/certificate";
 import { PACKAGE_NAME, PACKAGE_RESOURCES } from "../components/packageResources";
-import { DEFAULT_VERSION, EDITIONS } from "../components/config";
+import { DEFAULT_VERSION, EDITIONS } from "../components/database/settings";
 
 export interface PropertySpec {
     type?: "string" | "integer" | "number" | "boolean" | "array" | "object";

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { PERMISSIONS, PermissionContext, rbacManifests } from "../components/rbac";
+import { PERMISSIONS, PermissionContext, rbacManifests } from "../components/kube/rbac";
 
 export function rbacYaml(ctx: PermissionContext, subject: { namespace: string; name: string }): string {
     return rbacManifests(ctx, "kubedb-mssql-deployer", { kind: "ServiceAccount", ...subject })

@@ -4,8 +4,8 @@
  * user wrote it — the SqlServer applies the same defaults — with the secrets kept secret.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { SECRET_KEYS, collectRawConfig, readStackConfig } from "../components/config";
-import { resolveKubeconfig } from "../components/kubeconfig";
+import { SECRET_KEYS, collectRawConfig, readStackConfig } from "./config";
+import { resolveKubeconfig } from "../components/kube/kubeconfig";
 
 export function stackSqlServerArgs(): Record<string, unknown> {
     const config = readStackConfig();

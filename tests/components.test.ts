@@ -4,14 +4,14 @@
  * setting explicitly, so the program tests do not see these defaults.)
  */
 import { strict as assert } from "assert";
-import { CaIssuer, planCaIssuer } from "../components/caIssuer";
-import { Certificate } from "../components/certificate";
-import { ConnectionSecret } from "../components/connectionSecret";
-import { SaCredential } from "../components/credential";
-import { credentialRotationInputs } from "../components/credentialRotation";
-import { MssqlServer, resolveMssqlServerArgs } from "../components/mssqlServer";
-import { ANNOTATION_GENERATION, ANNOTATION_PERIOD, labelsFor } from "../components/names";
-import { tlsLifecycleInputs } from "../components/tlsLifecycle";
+import { CaIssuer, planCaIssuer } from "../components/tls/caIssuer";
+import { Certificate } from "../components/tls/certificate";
+import { ConnectionSecret } from "../components/credential/connectionSecret";
+import { SaCredential } from "../components/credential/saCredential";
+import { credentialRotationInputs } from "../components/credential/credentialRotation";
+import { MssqlServer, resolveMssqlServerArgs } from "../components/database/mssqlServer";
+import { ANNOTATION_GENERATION, ANNOTATION_PERIOD, labelsFor } from "../components/core/names";
+import { tlsLifecycleInputs } from "../components/tls/tlsLifecycle";
 import { ProgramRun, Registration, runProgram } from "./support/program";
 
 const T = {

@@ -6,18 +6,26 @@
  */
 import { strict as assert } from "assert";
 import { MSSQLServerVersion } from "../components/api/kubedb";
-import { GuardedConfig, changeGuardProvider, guardedConfig } from "../components/changeGuard";
-import { dayTwoInputs } from "../components/dayTwoChanges";
-import { KubeObject, kubeApi } from "../components/kube";
-import { dayTwoRequestManifest } from "../components/manifests";
-import { retryRequestName, stableJson, valueFingerprint } from "../components/names";
-import { admittedTargets, checkUpgrade, toSemver, toSemverRange } from "../components/ops/catalog";
-import { DAY_TWO_ORDER, DayTwoState, mssqlConfSettings, nextDayTwoStep, planDayTwo, refusedDayTwoChanges, sameResources } from "../components/ops/dayTwoPlan";
+import { GuardedConfig, changeGuardProvider, guardedConfig } from "../components/database/changeGuard";
+import { dayTwoInputs } from "../components/database/dayTwoChanges";
+import { KubeObject, kubeApi } from "../components/kube/client";
+import { dayTwoRequestManifest } from "../components/ops/manifests";
+import { retryRequestName, stableJson, valueFingerprint } from "../components/core/names";
+import { admittedTargets, checkUpgrade, toSemver, toSemverRange } from "../components/database/versionCatalog";
+import {
+    DAY_TWO_ORDER,
+    DayTwoState,
+    mssqlConfSettings,
+    nextDayTwoStep,
+    planDayTwo,
+    refusedDayTwoChanges,
+    sameResources,
+} from "../components/database/dayTwoPlan";
 import { diffLedger, logProgress, unsettledPhase } from "../components/ops/ledger";
 import { QueuedRequest, queueStop, runQueue } from "../components/ops/queue";
-import { TlsState, afterRequest, planTlsChange, reassertTls } from "../components/ops/tlsPlan";
-import { MAX_ATTEMPTS, runOpsRequest, sameIntent } from "../components/ops/opsRequestRunner";
-import { failureCondition, opsRequestError } from "../components/ops/waitForOpsRequest";
+import { TlsState, afterRequest, planTlsChange, reassertTls } from "../components/tls/tlsPlan";
+import { MAX_ATTEMPTS, runOpsRequest, sameIntent } from "../components/ops/runner";
+import { failureCondition, opsRequestError } from "../components/ops/waiter";
 import { FakeKubeApi } from "./support/fakeKubeApi";
 import { DB, NS, OPS, installOperator, putDatabase, putRequest } from "./support/fakeKubeDb";
 import { runProgram } from "./support/program";

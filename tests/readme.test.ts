@@ -1,14 +1,14 @@
 /**
  * Issue 9 §5, "the README is true": README's Configuration table, Pulumi.yaml and the config parser
- * (components/config.ts) name the same keys and fields, with the same defaults. What the parser
+ * (components/database/settings.ts) name the same keys and fields, with the same defaults. What the parser
  * accepts is asked of the parser itself (the problem it reports for an unknown field lists the
  * allowed ones, at every level), so a key added, removed or renamed in any of the three fails here.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { PROJECT, parseStackConfig } from "../components/config";
-import { ConfigError } from "../components/validation";
+import { PROJECT, parseStackConfig } from "../stack/config";
+import { ConfigError } from "../components/core/problems";
 import * as yaml from "js-yaml";
 
 const ROOT = path.join(__dirname, "..");
@@ -197,12 +197,12 @@ describe("README: the Configuration table, Pulumi.yaml and the parser agree", ()
 
     it("documents every key and field the parser accepts", () => {
         const missing = accepted.filter((p) => !isDocumented(p));
-        assert.deepEqual(missing, [], `accepted by components/config.ts but not in README's Configuration table: ${missing.join(", ")}`);
+        assert.deepEqual(missing, [], `accepted by components/database/settings.ts but not in README's Configuration table: ${missing.join(", ")}`);
     });
 
     it("documents only keys and fields the parser accepts (a removed or renamed key fails)", () => {
         const refused = documented.filter((p) => !accepted.includes(p));
-        assert.deepEqual(refused, [], `in README's Configuration table but refused by components/config.ts: ${refused.join(", ")}`);
+        assert.deepEqual(refused, [], `in README's Configuration table but refused by components/database/settings.ts: ${refused.join(", ")}`);
     });
 
     it("documents each key once", () => {

@@ -4,14 +4,14 @@
  * So a check that looks at the wrong arg, names the wrong key or is skipped is seen here.
  */
 import { strict as assert } from "assert";
-import { CaIssuerArgs, planCaIssuer } from "../components/caIssuer";
-import { CertificateArgs, validateCertificateArgs } from "../components/certificate";
-import { ConnectionSecretArgs, validateConnectionSecretArgs } from "../components/connectionSecret";
-import { SaCredentialArgs, validateSaCredentialArgs } from "../components/credential";
-import { CredentialRotationArgs, credentialRotationInputs } from "../components/credentialRotation";
-import { MssqlServerArgs, resolveMssqlServerArgs } from "../components/mssqlServer";
-import { TlsLifecycleArgs, tlsLifecycleInputs } from "../components/tlsLifecycle";
-import { ConfigError } from "../components/validation";
+import { CaIssuerArgs, planCaIssuer } from "../components/tls/caIssuer";
+import { CertificateArgs, validateCertificateArgs } from "../components/tls/certificate";
+import { ConnectionSecretArgs, validateConnectionSecretArgs } from "../components/credential/connectionSecret";
+import { SaCredentialArgs, validateSaCredentialArgs } from "../components/credential/saCredential";
+import { CredentialRotationArgs, credentialRotationInputs } from "../components/credential/credentialRotation";
+import { MssqlServerArgs, resolveMssqlServerArgs } from "../components/database/mssqlServer";
+import { TlsLifecycleArgs, tlsLifecycleInputs } from "../components/tls/tlsLifecycle";
+import { ConfigError } from "../components/core/problems";
 
 /** The keys named by the ConfigError `f` throws (each once, in order), [] when it throws none. */
 function refusedKeys(f: () => unknown, context: string): string[] {

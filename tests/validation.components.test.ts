@@ -4,16 +4,18 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { CaIssuer, CaIssuerArgs, planCaIssuer } from "../components/caIssuer";
-import { Certificate, CertificateArgs, validateCertificateArgs } from "../components/certificate";
-import { ConnectionSecret, ConnectionSecretArgs, validateConnectionSecretArgs } from "../components/connectionSecret";
-import { SaCredential } from "../components/credential";
-import { credentialRotationInputs } from "../components/credentialRotation";
-import { MssqlServerArgs, resolveMssqlServerArgs } from "../components/mssqlServer";
-import { currentPeriod } from "../components/schedule";
-import { tlsLifecycleInputs } from "../components/tlsLifecycle";
-import { kubernetesCluster } from "../components/cluster";
-import { ConfigError, compareQuantities, parseGoDuration, parseQuantity, parseRfc3339 } from "../components/validation";
+import { CaIssuer, CaIssuerArgs, planCaIssuer } from "../components/tls/caIssuer";
+import { Certificate, CertificateArgs, validateCertificateArgs } from "../components/tls/certificate";
+import { ConnectionSecret, ConnectionSecretArgs, validateConnectionSecretArgs } from "../components/credential/connectionSecret";
+import { SaCredential } from "../components/credential/saCredential";
+import { credentialRotationInputs } from "../components/credential/credentialRotation";
+import { MssqlServerArgs, resolveMssqlServerArgs } from "../components/database/mssqlServer";
+import { currentPeriod } from "../components/credential/schedule";
+import { tlsLifecycleInputs } from "../components/tls/tlsLifecycle";
+import { kubernetesCluster } from "../components/kube/cluster";
+import { parseGoDuration, parseRfc3339 } from "../components/core/durations";
+import { ConfigError } from "../components/core/problems";
+import { compareQuantities, parseQuantity } from "../components/core/quantities";
 
 /** The problems of a ConfigError thrown by `f`, checked to come from `context`. */
 function problemsOf(f: () => unknown, context: string): string[] {

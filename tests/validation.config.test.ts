@@ -4,8 +4,8 @@
  * valid values that used to be refused (accepted now).
  */
 import { strict as assert } from "assert";
-import { ConfigError } from "../components/validation";
-import { parseStackConfig } from "../components/config";
+import { ConfigError } from "../components/core/problems";
+import { parseStackConfig } from "../stack/config";
 import { assertAllObjectsValid } from "./support/checks";
 import { runProgram } from "./support/program";
 import { configParser, rawConfig } from "./support/stackConfig";

@@ -6,31 +6,12 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import {
-    ConfigError,
-    Problems,
-    checkCertificateDurations,
-    checkDnsLabel,
-    checkDnsName,
-    checkDnsSubdomain,
-    checkGoDuration,
-    checkInteger,
-    checkInterval,
-    checkIpAddress,
-    checkLabels,
-    checkResourceQuantity,
-    checkResources,
-    checkRfc3339,
-    checkSaPassword,
-    checkStorageQuantity,
-    nameText,
-    parseGoDuration,
-    parseQuantity,
-    parseRfc3339,
-    quantityText,
-    shown,
-} from "../components/validation";
-import { checkAvailabilityGroup, checkMssqlConf, collectRawConfig, parseStackConfig, readStackConfig } from "../components/config";
+import { checkDnsLabel, checkDnsName, checkDnsSubdomain, checkInteger, checkIpAddress, checkLabels, checkSaPassword } from "../components/core/checks";
+import { checkCertificateDurations, checkGoDuration, checkInterval, checkRfc3339, parseGoDuration, parseRfc3339 } from "../components/core/durations";
+import { ConfigError, Problems, nameText, shown } from "../components/core/problems";
+import { checkResourceQuantity, checkResources, checkStorageQuantity, parseQuantity, quantityText } from "../components/core/quantities";
+import { checkAvailabilityGroup, checkMssqlConf } from "../components/database/settings";
+import { collectRawConfig, parseStackConfig, readStackConfig } from "../stack/config";
 import { configParser } from "./support/stackConfig";
 
 const { parse, problemsOf } = configParser({ acceptEula: true });

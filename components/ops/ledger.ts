@@ -9,7 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AsyncLocalStorage } from "async_hooks";
-import { OpsRequestProgress, describeCondition, opsRequestFailure } from "./waitForOpsRequest";
+import { OpsRequestProgress, describeCondition, opsRequestFailure } from "./waiter";
 
 export interface LedgerOutputs {
     /**

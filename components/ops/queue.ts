@@ -11,9 +11,9 @@
  * keep that state for the next `pulumi up`, which plans again from there.
  */
 import { MSSQLServerOpsRequest } from "../api/kubedb";
-import { KubeApi, KubeObject } from "../kube";
+import { KubeApi, KubeObject } from "../kube/client";
 import { logProgress } from "./ledger";
-import { runOpsRequest } from "./opsRequestRunner";
+import { runOpsRequest } from "./runner";
 
 export interface QueuedRequest<S> {
     /** The request under its base name (a retry adds `-r2`, `-r3`, …). */

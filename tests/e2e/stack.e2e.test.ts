@@ -16,7 +16,7 @@ import * as path from "path";
 import type * as k8sClient from "@kubernetes/client-node";
 import { ControlPlane, DEPLOYER, auditedCalls, clientNode, startControlPlane } from "./support/controlPlane";
 import { issue } from "./support/pki";
-import { PermissionContext, describeGrant, limitedByName, rbacManifests, requiredGrants } from "../../components/rbac";
+import { PermissionContext, describeGrant, limitedByName, rbacManifests, requiredGrants } from "../../components/kube/rbac";
 import { PulumiWorkspace } from "./support/pulumiCli";
 import { ClusterReads, MSSQL, clusterReads } from "./support/clusterReads";
 import { CLUSTER_RESOURCE_NAMESPACE, StandIns } from "./support/standIns";
@@ -79,7 +79,7 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         await core.createNamespace({ body: { metadata: { name: DEPLOYER.namespace } } });
         await core.createNamespacedServiceAccount({ namespace: DEPLOYER.namespace, body: { metadata: { name: DEPLOYER.name } } });
         objects = k8s.KubernetesObjectApi.makeApiClient(kc);
-        // Exactly the shipped permissions (components/rbac.ts, as in docs/rbac): the namespace and the
+        // Exactly the shipped permissions (components/kube/rbac.ts, as in docs/rbac): the namespace and the
         // Role in it come first, as a platform team would create them.
         await core.createNamespace({ body: { metadata: { name: NS } } });
         await grant(permissionContext);

@@ -2,7 +2,7 @@
  * Each day-2 change and the one request it must send, shared by the in-process provider tests
  * (dayTwo.test.ts) and the same provider in Pulumi's host (providerHost.test.ts).
  */
-import { DayTwoInputs } from "../../components/dayTwoProvider";
+import { DayTwoInputs } from "../../components/database/dayTwoProvider";
 import { FakeKubeApi, KubeObject } from "./fakeKubeApi";
 import { DB, NS, putStorageClass } from "./fakeKubeDb";
 

@@ -35,7 +35,7 @@ if (namespace()) {
     // Every component module initialized now, while no test runs: its constants are static.
     /* eslint-disable @typescript-eslint/no-require-imports -- Stryker's and mocha's internals, loaded only under Stryker */
     const components = require("path").join(__dirname, "..", "..", "components");
-    for (const file of require("fs").readdirSync(components) as string[]) {
+    for (const file of require("fs").readdirSync(components, { recursive: true }) as string[]) {
         if (file.endsWith(".ts") && !file.endsWith(".d.ts")) require(require("path").join(components, file));
     }
     /* eslint-enable @typescript-eslint/no-require-imports */

@@ -8,7 +8,7 @@
 import { createHash, randomBytes } from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { SqlServer, SqlServerArgs, sqlServerOutputs } from "../../components/sqlServer";
+import { SqlServer, SqlServerArgs, sqlServerOutputs } from "../../components/database/sqlServer";
 import { STACK_SQL_SERVER, stackSqlServerArgs } from "../../stack/sqlServerArgs";
 
 // Internal runtime modules: the mock monitor's raw requests and the RPC queue.

@@ -6,10 +6,10 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { credentialRotationProvider } from "../../components/credentialRotationProvider";
-import { tlsLifecycleProvider } from "../../components/tlsLifecycleProvider";
-import { dayTwoProvider } from "../../components/dayTwoProvider";
-import { labelsFor } from "../../components/names";
+import { credentialRotationProvider } from "../../components/credential/credentialRotationProvider";
+import { tlsLifecycleProvider } from "../../components/tls/tlsLifecycleProvider";
+import { dayTwoProvider } from "../../components/database/dayTwoProvider";
+import { labelsFor } from "../../components/core/names";
 import { FakeKubeApi } from "./fakeKubeApi";
 import { DB, DEFAULT_FAILURE, NS, OPS, OperatorScript, putCatalog, putDatabase, putSecret } from "./fakeKubeDb";
 import type { Props } from "./providerHost";

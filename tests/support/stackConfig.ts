@@ -1,7 +1,8 @@
 /** Stack config as Pulumi hands it to the program (`project:key` → text), for the parser's tests. */
 import { strict as assert } from "assert";
-import { StackConfig, parseStackConfig } from "../../components/config";
-import { ConfigError } from "../../components/validation";
+import { DatabaseSettings } from "../../components/database/settings";
+import { parseStackConfig } from "../../stack/config";
+import { ConfigError } from "../../components/core/problems";
 
 const PROJECT = "kubedb-mssql";
 
@@ -12,7 +13,7 @@ export function rawConfig(values: Record<string, unknown>): Record<string, strin
 
 /** A parser of `values` on top of `base`, and the problems it reports for values it must refuse. */
 export function configParser(base: Record<string, unknown> = {}): {
-    parse: (values: Record<string, unknown>) => StackConfig;
+    parse: (values: Record<string, unknown>) => DatabaseSettings;
     problemsOf: (values: Record<string, unknown>) => string[];
 } {
     const parse = (values: Record<string, unknown>) => parseStackConfig(rawConfig({ ...base, ...values }));

@@ -1,0 +1,482 @@
+/**
+ * TLS lifecycle: which ReconfigureTLS request each config change makes (exactly one action), the
+ * provider against a Kubernetes-shaped API server (CA bundle widened before a CA switch, fail fast,
+ * retry, no request for an unchanged config). (The serialized provider in Pulumi's host: providerHost.test.ts.)
+ */
+import { strict as assert } from "assert";
+import { reconfigureTlsRequestManifest } from "../../components/ops/manifests";
+import { kubeDbCertificates } from "../../components/tls/manifests";
+import { TlsState, afterRequest, planTlsChange, reassertTls } from "../../components/tls/tlsPlan";
+import {
+    TlsLifecycleInputs,
+    TlsLifecycleOutputs,
+    describeCa,
+    diffTlsLifecycle,
+    mergeBundles,
+    reconcileTls,
+    tlsLifecycleProvider,
+} from "../../components/tls/tlsLifecycleProvider";
+import { assertValid } from "../support/crdSchema";
+import { FakeKubeApi, KubeObject } from "../support/fakeKubeApi";
+import { NS, OPS, installOperator, putDatabase } from "../support/fakeKubeDb";
+import { webhookViolations } from "../support/webhookRules";
+
+const ISSUER_A = { apiGroup: "cert-manager.io", kind: "Issuer" as const, name: "mssql-ca" };
+const ISSUER_B = { apiGroup: "cert-manager.io", kind: "ClusterIssuer" as const, name: "corp-ca" };
+const base: TlsState = { issuerRef: ISSUER_A, certificates: [], clientTLS: true, rotationGeneration: 0, caRevision: "rev1" };
+
+/** A request as sent, in the shape the CRD validates. */
+function asSent(action: ReturnType<typeof planTlsChange>) {
+    return reconfigureTlsRequestManifest({ name: "mssql-tls-0123456789", namespace: NS, database: "mssql", stepTimeout: "10m", action: action!.action });
+}
+
+describe("TLS plan: one change, one request with exactly one action", () => {
+    it("plans nothing for the same state", () => {
+        assert.equal(planTlsChange(base, { ...base }), undefined);
+    });
+
+    const cases: Array<[string, Partial<TlsState>, object, boolean]> = [
+        ["a bumped tls.rotation.generation rotates the certificates", { rotationGeneration: 1 }, { rotateCertificates: true }, false],
+        ["a new issuer sends issuerRef", { issuerRef: ISSUER_B, caRevision: "" }, { issuerRef: ISSUER_B }, true],
+        [
+            "changed certificate settings send the changed aliases",
+            { certificates: [{ alias: "server", dnsNames: ["sql.example.com"], duration: "2160h" }] },
+            { certificates: [{ alias: "server", dnsNames: ["sql.example.com"], duration: "2160h" }] },
+            false,
+        ],
+        ["a re-issued bootstrapped CA rotates the certificates", { caRevision: "rev2" }, { rotateCertificates: true }, true],
+        ["clientTLS alone rides on the current issuer (KubeDB refuses it on its own)", { clientTLS: false }, { issuerRef: ISSUER_A, clientTLS: false }, false],
+        [
+            "an issuer change and a generation bump make one request: the new issuer re-issues anyway",
+            { issuerRef: ISSUER_B, rotationGeneration: 5, caRevision: "" },
+            { issuerRef: ISSUER_B },
+            true,
+        ],
+        [
+            "issuer and certificates change together in one request",
+            { issuerRef: ISSUER_B, caRevision: "", certificates: [{ alias: "client", duration: "720h" }] },
+            { issuerRef: ISSUER_B, certificates: [{ alias: "client", duration: "720h" }] },
+            true,
+        ],
+    ];
+    for (const [title, change, action, caChanges] of cases) {
+        it(title, () => {
+            const plan = planTlsChange(base, { ...base, ...change });
+            assert.ok(plan);
+            assert.deepEqual(plan.action, action);
+            assert.equal(plan.caChanges, caChanges);
+            const sent = asSent(plan);
+            assertValid(sent);
+            assert.deepEqual(webhookViolations(sent), []);
+        });
+    }
+
+    it("after a certificates or clientTLS request, a due rotation is still planned; after a new issuer it is not", () => {
+        const desired = { ...base, clientTLS: false, rotationGeneration: 1 };
+        const first = planTlsChange(base, desired)!;
+        assert.equal(first.kind, "clientTLS");
+        assert.deepEqual(planTlsChange(afterRequest(base, desired, first), desired)?.action, { rotateCertificates: true });
+        const viaIssuer = { ...base, issuerRef: ISSUER_B, caRevision: "", rotationGeneration: 1 };
+        assert.equal(planTlsChange(afterRequest(base, viaIssuer, planTlsChange(base, viaIssuer)!), viaIssuer), undefined);
+        const certs = { ...base, certificates: [{ alias: "client" as const, duration: "720h" }], caRevision: "rev2" };
+        const certPlan = planTlsChange(base, certs)!;
+        assert.equal(certPlan.kind, "certificates");
+        assert.equal(certPlan.caChanges, true);
+        assert.deepEqual(planTlsChange(afterRequest(base, certs, certPlan), certs)?.action, { rotateCertificates: true });
+    });
+
+    it("re-asserts the whole configuration, as one valid action", () => {
+        const plan = reassertTls({ ...base, certificates: [{ alias: "server", duration: "2160h" }] });
+        assert.deepEqual(plan.action, { issuerRef: ISSUER_A, certificates: [{ alias: "server", duration: "2160h" }], clientTLS: true });
+        const sent = asSent(plan);
+        assertValid(sent);
+        assert.deepEqual(webhookViolations(sent), []);
+    });
+
+    it("an alias whose settings were removed goes back to KubeDB's defaults", () => {
+        const before = {
+            ...base,
+            certificates: [
+                { alias: "server" as const, duration: "2160h" },
+                { alias: "client" as const, duration: "720h" },
+            ],
+        };
+        const plan = planTlsChange(before, { ...before, certificates: [{ alias: "client", duration: "720h" }] });
+        assert.deepEqual(plan?.action, { certificates: [{ alias: "server" }] });
+    });
+
+    it("the request builder refuses two actions, an unknown field, or clientTLS on its own", () => {
+        const build = (action: object) => () =>
+            reconfigureTlsRequestManifest({ name: "x", namespace: NS, database: "mssql", stepTimeout: "10m", action: action as never });
+        assert.throws(build({ rotateCertificates: true, issuerRef: ISSUER_B }), /exactly one action/);
+        assert.throws(build({ rotateCertificates: true, remove: true }), /exactly one action/);
+        assert.throws(build({ clientTLS: false }), /exactly one action/);
+        assert.throws(build({ issuerRef: ISSUER_B, bogus: 1 }), /exactly one action/);
+        assert.throws(build({}), /exactly one action/);
+        assert.throws(build({ certificates: [] }), /exactly one action/, "an empty certificates list is no action");
+        assert.throws(build({ rotateCertificates: true, clientTLS: true }), /exactly one action/, "clientTLS rides only on an issuer or certificates change");
+    });
+
+    it("the request builder takes each action, with clientTLS beside an issuer or certificates", () => {
+        const build = (action: object) =>
+            reconfigureTlsRequestManifest({ name: "x", namespace: NS, database: "mssql", stepTimeout: "10m", action: action as never }).spec.tls;
+        for (const action of [
+            { rotateCertificates: true },
+            { remove: true },
+            { issuerRef: ISSUER_B },
+            { certificates: [{ alias: "server" }] },
+            { issuerRef: ISSUER_B, clientTLS: false },
+            { certificates: [{ alias: "client" }], clientTLS: true },
+        ])
+            assert.deepEqual(build(action), action);
+    });
+});
+
+describe("certificate alias settings in KubeDB's shape", () => {
+    it("sends only the fields set, in alias order, copying the lists", () => {
+        const dnsNames = ["db.example.com"];
+        const specs = kubeDbCertificates({
+            endpoint: { duration: "2160h" },
+            server: { dnsNames, ipAddresses: ["10.0.0.1"], duration: "4320h", renewBefore: "720h", subject: { organizations: ["acme"] } },
+            client: {},
+        });
+        assert.deepEqual(specs, [
+            {
+                alias: "server",
+                dnsNames: ["db.example.com"],
+                ipAddresses: ["10.0.0.1"],
+                duration: "4320h",
+                renewBefore: "720h",
+                subject: { organizations: ["acme"] },
+            },
+            { alias: "client" },
+            { alias: "endpoint", duration: "2160h" },
+        ]);
+        assert.notEqual(specs[0].dnsNames, dnsNames);
+    });
+
+    it("leaves out empty lists and an empty subject", () => {
+        assert.deepEqual(kubeDbCertificates({ server: { dnsNames: [], ipAddresses: [], subject: {} } }), [{ alias: "server" }]);
+        assert.deepEqual(kubeDbCertificates(undefined), []);
+    });
+});
+
+describe("CA bundles", () => {
+    const pem = (body: string) => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----`;
+    it("merges old and new CAs without duplicates, in order", () => {
+        assert.equal(mergeBundles(pem("OLD"), `${pem("NEW")}\n${pem("OLD")}`, ""), `${pem("OLD")}\n${pem("NEW")}\n`);
+        assert.equal(mergeBundles("", ""), "");
+    });
+    it("describes a real CA certificate and tolerates garbage", () => {
+        assert.deepEqual(describeCa("not a certificate"), { fingerprint: "", notAfter: "" });
+        assert.deepEqual(describeCa(pem("garbage")), { fingerprint: "", notAfter: "" });
+        const described = describeCa(TEST_CA);
+        assert.equal(described.fingerprint, "SHA256:C5:5B:C0:AB:84:A6:9B:D3:B9:1F:90:4B:BC:3A:F0:60:68:F1:87:66:9C:93:8A:F7:6C:D2:4F:29:D1:C5:87:97");
+        assert.equal(described.notAfter, "2036-11-20T05:13:12.000Z");
+    });
+});
+
+describe("TLS lifecycle provider", () => {
+    let fake: FakeKubeApi;
+    let kubeconfig: string;
+    const OLD_CA = "-----BEGIN CERTIFICATE-----\nOLDCA\n-----END CERTIFICATE-----";
+    const NEW_CA = "-----BEGIN CERTIFICATE-----\nNEWCA\n-----END CERTIFICATE-----";
+    const requests = () => fake.list(OPS, "mssqlserveropsrequests", NS);
+    const connectionCa = () => Buffer.from(fake.get("v1", "secrets", NS, "mssql-connection")!.data["ca.crt"], "base64").toString();
+
+    function inputs(change: Partial<TlsState> = {}): TlsLifecycleInputs {
+        return {
+            ...base,
+            ...change,
+            namespace: NS,
+            database: "mssql",
+            clusterResourceNamespace: "cert-manager",
+            serverCertSecret: "mssql-server-cert",
+            connectionSecret: "mssql-connection",
+            stepTimeout: "10m",
+            timeoutSeconds: 30,
+            kubeconfig,
+        };
+    }
+    const settledBase = (): Partial<TlsLifecycleOutputs> =>
+        ({ ...inputs(), kubeconfig: undefined, applied: base, lastPhase: "Initial" }) as Partial<TlsLifecycleOutputs>;
+
+    beforeEach(async () => {
+        fake = await FakeKubeApi.start();
+        kubeconfig = fake.kubeconfig();
+        putDatabase(fake, "mssql", "mssql-auth-x");
+        fake.put({
+            apiVersion: "v1",
+            kind: "Secret",
+            type: "kubernetes.io/tls",
+            metadata: { name: "mssql-server-cert", namespace: NS },
+            stringData: { "ca.crt": OLD_CA },
+        });
+        fake.put({
+            apiVersion: "v1",
+            kind: "Secret",
+            metadata: { name: "mssql-connection", namespace: NS },
+            stringData: { password: "Secret-Passw0rd!", "ca.crt": OLD_CA },
+        });
+        // The user's ClusterIssuer and its CA in cert-manager's namespace.
+        fake.put({ apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "corp-ca" }, spec: { ca: { secretName: "corp-ca-keypair" } } });
+        fake.put({
+            apiVersion: "v1",
+            kind: "Secret",
+            type: "kubernetes.io/tls",
+            metadata: { name: "corp-ca-keypair", namespace: "cert-manager" },
+            stringData: { "tls.crt": NEW_CA },
+        });
+    });
+    afterEach(async () => {
+        await fake.stop();
+    });
+
+    it("on first deployment makes no request and reports the CA", async () => {
+        const outs = await reconcileTls(inputs(), {});
+        assert.equal(outs.lastPhase, "Initial");
+        assert.equal(requests().length, 0);
+        assert.equal(outs.caBundle, OLD_CA);
+        assert.equal((outs as unknown as Record<string, unknown>).kubeconfig, undefined);
+    });
+
+    it("rotates certificates with one rotateCertificates request for a bumped generation", async () => {
+        installOperator(fake, { outcomes: ["Successful"] });
+        const outs = await reconcileTls(inputs({ rotationGeneration: 1 }), settledBase());
+        const [request] = requests();
+        assert.deepEqual(request.spec, {
+            type: "ReconfigureTLS",
+            tls: { rotateCertificates: true },
+            databaseRef: { name: "mssql" },
+            timeout: "10m",
+            apply: "IfReady",
+        });
+        assert.match(request.metadata.name, /^mssql-tls-[0-9a-f]{10}$/);
+        assert.equal(outs.lastPhase, "Successful");
+        assert.equal(outs.applied.rotationGeneration, 1);
+        assert.match(outs.lastAction, /rotateCertificates: tls.rotation.generation 0 → 1/);
+        assert.equal(connectionCa(), OLD_CA, "the CA does not change: the bundle is left alone");
+    });
+
+    it("moves to a new issuer: trusts old and new CA before the request, and only the new one after", async () => {
+        installOperator(fake, { outcomes: ["Successful"] });
+        let bundleWhenRequested = "";
+        fake.onCreate("mssqlserveropsrequests", () => {
+            bundleWhenRequested = connectionCa();
+            // KubeDB re-issues the server certificate from the new issuer.
+            fake.put({
+                apiVersion: "v1",
+                kind: "Secret",
+                type: "kubernetes.io/tls",
+                metadata: { name: "mssql-server-cert", namespace: NS },
+                stringData: { "ca.crt": NEW_CA },
+            });
+        });
+        const outs = await reconcileTls(inputs({ issuerRef: ISSUER_B, caRevision: "" }), settledBase());
+        assert.equal(bundleWhenRequested, `${OLD_CA}\n${NEW_CA}\n`);
+        const [request] = requests();
+        assert.deepEqual(request.spec.tls, { issuerRef: ISSUER_B });
+        assert.equal(outs.caBundle, NEW_CA, "after the switch the declared connection Secret gets the new CA");
+        assert.equal(connectionCa(), NEW_CA, "and the live one already has it");
+        assert.deepEqual(outs.applied.issuerRef, ISSUER_B);
+    });
+
+    it("moves to a namespaced Issuer: trusts what the connection Secret trusts, the server certificate's CA and the Issuer's CA, read from the database's namespace", async () => {
+        const TEAM_CA = "-----BEGIN CERTIFICATE-----\nTEAMCA\n-----END CERTIFICATE-----";
+        const SERVED_CA = "-----BEGIN CERTIFICATE-----\nSERVEDCA\n-----END CERTIFICATE-----";
+        fake.put({
+            apiVersion: "cert-manager.io/v1",
+            kind: "Issuer",
+            metadata: { name: "team-ca", namespace: NS },
+            spec: { ca: { secretName: "team-ca-keypair" } },
+        });
+        fake.put({
+            apiVersion: "v1",
+            kind: "Secret",
+            type: "kubernetes.io/tls",
+            metadata: { name: "team-ca-keypair", namespace: NS },
+            stringData: { "ca.crt": TEAM_CA, "tls.crt": "leaf" },
+        });
+        // A failed earlier attempt left the server certificate on another CA than the connection Secret trusts.
+        fake.put({
+            apiVersion: "v1",
+            kind: "Secret",
+            type: "kubernetes.io/tls",
+            metadata: { name: "mssql-server-cert", namespace: NS },
+            stringData: { "ca.crt": SERVED_CA },
+        });
+        installOperator(fake, { outcomes: ["Successful"] });
+        let bundleWhenRequested = "";
+        fake.onCreate("mssqlserveropsrequests", () => {
+            bundleWhenRequested = connectionCa();
+            fake.put({
+                apiVersion: "v1",
+                kind: "Secret",
+                type: "kubernetes.io/tls",
+                metadata: { name: "mssql-server-cert", namespace: NS },
+                stringData: { "ca.crt": TEAM_CA },
+            });
+        });
+        const outs = await reconcileTls(inputs({ issuerRef: { apiGroup: "cert-manager.io", kind: "Issuer", name: "team-ca" }, caRevision: "" }), settledBase());
+        assert.equal(bundleWhenRequested, `${OLD_CA}\n${SERVED_CA}\n${TEAM_CA}\n`, "its ca.crt, not tls.crt, beside both");
+        assert.equal(outs.caBundle, TEAM_CA);
+        assert.equal(connectionCa(), TEAM_CA, "after the switch, only the CA the database presents");
+    });
+
+    it("on failure reports KubeDB's reason, keeps the previous applied state and both CAs, and retries with a new request", async () => {
+        installOperator(fake, { outcomes: ["Failed", "Successful"] });
+        const failure = await reconcileTls(inputs({ issuerRef: ISSUER_B, caRevision: "" }), settledBase()).then(
+            () => assert.fail("should fail"),
+            (e) => e,
+        );
+        assert.match(
+            failure.message,
+            /ReconfigureTLS \(issuer Issuer\/mssql-ca → ClusterIssuer\/corp-ca\) for db\/mssql did not succeed: MSSQLServerOpsRequest db\/mssql-tls-[0-9a-f]+ is Failed/,
+        );
+        assert.match(failure.message, /trusts both the old and the new CA/);
+        assert.deepEqual(failure.properties.applied.issuerRef, ISSUER_A);
+        assert.equal(failure.properties.kubeconfig, undefined);
+        assert.equal(connectionCa(), `${OLD_CA}\n${NEW_CA}\n`);
+        assert.equal(diffTlsLifecycle(failure.properties, inputs({ issuerRef: ISSUER_B, caRevision: "" })).changes, true, "the next preview shows the retry");
+        const retried = await tlsLifecycleProvider.update!("db/mssql", failure.properties, inputs({ issuerRef: ISSUER_B, caRevision: "" }));
+        assert.equal(retried.outs.lastPhase, "Successful");
+        assert.match(retried.outs.lastRequest, /-r2$/);
+        assert.equal(requests().length, 2);
+    });
+
+    it("on a failed switch to an issuer whose CA cannot be read beforehand (ACME, Vault, ...), says clients trust only the old CA", async () => {
+        installOperator(fake, { outcomes: ["Failed"] });
+        fake.put({
+            apiVersion: "cert-manager.io/v1",
+            kind: "ClusterIssuer",
+            metadata: { name: "acme" },
+            spec: { acme: { server: "https://acme.example/dir", privateKeySecretRef: { name: "acme-key" }, solvers: [] } },
+        });
+        const acme = { apiGroup: "cert-manager.io", kind: "ClusterIssuer" as const, name: "acme" };
+        const failure = await reconcileTls(inputs({ issuerRef: acme, caRevision: "" }), settledBase()).then(
+            () => assert.fail("should fail"),
+            (e) => e,
+        );
+        assert.match(failure.message, /the connection Secret trusts the old CA \(the new issuer's CA could not be read beforehand\)/);
+        assert.doesNotMatch(failure.message, /both the old and the new CA/);
+        assert.equal(connectionCa(), `${OLD_CA}\n`);
+    });
+
+    it("on a failed switch with no connection Secret, says the bundle was not changed", async () => {
+        installOperator(fake, { outcomes: ["Failed"] });
+        fake.remove("v1", "secrets", NS, "mssql-connection");
+        const failure = await reconcileTls(inputs({ issuerRef: ISSUER_B, caRevision: "" }), settledBase()).then(
+            () => assert.fail("should fail"),
+            (e) => e,
+        );
+        assert.match(failure.message, /the connection Secret's CA bundle was not changed/);
+    });
+
+    it("a change back to an earlier state gets a new request, never adopts the old finished one", async () => {
+        installOperator(fake, { outcomes: ["Successful"] });
+        let state: Partial<TlsLifecycleOutputs> = settledBase();
+        for (const clientTLS of [false, true, false]) {
+            state = (await tlsLifecycleProvider.update!("db/mssql", state, inputs({ clientTLS }))).outs;
+            assert.equal(state.lastPhase, "Successful");
+        }
+        const names = requests().map((r) => r.metadata.name);
+        assert.equal(new Set(names).size, 3, `three distinct requests: ${names}`);
+        assert.deepEqual(
+            requests()
+                .map((r) => r.spec.tls.clientTLS)
+                .sort(),
+            [false, false, true],
+        );
+        assert.equal(state.sequence, 3);
+    });
+
+    it("a retry after a half-done CA switch keeps trusting both CAs while it runs", async () => {
+        installOperator(fake, { outcomes: ["Failed", "Successful"] });
+        const bundles: string[] = [];
+        fake.onCreate("mssqlserveropsrequests", () => {
+            bundles.push(connectionCa());
+            // KubeDB got as far as re-issuing the server certificate from the new CA.
+            fake.put({
+                apiVersion: "v1",
+                kind: "Secret",
+                type: "kubernetes.io/tls",
+                metadata: { name: "mssql-server-cert", namespace: NS },
+                stringData: { "ca.crt": NEW_CA },
+            });
+        });
+        const failure = await reconcileTls(inputs({ issuerRef: ISSUER_B, caRevision: "" }), settledBase()).then(
+            () => assert.fail("should fail"),
+            (e) => e,
+        );
+        await tlsLifecycleProvider.update!("db/mssql", failure.properties, inputs({ issuerRef: ISSUER_B, caRevision: "" }));
+        assert.deepEqual(bundles, [`${OLD_CA}\n${NEW_CA}\n`, `${OLD_CA}\n${NEW_CA}\n`], "the old CA is still trusted during the retry");
+    });
+
+    it("going back after a failed change re-applies the whole configuration rather than trusting stale state", async () => {
+        installOperator(fake, { outcomes: ["Failed", "Successful"] });
+        const failure = await reconcileTls(inputs({ issuerRef: ISSUER_B, caRevision: "" }), settledBase()).then(
+            () => assert.fail("should fail"),
+            (e) => e,
+        );
+        const reverted = await tlsLifecycleProvider.update!("db/mssql", failure.properties, inputs());
+        assert.equal(reverted.outs.lastPhase, "Successful");
+        assert.match(reverted.outs.lastAction, /^reassert: /);
+        const last = requests().find((r) => r.metadata.name === reverted.outs.lastRequest)!;
+        assert.deepEqual(last.spec.tls, { issuerRef: ISSUER_A, clientTLS: true });
+    });
+
+    it("a change that re-issues only some certificates is followed by a rotation when one is also due", async () => {
+        installOperator(fake, { outcomes: ["Successful"] });
+        const outs = await reconcileTls(inputs({ clientTLS: false, rotationGeneration: 1 }), settledBase());
+        const sent = requests()
+            .sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion))
+            .map((r) => r.spec.tls);
+        assert.deepEqual(sent, [{ issuerRef: ISSUER_A, clientTLS: false }, { rotateCertificates: true }]);
+        assert.equal(outs.sequence, 2);
+        assert.deepEqual(outs.applied, { ...base, clientTLS: false, rotationGeneration: 1 });
+    });
+
+    it("an unchanged config makes no request and no API call", async () => {
+        const before = fake.requests.length;
+        const result = await tlsLifecycleProvider.update!("db/mssql", settledBase(), inputs());
+        assert.equal(result.outs.lastPhase, "Initial");
+        assert.equal(fake.requests.length, before);
+        assert.equal(diffTlsLifecycle(settledBase(), { ...inputs(), kubeconfig: "another" }).changes, false);
+    });
+
+    it("waits for a running credential rotation of the same database before it starts", async () => {
+        installOperator(fake, { outcomes: ["Successful"] });
+        fake.put({
+            apiVersion: OPS,
+            kind: "MSSQLServerOpsRequest",
+            metadata: { name: "mssql-rotate-auth-abc", namespace: NS },
+            spec: { type: "RotateAuth", databaseRef: { name: "mssql" } },
+            status: { phase: "Progressing" },
+        });
+        let rotationDoneAt = 0;
+        fake.schedule(150, () => {
+            rotationDoneAt = Date.now();
+            fake.patchStatus(OPS, "mssqlserveropsrequests", NS, "mssql-rotate-auth-abc", { phase: "Successful" });
+        });
+        let tlsCreatedAt = 0;
+        fake.onCreate("mssqlserveropsrequests", (r: KubeObject) => {
+            if (r.spec.type === "ReconfigureTLS") tlsCreatedAt = Date.now();
+        });
+        await reconcileTls(inputs({ rotationGeneration: 1 }), settledBase());
+        assert.ok(rotationDoneAt > 0 && tlsCreatedAt >= rotationDoneAt);
+    });
+});
+
+// A self-signed CA made for this test (openssl req -x509 -newkey ec -days 3650); openssl reports
+// notAfter=Nov 20 05:13:12 2036 GMT and the SHA-256 fingerprint C5:5B:C0:AB:…:C5:87:97.
+const TEST_CA = `-----BEGIN CERTIFICATE-----
+MIIBkjCCATmgAwIBAgIUd0NXxHT3RxbKpw36gRyEcq31cTEwCgYIKoZIzj0EAwIw
+HzEdMBsGA1UEAwwUa3ViZWRiLW1zc3FsIHRlc3QgQ0EwHhcNMjYxMTIzMDUxMzEy
+WhcNMzYxMTIwMDUxMzEyWjAfMR0wGwYDVQQDDBRrdWJlZGItbXNzcWwgdGVzdCBD
+QTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABHyE025aH4KCqNJyTr7Z5E5oFSOD
+ghepGWh2qg1jkvHTO5mGsrfmOVyR/aTBp3pUm9mYvS+hAl5iYriJJG1Ia7ejUzBR
+MB0GA1UdDgQWBBRYFt5SnoHSzrLb12riTzkfsfkiKzAfBgNVHSMEGDAWgBRYFt5S
+noHSzrLb12riTzkfsfkiKzAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0cA
+MEQCIH1SqZfh+lo7CplCW7COFHQs7Wp458hGn0Y8+PCy87qgAiBNbRVwMY4PjK5o
+Tpb21UJIrM0WfSI38JY4W8/zq03ytA==
+-----END CERTIFICATE-----`;
