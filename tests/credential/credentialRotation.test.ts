@@ -18,6 +18,8 @@ import { assertValid } from "../support/crdSchema";
 import { FakeKubeApi } from "../support/fakeKubeApi";
 import { DB, NS, OPS, installOperator, putDatabase, putRequest, putSecret, condition } from "../support/fakeKubeDb";
 import { webhookViolations } from "../support/webhookRules";
+import { CredentialRotationArgs, credentialRotationInputs } from "../../components/credential/credentialRotation";
+import { assertArgRefused, eachArg, useMocks } from "../support/componentArgs";
 
 const OLD = "mssql-auth-0000000000";
 const NEW = "mssql-auth-1111111111";
@@ -403,3 +405,59 @@ describe("credential rotation diff (what preview shows, without calling the clus
         for (const lastPhase of ["Initial", "Successful"]) assert.equal(rotationNeeded({ ...olds, lastPhase }, news), false, lastPhase);
     });
 });
+
+describe("components as a library: CredentialRotation", () => {
+    it("CredentialRotation: unscheduled, generation 0, 10m steps, 30 minutes", () => {
+        const inputs = credentialRotationInputs({ database: "mssql", namespace: "db", secretName: "mssql-auth-1" });
+        assert.deepEqual(
+            { generation: inputs.generation, periodStart: inputs.periodStart, stepTimeout: inputs.stepTimeout, timeoutSeconds: inputs.timeoutSeconds },
+            { generation: 0, periodStart: "none", stepTimeout: "10m", timeoutSeconds: 1800 },
+        );
+        const given = credentialRotationInputs({ database: "mssql", namespace: "db", secretName: "mssql-auth-1", timeoutMinutes: 7, stepTimeout: "3m" });
+        assert.deepEqual([given.timeoutSeconds, given.stepTimeout], [420, "3m"]);
+    });
+});
+
+describe("validation: CredentialRotation args", () => {
+    before(useMocks);
+
+    it("checks CredentialRotation's schedule period and Secret name", () => {
+        const rotation = { database: "mssql", namespace: "db", secretName: "mssql-auth-1" };
+        assertArgRefused(
+            () => credentialRotationInputs({ ...rotation, periodStart: "2026-02-30T00:00:00Z" }),
+            "CredentialRotation args",
+            "periodStart",
+            /not an RFC 3339 instant/,
+        );
+        assertArgRefused(
+            () => credentialRotationInputs({ ...rotation, secretName: "Bad Name" }),
+            "CredentialRotation args",
+            "secretName",
+            /not a DNS-1123 subdomain/,
+        );
+    });
+});
+
+eachArg<CredentialRotationArgs>(
+    "CredentialRotation",
+    "CredentialRotation args",
+    {
+        database: "mssql",
+        namespace: "db",
+        secretName: "mssql-auth-1",
+        generation: 3,
+        periodStart: "2026-01-04T02:00:00Z",
+        stepTimeout: "5m",
+        timeoutMinutes: 20,
+    },
+    (a) => credentialRotationInputs(a),
+    [
+        ["a database name SQL Server refuses", { database: "1db" }, "database"],
+        ["a namespace that is no DNS label", { namespace: "Bad_NS" }, "namespace"],
+        ["a Secret name that is no DNS subdomain", { secretName: "Bad Name" }, "secretName"],
+        ["a period start that is no instant", { periodStart: "monday" }, "periodStart"],
+        ["a step timeout that is no duration", { stepTimeout: "5 minutes" }, "stepTimeout"],
+        ["a zero timeout", { timeoutMinutes: 0 }, "timeoutMinutes"],
+        ["a negative generation", { generation: -1 }, "generation"],
+    ],
+);

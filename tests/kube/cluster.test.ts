@@ -13,6 +13,7 @@ import { CredentialRotation } from "../../components/credential/credentialRotati
 import { TlsLifecycle } from "../../components/tls/tlsLifecycle";
 import { runProgram } from "../support/program";
 import { PACKAGE_RESOURCES } from "../../components/packageResources";
+import { assertArgRefused, useMocks } from "../support/componentArgs";
 
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const unwrap = (v: unknown): unknown => (v && typeof v === "object" && SIG_KEY in (v as object) ? (v as { value: unknown }).value : v);
@@ -165,4 +166,19 @@ describe("one cluster per component", () => {
             assert.equal(ledgers()[0].inputs.kubeconfig, undefined);
         });
     }
+});
+
+describe("validation: kubernetesCluster args", () => {
+    before(useMocks);
+
+    it("checks the cluster's plain kubeconfig without echoing it", () => {
+        const problem = assertArgRefused(
+            () => kubernetesCluster("k", { kubeconfig: "token: abc-secret-123\n" }),
+            "kubernetesCluster args",
+            "kubeconfig",
+            /none of a kubeconfig's fields/,
+        );
+        assert.ok(!problem.includes("abc-secret-123"));
+        assertArgRefused(() => kubernetesCluster("k", { kubeconfig: "users: [\n" }), "kubernetesCluster args", "kubeconfig", /not valid YAML/);
+    });
 });

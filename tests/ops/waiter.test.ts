@@ -9,12 +9,14 @@ import {
     OpsRequestProgress,
     describeCondition,
     failureCondition,
+    opsRequestError,
     opsRequestFailure,
     progressCondition,
     waitForOpsRequest,
 } from "../../components/ops/waiter";
 import { FakeKubeApi } from "../support/fakeKubeApi";
 import { NS, OPS, condition, putRequest } from "../support/fakeKubeDb";
+import { unsettledPhase } from "../../components/ops/ledger";
 
 describe("waitForOpsRequest", () => {
     let fake: FakeKubeApi;
@@ -343,5 +345,64 @@ describe("waitForOpsRequest: absence and API errors", () => {
         await assert.rejects(waitForOpsRequest({ namespace: NS, name: "r9", kubeconfig: fake.kubeconfig(), timeoutSeconds: 0.6 }), (e: Error) =>
             /did not appear within 0.6s .*last API error: .*etcdserver: request timed out.*\(HTTP 500\)/.test(e.message),
         );
+    });
+});
+
+describe("ops edges: which condition explains a failure", () => {
+    const c = (type: string, status: string, reason: string, message: string, at: number) => ({
+        type,
+        status,
+        reason,
+        message,
+        lastTransitionTime: new Date(Date.UTC(2026, 0, 1, 0, at)).toISOString(),
+    });
+
+    it("a step of the request's own type that went False with a message beats a later True one and a later bare one", () => {
+        const conditions = [
+            c("VerticalScaling", "False", "VerticalScalingFailed", "not enough memory on any node", 1),
+            c("VerticalScaling", "True", "Progressing", "retrying", 2),
+            c("Failed", "False", "Whatever", "", 3),
+        ];
+        assert.equal(failureCondition(conditions, "VerticalScaling", "Failed")?.message, "not enough memory on any node");
+    });
+
+    it("the phase names its own condition (Denied, Skipped); a Failed reason without a message still beats the latest condition", () => {
+        const denied = [c("Denied", "True", "Denied", "an ops request of the database is running", 1), c("Progressing", "True", "Started", "started", 2)];
+        assert.equal(failureCondition(denied, "Restart", "Denied")?.type, "Denied");
+        const bare = [c("UpdatePetSets", "False", "Failed", "", 1), c("RestartNodes", "True", "Restarted", "", 2)];
+        assert.equal(failureCondition(bare, "Restart", "Failed")?.type, "UpdatePetSets");
+        assert.equal(
+            failureCondition([c("RestartNodes", "True", "Restarted", "", 2), c("Other", "True", "Done", "", 1)], "Restart", "Failed"),
+            undefined,
+            "a True condition is never why",
+        );
+        assert.equal(
+            failureCondition([c("Failed", "True", "Failed", "", 1), c("RestartNodes", "True", "Restarted", "done", 2)], "Restart", "Failed")?.type,
+            "Failed",
+            "a bare failure condition still beats a True step",
+        );
+        assert.equal(failureCondition([]), undefined);
+        const typedFailed = [c("Failed", "False", "OpsRequestFailed", "the upgrade failed", 1), c("Progressing", "True", "Started", "started", 2)];
+        assert.equal(
+            failureCondition(typedFailed, "UpdateVersion")?.message,
+            "the upgrade failed",
+            "a condition of type Failed explains the failure, whatever the request's type",
+        );
+    });
+
+    it("conditions without a time count as the earliest, and equal times keep the list order", () => {
+        const untimed = { type: "Restart", status: "False", reason: "RestartFailed", message: "old" };
+        assert.equal(failureCondition([c("Restart", "False", "RestartFailed", "new", 1), untimed], "Restart")?.message, "new");
+        assert.equal(
+            failureCondition([c("Restart", "False", "RestartFailed", "first", 1), c("Restart", "False", "RestartFailed", "second", 1)], "Restart")?.message,
+            "second",
+        );
+    });
+
+    it("an error carries its failure only in the documented shape, under its own name", () => {
+        const error = opsRequestError({ request: "db/r", outcome: "Finished", phase: "Failed", conditions: [] }, "failed");
+        assert.equal(error.name, "OpsRequestError");
+        assert.equal(unsettledPhase(Object.assign(new Error("x"), { opsRequest: { request: 5, outcome: "Finished" } })), "NotStarted");
+        assert.equal(unsettledPhase(Object.assign(new Error("x"), { opsRequest: { request: "db/r", outcome: 5 } })), "NotStarted");
     });
 });

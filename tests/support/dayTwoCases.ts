@@ -1,6 +1,6 @@
 /**
  * Each day-2 change and the one request it must send, shared by the in-process provider tests
- * (dayTwo.test.ts) and the same provider in Pulumi's host (providerHost.test.ts).
+ * (database/dayTwoProvider.test.ts) and the same provider in Pulumi's host (providerHost.test.ts).
  */
 import { DayTwoInputs } from "../../components/database/dayTwoProvider";
 import { FakeKubeApi, KubeObject } from "./fakeKubeApi";

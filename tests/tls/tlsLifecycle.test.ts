@@ -20,6 +20,8 @@ import { assertValid } from "../support/crdSchema";
 import { FakeKubeApi, KubeObject } from "../support/fakeKubeApi";
 import { NS, OPS, installOperator, putDatabase } from "../support/fakeKubeDb";
 import { webhookViolations } from "../support/webhookRules";
+import { TlsLifecycleArgs, tlsLifecycleInputs } from "../../components/tls/tlsLifecycle";
+import { assertArgRefused, eachArg, refusedKeys, useMocks } from "../support/componentArgs";
 
 const ISSUER_A = { apiGroup: "cert-manager.io", kind: "Issuer" as const, name: "mssql-ca" };
 const ISSUER_B = { apiGroup: "cert-manager.io", kind: "ClusterIssuer" as const, name: "corp-ca" };
@@ -480,3 +482,77 @@ noHSzrLb12riTzkfsfkiKzAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0cA
 MEQCIH1SqZfh+lo7CplCW7COFHQs7Wp458hGn0Y8+PCy87qgAiBNbRVwMY4PjK5o
 Tpb21UJIrM0WfSI38JY4W8/zq03ytA==
 -----END CERTIFICATE-----`;
+
+describe("components as a library: TlsLifecycle", () => {
+    it("TlsLifecycle: client TLS, no CA revision, cert-manager's namespace, 10m steps, 30 minutes", () => {
+        const inputs = tlsLifecycleInputs({ database: "mssql", namespace: "db", issuer: { kind: "Issuer", name: "mssql-ca" } });
+        assert.deepEqual(inputs, {
+            namespace: "db",
+            database: "mssql",
+            issuerRef: { apiGroup: "cert-manager.io", kind: "Issuer", name: "mssql-ca" },
+            certificates: inputs.certificates,
+            clientTLS: true,
+            rotationGeneration: 0,
+            caRevision: "",
+            clusterResourceNamespace: "cert-manager",
+            serverCertSecret: "mssql-server-cert",
+            connectionSecret: "mssql-connection",
+            stepTimeout: "10m",
+            timeoutSeconds: 1800,
+            kubeconfig: undefined,
+        });
+    });
+});
+
+describe("validation: TlsLifecycle args", () => {
+    before(useMocks);
+
+    it("checks TlsLifecycle certificates and clientTLS", () => {
+        const tls = { database: "mssql", namespace: "db", issuer: { kind: "Issuer" as const, name: "mssql-ca" } };
+        assertArgRefused(
+            () => tlsLifecycleInputs({ ...tls, certificates: { server: { renewBefore: "3000h" } } }),
+            "TlsLifecycle args",
+            "certificates.server.renewBefore",
+            /cert-manager's default "2160h"/,
+        );
+        assertArgRefused(() => tlsLifecycleInputs({ ...tls, clientTLS: "yes" as unknown as boolean }), "TlsLifecycle args", "clientTLS", /true or false/);
+        assert.equal(tlsLifecycleInputs({ ...tls }).database, "mssql");
+    });
+});
+
+const issuer = { kind: "Issuer" as const, name: "mssql-ca" };
+
+const tls: TlsLifecycleArgs = {
+    database: "mssql",
+    namespace: "db",
+    issuer,
+    certificates: { server: { duration: "2160h" } },
+    clientTLS: false,
+    rotationGeneration: 2,
+    caRevision: "abc",
+    clusterResourceNamespace: "cm",
+    stepTimeout: "5m",
+    timeoutMinutes: 20,
+};
+eachArg<TlsLifecycleArgs>("TlsLifecycle", "TlsLifecycle args", tls, (a) => tlsLifecycleInputs(a), [
+    ["a database name SQL Server refuses", { database: "1db" }, "database"],
+    ["a namespace that is no DNS label", { namespace: "Bad_NS" }, "namespace"],
+    ["an unknown issuer kind", { issuer: { kind: "Vault", name: "v" } }, "issuer.kind"],
+    ["an issuer name that is no DNS subdomain", { issuer: { kind: "Issuer", name: "Bad Name" } }, "issuer.name"],
+    ["a certificate alias KubeDB does not have", { certificates: { web: {} } }, "certificates.web"],
+    ["clientTLS that is no boolean", { clientTLS: 1 }, "clientTLS"],
+    ["a negative rotation generation", { rotationGeneration: -1 }, "rotationGeneration"],
+    ["a CA revision that is no string", { caRevision: 7 }, "caRevision"],
+    ["a cluster resource namespace that is no DNS label", { clusterResourceNamespace: "Bad_NS" }, "clusterResourceNamespace"],
+    ["a step timeout under a minute", { stepTimeout: "30s" }, "stepTimeout"],
+    ["a zero timeout", { timeoutMinutes: 0 }, "timeoutMinutes"],
+]);
+
+describe("TlsLifecycle: no issuer at all is refused by name", () => {
+    it("names issuer.kind and issuer.name", () => {
+        assert.deepEqual(
+            refusedKeys(() => tlsLifecycleInputs({ ...tls, issuer: undefined as unknown as TlsLifecycleArgs["issuer"] }), "TlsLifecycle args"),
+            ["issuer.kind", "issuer.name"],
+        );
+    });
+});

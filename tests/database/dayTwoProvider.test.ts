@@ -1,15 +1,12 @@
 /**
- * Day-2 changes: the planner's order and refusals, the catalog's update paths, and the provider
- * against a Kubernetes-shaped API server with a scripted KubeDB ops-manager — each change sends
- * exactly its request and reads the result back, several run strictly one after another, a
- * failure stops within moments with KubeDB's message and is retried with a new name, and what
- * KubeDB cannot do is refused before any request. (The serialized provider in Pulumi's host:
+ * The day-2 provider against a Kubernetes-shaped API server with a scripted KubeDB ops-manager —
+ * each change sends exactly its request and reads the result back, several run strictly one after
+ * another, a failure stops within moments with KubeDB's message and is retried with a new name, and
+ * what KubeDB cannot do is refused before any request. (The planner: dayTwoPlan.test.ts; the
+ * catalog's update paths: versionCatalog.test.ts; the serialized provider in Pulumi's host:
  * providerHost.test.ts.)
  */
 import { strict as assert } from "assert";
-import { MSSQLServerVersion } from "../../components/api/kubedb";
-import { admittedTargets, checkUpgrade, toSemver, toSemverRange } from "../../components/database/versionCatalog";
-import { DayTwoState, droppedSettings, nextDayTwoStep, planDayTwo, refusedDayTwoChanges, sameResources } from "../../components/database/dayTwoPlan";
 import {
     DayTwoInputs,
     DayTwoOutputs,
@@ -25,137 +22,6 @@ import { FakeKubeApi } from "../support/fakeKubeApi";
 import { labelsFor } from "../../components/core/names";
 import { DB, NS, OPS, applyDayTwo, installOperator, putCatalog, putDatabase, putRequest, putStorageClass } from "../support/fakeKubeDb";
 import { dayTwoChangeCases } from "../support/dayTwoCases";
-
-const STATE: DayTwoState = { version: "2022-cu16", replicas: 3, resources: {}, storageSize: "10Gi", storageClass: "", mssqlConf: "", restartGeneration: 0 };
-const AG = { topology: "AvailabilityGroup" as const, expansionMode: "Online" as const };
-
-describe("day-2 plan: order and refusals", () => {
-    it("plans nothing for the same state, or the same size in other units", () => {
-        assert.deepEqual(planDayTwo(STATE, { ...STATE }, AG), []);
-        assert.deepEqual(planDayTwo(STATE, { ...STATE, storageSize: "10240Mi" }, AG), []);
-    });
-
-    it("runs every change in the documented order, each step planned from the state the last one left", () => {
-        const desired: DayTwoState = {
-            version: "2025-cu0",
-            replicas: 5,
-            resources: { limits: { memory: "8Gi" } },
-            storageSize: "20Gi",
-            storageClass: "fast",
-            mssqlConf: "[memory]\nmemorylimitmb = 4096",
-            restartGeneration: 1,
-        };
-        const plan = planDayTwo(STATE, desired, AG);
-        assert.deepEqual(
-            plan.map((s) => s.type),
-            ["VolumeExpansion", "StorageMigration", "UpdateVersion", "HorizontalScaling", "VerticalScaling", "Reconfigure", "Restart"],
-        );
-        assert.deepEqual(
-            plan.map((s) => s.reason),
-            [
-                "storage.size 10Gi → 20Gi (Online)",
-                "storage.storageClass (default) → fast",
-                "version 2022-cu16 → 2025-cu0",
-                "replicas 3 → 5",
-                'resources KubeDB\'s defaults → {"limits":{"memory":"8Gi"}}',
-                "mssqlConf set",
-                "restart.generation 0 → 1",
-            ],
-        );
-        assert.deepEqual(plan[plan.length - 1].after, desired);
-        // Each step changes its own field only.
-        assert.deepEqual(plan[2].after, { ...STATE, storageSize: "20Gi", storageClass: "fast", version: "2025-cu0" });
-    });
-
-    it("no opinion is no request: resources and storage class left unset", () => {
-        assert.equal(nextDayTwoStep({ ...STATE, resources: { limits: { memory: "4Gi" } }, storageClass: "fast" }, STATE, AG), undefined);
-    });
-
-    it("compares resources by value", () => {
-        assert.ok(sameResources({ limits: { memory: "4Gi" } }, { limits: { memory: "4096Mi" } }));
-        assert.ok(!sameResources({ limits: { memory: "4Gi" } }, { limits: { memory: "4Gi", cpu: "1" } }));
-    });
-
-    it("mssqlConf: a text that drops a setting removes the custom configuration first; one that keeps every setting is one request", () => {
-        const from = { ...STATE, mssqlConf: "[memory]\nmemorylimitmb = 4096\n[SQLAgent]\nEnabled = true" };
-        assert.deepEqual(droppedSettings(from.mssqlConf, "[memory]\nmemorylimitmb = 2048"), ["sqlagent.enabled"]);
-        assert.deepEqual(droppedSettings(from.mssqlConf, "[sqlagent]\nenabled=false\n[memory]\nmemorylimitmb = 2048"), [], "case and order do not matter");
-        const drops = planDayTwo(from, { ...from, mssqlConf: "[memory]\nmemorylimitmb = 2048" }, AG);
-        assert.deepEqual(
-            drops.map((s) => s.section),
-            [{ configuration: { removeCustomConfig: true } }, { configuration: { applyConfig: { "mssql.conf": "[memory]\nmemorylimitmb = 2048" } } }],
-        );
-        assert.match(drops[0].reason, /mssqlConf drops sqlagent\.enabled/);
-        const keeps = planDayTwo(from, { ...from, mssqlConf: "[memory]\nmemorylimitmb = 2048\n[sqlagent]\nenabled = false" }, AG);
-        assert.equal(keeps.length, 1);
-    });
-
-    it("refuses a removed class and removed resources (a shrink is refused against the live volume)", () => {
-        assert.deepEqual(refusedDayTwoChanges(STATE, { ...STATE, storageSize: "20Gi", storageClass: "fast", resources: { limits: { memory: "4Gi" } } }), []);
-        assert.deepEqual(
-            refusedDayTwoChanges({ ...STATE, storageClass: "fast" }, STATE).map(([k]) => k),
-            ["storage.storageClass"],
-        );
-        assert.deepEqual(
-            refusedDayTwoChanges({ ...STATE, resources: { limits: { memory: "4Gi" } } }, STATE).map(([k]) => k),
-            ["resources"],
-        );
-    });
-});
-
-describe("day-2 catalog: update paths as KubeDB's webhook admits them", () => {
-    const entry = (name: string, allowlist: string[] = [], extra: Partial<MSSQLServerVersion["spec"]> = {}): MSSQLServerVersion => ({
-        apiVersion: "catalog.kubedb.com/v1alpha1",
-        kind: "MSSQLServerVersion",
-        metadata: { name },
-        spec: { version: name, updateConstraints: { allowlist }, ...extra },
-    });
-    const catalog = [
-        entry("2022-cu12", [">= 2022-cu12, < 2025-cu1"]),
-        entry("2022-cu16", [">= 2022-cu16, < 2025-cu1"]),
-        entry("2022-cu19", [">= 2022-cu19, < 2025-cu1"]),
-        entry("2022-cu22", [">= 2022-cu22, < 2025-cu1"]),
-        entry("2025-cu0", [">= 2025-cu0, < 2025-cu1"]),
-    ];
-
-    it("reads KubeDB's versions and ranges as semver", () => {
-        assert.equal(toSemver("2022-cu16"), "2022.0.0-cu16");
-        assert.equal(toSemver("1.2"), "1.2.0");
-        assert.equal(toSemver("latest"), undefined);
-        assert.equal(toSemverRange(">= 2022-cu16, < 2025-cu1"), ">=2022.0.0-cu16 <2025.0.0-cu1");
-        assert.equal(toSemverRange(">= 1.0 || < 0.5"), ">=1.0.0 || <0.5.0");
-        assert.equal(toSemverRange("!= 1.0"), undefined, "Masterminds' != has no counterpart: unreadable, never guessed");
-    });
-
-    it("lists the later versions a version's allowlist admits, oldest first", () => {
-        assert.deepEqual(admittedTargets(catalog[1], catalog), ["2022-cu19", "2022-cu22", "2025-cu0"]);
-        assert.deepEqual(admittedTargets(catalog[4], catalog), []);
-    });
-
-    it("admits an allowed target and refuses the rest, listing the allowed ones", () => {
-        assert.equal(checkUpgrade("2022-cu16", "2022-cu22", catalog).problem, undefined);
-        assert.match(
-            checkUpgrade("2022-cu16", "2022-cu12", catalog).problem!,
-            /older than 2022-cu16, and KubeDB does not downgrade; allowed targets from 2022-cu16: 2022-cu19, 2022-cu22, 2025-cu0/,
-        );
-        assert.match(
-            checkUpgrade("2022-cu16", "2022-cu99", catalog).problem!,
-            /2022-cu99 is not in the cluster's MSSQLServerVersion catalog.*allowed targets from 2022-cu16: 2022-cu19/,
-        );
-        assert.match(checkUpgrade("2025-cu0", "2022-cu22", catalog).problem!, /does not downgrade; no version is an allowed target from 2025-cu0/);
-        assert.match(checkUpgrade("2019-cu1", "2022-cu22", catalog).problem!, /runs 2019-cu1, which the cluster's MSSQLServerVersion catalog does not have/);
-    });
-
-    it("refuses a deprecated target and honours the denylist", () => {
-        const withDeprecated = [...catalog.slice(0, 2), entry("2022-cu19", [], { deprecated: true }), ...catalog.slice(3)];
-        assert.match(checkUpgrade("2022-cu16", "2022-cu19", withDeprecated).problem!, /deprecated/);
-        const denying = [entry("2022-cu16", [], { updateConstraints: { denylist: ["2022-cu22"] } }), catalog[3], catalog[4]];
-        assert.deepEqual(admittedTargets(denying[0], denying), ["2025-cu0"], "an empty allowlist admits all but the denylist");
-        assert.match(checkUpgrade("2022-cu16", "2022-cu22", denying).problem!, /does not support an update from 2022-cu16 to 2022-cu22/);
-    });
-});
-
-// ------------------------------------------------------------------------------ the provider
 
 const inputs = (fake: FakeKubeApi, change: Partial<DayTwoInputs> = {}): DayTwoInputs => ({
     namespace: NS,

@@ -4,11 +4,11 @@
  * valid values that used to be refused (accepted now).
  */
 import { strict as assert } from "assert";
-import { ConfigError } from "../components/core/problems";
-import { parseStackConfig } from "../stack/config";
-import { assertAllObjectsValid } from "./support/checks";
-import { runProgram } from "./support/program";
-import { configParser, rawConfig } from "./support/stackConfig";
+import { ConfigError } from "../../components/core/problems";
+import { parseStackConfig } from "../../stack/config";
+import { assertAllObjectsValid } from "../support/checks";
+import { runProgram } from "../support/program";
+import { configParser, rawConfig } from "../support/stackConfig";
 
 const P = "kubedb-mssql";
 const raw = rawConfig;
