@@ -1,9 +1,9 @@
 /**
- * Prints the RBAC a stack of this project needs (components/rbac.ts), as YAML to `kubectl apply -f -`:
+ * Prints the RBAC a stack of this project needs (components/kube/rbac.ts), as YAML to `kubectl apply -f -`:
  *
  *   npm run rbac -- --namespace sales --name ledger --service-account ci/deployer [--existing-issuer Issuer/corp-ca | ClusterIssuer/corp-ca] [--cluster-issuers] [--bootstrap-cluster-issuer] [--named-storage-class] [--cluster-resource-namespace cert-manager]
  *
- * `--write` regenerates docs/rbac/ (the example for the defaults; tests/rbac.test.ts keeps it in step).
+ * `--write` regenerates docs/rbac/ (the example for the defaults; tests/kube/rbac.test.ts keeps it in step).
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -52,11 +52,11 @@ export const names = {
     connectionSecret: (db: string) => `${db}-connection`,
     primaryService: (db: string) => db,
     secondaryService: (db: string) => `${db}-secondary`,
-    rotateAuthRequest: (db: string, fingerprint: string) => `${db}-rotate-auth-${fingerprint}`,
-    /** Short enough for a DNS label with a retry suffix: a database name has at most 40 characters. */
-    reconfigureTlsRequest: (db: string, fingerprint: string) => `${db}-tls-${fingerprint}`,
-    /** A day-2 request: `word` says what it does (expand, update, scale, …; at most 7 letters). */
-    dayTwoRequest: (db: string, word: string, fingerprint: string) => `${db}-${word}-${fingerprint}`,
+    /**
+     * An ops request: `word` says what it does (its type's word in ops/requestTypes.ts). With a
+     * 40-character database name it is a DNS label; a retry suffix trims the fingerprint (retryRequestName).
+     */
+    opsRequest: (db: string, word: string, fingerprint: string) => `${db}-${word}-${fingerprint}`,
 };
 
 /** The name of the n-th retry of a request (n ≥ 2); the first attempt keeps the base name. */

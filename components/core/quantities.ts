@@ -1,4 +1,5 @@
 /** Kubernetes quantities as exact fractions, and the checks of sizes and resources built on them. */
+import { ResourceRequirements } from "../api/kubedb";
 import { Problems, shown } from "./problems";
 // ------------------------------------------------------------------------------------ Quantities
 
@@ -51,6 +52,37 @@ export function compareQuantities(a: Quantity, b: Quantity): number {
     const left = a.num * b.den;
     const right = b.num * a.den;
     return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/** Equal quantities by value ("1Gi" = "1024Mi"); text that is no quantity (or a missing one) only equals itself. */
+export function sameQuantity(a: string | undefined, b: string | undefined): boolean {
+    const qa = parseQuantity(a);
+    const qb = parseQuantity(b);
+    return qa !== undefined && qb !== undefined ? compareQuantities(qa, qb) === 0 : a === b;
+}
+
+/** Equal resource requirements, quantities compared by value. */
+export function sameResources(a: ResourceRequirements, b: ResourceRequirements): boolean {
+    for (const part of ["requests", "limits"] as const) {
+        const left = a[part] ?? {};
+        const right = b[part] ?? {};
+        const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
+        for (const key of keys) {
+            if (!sameQuantity(left[key], right[key])) return false;
+        }
+    }
+    return true;
+}
+
+/** Every quantity `wanted` states is one `live` has (KubeDB's webhook adds defaults beside them). */
+export function coversResources(live: ResourceRequirements | undefined, wanted: ResourceRequirements): boolean {
+    return (["requests", "limits"] as const).every((part) =>
+        Object.entries(wanted[part] ?? {}).every(([key, value]) => {
+            const have = parseQuantity(live?.[part]?.[key]);
+            const want = parseQuantity(value);
+            return have !== undefined && want !== undefined && compareQuantities(have, want) === 0;
+        }),
+    );
 }
 
 export const GIBIBYTE: Quantity = { num: 2n ** 30n, den: 1n };

@@ -11,6 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CredentialRotationInputs, CredentialRotationOutputs } from "./credentialRotationProvider";
 import { PackageResource } from "../packageResources";
 import { rotateAuthRequestManifest } from "../ops/manifests";
+import { REQUEST_TYPES } from "../ops/requestTypes";
 import { names } from "../core/names";
 import { MAX_DATABASE_NAME_LENGTH } from "../database/settings";
 import { KubernetesCluster, waiterKubeconfig } from "../kube/cluster";
@@ -71,7 +72,7 @@ export function credentialRotationInputs(args: CredentialRotationArgs, kubeconfi
         // One request per credential version: named after the Secret's unique suffix.
         request: secretName.apply((s) =>
             rotateAuthRequestManifest({
-                name: names.rotateAuthRequest(args.database, s.slice(names.credentialSecret(args.database, "").length)),
+                name: names.opsRequest(args.database, REQUEST_TYPES.RotateAuth.word, s.slice(names.credentialSecret(args.database, "").length)),
                 namespace: args.namespace,
                 database: args.database,
                 stepTimeout,

@@ -23,6 +23,7 @@ import { markReferenced } from "./retainedCredential";
 import { QueuedRequest, queueStop, runQueue } from "../ops/queue";
 import { diffLedger, initializationError, isSettled, unsettledPhase, withoutKubeconfig } from "../ops/ledger";
 import { opsRequestFailure } from "../ops/waiter";
+import { failureMessage, mayStillRun } from "../ops/outcomes";
 
 export interface CredentialRotationInputs {
     namespace: string;
@@ -168,8 +169,7 @@ async function rotationFailure(
         inUse = (await api.getObject(MSSQL_SERVERS, namespace, database))?.spec?.authSecret?.name;
         // A half-done rotation leaves the database on the new Secret: a re-creation must know. Not
         // while the request may still run (a timeout, a watch refused): it may still switch.
-        const ended = failure?.outcome !== "Timeout" && failure?.outcome !== "ApiError";
-        if (inUse && ended) await markReferenced(api, namespace, database, inUse);
+        if (inUse && !mayStillRun(error)) await markReferenced(api, namespace, database, inUse);
     } catch (e) {
         readError = (e as Error).message;
     }
@@ -177,40 +177,20 @@ async function rotationFailure(
     const stepReport = credentialStep
         ? ` KubeDB reports its UpdateCredential step ${credentialStep.status === "True" ? "done" : `as ${credentialStep.status}`}.`
         : "";
-    const describe = `kubectl describe mssqlserveropsrequests.ops.kubedb.com ${attemptName} -n ${namespace}`;
-
     // KubeDB switched the database to the new Secret, but the request did not confirm it.
-    const halfDone = inUse === secretName && confirmed !== secretName;
-    let where: string;
-    if (failure?.outcome === "Timeout") {
-        where =
-            `The request is still running in the cluster; the database references Secret ${inUse ?? "(unknown)"} for now. ` +
-            "The connection Secret is unchanged. Run `pulumi up` again to keep waiting for it (it is adopted, not repeated).";
-    } else if (failure?.outcome === "ApiError") {
-        where =
-            `Its progress could not be watched, so it may still be running or may have finished; the database references Secret ${inUse ?? "(unknown)"} now. ` +
-            "The connection Secret is unchanged. Once access is restored, run `pulumi up` again: it adopts that request instead of sending another.";
+    const halfDone = !mayStillRun(error) && inUse === secretName && confirmed !== secretName;
+    let now: string;
+    if (mayStillRun(error)) {
+        now = `The database references Secret ${inUse ?? "(unknown)"} for now; the connection Secret is unchanged.`;
+    } else if (inUse === undefined) {
+        now = `Which Secret the database references now could not be read${readError ? ` (${readError})` : ""}; check with \`kubectl get mssqlserver ${database} -n ${namespace} -o jsonpath='{.spec.authSecret.name}'\`. The connection Secret is unchanged.`;
+    } else if (halfDone) {
+        now =
+            `The rotation is half done: KubeDB has switched the database to the new Secret ${secretName}, but the request did not finish, ` +
+            `so SQL Server's sa password may already be the new one while some pods were not restarted.${stepReport} ` +
+            `The connection Secret still holds the previous password (from ${confirmed}) and was not moved to the unconfirmed one.`;
     } else {
-        if (inUse === undefined) {
-            where = `Which Secret the database references now could not be read${readError ? ` (${readError})` : ""}; check with \`kubectl get mssqlserver ${database} -n ${namespace} -o jsonpath='{.spec.authSecret.name}'\`. The connection Secret is unchanged.`;
-        } else if (halfDone) {
-            where =
-                `The rotation is half done: KubeDB has switched the database to the new Secret ${secretName}, but the request did not finish, ` +
-                `so SQL Server's sa password may already be the new one while some pods were not restarted.${stepReport} ` +
-                `The connection Secret still holds the previous password (from ${confirmed}) and was not moved to the unconfirmed one.`;
-        } else {
-            where = `The database still references Secret ${inUse}${inUse === usedBefore ? " (KubeDB did not switch it)" : ""}.${stepReport} The connection Secret is unchanged.`;
-        }
-        const retry = "run `pulumi up` again: it retries with a new request for the same Secret.";
-        where +=
-            failure?.outcome === "Finished"
-                ? ` Fix the cause (\`${describe}\`), then ${retry}`
-                : failure?.outcome === "Deleted"
-                  ? ` The request was deleted before it finished; ${retry}`
-                  : failure?.outcome === "NotFound"
-                    ? ` The API server accepted the request but it never appeared (something removed it at once); ${retry}`
-                    : ` Fix the cause, then ${retry.replace(" with a new request for the same Secret", "")}`;
-        if (halfDone) where += ` README "A half-done rotation" shows how to tell which password SQL Server accepts meanwhile.`;
+        now = `The database still references Secret ${inUse}${inUse === usedBefore ? " (KubeDB did not switch it)" : ""}.${stepReport} The connection Secret is unchanged.`;
     }
     const state: Partial<CredentialRotationOutputs> = {
         ...previous,
@@ -221,11 +201,17 @@ async function rotationFailure(
         lastPhase: unsettledPhase(error),
         lastRequest: attemptName,
     };
-    return initializationError(
-        `RotateAuth for ${namespace}/${database} did not succeed: ${(error as Error).message}\n${where}`,
-        `${namespace}/${database}`,
-        state,
-    );
+    const message = failureMessage({
+        request: "RotateAuth",
+        namespace,
+        database,
+        cause: error,
+        attemptName,
+        now,
+        retry: "it retries with a new request for the same Secret",
+        seeAlso: halfDone ? 'README "A half-done rotation" shows how to tell which password SQL Server accepts meanwhile.' : undefined,
+    });
+    return initializationError(message, `${namespace}/${database}`, state);
 }
 
 /**

@@ -18,17 +18,17 @@
  *   it; the next `pulumi up` plans again from there and retries with a new request name.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { MSSQLServerVersion, MSSQL_CONF, ResourceRequirements } from "../api/kubedb";
-import { KubeApi, KubeObject, MSSQL_SERVERS, MSSQL_SERVER_VERSIONS, OPS_REQUESTS, STORAGE_CLASSES, kubeApi, statusCode } from "../kube/client";
+import { KubeApi, KubeObject, MSSQL_SERVERS, OPS_REQUESTS, kubeApi } from "../kube/client";
+import { storageClassOf } from "../kube/storageClasses";
 import { diffLedger, initializationError, isSettled, logProgress, report, unsettledPhase, withoutKubeconfig } from "../ops/ledger";
 import { dayTwoRequestManifest } from "../ops/manifests";
-import { labelsFor, names, stableJson, valueFingerprint } from "../core/names";
-import { compareQuantities, parseQuantity } from "../core/quantities";
-import { opsRequestFailure } from "../ops/waiter";
-import { checkUpgrade } from "./versionCatalog";
-import { DayTwoSettings, DayTwoState, DayTwoStep, REQUEST_WORD, nextDayTwoStep, planDayTwo, refusedDayTwoChanges } from "./dayTwoPlan";
+import { failureMessage } from "../ops/outcomes";
 import { QueuedRequest, queueStop, runQueue } from "../ops/queue";
-import { sameIntent, waitForUnfinishedRequests } from "../ops/runner";
+import { REQUEST_TYPES, sameIntent } from "../ops/requestTypes";
+import { waitForUnfinishedRequests } from "../ops/runner";
+import { labelsFor, names, valueFingerprint } from "../core/names";
+import { coversResources } from "../core/quantities";
+import { DAY_TWO_ORDER, DayTwoSettings, DayTwoState, DayTwoStep, dayTwoRequestType, nextDayTwoStep, planDayTwo, refusedDayTwoChanges } from "./dayTwoPlan";
 
 export interface DayTwoInputs extends DayTwoState, DayTwoSettings {
     namespace: string;
@@ -56,17 +56,6 @@ export interface DayTwoOutputs extends Omit<DayTwoInputs, "kubeconfig"> {
 
 type DayTwoRequest = QueuedRequest<DayTwoState> & { step: DayTwoStep };
 
-/** The field of the state each request brings to its desired value. */
-const STEP_FIELD: Record<DayTwoStep["type"], keyof DayTwoState> = {
-    VolumeExpansion: "storageSize",
-    StorageMigration: "storageClass",
-    UpdateVersion: "version",
-    HorizontalScaling: "replicas",
-    VerticalScaling: "resources",
-    Reconfigure: "mssqlConf",
-    Restart: "restartGeneration",
-};
-
 export function desiredDayTwo(inputs: DayTwoInputs | DayTwoOutputs): DayTwoState {
     return {
         version: inputs.version,
@@ -81,29 +70,14 @@ export function desiredDayTwo(inputs: DayTwoInputs | DayTwoOutputs): DayTwoState
 
 const settingsOf = (inputs: DayTwoInputs): DayTwoSettings => ({ topology: inputs.topology, expansionMode: inputs.expansionMode });
 
-/** What the live MSSQLServer says of each day-2 field; undefined where it says nothing. */
+/** What the live MSSQLServer says of each day-2 field (each request type's `live.read`); undefined where it says nothing. */
 export function liveDayTwo(db: KubeObject): Partial<DayTwoState> {
-    const spec = db.spec ?? {};
-    const mssql = (spec.podTemplate?.spec?.containers ?? []).find((c: { name?: string }) => c.name === "mssql");
-    return {
-        version: spec.version,
-        replicas: spec.replicas,
-        storageSize: spec.storage?.resources?.requests?.storage,
-        storageClass: spec.storage?.storageClassName,
-        resources: mssql?.resources,
-        mssqlConf: spec.configuration?.inline?.[MSSQL_CONF],
-    };
-}
-
-/** Every quantity `wanted` states is one `live` has (KubeDB's webhook adds defaults beside them). */
-export function coversResources(live: ResourceRequirements | undefined, wanted: ResourceRequirements): boolean {
-    return (["requests", "limits"] as const).every((part) =>
-        Object.entries(wanted[part] ?? {}).every(([key, value]) => {
-            const have = parseQuantity(live?.[part]?.[key]);
-            const want = parseQuantity(value);
-            return have !== undefined && want !== undefined && compareQuantities(have, want) === 0;
-        }),
-    );
+    const live: Partial<Record<keyof DayTwoState, unknown>> = {};
+    for (const type of DAY_TWO_ORDER) {
+        const entry = dayTwoRequestType(type);
+        if (entry.live) live[entry.field] = entry.live.read(db);
+    }
+    return live as Partial<DayTwoState>;
 }
 
 /**
@@ -176,7 +150,7 @@ export function requestFor(inputs: DayTwoInputs, applied: DayTwoState, sequence:
         action: `${step.type}: ${step.reason}`,
         after: step.after,
         manifest: dayTwoRequestManifest({
-            name: names.dayTwoRequest(inputs.database, REQUEST_WORD[step.type], fingerprint),
+            name: names.opsRequest(inputs.database, REQUEST_TYPES[step.type].word, fingerprint),
             namespace: inputs.namespace,
             database: inputs.database,
             stepTimeout: inputs.stepTimeout,
@@ -202,67 +176,17 @@ export function plannedRequests(inputs: DayTwoInputs, applied: DayTwoState, sequ
 
 /**
  * What KubeDB would refuse or could not do, for every planned request, before the first one is
- * sent: an update path the catalog does not admit, a volume that would shrink, a storage class
- * that does not exist or cannot expand.
+ * sent (each request type's preflight: an update path the catalog does not admit, a volume that
+ * would shrink, a storage class that does not exist or cannot expand).
  */
 async function preflight(api: KubeApi, db: KubeObject, plan: DayTwoStep[]): Promise<string[]> {
+    const cluster = { api, live: liveDayTwo(db) };
     const problems: string[] = [];
-    const live = liveDayTwo(db);
     for (const step of plan) {
-        if (step.type === "UpdateVersion") {
-            // Unreadable (no RBAC for the cluster-scoped catalog): KubeDB's webhook decides.
-            const catalog = (await readOrUnknown(() => api.listClusterObjects(MSSQL_SERVER_VERSIONS))) as unknown as MSSQLServerVersion[] | undefined;
-            const verdict: { problem?: string } = catalog ? checkUpgrade(live.version ?? "", step.after.version, catalog) : {};
-            if (verdict.problem) problems.push(`version: ${verdict.problem}`);
-        }
-        if (step.type === "VolumeExpansion") {
-            const have = parseQuantity(live.storageSize);
-            const want = parseQuantity(step.after.storageSize);
-            if (have && want && compareQuantities(want, have) < 0) {
-                problems.push(
-                    `storage.size: the database's volumes have ${live.storageSize}; ${step.after.storageSize} would shrink them, which no request can do`,
-                );
-            }
-            const cls = await storageClass(api, live.storageClass);
-            if (cls && cls.object.allowVolumeExpansion !== true) {
-                problems.push(
-                    `storage.size: StorageClass ${cls.object.metadata.name}${cls.isDefault ? " (the cluster's default)" : ""} does not allow volume expansion (allowVolumeExpansion is not true); ` +
-                        "ask the cluster's administrator to allow it, or migrate to a class that does (storage.storageClass) before expanding",
-                );
-            }
-        }
-        if (step.type === "StorageMigration") {
-            const found = await readOrUnknown(() => api.getClusterObject(STORAGE_CLASSES, step.after.storageClass));
-            if (found === null) problems.push(`storage.storageClass: StorageClass ${step.after.storageClass} does not exist (\`kubectl get storageclasses\`)`);
-        }
+        const entry = dayTwoRequestType(step.type);
+        if (entry.preflight) problems.push(...(await entry.preflight(cluster, { section: step.section, reason: step.reason, value: step.after[entry.field] })));
     }
     return problems;
-}
-
-/** undefined when it cannot be read (e.g. no RBAC for storage classes): then KubeDB's webhook decides. */
-async function readOrUnknown<T>(read: () => Promise<T | undefined>): Promise<T | null | undefined> {
-    try {
-        return (await read()) ?? null;
-    } catch (error) {
-        if (statusCode(error) === 403) return undefined;
-        throw error;
-    }
-}
-
-/** The database's StorageClass: the named one, else the cluster's default; undefined when unknown. */
-async function storageClass(
-    api: KubeApi,
-    name: string | undefined,
-): Promise<{ object: KubeObject & { allowVolumeExpansion?: boolean }; isDefault: boolean } | undefined> {
-    if (name) {
-        const object = await readOrUnknown(() => api.getClusterObject(STORAGE_CLASSES, name));
-        return object ? { object, isDefault: false } : undefined;
-    }
-    const all = await readOrUnknown(() => api.listClusterObjects(STORAGE_CLASSES));
-    const defaults = (all ?? []).filter(
-        (c) => (c.metadata as { annotations?: Record<string, string> }).annotations?.["storageclass.kubernetes.io/is-default-class"] === "true",
-    );
-    return defaults.length === 1 ? { object: defaults[0], isDefault: true } : undefined;
 }
 
 /** Brings the database from `previous.applied` (or what it has) to the desired settings. */
@@ -290,7 +214,7 @@ export async function reconcileDayTwo(
     const live = liveDayTwo(db);
     if (desired.storageClass !== "" && !live.storageClass) {
         // Volumes without a named class are on the cluster's default: naming that class moves nothing.
-        live.storageClass = (await storageClass(api, undefined))?.object.metadata.name;
+        live.storageClass = (await storageClassOf(api, undefined))?.object.metadata.name;
     }
     // A new ledger (first deployment, or a stack from before this ledger) starts from what the database has.
     const start = previous.applied ?? ({ ...desired, ...Object.fromEntries(Object.entries(live).filter(([, v]) => v !== undefined)) } as DayTwoState);
@@ -304,7 +228,10 @@ export async function reconcileDayTwo(
             const step = ledgerPlan.find((s) => sameIntent(r.spec, requestFor(inputs, start, 0, s).manifest.spec));
             return step ? [{ name: r.name, step }] : [];
         });
-    const known = adoptedRequests.reduce((state, { step }) => ({ ...state, [STEP_FIELD[step.type]]: step.after[STEP_FIELD[step.type]] }), start);
+    const known = adoptedRequests.reduce((state, { step }) => {
+        const { field } = dayTwoRequestType(step.type);
+        return { ...state, [field]: step.after[field] };
+    }, start);
     const applied = fromLive(known, desired, live);
     const sequence = (previous.sequence ?? 0) + adoptedRequests.length;
     const last = adoptedRequests[adoptedRequests.length - 1];
@@ -382,11 +309,8 @@ async function dayTwoFailure(
     const stop = queueStop<DayTwoState, DayTwoRequest>(error);
     if (!stop) return error as Error;
     const { namespace, database } = inputs;
-    const failure = opsRequestFailure(stop.cause);
     // The queue's own position (a two-step mssql.conf change has two Reconfigures).
     const index = Math.min(Math.max(0, stop.sequence - startSequence), plan.length - 1);
-    const done = plan.slice(0, Math.max(0, index)).map((s) => s.type);
-    const notStarted = plan.slice(index + 1).map((s) => s.type);
     let db: KubeObject | undefined;
     try {
         db = await api.getObject(MSSQL_SERVERS, namespace, database);
@@ -394,52 +318,32 @@ async function dayTwoFailure(
         /* reported as unknown below */
     }
     const live = db ? liveDayTwo(db) : undefined;
-    const own = !live
-        ? ""
-        : ({
-              VerticalScaling: `, mssql container resources ${stableJson(live.resources ?? {})}`,
-              StorageMigration: `, volumes on StorageClass ${live.storageClass ?? "(the cluster's default)"}`,
-              Reconfigure: db?.spec?.configuration
-                  ? `, a custom configuration in spec.configuration (${Object.keys(db.spec.configuration).join(", ")})`
-                  : ", no custom configuration in its spec",
-          }[stop.request.step.type as string] ?? "");
-    const now = live
-        ? `The database has version ${live.version}, ${live.replicas} replica(s), ${live.storageSize} per volume${own} now.`
-        : "What the database has now could not be read.";
-    const progress = `${done.length ? `Done before it: ${done.join(", ")}. ` : ""}${notStarted.length ? `Not started: ${notStarted.join(", ")}. ` : ""}`;
-    const describe = `kubectl describe mssqlserveropsrequests.ops.kubedb.com ${stop.attemptName} -n ${namespace}`;
-    const retry = "run `pulumi up` again: it retries with a new request, then runs the rest.";
-    const next =
-        failure?.outcome === "Timeout"
-            ? "The request is still running in the cluster. Run `pulumi up` again to keep waiting for it (it is adopted, not repeated)."
-            : failure?.outcome === "ApiError"
-              ? "Its progress could not be watched, so it may still be running or may have finished. Once access is restored, run `pulumi up` again: it adopts that request instead of sending another."
-              : failure?.outcome === "Finished"
-                ? `Fix the cause (\`${describe}\`), then ${retry}`
-                : failure?.outcome === "Deleted"
-                  ? `The request was deleted before it finished; ${retry}`
-                  : failure?.outcome === "NotFound"
-                    ? `The API server accepted the request but it never appeared (something removed it at once); ${retry}`
-                    : `Fix the cause, then ${retry}`;
-    const state: Partial<DayTwoOutputs> = {
-        ...outputsFor(
-            inputs,
-            db,
-            {
-                applied: stop.applied,
-                sequence: stop.sequence,
-                lastPhase: unsettledPhase(stop.cause),
-                lastRequest: stop.attemptName,
-                lastAction: stop.request.action,
-            },
-            previous,
-        ),
-    };
-    return initializationError(
-        `${stop.request.step.type} (${stop.request.step.reason}) for ${namespace}/${database} did not succeed: ${(stop.cause as Error)?.message ?? String(stop.cause)}\n${progress}${now} ${next}`,
-        `${namespace}/${database}`,
-        state,
+    const own = live && db ? (dayTwoRequestType(stop.request.step.type).now?.(live, db) ?? "") : "";
+    const state: Partial<DayTwoOutputs> = outputsFor(
+        inputs,
+        db,
+        {
+            applied: stop.applied,
+            sequence: stop.sequence,
+            lastPhase: unsettledPhase(stop.cause),
+            lastRequest: stop.attemptName,
+            lastAction: stop.request.action,
+        },
+        previous,
     );
+    const message = failureMessage({
+        request: `${stop.request.step.type} (${stop.request.step.reason})`,
+        namespace,
+        database,
+        cause: stop.cause,
+        attemptName: stop.attemptName,
+        progress: { done: plan.slice(0, index).map((s) => s.type), notStarted: plan.slice(index + 1).map((s) => s.type) },
+        now: live
+            ? `The database has version ${live.version}, ${live.replicas} replica(s), ${live.storageSize} per volume${own} now.`
+            : "What the database has now could not be read.",
+        retry: "it retries with a new request, then runs the rest",
+    });
+    return initializationError(message, `${namespace}/${database}`, state);
 }
 
 export const dayTwoProvider: pulumi.dynamic.ResourceProvider = {

@@ -4,7 +4,7 @@
  * through the runner (which waits for any other request of the database, creates or adopts the
  * request and waits for it with fail-fast), records the state it reached, and asks again.
  *
- *   plan (dayTwoPlan.ts, tlsPlan.ts) → queue (here) → runner (opsRequestRunner.ts) → waiter (waitForOpsRequest.ts), all in components/ops/
+ *   plan (database/dayTwoPlan.ts, tls/tlsPlan.ts) → queue (here) → runner (runner.ts) → waiter (waiter.ts)
  *
  * When a request does not succeed, the queue throws a plain Error (no subclass: it runs from the
  * serialized provider) carrying `queue`: the state reached before it, so that the provider can

@@ -8,9 +8,11 @@
  * is `<base>-r<n>`. An attempt that is still running or already succeeded is adopted, not repeated,
  * so an interrupted `pulumi up` never starts a second rotation.
  */
-import { FINISHED_PHASES, MSSQLServerOpsRequest, TERMINAL_FAILURE_PHASES } from "../api/kubedb";
+import { FINISHED_PHASES, KUBEDB_API_VERSION, MSSQLServerOpsRequest, TERMINAL_FAILURE_PHASES } from "../api/kubedb";
 import { KubeApi, KubeObject, MSSQL_SERVERS, OPS_REQUESTS, describeApiError, statusCode } from "../kube/client";
-import { retryRequestName, stableJson } from "../core/names";
+import { retryRequestName } from "../core/names";
+import { attemptsExhaustedMessage, blockedMessage } from "./outcomes";
+import { sameIntent } from "./requestTypes";
 import { OpsRequestProgress, OpsRequestResult, opsRequestFailure, waitForOpsRequest } from "./waiter";
 
 export const MAX_ATTEMPTS = 20;
@@ -69,40 +71,13 @@ export async function runOpsRequest(options: RunOpsRequestOptions): Promise<RunO
         }
         return { ...(await wait(name)), attempt };
     }
-    throw new Error(
-        `${manifest.spec.type} for ${namespace}/${database} failed ${MAX_ATTEMPTS} times (${base} … ${retryRequestName(base, MAX_ATTEMPTS)}); inspect them with \`kubectl describe mssqlserveropsrequests.ops.kubedb.com -n ${namespace}\``,
-    );
-}
-
-/**
- * Whether an existing request asks for what we would ask (KubeDB's mutating webhook fills
- * defaults, so only the fields that say what the request does are compared).
- */
-export function sameIntent(existing: MSSQLServerOpsRequest["spec"] | undefined, wanted: MSSQLServerOpsRequest["spec"]): boolean {
-    const intent = (spec: MSSQLServerOpsRequest["spec"] | undefined) => {
-        const tls = spec?.tls as
-            { rotateCertificates?: boolean; issuerRef?: { kind: string; name: string }; clientTLS?: boolean; certificates?: { alias: string }[] } | undefined;
-        return stableJson([
-            spec?.type,
-            spec?.databaseRef?.name,
-            spec?.authentication?.secretRef?.name,
-            tls && [tls.rotateCertificates === true, tls.issuerRef?.kind, tls.issuerRef?.name, tls.clientTLS, (tls.certificates ?? []).map((c) => c.alias)],
-            // Day-2 sections: only what this project sets (the webhook adds e.g. configuration.restart, verticalScaling.mode).
-            spec?.updateVersion?.targetVersion,
-            spec?.horizontalScaling?.replicas,
-            spec?.volumeExpansion && [spec.volumeExpansion.mode, spec.volumeExpansion.mssqlserver],
-            spec?.verticalScaling?.mssqlserver?.resources,
-            spec?.configuration && [spec.configuration.applyConfig, spec.configuration.removeCustomConfig === true],
-            spec?.migration?.storageClassName,
-        ]);
-    };
-    return intent(existing) === intent(wanted);
+    throw new Error(attemptsExhaustedMessage(manifest.spec.type, namespace, database, base, retryRequestName(base, MAX_ATTEMPTS), MAX_ATTEMPTS));
 }
 
 /** The manifest under an attempt's name, owned by the database so that it goes when the database goes. */
 function withName(manifest: MSSQLServerOpsRequest, name: string, db: KubeObject): MSSQLServerOpsRequest {
     const ownerReferences = db.metadata.uid
-        ? [{ apiVersion: "kubedb.com/v1alpha2", kind: "MSSQLServer", name: db.metadata.name, uid: db.metadata.uid }]
+        ? [{ apiVersion: KUBEDB_API_VERSION, kind: "MSSQLServer", name: db.metadata.name, uid: db.metadata.uid }]
         : undefined;
     return { ...manifest, metadata: { ...manifest.metadata, name, ...(ownerReferences ? { ownerReferences } : {}) } };
 }
@@ -151,11 +126,7 @@ export async function waitForUnfinishedRequests(o: WaitForUnfinishedOptions): Pr
         } catch (error) {
             const failure = opsRequestFailure(error);
             if (failure?.outcome === "Timeout") {
-                throw new Error(
-                    `${o.blocked}: MSSQLServerOpsRequest ${namespace}/${name} of the same database is still ${failure.phase ?? "Pending"}, ` +
-                        `and KubeDB must run one request at a time. Let it finish (approve it if it is WaitingForApproval) or delete it, then run \`pulumi up\` again.`,
-                    { cause: error },
-                );
+                throw new Error(blockedMessage(o.blocked, `${namespace}/${name}`, failure.phase), { cause: error });
             }
             settled.push({ name, spec: other.spec, labels: other.metadata.labels ?? {} });
         }

@@ -17,11 +17,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CLUSTER_ISSUERS, ISSUERS, KubeApi, MSSQL_SERVERS, kubeApi } from "../kube/client";
 import { reconfigureTlsRequestManifest } from "../ops/manifests";
+import { REQUEST_TYPES } from "../ops/requestTypes";
 import { names, valueFingerprint } from "../core/names";
 import { QueuedRequest, queueStop, runQueue } from "../ops/queue";
 import { TlsPlan, TlsState, afterRequest, planTlsChange, reassertTls } from "./tlsPlan";
 import { diffLedger, initializationError, isSettled, unsettledPhase, withoutKubeconfig } from "../ops/ledger";
-import { opsRequestFailure } from "../ops/waiter";
+import { failureMessage, mayStillRun } from "../ops/outcomes";
 import { X509Certificate } from "crypto";
 
 export interface TlsLifecycleInputs extends TlsState {
@@ -163,7 +164,7 @@ export async function reconcileTls(
         action: `${p.kind}: ${p.reason}`,
         after: afterRequest(state, desired, p),
         manifest: reconfigureTlsRequestManifest({
-            name: names.reconfigureTlsRequest(database, valueFingerprint({ sequence: seq, from: state, to: desired, kind: p.kind })),
+            name: names.opsRequest(database, REQUEST_TYPES.ReconfigureTLS.word, valueFingerprint({ sequence: seq, from: state, to: desired, kind: p.kind })),
             namespace,
             database,
             stepTimeout: inputs.stepTimeout,
@@ -249,20 +250,17 @@ async function tlsFailure(
     at: { applied: TlsState; sequence: number; attemptName: string; plan: TlsPlan; widening: CaWidening },
 ): Promise<Error> {
     const { namespace, database } = inputs;
-    const failure = opsRequestFailure(error);
     // Say what clients were really given: the new CA is only known for a cert-manager `ca` issuer.
     const trust = !at.plan.caChanges
         ? ""
         : at.widening.includesNewCa
-          ? "; the connection Secret trusts both the old and the new CA"
+          ? "the connection Secret trusts both the old and the new CA"
           : at.widening.widened
-            ? "; the connection Secret trusts the old CA (the new issuer's CA could not be read beforehand)"
-            : "; the connection Secret's CA bundle was not changed";
-    let where: string;
-    if (failure?.outcome === "Timeout") {
-        where = `The request is still running in the cluster${trust}. Run \`pulumi up\` again to keep waiting for it (it is adopted, not repeated).`;
-    } else if (failure?.outcome === "ApiError") {
-        where = `Its progress could not be watched, so it may still be running or may have finished${trust}. Once access is restored, run \`pulumi up\` again: it adopts that request instead of sending another.`;
+            ? "the connection Secret trusts the old CA (the new issuer's CA could not be read beforehand)"
+            : "the connection Secret's CA bundle was not changed";
+    let now: string;
+    if (mayStillRun(error)) {
+        now = trust ? `${trust.charAt(0).toUpperCase()}${trust.slice(1)}.` : "";
     } else {
         // Read back what the database names now: a request that failed half-way may have changed it.
         let issuer = "";
@@ -272,16 +270,7 @@ async function tlsFailure(
         } catch {
             /* unknown; say nothing rather than guess */
         }
-        const retry = "run `pulumi up` again: it retries the whole change with a new request.";
-        where =
-            `${issuer ? `The database names ${issuer} as its issuer now` : "KubeDB may have applied part of the change"}${trust}. ` +
-            (failure?.outcome === "Finished"
-                ? `Fix the cause (\`kubectl describe mssqlserveropsrequests.ops.kubedb.com ${at.attemptName} -n ${namespace}\`), then ${retry}`
-                : failure?.outcome === "Deleted"
-                  ? `The request was deleted before it finished; ${retry}`
-                  : failure?.outcome === "NotFound"
-                    ? `The API server accepted the request but it never appeared (something removed it at once); ${retry}`
-                    : "Fix the cause, then run `pulumi up` again.");
+        now = `${issuer ? `The database names ${issuer} as its issuer now` : "KubeDB may have applied part of the change"}${trust ? `; ${trust}` : ""}.`;
     }
     const state: Partial<TlsLifecycleOutputs> = {
         ...previous,
@@ -293,11 +282,16 @@ async function tlsFailure(
         lastRequest: at.attemptName,
         lastAction: `${at.plan.kind}: ${at.plan.reason}`,
     };
-    return initializationError(
-        `ReconfigureTLS (${at.plan.reason}) for ${namespace}/${database} did not succeed: ${(error as Error).message}\n${where}`,
-        `${namespace}/${database}`,
-        state,
-    );
+    const message = failureMessage({
+        request: `ReconfigureTLS (${at.plan.reason})`,
+        namespace,
+        database,
+        cause: error,
+        attemptName: at.attemptName,
+        now,
+        retry: "it retries the whole change with a new request",
+    });
+    return initializationError(message, `${namespace}/${database}`, state);
 }
 
 export const tlsLifecycleProvider: pulumi.dynamic.ResourceProvider = {

@@ -226,7 +226,7 @@ describe("credential rotation provider", () => {
         assert.match(error.message, /not finished after 1s/);
         assert.match(
             error.message,
-            /still running in the cluster; the database references Secret mssql-auth-0000000000 for now\. The connection Secret is unchanged\. Run `pulumi up` again to keep waiting/,
+            /still running in the cluster\. The database references Secret mssql-auth-0000000000 for now; the connection Secret is unchanged\. Run `pulumi up` again to keep waiting/,
         );
         assert.match(error.properties.lastPhase, /\(still running\)$/);
         // KubeDB finishes meanwhile; the retry adopts the request instead of starting another rotation.

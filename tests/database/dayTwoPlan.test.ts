@@ -2,16 +2,9 @@
  * The day-2 planner: the order of its steps, what each step sends and leaves, and what it refuses.
  */
 import { strict as assert } from "assert";
-import {
-    DAY_TWO_ORDER,
-    DayTwoState,
-    droppedSettings,
-    mssqlConfSettings,
-    nextDayTwoStep,
-    planDayTwo,
-    refusedDayTwoChanges,
-    sameResources,
-} from "../../components/database/dayTwoPlan";
+import { DAY_TWO_ORDER, DayTwoState, nextDayTwoStep, planDayTwo, refusedDayTwoChanges } from "../../components/database/dayTwoPlan";
+import { droppedSettings, mssqlConfSettings } from "../../components/database/mssqlConf";
+import { sameResources } from "../../components/core/quantities";
 
 const STATE: DayTwoState = { version: "2022-cu16", replicas: 3, resources: {}, storageSize: "10Gi", storageClass: "", mssqlConf: "", restartGeneration: 0 };
 const AG = { topology: "AvailabilityGroup" as const, expansionMode: "Online" as const };

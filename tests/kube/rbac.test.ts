@@ -1,5 +1,5 @@
 /**
- * The permissions a stack needs (components/rbac.ts): the manifests users apply (docs/rbac) are
+ * The permissions a stack needs (components/kube/rbac.ts): the manifests users apply (docs/rbac) are
  * generated from the one list and kept in step; the guard asks the API server for each grant before
  * anything is touched and refuses naming exactly the missing ones, never passing for allowed.
  */

@@ -1,11 +1,11 @@
 /**
- * The runner: the attempts of one request against the loopback API server, and which existing request is ours.
+ * The runner: the attempts of one request against the loopback API server.
  */
 import { strict as assert } from "assert";
 import { kubeApi } from "../../components/kube/client";
 import { retryRequestName } from "../../components/core/names";
 import { dayTwoRequestManifest } from "../../components/ops/manifests";
-import { MAX_ATTEMPTS, runOpsRequest, sameIntent } from "../../components/ops/runner";
+import { MAX_ATTEMPTS, runOpsRequest } from "../../components/ops/runner";
 import { FakeKubeApi } from "../support/fakeKubeApi";
 import { DB, NS, OPS, installOperator, putDatabase } from "../support/fakeKubeDb";
 
@@ -58,54 +58,5 @@ describe("ops edges: attempts of one request", () => {
         await assert.rejects(runOpsRequest({ api: kubeApi(fake.kubeconfig()), manifest: manifest(), timeoutSeconds: 10 }), {
             message: "MSSQLServer db/mssql does not exist; cannot run Restart",
         });
-    });
-});
-
-describe("ops edges: which existing request is ours (sameIntent)", () => {
-    const spec = (extra: Record<string, unknown>) => ({ type: "ReconfigureTLS", databaseRef: { name: "mssql" }, ...extra }) as never;
-
-    it("compares what a request does, not what KubeDB's webhook fills in", () => {
-        assert.ok(
-            sameIntent(
-                spec({ configuration: { applyConfig: { "mssql.conf": "a" }, restart: "auto" }, timeout: "10m" }),
-                spec({ configuration: { applyConfig: { "mssql.conf": "a" } } }),
-            ),
-        );
-        assert.ok(
-            sameIntent(
-                spec({ verticalScaling: { mssqlserver: { resources: { limits: { cpu: "1" } } }, mode: "x" } }),
-                spec({ verticalScaling: { mssqlserver: { resources: { limits: { cpu: "1" } } } } }),
-            ),
-        );
-        assert.ok(sameIntent({ type: "Restart" } as never, { type: "Restart" } as never), "a spec without databaseRef or authentication is read, not a crash");
-        assert.ok(sameIntent(spec({ tls: { rotateCertificates: true } }), spec({ tls: { rotateCertificates: true } })));
-        assert.ok(sameIntent(spec({ authentication: {}, verticalScaling: {} }), spec({})), "sections the webhook left empty are read, not a crash");
-    });
-
-    it("tells apart requests that do different things", () => {
-        const differ: Array<[Record<string, unknown>, Record<string, unknown>]> = [
-            [{ tls: { rotateCertificates: true } }, { tls: { issuerRef: { kind: "Issuer", name: "ca" } } }],
-            [{ tls: { issuerRef: { kind: "Issuer", name: "ca" } } }, { tls: { issuerRef: { kind: "Issuer", name: "other" } } }],
-            [{ tls: { issuerRef: { kind: "Issuer", name: "ca" } } }, { tls: { issuerRef: { kind: "ClusterIssuer", name: "ca" } } }],
-            [{ tls: { issuerRef: { kind: "Issuer", name: "ca" }, clientTLS: true } }, { tls: { issuerRef: { kind: "Issuer", name: "ca" }, clientTLS: false } }],
-            [{ tls: { certificates: [{ alias: "server" }] } }, { tls: { certificates: [{ alias: "client" }] } }],
-            [{ tls: { rotateCertificates: true } }, {}],
-            [{ volumeExpansion: { mode: "Online", mssqlserver: "20Gi" } }, { volumeExpansion: { mode: "Offline", mssqlserver: "20Gi" } }],
-            [{ volumeExpansion: { mode: "Online", mssqlserver: "20Gi" } }, { volumeExpansion: { mode: "Online", mssqlserver: "30Gi" } }],
-            [{ configuration: { applyConfig: { "mssql.conf": "a" } } }, { configuration: { applyConfig: { "mssql.conf": "b" } } }],
-            [{ configuration: { removeCustomConfig: true } }, { configuration: { applyConfig: { "mssql.conf": "a" } } }],
-            [{ configuration: { removeCustomConfig: true } }, {}],
-            [
-                { verticalScaling: { mssqlserver: { resources: { limits: { cpu: "1" } } } } },
-                { verticalScaling: { mssqlserver: { resources: { limits: { cpu: "2" } } } } },
-            ],
-            [{ migration: { storageClassName: "fast" } }, { migration: { storageClassName: "slow" } }],
-            [{ authentication: { secretRef: { name: "a" } } }, { authentication: { secretRef: { name: "b" } } }],
-            [{ tls: { rotateCertificates: true } }, { tls: { remove: true } }],
-            [{ configuration: { removeCustomConfig: true } }, { configuration: {} }],
-        ];
-        for (const [a, b] of differ) assert.ok(!sameIntent(spec(a), spec(b)), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
-        assert.ok(!sameIntent(spec({}), { ...(spec({}) as object), databaseRef: { name: "other" } } as never));
-        assert.ok(!sameIntent(undefined, spec({})));
     });
 });

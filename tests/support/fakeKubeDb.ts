@@ -2,13 +2,16 @@
  * Plays KubeDB's ops-manager on a FakeKubeApi: reacts to created MSSQLServerOpsRequests by
  * moving them through the phases and conditions the real operator reports, switches the
  * database's spec.authSecret at a RotateAuth's UpdateCredential step (as newer KubeDB does), and
- * writes a day-2 request's result into the MSSQLServer when it succeeds (spec.version,
- * spec.replicas, the volume size or class, the container's resources, the configuration).
+ * writes a day-2 request's result into the MSSQLServer when it succeeds. The steps of each type and
+ * where its result lands come from the request-type table (components/ops/requestTypes.ts).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { FakeKubeApi, KubeObject } from "./fakeKubeApi";
 import * as yaml from "js-yaml";
+import { OpsRequestType } from "../../components/api/kubedb";
+import { DAY_TWO_ORDER, dayTwoRequestType } from "../../components/database/dayTwoPlan";
+import { REQUEST_TYPES } from "../../components/ops/requestTypes";
 
 export const OPS = "ops.kubedb.com/v1alpha1";
 export const DB = "kubedb.com/v1alpha2";
@@ -54,18 +57,7 @@ export function condition(type: string, status: "True" | "False", reason: string
     return { type, status, reason, message, lastTransitionTime: new Date(at).toISOString(), observedGeneration: 1 };
 }
 
-/** Steps KubeDB reports per request type (RotateAuth's from KubeDB's guide; the others' shape alike). */
-const STEPS: Record<string, string[]> = {
-    RotateAuth: ["DatabasePauseSucceeded", "UpdateCredential", "UpdatePetSets", "RestartNodes"],
-    UpdateVersion: ["DatabasePauseSucceeded", "UpdateVersion", "UpdatePetSets", "RestartNodes"],
-    HorizontalScaling: ["DatabasePauseSucceeded", "HorizontalScaleUp", "UpdatePetSets", "RestartNodes"],
-    VerticalScaling: ["DatabasePauseSucceeded", "UpdatePetSets", "VerticalScaling", "RestartNodes"],
-    VolumeExpansion: ["DatabasePauseSucceeded", "VolumeExpansion", "UpdatePetSets", "RestartNodes"],
-    StorageMigration: ["DatabasePauseSucceeded", "MigrateStorage", "UpdatePetSets", "RestartNodes"],
-    Reconfigure: ["DatabasePauseSucceeded", "UpdateConfiguration", "UpdatePetSets", "RestartNodes"],
-    ReconfigureTLS: ["DatabasePauseSucceeded", "UpdateCertificates", "UpdatePetSets", "RestartNodes"],
-    Restart: ["DatabasePauseSucceeded", "RestartPods", "UpdatePetSets", "RestartNodes"],
-};
+/** Where a Failed request fails: its own step (its second, before RotateAuth's switch), or its last. */
 const FAIL_INDEX = { UpdateCredential: 1, RestartNodes: 3 };
 
 /** What KubeDB's ops-manager says when it starts a request: a True condition of the request's own type. */
@@ -74,65 +66,14 @@ export function startCondition(type: string): ReturnType<typeof condition> {
     return condition(type, "True", type, `MSSQLServer ops-request has started to ${words} for mssqlserver nodes`);
 }
 
-/**
- * KubeDB's `applyConfig`: merged into the custom configuration the database has (a setting the
- * new text does not name stays), not a replacement of it.
- */
-export function mergeMssqlConf(existing: string | undefined, applied: string): string {
-    if (!existing) return applied;
-    const sections = new Map<string, Map<string, string>>();
-    const read = (text: string) => {
-        let section = "";
-        for (const raw of text.split(/\r?\n/)) {
-            const line = raw.trim();
-            const header = /^\[([^\]]+)\]$/.exec(line);
-            if (header) section = header[1].toLowerCase();
-            else if (line.includes("=")) {
-                if (!sections.has(section)) sections.set(section, new Map());
-                sections.get(section)!.set(line.split("=")[0].trim().toLowerCase(), line.slice(line.indexOf("=") + 1).trim());
-            }
-        }
-    };
-    read(existing);
-    read(applied);
-    return [...sections].map(([section, keys]) => [`[${section}]`, ...[...keys].map(([k, v]) => `${k} = ${v}`)].join("\n")).join("\n");
-}
-
-/** What a successful day-2 request writes back into the MSSQLServer, as KubeDB's ops-manager does. */
+/** What a successful day-2 request writes back into the MSSQLServer, as KubeDB's ops-manager does (its type's `live.write`). */
 export function applyDayTwo(fake: FakeKubeApi, request: KubeObject): void {
     const spec = request.spec ?? {};
+    const entry = (DAY_TWO_ORDER as string[]).includes(spec.type) ? dayTwoRequestType(spec.type) : undefined;
     const db = fake.get(DB, "mssqlservers", NS, spec.databaseRef?.name);
-    if (!db) return;
+    if (!db || !entry?.live) return;
     const next = JSON.parse(JSON.stringify(db));
-    const containers: KubeObject[] = next.spec.podTemplate?.spec?.containers ?? [];
-    switch (spec.type) {
-        case "UpdateVersion":
-            next.spec.version = spec.updateVersion.targetVersion;
-            break;
-        case "HorizontalScaling":
-            next.spec.replicas = spec.horizontalScaling.replicas;
-            break;
-        case "VolumeExpansion":
-            next.spec.storage.resources.requests.storage = spec.volumeExpansion.mssqlserver;
-            break;
-        case "StorageMigration":
-            next.spec.storage.storageClassName = spec.migration.storageClassName;
-            break;
-        case "VerticalScaling": {
-            const mssql = containers.find((c) => c.name === "mssql");
-            if (mssql) mssql.resources = spec.verticalScaling.mssqlserver.resources;
-            break;
-        }
-        case "Reconfigure":
-            if (spec.configuration.removeCustomConfig) delete next.spec.configuration;
-            else
-                next.spec.configuration = {
-                    inline: { "mssql.conf": mergeMssqlConf(next.spec.configuration?.inline?.["mssql.conf"], spec.configuration.applyConfig["mssql.conf"]) },
-                };
-            break;
-        default:
-            return;
-    }
+    entry.live.write(next.spec, spec);
     fake.put(next);
 }
 
@@ -177,7 +118,7 @@ export function installOperator(fake: FakeKubeApi, script: OperatorScript): { cr
             return;
         }
         fake.schedule(step, () => void setStatus({ phase: "Progressing", conditions: [progressing] }));
-        const typeSteps = STEPS[type] ?? STEPS.RotateAuth;
+        const typeSteps = (REQUEST_TYPES[type as OpsRequestType] ?? REQUEST_TYPES.RotateAuth).steps;
         const failAt = FAIL_INDEX[script.failAt ?? "UpdateCredential"];
         const steps = outcome === "Failed" ? typeSteps.slice(0, failAt + 1) : typeSteps;
         const conditions: KubeObject[] = [progressing];

@@ -96,6 +96,21 @@ const DAY_TWO_NOW = "The database has version 2022-cu22, 1 replica(s), 10Gi per 
 const DAY_TWO_FIX =
     "Fix the cause (`kubectl describe mssqlserveropsrequests.ops.kubedb.com {request} -n db`), then run `pulumi up` again: it retries with a new request, then runs the rest.";
 
+/** The sentences of the one failure narrative (components/ops/outcomes.ts), as a user reads them. */
+const KEEP_WAITING = "Run `pulumi up` again to keep waiting for it (it is adopted, not repeated).";
+const UNWATCHED = "Its progress could not be watched, so it may still be running or may have finished. ";
+const ADOPT_LATER = "Once access is restored, run `pulumi up` again: it adopts that request instead of sending another.";
+const DELETED = "The request was deleted before it finished. ";
+const VANISHED = "The API server accepted the request but it never appeared (something removed it at once). ";
+const ROTATION_UNCHANGED = "The database still references Secret {secret} (KubeDB did not switch it). The connection Secret is unchanged. ";
+const ROTATION_RUNNING = "The database references Secret {secret} for now; the connection Secret is unchanged. ";
+const TLS_NOW = "The database names Issuer mssql-ca as its issuer now. ";
+const RETRY = {
+    [DAY_TWO]: "it retries with a new request, then runs the rest.",
+    [ROTATION]: "it retries with a new request for the same Secret.",
+    [TLS]: "it retries the whole change with a new request.",
+};
+
 const FAILED_WHERE = {
     [DAY_TWO]: DAY_TWO_NOW + DAY_TWO_FIX,
     [ROTATION]:
@@ -200,11 +215,9 @@ export const cases: Case[] = [
         ],
         lastPhase: "Progressing (still running)",
         where: {
-            [DAY_TWO]: DAY_TWO_NOW + "The request is still running in the cluster. Run `pulumi up` again to keep waiting for it (it is adopted, not repeated).",
-            [ROTATION]:
-                "The request is still running in the cluster; the database references Secret {secret} for now. The connection Secret is unchanged. " +
-                "Run `pulumi up` again to keep waiting for it (it is adopted, not repeated).",
-            [TLS]: "The request is still running in the cluster. Run `pulumi up` again to keep waiting for it (it is adopted, not repeated).",
+            [DAY_TWO]: "The request is still running in the cluster. " + DAY_TWO_NOW + KEEP_WAITING,
+            [ROTATION]: "The request is still running in the cluster. " + ROTATION_RUNNING + KEEP_WAITING,
+            [TLS]: "The request is still running in the cluster. " + KEEP_WAITING,
         },
     },
     {
@@ -235,17 +248,12 @@ export const cases: Case[] = [
     {
         title: "the request deleted before it finished",
         script: { outcomes: ["Vanish"] },
-        message: (request) => [
-            new RegExp(`db/${request}: was deleted before it finished`),
-            /The request was deleted before it finished; run `pulumi up` again/,
-        ],
+        message: (request) => [new RegExp(`db/${request}: was deleted before it finished`), /The request was deleted before it finished\./],
         lastPhase: "Deleted",
         where: {
-            [DAY_TWO]: DAY_TWO_NOW + "The request was deleted before it finished; run `pulumi up` again: it retries with a new request, then runs the rest.",
-            [ROTATION]:
-                "The database still references Secret {secret} (KubeDB did not switch it). The connection Secret is unchanged. " +
-                "The request was deleted before it finished; run `pulumi up` again: it retries with a new request for the same Secret.",
-            [TLS]: "The database names Issuer mssql-ca as its issuer now. The request was deleted before it finished; run `pulumi up` again: it retries the whole change with a new request.",
+            [DAY_TWO]: DELETED + DAY_TWO_NOW + "Run `pulumi up` again: " + RETRY[DAY_TWO],
+            [ROTATION]: DELETED + ROTATION_UNCHANGED + "Run `pulumi up` again: " + RETRY[ROTATION],
+            [TLS]: DELETED + TLS_NOW + "Run `pulumi up` again: " + RETRY[TLS],
         },
     },
     {
@@ -255,15 +263,9 @@ export const cases: Case[] = [
         message: (request) => [new RegExp(`db/${request}: did not appear within 2s \\(last phase: none`), /accepted the request but it never appeared/],
         lastPhase: "NotFound",
         where: {
-            [DAY_TWO]:
-                DAY_TWO_NOW +
-                "The API server accepted the request but it never appeared (something removed it at once); run `pulumi up` again: it retries with a new request, then runs the rest.",
-            [ROTATION]:
-                "The database still references Secret {secret} (KubeDB did not switch it). The connection Secret is unchanged. " +
-                "The API server accepted the request but it never appeared (something removed it at once); run `pulumi up` again: it retries with a new request for the same Secret.",
-            [TLS]:
-                "The database names Issuer mssql-ca as its issuer now. " +
-                "The API server accepted the request but it never appeared (something removed it at once); run `pulumi up` again: it retries the whole change with a new request.",
+            [DAY_TWO]: VANISHED + DAY_TWO_NOW + "Run `pulumi up` again: " + RETRY[DAY_TWO],
+            [ROTATION]: VANISHED + ROTATION_UNCHANGED + "Run `pulumi up` again: " + RETRY[ROTATION],
+            [TLS]: VANISHED + TLS_NOW + "Run `pulumi up` again: " + RETRY[TLS],
         },
     },
     {
@@ -284,13 +286,9 @@ export const cases: Case[] = [
         ],
         lastPhase: "ApiError",
         where: {
-            [DAY_TWO]:
-                DAY_TWO_NOW +
-                "Its progress could not be watched, so it may still be running or may have finished. Once access is restored, run `pulumi up` again: it adopts that request instead of sending another.",
-            [ROTATION]:
-                "Its progress could not be watched, so it may still be running or may have finished; the database references Secret {secret} now. " +
-                "The connection Secret is unchanged. Once access is restored, run `pulumi up` again: it adopts that request instead of sending another.",
-            [TLS]: "Its progress could not be watched, so it may still be running or may have finished. Once access is restored, run `pulumi up` again: it adopts that request instead of sending another.",
+            [DAY_TWO]: UNWATCHED + DAY_TWO_NOW + ADOPT_LATER,
+            [ROTATION]: UNWATCHED + ROTATION_RUNNING + ADOPT_LATER,
+            [TLS]: UNWATCHED + ADOPT_LATER,
         },
     },
     {
@@ -312,10 +310,9 @@ export const cases: Case[] = [
         ],
         lastPhase: "NotStarted",
         where: {
-            [DAY_TWO]: DAY_TWO_NOW + "Fix the cause, then run `pulumi up` again: it retries with a new request, then runs the rest.",
-            [ROTATION]:
-                "The database still references Secret {secret} (KubeDB did not switch it). The connection Secret is unchanged. Fix the cause, then run `pulumi up` again: it retries.",
-            [TLS]: "The database names Issuer mssql-ca as its issuer now. Fix the cause, then run `pulumi up` again.",
+            [DAY_TWO]: DAY_TWO_NOW + "Fix the cause, then run `pulumi up` again: " + RETRY[DAY_TWO],
+            [ROTATION]: ROTATION_UNCHANGED + "Fix the cause, then run `pulumi up` again: " + RETRY[ROTATION],
+            [TLS]: TLS_NOW + "Fix the cause, then run `pulumi up` again: " + RETRY[TLS],
         },
     },
     {

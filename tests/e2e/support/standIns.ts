@@ -17,6 +17,9 @@
  *
  * Level-triggered: every watch event (and a resync each second) runs one pass over everything.
  */
+import { OpsRequestType } from "../../../components/api/kubedb";
+import { DAY_TWO_ORDER, dayTwoRequestType } from "../../../components/database/dayTwoPlan";
+import { REQUEST_TYPES } from "../../../components/ops/requestTypes";
 import type * as k8sClient from "@kubernetes/client-node";
 import { clientNode } from "./controlPlane";
 
@@ -333,20 +336,11 @@ export class StandIns {
 
     // ------------------------------------------------------------------ KubeDB ops-manager
 
+    /** The type's steps from the request-type table; a ReconfigureTLS also waits for cert-manager to issue. */
     private steps(request: Obj): string[] {
-        const pause = "DatabasePauseSucceeded";
-        switch (request.spec.type) {
-            case "RotateAuth":
-                return [pause, "UpdateCredential", "UpdatePetSets", "RestartNodes"];
-            case "ReconfigureTLS":
-                return [pause, "UpdateCertificates", "IssueCertificatesSucceeded", "RestartNodes"];
-            case "UpdateVersion":
-                return [pause, "UpdatePetSets", "RestartNodes", "UpdateVersion"];
-            case "VolumeExpansion":
-                return [pause, "UpdatePetSets", "VolumeExpansion"];
-            default:
-                return [pause, "UpdatePetSets", "RestartNodes", request.spec.type];
-        }
+        const steps: string[] = [...(REQUEST_TYPES[request.spec.type as OpsRequestType] ?? REQUEST_TYPES.Restart).steps];
+        if (request.spec.type === "ReconfigureTLS") steps.splice(steps.indexOf("UpdateCertificates") + 1, 0, "IssueCertificatesSucceeded");
+        return steps;
     }
 
     private async reconcileRequests(requests: Obj[]): Promise<void> {
@@ -526,17 +520,26 @@ export class StandIns {
                 }
                 return true;
             }
-            case "UpdateVersion/UpdateVersion":
-                await this.patch(MSSQL, db, { spec: { version: spec.updateVersion.targetVersion } });
-                return true;
-            case "VolumeExpansion/VolumeExpansion":
-                await this.patch(MSSQL, db, { spec: { storage: { resources: { requests: { storage: spec.volumeExpansion.mssqlserver } } } } });
-                return true;
-            case "HorizontalScaling/HorizontalScaling":
-                await this.patch(MSSQL, db, { spec: { replicas: spec.horizontalScaling.replicas } });
-                return true;
             default:
-                return true;
+                return this.applyDayTwo(request, db, step);
         }
+    }
+
+    /** A day-2 request's result, written at its own step where the request-type table says it lands. */
+    private async applyDayTwo(request: Obj, db: Obj, step: string): Promise<true> {
+        const type = request.spec.type;
+        if (!(DAY_TWO_ORDER as string[]).includes(type)) return true;
+        const entry = dayTwoRequestType(type);
+        if (!entry.live || step !== entry.steps[1]) return true;
+        const spec = JSON.parse(JSON.stringify(db.spec));
+        entry.live.write(spec, request.spec);
+        // A merge patch: a field the request removed is sent as null.
+        const removed = Object.fromEntries(
+            Object.keys(db.spec)
+                .filter((k) => !(k in spec))
+                .map((k) => [k, null]),
+        );
+        await this.patch(MSSQL, db, { spec: { ...spec, ...removed } });
+        return true;
     }
 }
