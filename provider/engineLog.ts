@@ -4,7 +4,7 @@
  * `construct` and `call`, so the plugin keeps a client of its own for the address the engine
  * passed it (its first argument).
  */
-import { Reporter } from "../components/ops/ledger";
+import { Reporter } from "../components/ops/report";
 
 /* eslint-disable @typescript-eslint/no-require-imports -- the generated gRPC modules have no typed ES exports */
 const pulumiDir = require("path").dirname(require.resolve("@pulumi/pulumi/package.json"));

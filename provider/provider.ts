@@ -15,7 +15,7 @@ import { credentialRotationProvider } from "../components/credential/credentialR
 import { credentialSecretProvider } from "../components/credential/credentialSecretProvider";
 import { dayTwoProvider } from "../components/database/dayTwoProvider";
 import { tlsLifecycleProvider } from "../components/tls/tlsLifecycleProvider";
-import { withReporter } from "../components/ops/ledger";
+import { withReporter } from "../components/ops/report";
 import { PACKAGE_RESOURCES, PackageResourceKind } from "../components/packageResources";
 import { constructComponent } from "./construct";
 import { EngineLog } from "./engineLog";

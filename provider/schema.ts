@@ -6,6 +6,8 @@
  * Each component's properties are declared against its TypeScript args (`PropsOf<…>`), so that an
  * arg added to a component and forgotten here (or the reverse) fails the type check.
  */
+import { MAX_GENERATION } from "../components/core/checks";
+import { DEFAULT_STEP_TIMEOUT } from "../components/core/durations";
 import { DELETION_POLICIES, ISSUER_KINDS, SECONDARY_ACCESS_MODES, VOLUME_EXPANSION_MODES } from "../components/api/kubedb";
 import { PRIVATE_KEY_ALGORITHMS, PRIVATE_KEY_ROTATION_POLICIES } from "../components/api/certManager";
 import { SqlServerArgs, SqlServerOutputs } from "../components/database/sqlServer";
@@ -81,7 +83,7 @@ const KUBECONFIG = secret(
         "Kubeconfig text or the path of a kubeconfig file, for the Kubernetes resources and the request waiters alike. Default: the ambient kubeconfig (`KUBECONFIG`, `~/.kube/config`).",
     ),
 );
-const STEP_TIMEOUT = str("KubeDB's per-step timeout of each request (a Go duration, at least 1m).", "10m");
+const STEP_TIMEOUT = str("KubeDB's per-step timeout of each request (a Go duration, at least 1m).", DEFAULT_STEP_TIMEOUT);
 const OPS_TIMEOUT = int("How long `pulumi up` waits for each request, in minutes (1 to 1440).", 30);
 const DATABASE = str("Name of the MSSQLServer.");
 const NAMESPACE = str("Namespace of the MSSQLServer.");
@@ -118,7 +120,7 @@ const TYPES: Record<string, ObjectSpec | EnumSpec> = {
             limits: stringMap("Limits. Default: KubeDB's."),
         },
     ),
-    Restart: object("Restarts.", { generation: int("Bump to restart the database through a Restart request (0 to 1000000).", 0) }),
+    Restart: object("Restarts.", { generation: int(`Bump to restart the database through a Restart request (0 to ${MAX_GENERATION}).`, 0) }),
     CertificateSubject: object("Subject of a certificate.", {
         organizations: strings("Organizations."),
         organizationalUnits: strings("Organizational units."),
@@ -142,7 +144,9 @@ const TYPES: Record<string, ObjectSpec | EnumSpec> = {
         algorithm: ref("PrivateKeyAlgorithm", "Default: ECDSA; a change re-keys the CA and re-issues the certificates."),
         clusterResourceNamespace: str("cert-manager's cluster resource namespace, where a ClusterIssuer's CA Secret lives.", "cert-manager"),
     }),
-    TlsRotation: object("Certificate rotation.", { generation: int("Bump to re-issue every certificate through a ReconfigureTLS request (0 to 1000000).", 0) }),
+    TlsRotation: object("Certificate rotation.", {
+        generation: int(`Bump to re-issue every certificate through a ReconfigureTLS request (0 to ${MAX_GENERATION}).`, 0),
+    }),
     Tls: object("TLS of the database (KubeDB requires it for SQL Server).", {
         issuer: ref(
             "IssuerRef",
@@ -158,14 +162,14 @@ const TYPES: Record<string, ObjectSpec | EnumSpec> = {
         rotation: ref("TlsRotation", "Certificate rotation. Default: generation 0."),
     }),
     Rotation: object("Rotation of the sa credential.", {
-        generation: int("Bump to rotate the sa password now (0 to 1000000).", 0),
+        generation: int(`Bump to rotate the sa password now (0 to ${MAX_GENERATION}).`, 0),
         interval: str("Rotate at every boundary of this interval: whole m, h, d or w, 1h to 3650d (not with saPassword). Default: no schedule."),
         anchor: str("RFC 3339 instant the interval boundaries count from.", "1970-01-01T00:00:00Z"),
     }),
     Timeouts: object("How long to wait.", {
         readyMinutes: int("Wait for Ready, in minutes (1 to 1440). Default: 25 Standalone, 40 availability group."),
         opsRequestMinutes: int("Wait for each ops request, including other unfinished requests of the database before it, in minutes (1 to 1440).", 30),
-        opsStepTimeout: str("KubeDB's per-step timeout (a Go duration, at least 1m).", "10m"),
+        opsStepTimeout: str("KubeDB's per-step timeout (a Go duration, at least 1m).", DEFAULT_STEP_TIMEOUT),
     }),
     Permissions: object(
         "What the stack uses that needs permissions beyond the namespace's (docs/rbac).",

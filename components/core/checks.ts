@@ -88,6 +88,14 @@ export function checkOneOf<T extends string>(value: unknown, allowed: readonly T
         : `${shown(value)} is not allowed; use one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`;
 }
 
+/** The largest generation a user may bump to (rotation, TLS rotation, restart): far beyond any real use, safe as a JSON number. */
+export const MAX_GENERATION = 1_000_000;
+
+/** A generation counter: a whole number from 0 to {@link MAX_GENERATION}. */
+export function checkGeneration(value: unknown): string | undefined {
+    return checkInteger(value, 0, MAX_GENERATION);
+}
+
 export function checkInteger(value: unknown, min: number, max: number): string | undefined {
     return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max
         ? undefined

@@ -39,6 +39,14 @@ function formatSeconds(seconds: number): string {
     return seconds % 3600 === 0 ? `"${seconds / 3600}h"` : seconds % 60 === 0 ? `"${seconds / 60}m"` : `"${seconds}s"`;
 }
 
+/** KubeDB's per-step timeout of every request this project sends, unless configured. */
+export const DEFAULT_STEP_TIMEOUT = "10m";
+
+/** A per-step timeout: a Go duration of at least a minute (shorter ones fail requests that are merely slow). */
+export function checkStepTimeout(value: unknown): string | undefined {
+    return checkGoDuration(value, 60);
+}
+
 /** cert-manager's limits: a certificate lives at least 1h and is renewed at least 5m before it expires. */
 export const CERT_MIN_DURATION_SECONDS = 3600;
 export const CERT_MIN_RENEW_BEFORE_SECONDS = 300;

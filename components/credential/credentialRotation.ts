@@ -15,8 +15,8 @@ import { REQUEST_TYPES } from "../ops/requestTypes";
 import { names } from "../core/names";
 import { MAX_DATABASE_NAME_LENGTH } from "../database/settings";
 import { KubernetesCluster, waiterKubeconfig } from "../kube/cluster";
-import { checkDatabaseName, checkDnsLabel, checkDnsSubdomain, checkInteger } from "../core/checks";
-import { checkGoDuration, checkRfc3339 } from "../core/durations";
+import { checkDatabaseName, checkDnsLabel, checkDnsSubdomain, checkGeneration, checkInteger } from "../core/checks";
+import { checkRfc3339, checkStepTimeout, DEFAULT_STEP_TIMEOUT } from "../core/durations";
 import { Problems } from "../core/problems";
 
 export interface CredentialRotationArgs {
@@ -30,7 +30,7 @@ export interface CredentialRotationArgs {
     generation?: number;
     /** Start of the current schedule period (RFC 3339, see schedule.ts) or "none", for the ledger. Default: "none". */
     periodStart?: string;
-    /** KubeDB's per-step timeout of the request. Default: "10m". */
+    /** KubeDB's per-step timeout of the request. Default: `DEFAULT_STEP_TIMEOUT` ("10m"). */
     stepTimeout?: string;
     /** How long `pulumi up` waits for the request, in minutes. Default: 30. */
     timeoutMinutes?: number;
@@ -58,11 +58,11 @@ export function credentialRotationInputs(args: CredentialRotationArgs, kubeconfi
     p.add("namespace", checkDnsLabel(args.namespace));
     if (typeof args.secretName === "string") p.add("secretName", checkDnsSubdomain(args.secretName));
     if (args.periodStart !== undefined && args.periodStart !== "none") p.add("periodStart", checkRfc3339(args.periodStart));
-    const stepTimeout = args.stepTimeout ?? "10m";
-    p.add("stepTimeout", checkGoDuration(stepTimeout, 60));
+    const stepTimeout = args.stepTimeout ?? DEFAULT_STEP_TIMEOUT;
+    p.add("stepTimeout", checkStepTimeout(stepTimeout));
     const timeoutMinutes = args.timeoutMinutes ?? 30;
     p.add("timeoutMinutes", checkInteger(timeoutMinutes, 1, 24 * 60));
-    p.add("generation", checkInteger(args.generation ?? 0, 0, 1_000_000));
+    p.add("generation", checkGeneration(args.generation ?? 0));
     p.throwIfAny();
     const secretName = pulumi.output(args.secretName);
     const inputs: Record<keyof CredentialRotationInputs, pulumi.Input<unknown> | undefined> = {

@@ -15,13 +15,13 @@
  * already switched it); the connection Secret is not touched, because it depends on this
  * resource's success.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { KubeApi, MSSQL_SERVERS, kubeApi } from "../kube/client";
 import { MSSQLServerOpsRequest } from "../api/kubedb";
 import { selectorFor } from "../core/names";
 import { markReferenced } from "./retainedCredential";
 import { QueuedRequest, queueStop, runQueue } from "../ops/queue";
-import { diffLedger, initializationError, isSettled, unsettledPhase, withoutKubeconfig } from "../ops/ledger";
+import { initializationError, withoutKubeconfig } from "../resourceProtocol";
+import { Ledger, ledgerProvider, unsettledPhase } from "../ops/ledger";
 import { opsRequestFailure } from "../ops/waiter";
 import { failureMessage, mayStillRun } from "../ops/outcomes";
 
@@ -53,15 +53,6 @@ export interface CredentialRotationOutputs extends Omit<CredentialRotationInputs
     lastRequest: string;
     activeSince: string;
     removedSecrets: string[];
-}
-
-export function diffCredentialRotation(olds: Partial<CredentialRotationOutputs>, news: CredentialRotationInputs): pulumi.dynamic.DiffResult {
-    return diffLedger(olds, news, ["namespace", "database"]);
-}
-
-/** Whether an update must run a RotateAuth request (a new Secret, or the last attempt did not succeed). */
-export function rotationNeeded(olds: Partial<CredentialRotationOutputs>, news: CredentialRotationInputs): boolean {
-    return olds.appliedSecretName !== news.secretName || !isSettled(olds);
 }
 
 function settle(
@@ -126,7 +117,8 @@ export async function rotateCredential(
         result = ran.last!;
     } catch (error) {
         const stop = queueStop<boolean, QueuedRequest<boolean>>(error);
-        throw await rotationFailure(api, stop?.cause ?? error, inputs, previous, usedBefore, stop?.attemptName ?? request.metadata.name);
+        if (!stop) throw error;
+        throw await rotationFailure(api, stop.cause, inputs, previous, usedBefore, stop.attemptName);
     }
 
     // The rotation succeeded. Reading back is best effort: a failure here must not pass for a failed
@@ -224,18 +216,10 @@ async function removeSupersededSecrets(api: KubeApi, namespace: string, database
     return stale.sort();
 }
 
-export const credentialRotationProvider: pulumi.dynamic.ResourceProvider = {
-    async diff(_id: string, olds: Partial<CredentialRotationOutputs>, news: CredentialRotationInputs) {
-        return diffCredentialRotation(olds, news);
-    },
-    async create(inputs: CredentialRotationInputs) {
-        const outs = await rotateCredential(inputs, {});
-        return { id: `${inputs.namespace}/${inputs.database}`, outs };
-    },
-    async update(_id: string, olds: Partial<CredentialRotationOutputs>, news: CredentialRotationInputs) {
-        if (!rotationNeeded(olds, news)) return { outs: { ...olds, ...withoutKubeconfig(news) } };
-        return { outs: await rotateCredential(news, olds) };
-    },
-    // Deleting the ledger leaves the database, its Secrets and the requests' history alone.
-    async delete() {},
+/** A rotation runs for a new Secret (or after an attempt that did not succeed: see ledgerProvider). */
+export const credentialRotationLedger: Ledger<CredentialRotationInputs, CredentialRotationOutputs> = {
+    reconcile: (inputs, previous) => rotateCredential(inputs, previous),
+    nothingToRun: (olds, news) => olds.appliedSecretName === news.secretName,
 };
+
+export const credentialRotationProvider = ledgerProvider(credentialRotationLedger);

@@ -19,7 +19,8 @@ import { KubeApi, kubeApi, statusCode } from "../kube/client";
 import { credentialSecretManifest } from "./manifests";
 import { ambiguousRetainedCredential, findRetainedCredential } from "./retainedCredential";
 import { isOwn } from "../core/names";
-import { isUnknown, report, withoutKubeconfig } from "../ops/ledger";
+import { isUnknown, withoutKubeconfig } from "../resourceProtocol";
+import { report } from "../ops/report";
 
 export interface CredentialSecretInputs {
     namespace: string;

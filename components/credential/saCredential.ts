@@ -20,7 +20,7 @@ import { PackageResource } from "../packageResources";
 import { KubernetesCluster, waiterKubeconfig } from "../kube/cluster";
 import { ANNOTATION_GENERATION, ANNOTATION_PERIOD, credentialFingerprint, names } from "../core/names";
 import { MAX_DATABASE_NAME_LENGTH } from "../database/settings";
-import { checkBoolean, checkDatabaseName, checkDnsLabel, checkInteger, checkSaPassword } from "../core/checks";
+import { checkBoolean, checkDatabaseName, checkDnsLabel, checkGeneration, checkSaPassword } from "../core/checks";
 import { checkRfc3339 } from "../core/durations";
 import { Problems } from "../core/problems";
 
@@ -86,7 +86,7 @@ export function validateSaCredentialArgs(args: SaCredentialArgs): void {
     const problems = new Problems("SaCredential args");
     problems.add("database", checkDatabaseName(args.database, MAX_DATABASE_NAME_LENGTH));
     problems.add("namespace", checkDnsLabel(args.namespace));
-    problems.add("generation", checkInteger(args.generation ?? 0, 0, 1_000_000));
+    problems.add("generation", checkGeneration(args.generation ?? 0));
     if (args.periodStart !== undefined && args.periodStart !== "none") problems.add("periodStart", checkRfc3339(args.periodStart));
     // A plain password is checked here; a secret Output was checked where it came from (saPassword).
     if (typeof args.password === "string") problems.add("password", checkSaPassword(args.password));

@@ -19,7 +19,7 @@ import { Problems } from "../core/problems";
 import { KubernetesCluster, waiterKubeconfig } from "../kube/cluster";
 import { kubeApi } from "../kube/client";
 import { PermissionContext, missingGrants, missingGrantsMessage } from "../kube/rbac";
-import { isUnknown, withoutKubeconfig } from "../ops/ledger";
+import { isUnknown, withoutKubeconfig } from "../resourceProtocol";
 import { PackageResource } from "../packageResources";
 
 export interface ChangeGuardArgs {

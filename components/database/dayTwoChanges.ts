@@ -12,8 +12,8 @@ import { KubernetesCluster, waiterKubeconfig } from "../kube/cluster";
 import { MAX_AG_REPLICAS, MAX_DATABASE_NAME_LENGTH, checkMssqlConf, checkVersion } from "./settings";
 import { DayTwoInputs, DayTwoOutputs } from "./dayTwoProvider";
 import { PackageResource } from "../packageResources";
-import { checkBoolean, checkDatabaseName, checkDnsLabel, checkDnsSubdomain, checkInteger, checkOneOf } from "../core/checks";
-import { checkGoDuration } from "../core/durations";
+import { checkBoolean, checkDatabaseName, checkDnsLabel, checkDnsSubdomain, checkGeneration, checkInteger, checkOneOf } from "../core/checks";
+import { checkStepTimeout, DEFAULT_STEP_TIMEOUT } from "../core/durations";
 import { Problems } from "../core/problems";
 import { checkResources, checkStorageQuantity, quantityText } from "../core/quantities";
 
@@ -39,7 +39,7 @@ export interface DayTwoChangesArgs {
     mssqlConf?: string;
     /** Bump to restart the database through a Restart request. Default: 0. */
     restartGeneration?: number;
-    /** KubeDB's per-step timeout of each request. Default: "10m". */
+    /** KubeDB's per-step timeout of each request. Default: `DEFAULT_STEP_TIMEOUT` ("10m"). */
     stepTimeout?: string;
     /** How long `pulumi up` waits for each request, in minutes. Default: 30. */
     timeoutMinutes?: number;
@@ -82,9 +82,9 @@ export function dayTwoInputs(args: DayTwoChangesArgs, kubeconfig?: pulumi.Output
     const expansionMode = storage.expansionMode ?? "Online";
     p.add("storage.expansionMode", checkOneOf(expansionMode, VOLUME_EXPANSION_MODES));
     if (args.mssqlConf !== undefined) p.add("mssqlConf", checkMssqlConf(args.mssqlConf));
-    p.add("restartGeneration", checkInteger(args.restartGeneration ?? 0, 0, 1_000_000));
-    const stepTimeout = args.stepTimeout ?? "10m";
-    p.add("stepTimeout", checkGoDuration(stepTimeout, 60));
+    p.add("restartGeneration", checkGeneration(args.restartGeneration ?? 0));
+    const stepTimeout = args.stepTimeout ?? DEFAULT_STEP_TIMEOUT;
+    p.add("stepTimeout", checkStepTimeout(stepTimeout));
     const timeoutMinutes = args.timeoutMinutes ?? 30;
     p.add("timeoutMinutes", checkInteger(timeoutMinutes, 1, 24 * 60));
     p.throwIfAny();

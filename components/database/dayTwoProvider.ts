@@ -20,7 +20,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KubeApi, KubeObject, MSSQL_SERVERS, OPS_REQUESTS, kubeApi } from "../kube/client";
 import { storageClassOf } from "../kube/storageClasses";
-import { diffLedger, initializationError, isSettled, logProgress, report, unsettledPhase, withoutKubeconfig } from "../ops/ledger";
+import { initializationError, withoutKubeconfig } from "../resourceProtocol";
+import { isSettled, ledgerProvider, unsettledPhase } from "../ops/ledger";
+import { logProgress, report } from "../ops/report";
 import { dayTwoRequestManifest } from "../ops/manifests";
 import { failureMessage } from "../ops/outcomes";
 import { QueuedRequest, queueStop, runQueue } from "../ops/queue";
@@ -109,10 +111,6 @@ export function checkDayTwo(olds: Partial<DayTwoInputs>, news: DayTwoInputs): pu
             ? []
             : refusedDayTwoChanges(desiredDayTwo(olds as DayTwoInputs), desiredDayTwo(news)).map(([property, reason]) => ({ property, reason }));
     return { inputs: news, failures };
-}
-
-export function diffDayTwo(olds: Partial<DayTwoOutputs>, news: DayTwoInputs): pulumi.dynamic.DiffResult {
-    return diffLedger(olds, news, ["namespace", "database"]);
 }
 
 /**
@@ -346,24 +344,10 @@ async function dayTwoFailure(
     return initializationError(message, `${namespace}/${database}`, state);
 }
 
-export const dayTwoProvider: pulumi.dynamic.ResourceProvider = {
-    async check(olds: Partial<DayTwoInputs>, news: DayTwoInputs) {
-        return checkDayTwo(olds, news);
-    },
-    async diff(_id: string, olds: Partial<DayTwoOutputs>, news: DayTwoInputs) {
-        const plan = previewPlan(olds, news);
-        if (plan) report(plan);
-        return diffDayTwo(olds, news);
-    },
-    async create(inputs: DayTwoInputs) {
-        return { id: `${inputs.namespace}/${inputs.database}`, outs: await reconcileDayTwo(inputs, {}) };
-    },
-    async update(_id: string, olds: Partial<DayTwoOutputs>, news: DayTwoInputs) {
-        // Nothing to run (e.g. only a timeout changed): no API call.
-        const unchanged = isSettled(olds) && olds.applied !== undefined && planDayTwo(olds.applied, desiredDayTwo(news), settingsOf(news)).length === 0;
-        if (unchanged) return { outs: { ...olds, ...withoutKubeconfig(news) } };
-        return { outs: await reconcileDayTwo(news, olds) };
-    },
-    // Deleting the ledger leaves the database and its requests alone.
-    async delete() {},
-};
+export const dayTwoProvider = ledgerProvider<DayTwoInputs, DayTwoOutputs>({
+    check: checkDayTwo,
+    preview: previewPlan,
+    reconcile: (inputs, previous) => reconcileDayTwo(inputs, previous),
+    // Nothing to run (e.g. only a timeout changed): no API call.
+    nothingToRun: (olds, news) => olds.applied !== undefined && planDayTwo(olds.applied, desiredDayTwo(news), settingsOf(news)).length === 0,
+});

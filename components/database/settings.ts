@@ -20,12 +20,13 @@ import {
     checkDnsLabel,
     checkDnsName,
     checkDnsSubdomain,
+    checkGeneration,
     checkInteger,
     checkIpAddress,
     checkOneOf,
     checkSaPassword,
 } from "../core/checks";
-import { checkCertificateDurations, checkGoDuration, checkInterval, checkRfc3339 } from "../core/durations";
+import { checkCertificateDurations, checkInterval, checkRfc3339, checkStepTimeout, DEFAULT_STEP_TIMEOUT } from "../core/durations";
 import { Problems, nameText, shown } from "../core/problems";
 import { checkResources, checkStorageQuantity, quantityText } from "../core/quantities";
 import { checkKubeconfigText, looksLikeKubeconfigText } from "../kube/kubeconfig";
@@ -227,7 +228,7 @@ export function parseDatabaseValues(values: Record<string, unknown>, problems: P
     if (mssqlConf !== undefined) problems.add("mssqlConf", checkMssqlConf(mssqlConf));
     const restartRaw = object("restart", KNOWN_KEYS.restart!) ?? {};
     const restart = { generation: (restartRaw.generation ?? 0) as number };
-    problems.add("restart.generation", checkInteger(restart.generation, 0, 1_000_000));
+    problems.add("restart.generation", checkGeneration(restart.generation));
     const autoOps = get("autoOps") ?? false;
     problems.add("autoOps", checkBoolean(autoOps));
 
@@ -240,7 +241,7 @@ export function parseDatabaseValues(values: Record<string, unknown>, problems: P
         interval: rotationRaw.interval as string | undefined,
         anchor: (rotationRaw.anchor ?? "1970-01-01T00:00:00Z") as string,
     };
-    problems.add("rotation.generation", checkInteger(rotation.generation, 0, 1_000_000));
+    problems.add("rotation.generation", checkGeneration(rotation.generation));
     if (rotation.interval !== undefined) {
         problems.add("rotation.interval", checkInterval(rotation.interval));
         if (saPassword !== undefined) {
@@ -256,11 +257,11 @@ export function parseDatabaseValues(values: Record<string, unknown>, problems: P
     const timeouts = {
         readyMinutes: (timeoutsRaw.readyMinutes ?? (availabilityGroup ? 40 : 25)) as number,
         opsRequestMinutes: (timeoutsRaw.opsRequestMinutes ?? 30) as number,
-        opsStepTimeout: (timeoutsRaw.opsStepTimeout ?? "10m") as string,
+        opsStepTimeout: (timeoutsRaw.opsStepTimeout ?? DEFAULT_STEP_TIMEOUT) as string,
     };
     problems.add("timeouts.readyMinutes", checkInteger(timeouts.readyMinutes, 1, 24 * 60));
     problems.add("timeouts.opsRequestMinutes", checkInteger(timeouts.opsRequestMinutes, 1, 24 * 60));
-    problems.add("timeouts.opsStepTimeout", checkGoDuration(timeouts.opsStepTimeout, 60));
+    problems.add("timeouts.opsStepTimeout", checkStepTimeout(timeouts.opsStepTimeout));
 
     const kubeconfig = get("kubeconfig");
     if (kubeconfig !== undefined) {
@@ -446,7 +447,7 @@ function parseTls(problems: Problems, raw: Record<string, unknown>, isAvailabili
 
     const rotationRaw = raw.rotation === undefined ? {} : (checkObject(problems, "tls.rotation", raw.rotation, ["generation"]) ?? {});
     const rotation = { generation: (rotationRaw.generation ?? 0) as number };
-    problems.add("tls.rotation.generation", checkInteger(rotation.generation, 0, 1_000_000));
+    problems.add("tls.rotation.generation", checkGeneration(rotation.generation));
 
     return {
         issuer,

@@ -1,15 +1,17 @@
 /**
- * What the three request-running dynamic providers (credential rotation, TLS lifecycle, day-2
- * changes) share:
- * their resource is a ledger of what the database was last brought to, and
+ * What the three request-running providers (credential rotation, TLS lifecycle, day-2 changes)
+ * share: their resource is a ledger of what the database was last brought to, and
  * - its diff is pure (preview never calls the cluster) and also reports a change after a failed
  *   attempt, so the next `pulumi up` retries;
  * - the kubeconfig is an input but never an output (state keeps it only as an encrypted input);
- * - a failed attempt is an initialization error that carries the state before the attempt.
+ * - a failed attempt is an initialization error that carries the state before the attempt;
+ * - deleting it leaves the database, its Secrets and its requests alone.
+ * Each ledger gives what is its own ({@link Ledger}); {@link ledgerProvider} is the shell around it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AsyncLocalStorage } from "async_hooks";
-import { OpsRequestProgress, describeCondition, opsRequestFailure } from "./waiter";
+import { withoutKubeconfig } from "../resourceProtocol";
+import { report } from "./report";
+import { opsRequestFailure } from "./waiter";
 
 export interface LedgerOutputs {
     /**
@@ -48,48 +50,47 @@ export function diffLedger<I extends { kubeconfig?: string }>(
     return { changes: changed.length > 0 || (olds.lastPhase !== undefined && !isSettled(olds)), replaces, deleteBeforeReplace: false };
 }
 
-/** Pulumi's placeholder for an input not known yet (a preview), as a dynamic provider receives it. */
-export function isUnknown(value: unknown): boolean {
-    return value === "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The inputs every ledger has: which database, and how to reach its cluster. */
+export interface LedgerInputs {
+    namespace: string;
+    database: string;
+    kubeconfig?: string;
 }
 
-/** The inputs without the kubeconfig, fit to be stored as outputs. */
-export function withoutKubeconfig<I extends { kubeconfig?: string }>(inputs: I): Omit<I, "kubeconfig"> {
-    const copy: Partial<I> = { ...inputs };
-    delete copy.kubeconfig;
-    return copy as Omit<I, "kubeconfig">;
+/** What is a ledger's own; the rest is {@link ledgerProvider}'s. */
+export interface Ledger<I extends LedgerInputs, O extends LedgerOutputs> {
+    /** Brings the database from `previous` (`{}` at creation) to `inputs`; a failed request throws an initialization error. */
+    reconcile(inputs: I, previous: Partial<O>): Promise<O>;
+    /** Whether a settled ledger has nothing to run for these inputs (then an update makes no API call). */
+    nothingToRun(olds: Partial<O>, news: I): boolean;
+    /** Refusals without the cluster, also at preview. */
+    check?(olds: Partial<I>, news: I): pulumi.dynamic.CheckResult;
+    /** What an update would send, for `pulumi preview` (pure; undefined: nothing to say). */
+    preview?(olds: Partial<O>, news: I): string | undefined;
 }
 
-/**
- * An error the provider plugin reports as "created but failed to initialize": the resource is
- * kept with `properties` and updated again on the next `pulumi up`.
- */
-export function initializationError(message: string, id: string, properties: object): Error {
-    return Object.assign(new Error(message), { id, properties: { ...properties }, reasons: [message] });
+/** Whether an update runs the ledger: it has something to run, or its last attempt did not succeed. */
+export function mustRun<I extends LedgerInputs, O extends LedgerOutputs>(ledger: Ledger<I, O>, olds: Partial<O>, news: I): boolean {
+    return !isSettled(olds) || !ledger.nothingToRun(olds, news);
 }
 
-/**
- * Where a provider's lines for the user go. The provider plugin runs each operation inside
- * {@link withReporter} with a reporter that logs against the resource's URN, so `pulumi up` shows the
- * line on that resource's row; outside one (a test calling a provider directly) they go to stderr.
- */
-export type Reporter = (line: string, kind: "progress" | "notice") => void;
-
-const reporters = new AsyncLocalStorage<Reporter>();
-
-export function withReporter<T>(reporter: Reporter, run: () => Promise<T>): Promise<T> {
-    return reporters.run(reporter, run);
-}
-
-/** A line for the user: `notice` stays in the update's diagnostics, `progress` only on the row while it runs. */
-export function report(line: string, kind: "progress" | "notice" = "notice"): void {
-    const reporter = reporters.getStore();
-    if (reporter) reporter(line, kind);
-    else console.error(`[kubedb-mssql] ${line}`);
-}
-
-/** Progress of a request: shown on the resource's row while it runs. */
-export function logProgress(progress: OpsRequestProgress): void {
-    const condition = progress.condition ? ` ${describeCondition(progress.condition)}` : "";
-    report(`${progress.request}: ${progress.phase ?? ""}${condition}`, "progress");
+/** The provider of a ledger: a pure diff, create and update through `reconcile`, a delete that leaves the database alone. */
+export function ledgerProvider<I extends LedgerInputs, O extends LedgerOutputs>(ledger: Ledger<I, O>): pulumi.dynamic.ResourceProvider {
+    const { check } = ledger;
+    return {
+        ...(check ? { check: async (olds: Partial<I>, news: I) => check(olds, news) } : {}),
+        async diff(_id: string, olds: Partial<O>, news: I) {
+            const planned = ledger.preview?.(olds, news);
+            if (planned) report(planned);
+            return diffLedger<I>(olds as Partial<Record<keyof I, unknown>> & LedgerOutputs, news, ["namespace", "database"]);
+        },
+        async create(inputs: I) {
+            return { id: `${inputs.namespace}/${inputs.database}`, outs: await ledger.reconcile(inputs, {}) };
+        },
+        async update(_id: string, olds: Partial<O>, news: I) {
+            if (!mustRun(ledger, olds, news)) return { outs: { ...olds, ...withoutKubeconfig(news) } };
+            return { outs: await ledger.reconcile(news, olds) };
+        },
+        async delete() {},
+    };
 }

@@ -12,7 +12,7 @@
  */
 import { MSSQLServerOpsRequest } from "../api/kubedb";
 import { KubeApi, KubeObject } from "../kube/client";
-import { logProgress } from "./ledger";
+import { logProgress } from "./report";
 import { runOpsRequest } from "./runner";
 
 export interface QueuedRequest<S> {

@@ -14,8 +14,8 @@ import { issuerRef, kubeDbCertificates } from "./manifests";
 import { names } from "../core/names";
 import { TlsLifecycleInputs, TlsLifecycleOutputs } from "./tlsLifecycleProvider";
 import { PackageResource } from "../packageResources";
-import { checkBoolean, checkDatabaseName, checkDnsLabel, checkDnsSubdomain, checkInteger, checkOneOf } from "../core/checks";
-import { checkGoDuration } from "../core/durations";
+import { checkBoolean, checkDatabaseName, checkDnsLabel, checkDnsSubdomain, checkGeneration, checkInteger, checkOneOf } from "../core/checks";
+import { checkStepTimeout, DEFAULT_STEP_TIMEOUT } from "../core/durations";
 import { Problems, shown } from "../core/problems";
 
 export interface TlsLifecycleArgs {
@@ -35,7 +35,7 @@ export interface TlsLifecycleArgs {
     caRevision?: string;
     /** cert-manager's cluster resource namespace (for a ClusterIssuer's CA). Default: "cert-manager". */
     clusterResourceNamespace?: string;
-    /** KubeDB's per-step timeout. Default: "10m". */
+    /** KubeDB's per-step timeout. Default: `DEFAULT_STEP_TIMEOUT` ("10m"). */
     stepTimeout?: string;
     /** How long `pulumi up` waits for a request, in minutes. Default: 30. */
     timeoutMinutes?: number;
@@ -68,11 +68,11 @@ export function tlsLifecycleInputs(args: TlsLifecycleArgs, kubeconfig?: pulumi.O
     // Whether the database is an availability group is not known here: MssqlServer checks the endpoint alias.
     if (args.certificates !== undefined) parseCertificateAliases(p, "certificates", args.certificates, true);
     if (args.clientTLS !== undefined) p.add("clientTLS", checkBoolean(args.clientTLS));
-    p.add("rotationGeneration", checkInteger(args.rotationGeneration ?? 0, 0, 1_000_000));
+    p.add("rotationGeneration", checkGeneration(args.rotationGeneration ?? 0));
     if (args.caRevision !== undefined && typeof args.caRevision !== "string")
         p.add("caRevision", `must be a string (CaIssuer.revision), got ${shown(args.caRevision)}`);
     if (args.clusterResourceNamespace !== undefined) p.add("clusterResourceNamespace", checkDnsLabel(args.clusterResourceNamespace));
-    p.add("stepTimeout", checkGoDuration(args.stepTimeout ?? "10m", 60));
+    p.add("stepTimeout", checkStepTimeout(args.stepTimeout ?? DEFAULT_STEP_TIMEOUT));
     p.add("timeoutMinutes", checkInteger(args.timeoutMinutes ?? 30, 1, 24 * 60));
     p.throwIfAny();
     return {
@@ -86,7 +86,7 @@ export function tlsLifecycleInputs(args: TlsLifecycleArgs, kubeconfig?: pulumi.O
         clusterResourceNamespace: args.clusterResourceNamespace ?? "cert-manager",
         serverCertSecret: names.certificateSecret(args.database, "server"),
         connectionSecret: names.connectionSecret(args.database),
-        stepTimeout: args.stepTimeout ?? "10m",
+        stepTimeout: args.stepTimeout ?? DEFAULT_STEP_TIMEOUT,
         timeoutSeconds: (args.timeoutMinutes ?? 30) * 60,
         kubeconfig,
     };

@@ -14,14 +14,14 @@
  *   `pulumi up` retries with a fresh request. The CA bundle keeps both CAs (some pods may already
  *   present the new certificate).
  */
-import * as pulumi from "@pulumi/pulumi";
 import { CLUSTER_ISSUERS, ISSUERS, KubeApi, MSSQL_SERVERS, kubeApi } from "../kube/client";
 import { reconfigureTlsRequestManifest } from "../ops/manifests";
 import { REQUEST_TYPES } from "../ops/requestTypes";
 import { names, valueFingerprint } from "../core/names";
 import { QueuedRequest, queueStop, runQueue } from "../ops/queue";
 import { TlsPlan, TlsState, afterRequest, planTlsChange, reassertTls } from "./tlsPlan";
-import { diffLedger, initializationError, isSettled, unsettledPhase, withoutKubeconfig } from "../ops/ledger";
+import { initializationError, withoutKubeconfig } from "../resourceProtocol";
+import { isSettled, ledgerProvider, unsettledPhase } from "../ops/ledger";
 import { failureMessage, mayStillRun } from "../ops/outcomes";
 import { X509Certificate } from "crypto";
 
@@ -66,10 +66,6 @@ export function desiredTls(inputs: TlsLifecycleInputs | TlsLifecycleOutputs): Tl
         rotationGeneration: inputs.rotationGeneration,
         caRevision: inputs.caRevision,
     };
-}
-
-export function diffTlsLifecycle(olds: Partial<TlsLifecycleOutputs>, news: TlsLifecycleInputs): pulumi.dynamic.DiffResult {
-    return diffLedger(olds, news, ["namespace", "database"]);
 }
 
 const PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
@@ -294,18 +290,8 @@ async function tlsFailure(
     return initializationError(message, `${namespace}/${database}`, state);
 }
 
-export const tlsLifecycleProvider: pulumi.dynamic.ResourceProvider = {
-    async diff(_id: string, olds: Partial<TlsLifecycleOutputs>, news: TlsLifecycleInputs) {
-        return diffTlsLifecycle(olds, news);
-    },
-    async create(inputs: TlsLifecycleInputs) {
-        // The database was created with exactly this configuration.
-        return { id: `${inputs.namespace}/${inputs.database}`, outs: await reconcileTls(inputs, {}) };
-    },
-    async update(_id: string, olds: Partial<TlsLifecycleOutputs>, news: TlsLifecycleInputs) {
-        const unchanged = isSettled(olds) && olds.applied !== undefined && planTlsChange(olds.applied, desiredTls(news)) === undefined;
-        if (unchanged) return { outs: { ...olds, ...withoutKubeconfig(news) } };
-        return { outs: await reconcileTls(news, olds) };
-    },
-    async delete() {},
-};
+export const tlsLifecycleProvider = ledgerProvider<TlsLifecycleInputs, TlsLifecycleOutputs>({
+    // At creation the database was created with exactly this configuration.
+    reconcile: (inputs, previous) => reconcileTls(inputs, previous),
+    nothingToRun: (olds, news) => olds.applied !== undefined && planTlsChange(olds.applied, desiredTls(news)) === undefined,
+});

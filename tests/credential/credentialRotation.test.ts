@@ -7,11 +7,11 @@ import { strict as assert } from "assert";
 import {
     CredentialRotationInputs,
     CredentialRotationOutputs,
+    credentialRotationLedger,
     credentialRotationProvider,
-    diffCredentialRotation,
     rotateCredential,
-    rotationNeeded,
 } from "../../components/credential/credentialRotationProvider";
+import { mustRun } from "../../components/ops/ledger";
 import { rotateAuthRequestManifest } from "../../components/ops/manifests";
 import { labelsFor } from "../../components/core/names";
 import { assertValid } from "../support/crdSchema";
@@ -385,24 +385,28 @@ describe("credential rotation diff (what preview shows, without calling the clus
         lastPhase: "Successful",
     } as Partial<CredentialRotationOutputs>;
 
-    it("sees no change for the same inputs, even with another kubeconfig", () => {
-        assert.deepEqual(diffCredentialRotation(olds, { ...news, kubeconfig: "kubeconfig-b" }), { changes: false, replaces: [], deleteBeforeReplace: false });
+    it("sees no change for the same inputs, even with another kubeconfig", async () => {
+        assert.deepEqual(await credentialRotationProvider.diff!("db/mssql", olds, { ...news, kubeconfig: "kubeconfig-b" }), {
+            changes: false,
+            replaces: [],
+            deleteBeforeReplace: false,
+        });
     });
-    it("sees a change (a rotation) for a new Secret", () => {
-        assert.equal(diffCredentialRotation(olds, { ...news, secretName: "mssql-auth-2222222222" }).changes, true);
+    it("sees a change (a rotation) for a new Secret", async () => {
+        assert.equal((await credentialRotationProvider.diff!("db/mssql", olds, { ...news, secretName: "mssql-auth-2222222222" })).changes, true);
     });
-    it("sees a change after a failed attempt, so the next `pulumi up` retries", () => {
-        assert.equal(diffCredentialRotation({ ...olds, lastPhase: "Failed" }, news).changes, true);
+    it("sees a change after a failed attempt, so the next `pulumi up` retries", async () => {
+        assert.equal((await credentialRotationProvider.diff!("db/mssql", { ...olds, lastPhase: "Failed" }, news)).changes, true);
     });
-    it("replaces for another database", () => {
-        assert.deepEqual(diffCredentialRotation(olds, { ...news, database: "other" }).replaces, ["database"]);
+    it("replaces for another database", async () => {
+        assert.deepEqual((await credentialRotationProvider.diff!("db/mssql", olds, { ...news, database: "other" })).replaces, ["database"]);
     });
     it("an update runs a request for a new Secret or after an unsettled attempt, and only then", () => {
-        assert.equal(rotationNeeded(olds, news), false, "the same Secret, settled: nothing to send");
-        assert.equal(rotationNeeded(olds, { ...news, secretName: "mssql-auth-2222222222" }), true);
+        assert.equal(mustRun(credentialRotationLedger, olds, news), false, "the same Secret, settled: nothing to send");
+        assert.equal(mustRun(credentialRotationLedger, olds, { ...news, secretName: "mssql-auth-2222222222" }), true);
         for (const lastPhase of ["Failed", "Denied", "NotStarted", "Progressing (still running)"])
-            assert.equal(rotationNeeded({ ...olds, lastPhase }, news), true, lastPhase);
-        for (const lastPhase of ["Initial", "Successful"]) assert.equal(rotationNeeded({ ...olds, lastPhase }, news), false, lastPhase);
+            assert.equal(mustRun(credentialRotationLedger, { ...olds, lastPhase }, news), true, lastPhase);
+        for (const lastPhase of ["Initial", "Successful"]) assert.equal(mustRun(credentialRotationLedger, { ...olds, lastPhase }, news), false, lastPhase);
     });
 });
 

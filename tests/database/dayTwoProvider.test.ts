@@ -12,7 +12,6 @@ import {
     DayTwoOutputs,
     checkDayTwo,
     dayTwoProvider,
-    diffDayTwo,
     fromLive,
     liveDayTwo,
     previewPlan,
@@ -72,7 +71,7 @@ describe("day-2 provider against the API server", function () {
     ): Promise<{ created: DayTwoOutputs; updated: DayTwoOutputs }> {
         const created = (await dayTwoProvider.create!(inputs(fake, before))).outs as DayTwoOutputs;
         const news = inputs(fake, { ...before, ...change });
-        assert.equal(diffDayTwo(created, news).changes, true);
+        assert.equal((await dayTwoProvider.diff!("db/mssql", created, news)).changes, true);
         const updated = (await dayTwoProvider.update!("id", created, news)).outs as DayTwoOutputs;
         return { created, updated };
     }
@@ -149,7 +148,11 @@ describe("day-2 provider against the API server", function () {
             const again = await dayTwoProvider.update!("id", updated, inputs(fake, { ...c.before, ...c.change }));
             assert.equal(fake.requests.length, before);
             assert.equal((again.outs as DayTwoOutputs).lastRequest, updated.lastRequest);
-            assert.equal(diffDayTwo(updated, inputs(fake, { ...c.before, ...c.change })).changes, false, "and the next diff shows nothing");
+            assert.equal(
+                (await dayTwoProvider.diff!("db/mssql", updated, inputs(fake, { ...c.before, ...c.change }))).changes,
+                false,
+                "and the next diff shows nothing",
+            );
         });
     }
 
@@ -205,7 +208,7 @@ describe("day-2 provider against the API server", function () {
         assert.deepEqual([error.properties.applied.storageSize, error.properties.applied.version], ["30Gi", "2022-cu22"], "the expansion is kept as done");
         assert.equal((error.properties as unknown as Record<string, unknown>).kubeconfig, undefined);
 
-        assert.equal(diffDayTwo(error.properties, news).changes, true, "the next `pulumi up` retries");
+        assert.equal((await dayTwoProvider.diff!("db/mssql", error.properties, news)).changes, true, "the next `pulumi up` retries");
         const retried = (await dayTwoProvider.update!("id", error.properties, news)).outs as DayTwoOutputs;
         const names = requests(fake).map((r) => `${r.spec.type}:${r.metadata.name}`);
         assert.deepEqual(
@@ -356,7 +359,7 @@ describe("day-2 provider against the API server", function () {
         const withdrawn = (await dayTwoProvider.update!("id", failed, inputs(fake, { version: "2025-cu0" }))).outs as DayTwoOutputs;
         assert.equal(withdrawn.lastPhase, "Withdrawn");
         assert.equal(opsPosts(fake), 1);
-        assert.equal(diffDayTwo(withdrawn, inputs(fake, { version: "2025-cu0" })).changes, false, "settled");
+        assert.equal((await dayTwoProvider.diff!("db/mssql", withdrawn, inputs(fake, { version: "2025-cu0" }))).changes, false, "settled");
     });
 
     /** A request a run sent and then lost track of (interrupted), finishing `afterMs` later as KubeDB would. */
@@ -413,7 +416,7 @@ describe("day-2 provider against the API server", function () {
             [updated.currentVersion, updated.currentStorageSize, updated.applied.version, updated.applied.storageSize],
             ["2025-cu0", "20Gi", "2025-cu0", "20Gi"],
         );
-        assert.equal(diffDayTwo(updated, inputs(fake, { storageSize: "20Gi", version: "2025-cu0" })).changes, false);
+        assert.equal((await dayTwoProvider.diff!("db/mssql", updated, inputs(fake, { storageSize: "20Gi", version: "2025-cu0" }))).changes, false);
     });
 
     it("an interrupted Restart that succeeded while waited for is adopted; one that failed is retried", async () => {

@@ -2,7 +2,8 @@
  * The ledger: the phase an attempt ended in, what is a change, and a request's progress line.
  */
 import { strict as assert } from "assert";
-import { diffLedger, logProgress, unsettledPhase } from "../../components/ops/ledger";
+import { diffLedger, unsettledPhase } from "../../components/ops/ledger";
+import { logProgress } from "../../components/ops/report";
 import { opsRequestError } from "../../components/ops/waiter";
 
 describe("ops edges: the ledger", () => {

@@ -11,7 +11,6 @@ import {
     TlsLifecycleInputs,
     TlsLifecycleOutputs,
     describeCa,
-    diffTlsLifecycle,
     mergeBundles,
     reconcileTls,
     tlsLifecycleProvider,
@@ -339,7 +338,11 @@ describe("TLS lifecycle provider", () => {
         assert.deepEqual(failure.properties.applied.issuerRef, ISSUER_A);
         assert.equal(failure.properties.kubeconfig, undefined);
         assert.equal(connectionCa(), `${OLD_CA}\n${NEW_CA}\n`);
-        assert.equal(diffTlsLifecycle(failure.properties, inputs({ issuerRef: ISSUER_B, caRevision: "" })).changes, true, "the next preview shows the retry");
+        assert.equal(
+            (await tlsLifecycleProvider.diff!("db/mssql", failure.properties, inputs({ issuerRef: ISSUER_B, caRevision: "" }))).changes,
+            true,
+            "the next preview shows the retry",
+        );
         const retried = await tlsLifecycleProvider.update!("db/mssql", failure.properties, inputs({ issuerRef: ISSUER_B, caRevision: "" }));
         assert.equal(retried.outs.lastPhase, "Successful");
         assert.match(retried.outs.lastRequest, /-r2$/);
@@ -443,7 +446,7 @@ describe("TLS lifecycle provider", () => {
         const result = await tlsLifecycleProvider.update!("db/mssql", settledBase(), inputs());
         assert.equal(result.outs.lastPhase, "Initial");
         assert.equal(fake.requests.length, before);
-        assert.equal(diffTlsLifecycle(settledBase(), { ...inputs(), kubeconfig: "another" }).changes, false);
+        assert.equal((await tlsLifecycleProvider.diff!("db/mssql", settledBase(), { ...inputs(), kubeconfig: "another" })).changes, false);
     });
 
     it("waits for a running credential rotation of the same database before it starts", async () => {
