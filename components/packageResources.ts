@@ -36,3 +36,22 @@ export class PackageResource extends pulumi.CustomResource {
         return (this as unknown as Record<string, pulumi.Output<T>>)[key];
     }
 }
+
+/**
+ * A component's ledger: the custom resource `<name>-ledger` of `kind` with its `outputs`, child of the
+ * component (after what the component depends on). Each of `exposed` is copied onto the component
+ * under the same name (its class declares them); the component registers the `exposed` map returned.
+ */
+export function ledgerOf<K extends string>(
+    component: pulumi.ComponentResource,
+    ledger: { kind: PackageResourceKind; name: string; inputs: pulumi.Inputs; outputs: readonly K[]; exposed: readonly K[] },
+    opts: pulumi.ComponentResourceOptions | undefined,
+): { resource: PackageResource; exposed: Record<K, pulumi.Output<unknown>> } {
+    const resource = new PackageResource(ledger.kind, `${ledger.name}-ledger`, ledger.inputs, ledger.outputs, {
+        parent: component,
+        dependsOn: opts?.dependsOn,
+    });
+    const exposed = Object.fromEntries(ledger.exposed.map((key) => [key, resource.output(key)])) as Record<K, pulumi.Output<unknown>>;
+    Object.assign(component, exposed);
+    return { resource, exposed };
+}

@@ -9,7 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CredentialRotationInputs, CredentialRotationOutputs } from "./credentialRotationProvider";
-import { PackageResource } from "../packageResources";
+import { ledgerOf } from "../packageResources";
 import { rotateAuthRequestManifest } from "../ops/manifests";
 import { REQUEST_TYPES } from "../ops/requestTypes";
 import { names } from "../core/names";
@@ -90,37 +90,33 @@ export function credentialRotationInputs(args: CredentialRotationArgs, kubeconfi
 
 export class CredentialRotation extends pulumi.ComponentResource {
     /** The Secret this program last made the database use. */
-    readonly appliedSecretName: pulumi.Output<string>;
+    declare readonly appliedSecretName: pulumi.Output<string>;
     /** The Secret the database references (`spec.authSecret.name`), read back after each rotation. */
-    readonly activeSecretName: pulumi.Output<string>;
+    declare readonly activeSecretName: pulumi.Output<string>;
     /** "Initial" before any rotation, then the phase of the last request. */
-    readonly lastPhase: pulumi.Output<string>;
+    declare readonly lastPhase: pulumi.Output<string>;
     /** Name of the last RotateAuth request ("" before any rotation). */
-    readonly lastRequest: pulumi.Output<string>;
+    declare readonly lastRequest: pulumi.Output<string>;
     /** When the current credential became active (RFC 3339). */
-    readonly activeSince: pulumi.Output<string>;
+    declare readonly activeSince: pulumi.Output<string>;
     /** The RotationLedger; depend on it to run after the rotation succeeded. */
     readonly resource: pulumi.Resource;
 
     constructor(name: string, args: CredentialRotationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kubedb-mssql:credential:CredentialRotation", name, {}, opts);
         const kubeconfig = waiterKubeconfig(this, "CredentialRotation", name, args.cluster);
-        const rotation = new PackageResource("RotationLedger", `${name}-ledger`, credentialRotationInputs(args, kubeconfig), ROTATION_OUTPUTS, {
-            parent: this,
-            dependsOn: opts?.dependsOn,
-        });
-        this.resource = rotation;
-        this.appliedSecretName = rotation.output("appliedSecretName");
-        this.activeSecretName = rotation.output("activeSecretName");
-        this.lastPhase = rotation.output("lastPhase");
-        this.lastRequest = rotation.output("lastRequest");
-        this.activeSince = rotation.output("activeSince");
-        this.registerOutputs({
-            appliedSecretName: this.appliedSecretName,
-            activeSecretName: this.activeSecretName,
-            lastPhase: this.lastPhase,
-            lastRequest: this.lastRequest,
-            activeSince: this.activeSince,
-        });
+        const ledger = ledgerOf(
+            this,
+            {
+                kind: "RotationLedger",
+                name,
+                inputs: credentialRotationInputs(args, kubeconfig),
+                outputs: ROTATION_OUTPUTS,
+                exposed: ["appliedSecretName", "activeSecretName", "lastPhase", "lastRequest", "activeSince"],
+            },
+            opts,
+        );
+        this.resource = ledger.resource;
+        this.registerOutputs(ledger.exposed);
     }
 }

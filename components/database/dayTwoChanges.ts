@@ -11,7 +11,7 @@ import { ResourceRequirements, VOLUME_EXPANSION_MODES, VolumeExpansionMode } fro
 import { KubernetesCluster, waiterKubeconfig } from "../kube/cluster";
 import { MAX_AG_REPLICAS, MAX_DATABASE_NAME_LENGTH, checkMssqlConf, checkVersion } from "./settings";
 import { DayTwoInputs, DayTwoOutputs } from "./dayTwoProvider";
-import { PackageResource } from "../packageResources";
+import { ledgerOf } from "../packageResources";
 import { checkBoolean, checkDatabaseName, checkDnsLabel, checkDnsSubdomain, checkGeneration, checkInteger, checkOneOf } from "../core/checks";
 import { checkStepTimeout, DEFAULT_STEP_TIMEOUT } from "../core/durations";
 import { Problems } from "../core/problems";
@@ -109,32 +109,33 @@ export function dayTwoInputs(args: DayTwoChangesArgs, kubeconfig?: pulumi.Output
 
 export class DayTwoChanges extends pulumi.ComponentResource {
     /** `Initial` before any change, `Withdrawn`, or the phase of the last request. */
-    readonly lastPhase: pulumi.Output<string>;
+    declare readonly lastPhase: pulumi.Output<string>;
     /** Name of the last request ("" before any). */
-    readonly lastRequest: pulumi.Output<string>;
+    declare readonly lastRequest: pulumi.Output<string>;
     /** What the last request did, e.g. "UpdateVersion: version 2022-cu16 → 2022-cu19". */
-    readonly lastAction: pulumi.Output<string>;
+    declare readonly lastAction: pulumi.Output<string>;
     /** Read back from the MSSQLServer after the last run. */
-    readonly currentVersion: pulumi.Output<string>;
-    readonly currentReplicas: pulumi.Output<number>;
-    readonly currentStorageSize: pulumi.Output<string>;
+    declare readonly currentVersion: pulumi.Output<string>;
+    declare readonly currentReplicas: pulumi.Output<number>;
+    declare readonly currentStorageSize: pulumi.Output<string>;
     /** The DayTwoLedger; depend on it to run after the day-2 changes succeeded. */
     readonly resource: pulumi.Resource;
 
     constructor(name: string, args: DayTwoChangesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kubedb-mssql:database:DayTwoChanges", name, {}, opts);
         const kubeconfig = waiterKubeconfig(this, "DayTwoChanges", name, args.cluster);
-        const resource = new PackageResource("DayTwoLedger", `${name}-ledger`, dayTwoInputs(args, kubeconfig) as pulumi.Inputs, DAY_TWO_OUTPUTS, {
-            parent: this,
-            dependsOn: opts?.dependsOn,
-        });
-        this.resource = resource;
-        this.lastPhase = resource.output("lastPhase");
-        this.lastRequest = resource.output("lastRequest");
-        this.lastAction = resource.output("lastAction");
-        this.currentVersion = resource.output("currentVersion");
-        this.currentReplicas = resource.output("currentReplicas");
-        this.currentStorageSize = resource.output("currentStorageSize");
-        this.registerOutputs({ lastPhase: this.lastPhase, lastRequest: this.lastRequest, currentVersion: this.currentVersion });
+        const ledger = ledgerOf(
+            this,
+            {
+                kind: "DayTwoLedger",
+                name,
+                inputs: dayTwoInputs(args, kubeconfig) as pulumi.Inputs,
+                outputs: DAY_TWO_OUTPUTS,
+                exposed: ["lastPhase", "lastRequest", "lastAction", "currentVersion", "currentReplicas", "currentStorageSize"],
+            },
+            opts,
+        );
+        this.resource = ledger.resource;
+        this.registerOutputs(ledger.exposed);
     }
 }

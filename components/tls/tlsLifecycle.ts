@@ -13,7 +13,7 @@ import { KubernetesCluster, waiterKubeconfig } from "../kube/cluster";
 import { issuerRef, kubeDbCertificates } from "./manifests";
 import { names } from "../core/names";
 import { TlsLifecycleInputs, TlsLifecycleOutputs } from "./tlsLifecycleProvider";
-import { PackageResource } from "../packageResources";
+import { ledgerOf } from "../packageResources";
 import { checkBoolean, checkDatabaseName, checkDnsLabel, checkDnsSubdomain, checkGeneration, checkInteger, checkOneOf } from "../core/checks";
 import { checkStepTimeout, DEFAULT_STEP_TIMEOUT } from "../core/durations";
 import { Problems, shown } from "../core/problems";
@@ -94,32 +94,33 @@ export function tlsLifecycleInputs(args: TlsLifecycleArgs, kubeconfig?: pulumi.O
 
 export class TlsLifecycle extends pulumi.ComponentResource {
     /** `Initial` before any change, then the phase of the last ReconfigureTLS request. */
-    readonly lastPhase: pulumi.Output<string>;
-    readonly lastRequest: pulumi.Output<string>;
+    declare readonly lastPhase: pulumi.Output<string>;
+    declare readonly lastRequest: pulumi.Output<string>;
     /** What the last request did, e.g. "rotateCertificates: tls.rotation.generation 0 → 1". */
-    readonly lastAction: pulumi.Output<string>;
+    declare readonly lastAction: pulumi.Output<string>;
     /** PEM bundle of the CA that signs the server certificate, read after the last change. */
-    readonly caBundle: pulumi.Output<string>;
+    declare readonly caBundle: pulumi.Output<string>;
     /** SHA-256 fingerprint and expiry (RFC 3339) of that CA; "" when it cannot be read. */
-    readonly caFingerprint: pulumi.Output<string>;
-    readonly caNotAfter: pulumi.Output<string>;
+    declare readonly caFingerprint: pulumi.Output<string>;
+    declare readonly caNotAfter: pulumi.Output<string>;
     /** The dynamic resource; depend on it to run after TLS changes succeeded. */
     readonly resource: pulumi.Resource;
 
     constructor(name: string, args: TlsLifecycleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kubedb-mssql:tls:TlsLifecycle", name, {}, opts);
         const kubeconfig = waiterKubeconfig(this, "TlsLifecycle", name, args.cluster);
-        const resource = new PackageResource("TlsLedger", `${name}-ledger`, tlsLifecycleInputs(args, kubeconfig) as pulumi.Inputs, TLS_OUTPUTS, {
-            parent: this,
-            dependsOn: opts?.dependsOn,
-        });
-        this.resource = resource;
-        this.lastPhase = resource.output("lastPhase");
-        this.lastRequest = resource.output("lastRequest");
-        this.lastAction = resource.output("lastAction");
-        this.caBundle = resource.output("caBundle");
-        this.caFingerprint = resource.output("caFingerprint");
-        this.caNotAfter = resource.output("caNotAfter");
-        this.registerOutputs({ lastPhase: this.lastPhase, lastRequest: this.lastRequest, caFingerprint: this.caFingerprint });
+        const ledger = ledgerOf(
+            this,
+            {
+                kind: "TlsLedger",
+                name,
+                inputs: tlsLifecycleInputs(args, kubeconfig) as pulumi.Inputs,
+                outputs: TLS_OUTPUTS,
+                exposed: ["lastPhase", "lastRequest", "lastAction", "caBundle", "caFingerprint", "caNotAfter"],
+            },
+            opts,
+        );
+        this.resource = ledger.resource;
+        this.registerOutputs(ledger.exposed);
     }
 }
