@@ -31,8 +31,10 @@ export interface TlsLifecycleInputs extends TlsState {
     clusterResourceNamespace: string;
     /** Secret of the server certificate (its `ca.crt` is what clients must trust). */
     serverCertSecret: string;
-    /** The app-facing connection Secret whose `ca.crt` is widened during a CA switch. */
+    /** The app-facing connection Secret whose CA key is widened during a CA switch. */
     connectionSecret: string;
+    /** Its data key holding the CA; absent = "ca.crt", "" = none (nothing to widen). */
+    connectionCaKey?: string;
     stepTimeout: string;
     timeoutSeconds: number;
     kubeconfig?: string;
@@ -210,7 +212,7 @@ export async function reconcileTls(
     // The switch is done: clients now need only the CA the database presents. (The declared
     // connection Secret says the same, but would not be re-applied if its value did not change.)
     if (widening.widened && result.caBundle) {
-        await api.patchSecretData(namespace, inputs.connectionSecret, { "ca.crt": Buffer.from(result.caBundle).toString("base64") });
+        await api.patchSecretData(namespace, inputs.connectionSecret, { [caKey(inputs)]: Buffer.from(result.caBundle).toString("base64") });
     }
     return result;
 }
@@ -222,13 +224,20 @@ export async function reconcileTls(
  */
 async function widenCaBundle(api: KubeApi, inputs: TlsLifecycleInputs): Promise<CaWidening> {
     const { namespace } = inputs;
+    const key = caKey(inputs);
+    if (key === "") return { widened: false, includesNewCa: false };
     const connection = await api.getSecret(namespace, inputs.connectionSecret);
     if (!connection) return { widened: false, includesNewCa: false };
     const newCa = await issuerCa(api, inputs);
-    const bundle = mergeBundles(decode(connection.data?.["ca.crt"]), await secretText(api, namespace, inputs.serverCertSecret, ["ca.crt"]), newCa);
+    const bundle = mergeBundles(decode(connection.data?.[key]), await secretText(api, namespace, inputs.serverCertSecret, ["ca.crt"]), newCa);
     if (!bundle) return { widened: false, includesNewCa: false };
-    await api.patchSecretData(namespace, inputs.connectionSecret, { "ca.crt": Buffer.from(bundle).toString("base64") });
+    await api.patchSecretData(namespace, inputs.connectionSecret, { [key]: Buffer.from(bundle).toString("base64") });
     return { widened: true, includesNewCa: newCa !== "" };
+}
+
+/** The connection Secret's CA key ("" when it holds no CA). */
+function caKey(inputs: TlsLifecycleInputs): string {
+    return inputs.connectionCaKey ?? "ca.crt";
 }
 
 /** A ReconfigureTLS request in the queue, with the plan it carries out. */
