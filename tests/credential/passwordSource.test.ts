@@ -26,6 +26,7 @@ const V1 = "Vault-Issued-Passw0rd-1!";
 const V2 = "Vault-Rotated-Passw0rd-2#";
 
 /** The value with every secret mark removed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- engine property structs are arbitrary JSON
 function unmarked(value: unknown): any {
     if (Array.isArray(value)) return value.map(unmarked);
     if (value && typeof value === "object") {
@@ -88,11 +89,14 @@ describe("saPasswordSecret through the provider plugin: the referenced Secret dr
         fake.put({ apiVersion: "v1", kind: "Secret", metadata: { name: "mssql-sa", namespace: NS }, type: "Opaque", stringData: data });
     const requests = () => fake.list(OPS, "mssqlserveropsrequests", NS);
     const posts = () => fake.countRequests({ method: "POST" });
-    let stack: Stack = {};
+    const stack: Stack = {};
     let lastRun: ProgramRun | undefined;
 
     /** One resource through the host: Check against the last inputs, then Create, or Diff and Update when it changed. */
-    async function step(type: typeof REF | typeof CRED | typeof ROT, news: Props): Promise<{ changed: boolean; failures?: { property: string; reason: string }[] }> {
+    async function step(
+        type: typeof REF | typeof CRED | typeof ROT,
+        news: Props,
+    ): Promise<{ changed: boolean; failures?: { property: string; reason: string }[] }> {
         const urn = urnOf(type);
         const before = stack[type];
         const checked = await host.check(urn, before?.inputs ?? {}, { ...news, kubeconfig: fake.kubeconfig() });
@@ -206,7 +210,10 @@ describe("saPasswordSecret through the provider plugin: the referenced Secret dr
             result.refused?.map((f) => f.property),
             ["key"],
         );
-        assert.match(result.refused![0].reason, /saPasswordSecret \(Secret db\/mssql-sa, key "password"\): the Secret has no key "password" \(its keys: pass\)/);
+        assert.match(
+            result.refused![0].reason,
+            /saPasswordSecret \(Secret db\/mssql-sa, key "password"\): the Secret has no key "password" \(its keys: pass\)/,
+        );
 
         putUserSecret({ password: "weak" });
         result = await up();
