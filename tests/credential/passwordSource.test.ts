@@ -14,7 +14,8 @@ import { NS, OPS, installOperator, putDatabase } from "../support/fakeKubeDb";
 import { FakeEngine } from "../support/fakeEngine";
 import { ProviderHost, Props } from "../support/providerHost";
 import { ProgramRun, runProgram, statefulRandom } from "../support/program";
-import { passwordFingerprint } from "../../components/credential/passwordReference";
+import { checkPasswordReference, diffPasswordReference, passwordFingerprint } from "../../components/credential/passwordReference";
+import { kubeApi } from "../../components/kube/client";
 
 const REF = "kubedb-mssql:credential:PasswordReference";
 const CRED = "kubedb-mssql:credential:CredentialSecret";
@@ -297,5 +298,58 @@ describe("saPasswordSecret through the provider plugin: the referenced Secret dr
         // `pulumi up` would then read it itself, or fail before anything downstream runs.
         const updated = await host.update(urnOf(REF), stack[REF]!.id, stack[REF]!.props, checked.value.inputs);
         assert.ok(!updated.ok && /saPasswordSecret \(Secret db\/mssql-sa, key "password"\): cannot be read/.test(updated.error.message));
+    });
+});
+
+describe("PasswordReference in-process: what Check decides", () => {
+    let fake: FakeKubeApi;
+    const inputs = (extra: Props = {}) => ({ namespace: NS, database: "mssql", name: "mssql-sa", key: "password", kubeconfig: fake.kubeconfig(), ...extra });
+    beforeEach(async () => {
+        fake = await FakeKubeApi.start();
+        fake.put({ apiVersion: "v1", kind: "Secret", metadata: { name: "mssql-sa", namespace: NS }, stringData: { password: V1 } });
+    });
+    afterEach(async () => {
+        await fake.stop();
+    });
+
+    it("a refused read (403) is a failure naming the Secret and the API's answer", async () => {
+        fake.failNext(1, 403, { reason: "Forbidden", message: 'secrets "mssql-sa" is forbidden' });
+        const checked = await checkPasswordReference({}, inputs(), kubeApi(fake.kubeconfig()));
+        assert.deepEqual(
+            checked.failures?.map((f) => f.property),
+            ["name"],
+        );
+        assert.match(checked.failures![0].reason, /saPasswordSecret \(Secret db\/mssql-sa, key "password"\): cannot be read: .*forbidden.*HTTP 403/);
+    });
+
+    it("keeps the fingerprint key of the last run, so the same value gives the same fingerprint", async () => {
+        const first = (await checkPasswordReference({}, inputs(), kubeApi(fake.kubeconfig()))).inputs as Props;
+        const again = (await checkPasswordReference(first, inputs(), kubeApi(fake.kubeconfig()))).inputs as Props;
+        assert.equal(again.fingerprintKey, first.fingerprintKey);
+        assert.equal(again.fingerprint, first.fingerprint);
+        assert.equal(diffPasswordReference({ ...first, fingerprintKey: first.fingerprintKey }, again as never).changes, false);
+        const other = (await checkPasswordReference({}, inputs(), kubeApi(fake.kubeconfig()))).inputs as Props;
+        assert.notEqual(other.fingerprint, first.fingerprint, "another stack's key gives another fingerprint of the same password");
+    });
+
+    it("an unknown kubeconfig (a preview before the cluster exists): no read, no value, the diff a change", async () => {
+        const checked = await checkPasswordReference({}, inputs({ kubeconfig: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" }));
+        assert.equal(checked.failures, undefined);
+        assert.equal((checked.inputs as Props).password, undefined);
+        assert.equal(fake.countRequests(), 0);
+        assert.equal(
+            diffPasswordReference(
+                { fingerprint: "hmac-sha256:x", namespace: NS, database: "mssql", name: "mssql-sa", key: "password" },
+                checked.inputs as never,
+            ).changes,
+            true,
+        );
+    });
+
+    it("another Secret or key is a change even with the same value; a new kubeconfig alone is not", () => {
+        const olds = { namespace: NS, database: "mssql", name: "mssql-sa", key: "password", fingerprint: "f" };
+        assert.equal(diffPasswordReference(olds, { ...olds, kubeconfig: "other" } as never).changes, false);
+        assert.equal(diffPasswordReference(olds, { ...olds, key: "pw" } as never).changes, true);
+        assert.equal(diffPasswordReference(olds, { ...olds, name: "other-sa" } as never).changes, true);
     });
 });
