@@ -192,6 +192,10 @@ const TYPES: Record<string, ObjectSpec | EnumSpec> = {
         },
         ["name"],
     ),
+    ConnectionCaConfigMap: object("A ConfigMap that holds the CA clients trust.", { name: str("Its name."), caKey: str("The data key holding the CA.") }, [
+        "name",
+        "caKey",
+    ]),
     Connection: object("Where applications find the connection details.", {
         secretName: str("Name of the app-facing Secret; a rename creates the new one before deleting the old. Default: <name>-connection."),
         keys: ref(
@@ -385,6 +389,7 @@ const tlsLifecycleInputs: PropsOf<TlsLifecycleArgs, "cluster", "kubeconfig"> = {
     timeoutMinutes: OPS_TIMEOUT,
     connectionSecret: str("The connection Secret whose CA is widened during a CA switch. Default: <database>-connection."),
     connectionCaKey: str('Its data key holding the CA, or "" for none.', "ca.crt"),
+    connectionConfigMap: ref("ConnectionCaConfigMap", "A connection ConfigMap holding the CA, widened the same way. Default: none."),
     kubeconfig: KUBECONFIG,
 };
 
@@ -623,6 +628,8 @@ const RESOURCES: Record<string, ResourceSpec> = {
             serverCertSecret: str("The server certificate's Secret."),
             connectionSecret: str("The connection Secret."),
             connectionCaKey: str('Its data key holding the CA ("" for none). Default: ca.crt.'),
+            connectionConfigMap: str("The connection ConfigMap holding the CA, if any."),
+            connectionConfigMapCaKey: str("Its data key holding the CA."),
             stepTimeout: STEP_TIMEOUT,
             timeoutSeconds: int("How long to wait, in seconds."),
             kubeconfig: KUBECONFIG,

@@ -295,6 +295,9 @@ export class SqlServer extends pulumi.ComponentResource implements SqlServerOutp
                 timeoutMinutes: config.timeouts.opsRequestMinutes,
                 ...(config.connection.secretName !== undefined ? { connectionSecret: config.connection.secretName } : {}),
                 ...(customKeys ? { connectionCaKey: config.connection.secretKeys.caCrt ?? "" } : {}),
+                ...(config.connection.configMap?.keys.caCrt
+                    ? { connectionConfigMap: { name: config.connection.configMap.name, caKey: config.connection.configMap.keys.caCrt } }
+                    : {}),
                 cluster,
             },
             opts2("tls", { dependsOn: [database.resource, dayTwoChanges.resource, ...ca.ready] }),

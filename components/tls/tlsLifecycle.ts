@@ -44,6 +44,8 @@ export interface TlsLifecycleArgs {
     connectionSecret?: string;
     /** Its data key holding the CA; "" when it holds none (nothing is widened). Default: "ca.crt". */
     connectionCaKey?: string;
+    /** A connection ConfigMap that holds the CA, and its key: widened the same way. Default: none. */
+    connectionConfigMap?: { name: string; caKey: string };
     /**
      * The cluster (kubernetesCluster): its kubeconfig is what the request waiter connects with. Default: the
      * ambient kubeconfig, and then no Kubernetes provider may reach this component (opts or a parent).
@@ -67,7 +69,8 @@ const TLS_OUTPUTS: readonly Exclude<keyof TlsLifecycleOutputs, keyof TlsLifecycl
 export function tlsLifecycleInputs(
     args: TlsLifecycleArgs,
     kubeconfig?: pulumi.Output<string>,
-): Record<Exclude<keyof TlsLifecycleInputs, "connectionCaKey">, unknown> & { connectionCaKey?: string } {
+): Record<Exclude<keyof TlsLifecycleInputs, "connectionCaKey" | "connectionConfigMap" | "connectionConfigMapCaKey">, unknown> &
+    Pick<TlsLifecycleInputs, "connectionCaKey" | "connectionConfigMap" | "connectionConfigMapCaKey"> {
     const p = new Problems("TlsLifecycle args");
     p.add("database", checkDatabaseName(args.database, MAX_DATABASE_NAME_LENGTH));
     p.add("namespace", checkDnsLabel(args.namespace));
@@ -83,6 +86,11 @@ export function tlsLifecycleInputs(
     p.add("stepTimeout", checkGoDuration(args.stepTimeout ?? "10m", 60));
     p.add("timeoutMinutes", checkInteger(args.timeoutMinutes ?? 30, 1, 24 * 60));
     if (args.connectionSecret !== undefined) p.add("connectionSecret", checkDnsSubdomain(args.connectionSecret));
+    if (args.connectionConfigMap !== undefined) {
+        p.add("connectionConfigMap.name", checkDnsSubdomain(args.connectionConfigMap.name));
+        if (!DATA_KEY.test(String(args.connectionConfigMap.caKey)))
+            p.add("connectionConfigMap.caKey", `${shown(args.connectionConfigMap.caKey)} is not a data key`);
+    }
     if (args.connectionCaKey !== undefined && args.connectionCaKey !== "" && !DATA_KEY.test(String(args.connectionCaKey)))
         p.add("connectionCaKey", `${shown(args.connectionCaKey)} is not a data key; use letters, digits, '-', '_' and '.', or "" for none`);
     p.throwIfAny();
@@ -99,6 +107,7 @@ export function tlsLifecycleInputs(
         connectionSecret: args.connectionSecret ?? names.connectionSecret(args.database),
         // Absent unless it differs from the default, so a stack upgraded to this release sees no change.
         ...(args.connectionCaKey === undefined || args.connectionCaKey === "ca.crt" ? {} : { connectionCaKey: args.connectionCaKey }),
+        ...(args.connectionConfigMap ? { connectionConfigMap: args.connectionConfigMap.name, connectionConfigMapCaKey: args.connectionConfigMap.caKey } : {}),
         stepTimeout: args.stepTimeout ?? "10m",
         timeoutSeconds: (args.timeoutMinutes ?? 30) * 60,
         kubeconfig,

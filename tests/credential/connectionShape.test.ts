@@ -131,7 +131,7 @@ describe("connection through the program", function () {
         assert.equal(run.ofType(CONFIG_MAP).length, 0);
         const tls = run.one(TLS).inputs;
         assert.equal(tls.connectionSecret, "mssql-connection");
-        assert.ok(!("connectionCaKey" in tls), "an upgraded stack sees no new input");
+        assert.ok(!("connectionCaKey" in tls) && !("connectionConfigMap" in tls), "an upgraded stack sees no new input");
         assert.ok(!("connectionConfigMap" in run.one(GUARD).inputs.permissions));
         assert.equal(run.ofType("kubedb-mssql:credential:PasswordReference").length, 0);
     });
@@ -160,7 +160,11 @@ describe("connection through the program", function () {
         assert.deepEqual(configMap.secretPaths, [], "plain: nothing secret in it");
         assert.deepEqual(configMap.dependencies.sort(), secret.dependencies.sort(), "written when the Secret is: after the rotation and TLS");
         const tls = run.one(TLS).inputs;
-        assert.deepEqual([tls.connectionSecret, tls.connectionCaKey], ["orders-db", "ca.pem"]);
+        assert.deepEqual(
+            [tls.connectionSecret, tls.connectionCaKey, tls.connectionConfigMap, tls.connectionConfigMapCaKey],
+            ["orders-db", "ca.pem", "orders-db-config", "ca.crt"],
+            "the TLS ledger widens the CA wherever clients read it",
+        );
         assert.equal(run.one(GUARD).inputs.permissions.connectionConfigMap, "orders-db-config", "the guard asks for the ConfigMap's permissions");
         assert.equal(run.outputs.connectionSecret, "orders-db");
         assertNeverLeaked(run, "Str0ng!Passw0rd-For-Sa");
