@@ -184,6 +184,13 @@ export class SqlServer extends pulumi.ComponentResource implements SqlServerOutp
             opts2("guard"),
         );
 
+        // 3a. A password kept in a Secret of the user's (saPasswordSecret): read at every check, so a
+        //     preview says whether it changed; it then takes the path of a changed saPassword. Right
+        //     after the guard, so a missing or weak one stops the run before anything else is done.
+        const reference = config.saPasswordSecret
+            ? passwordReference(n("password-reference"), config.namespace, config.name, config.saPasswordSecret, cluster, this, [guard.resource])
+            : undefined;
+
         // 4. The namespace: created if missing, adopted if it exists (a patch), kept on destroy,
         //    because deleting it would delete the data volumes in it.
         const namespace = new k8s.core.v1.NamespacePatch(
@@ -191,12 +198,6 @@ export class SqlServer extends pulumi.ComponentResource implements SqlServerOutp
             { metadata: { name: config.namespace } },
             child("namespace", { provider, retainOnDelete: true, dependsOn: [guard.resource] }),
         );
-
-        // 5a. A password kept in a Secret of the user's (saPasswordSecret): read at every check, so a
-        //     preview says whether it changed; it then takes the path of a changed saPassword.
-        const reference = config.saPasswordSecret
-            ? passwordReference(n("password-reference"), config.namespace, config.name, config.saPasswordSecret, cluster, this, [guard.resource])
-            : undefined;
 
         // 5. The sa credential of the current version; on the first deployment of a database that
         //    `pulumi destroy` left halted, the retained credential Secret its data knows.

@@ -81,8 +81,6 @@ describe("end to end: the password from a Secret, the connection Secret shaped (
         ).status!.token!;
         const deployerKubeconfig = path.join(path.dirname(cluster.kubeconfigPath), "deployer.kubeconfig");
         fs.writeFileSync(deployerKubeconfig, cluster.kubeconfig.replace(/token: \S+/, `token: ${deployerToken}`), { mode: 0o600 });
-        // The Secret a secret store's operator keeps (External Secrets Operator, say).
-        await putUserSecret(V1);
         await stack.config("kubeconfig", deployerKubeconfig);
         await stack.config("acceptEula", "true");
         await stack.config("namespace", NS);
@@ -99,6 +97,23 @@ describe("end to end: the password from a Secret, the connection Secret shaped (
         standIns?.stop();
         await cluster?.stop();
         if (stack && !process.env.KUBEDB_MSSQL_E2E_KEEP) stack.remove();
+    });
+
+    it("before the Secret exists: preview and up are refused naming it, and nothing is created", async () => {
+        for (const args of [["preview"], ["up", "--yes", "--skip-preview"]]) {
+            const result = await stack.run(args);
+            const output = result.stdout + result.stderr;
+            assert.notEqual(result.code, 0, output);
+            assert.match(output, /saPasswordSecret \(Secret billing\/invoices-sa, key "password"\): the Secret does not exist in namespace billing/);
+        }
+        assert.deepEqual(
+            (await core.listNamespacedSecret({ namespace: NS })).items.map((s) => s.metadata!.name),
+            [],
+            "no credential Secret",
+        );
+        await assert.rejects(database(), "no database");
+        // The Secret a secret store's operator keeps (External Secrets Operator, say).
+        await putUserSecret(V1);
     });
 
     it("first `pulumi up`: the database is created on the Secret's password, the connection Secret carries it, no request", async () => {
