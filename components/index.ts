@@ -13,6 +13,8 @@ export { DAY_TWO_ORDER, DayTwoState, DayTwoStep, planDayTwo } from "./database/d
 export { checkUpgrade, admittedTargets } from "./database/versionCatalog";
 export { Certificate, CertificateArgs } from "./tls/certificate";
 export { ConnectionSecret, ConnectionSecretArgs } from "./credential/connectionSecret";
+export { CONNECTION_VALUES, ConnectionSettings, ConnectionValue, DEFAULT_SECRET_KEYS, parseConnectionShape } from "./credential/connectionShape";
+export { passwordFingerprint, readReferencedPassword } from "./credential/passwordReference";
 export { SaCredential, SaCredentialArgs, GENERATED_PASSWORD } from "./credential/saCredential";
 export { CredentialRotation, CredentialRotationArgs } from "./credential/credentialRotation";
 export { MssqlServer, MssqlServerArgs, resolveMssqlServerArgs } from "./database/mssqlServer";

@@ -9,13 +9,19 @@ import * as pulumi from "@pulumi/pulumi";
 
 export const PACKAGE_NAME = "kubedb-mssql";
 
-export const PACKAGE_RESOURCES = {
+/** Each resource's token and, for those that were dynamic resources before the plugin, that type (an alias). */
+export const PACKAGE_RESOURCES: Record<
+    "GuardedConfig" | "DayTwoLedger" | "TlsLedger" | "RotationLedger" | "CredentialSecret" | "PasswordReference",
+    { token: string; formerly?: string }
+> = {
     GuardedConfig: { token: "kubedb-mssql:database:GuardedConfig", formerly: "pulumi-nodejs:dynamic/kubedb-mssql:ChangeGuard" },
     DayTwoLedger: { token: "kubedb-mssql:database:DayTwoLedger", formerly: "pulumi-nodejs:dynamic/kubedb-mssql:DayTwoChanges" },
     TlsLedger: { token: "kubedb-mssql:tls:TlsLedger", formerly: "pulumi-nodejs:dynamic/kubedb-mssql:TlsLifecycle" },
     RotationLedger: { token: "kubedb-mssql:credential:RotationLedger", formerly: "pulumi-nodejs:dynamic/kubedb-mssql:CredentialRotation" },
     CredentialSecret: { token: "kubedb-mssql:credential:CredentialSecret", formerly: "pulumi-nodejs:dynamic/kubedb-mssql:CredentialSecret" },
-} as const;
+    // New with the plugin: no dynamic resource to take over.
+    PasswordReference: { token: "kubedb-mssql:credential:PasswordReference" },
+};
 
 export type PackageResourceKind = keyof typeof PACKAGE_RESOURCES;
 
@@ -28,7 +34,7 @@ export class PackageResource extends pulumi.CustomResource {
         const props: pulumi.Inputs = { ...inputs };
         for (const key of outputs) props[key] = undefined;
         const { token, formerly } = PACKAGE_RESOURCES[kind];
-        super(token, name, props, { ...opts, aliases: [...(opts.aliases ?? []), { type: formerly }] });
+        super(token, name, props, { ...opts, aliases: [...(opts.aliases ?? []), ...(formerly ? [{ type: formerly }] : [])] });
     }
 
     /** An output property by name (declared by the component that made the resource). */

@@ -13,6 +13,7 @@ import * as provider from "@pulumi/pulumi/provider";
 import { changeGuardProvider } from "../components/database/changeGuard";
 import { credentialRotationProvider } from "../components/credential/credentialRotationProvider";
 import { credentialSecretProvider } from "../components/credential/credentialSecretProvider";
+import { passwordReferenceProvider } from "../components/credential/passwordReference";
 import { dayTwoProvider } from "../components/database/dayTwoProvider";
 import { tlsLifecycleProvider } from "../components/tls/tlsLifecycleProvider";
 import { withReporter } from "../components/ops/report";
@@ -28,6 +29,7 @@ export const RESOURCE_PROVIDERS: Record<PackageResourceKind, pulumi.dynamic.Reso
     TlsLedger: tlsLifecycleProvider,
     RotationLedger: credentialRotationProvider,
     CredentialSecret: credentialSecretProvider,
+    PasswordReference: passwordReferenceProvider,
 };
 
 // How the engine marks a secret in a property struct.

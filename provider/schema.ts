@@ -166,6 +166,48 @@ const TYPES: Record<string, ObjectSpec | EnumSpec> = {
         interval: str("Rotate at every boundary of this interval: whole m, h, d or w, 1h to 3650d (not with saPassword). Default: no schedule."),
         anchor: str("RFC 3339 instant the interval boundaries count from.", "1970-01-01T00:00:00Z"),
     }),
+    PasswordSecretRef: object(
+        "A key of a Secret in the database's namespace that holds the sa password (e.g. written by External Secrets Operator).",
+        { name: str("The Secret's name."), key: str("The data key holding the password.") },
+        ["name", "key"],
+    ),
+    ConnectionKeys: object(
+        "Which connection values to write, each under which data key ([-._a-zA-Z0-9]+); a value not listed is not written.",
+        Object.fromEntries(
+            (
+                [
+                    ["host", "The in-cluster host name of the primary."],
+                    ["port", "The port (1433)."],
+                    ["username", "The user name (sa)."],
+                    ["password", "The password (Secret only)."],
+                    ["connectionString", "An ADO.NET connection string (Secret only)."],
+                    ["jdbcUrl", "A JDBC URL (Secret only)."],
+                    ["odbcConnectionString", "An ODBC connection string (Secret only)."],
+                    ["caCrt", "The PEM CA bundle clients verify the server with."],
+                ] as const
+            ).map(([value, what]) => [value, str(`${what} Its data key.`)]),
+        ),
+    ),
+    ConnectionConfigMap: object(
+        "A ConfigMap for the connection values that are not secret.",
+        {
+            name: str("Its name (in the database's namespace)."),
+            keys: ref("ConnectionKeys", "host, port, username, caCrt only. Default: host, port, username, ca.crt."),
+        },
+        ["name"],
+    ),
+    ConnectionCaConfigMap: object("A ConfigMap that holds the CA clients trust.", { name: str("Its name."), caKey: str("The data key holding the CA.") }, [
+        "name",
+        "caKey",
+    ]),
+    Connection: object("Where applications find the connection details.", {
+        secretName: str("Name of the app-facing Secret; a rename creates the new one before deleting the old. Default: <name>-connection."),
+        keys: ref(
+            "ConnectionKeys",
+            "The Secret's values and keys. Default: host, port, username, password, connection-string (ADO.NET), jdbc-url, ca.crt (no ODBC string).",
+        ),
+        configMap: ref("ConnectionConfigMap", "A ConfigMap for the values that are not secret. Default: none."),
+    }),
     Timeouts: object("How long to wait.", {
         readyMinutes: int("Wait for Ready, in minutes (1 to 1440). Default: 25 Standalone, 40 availability group."),
         opsRequestMinutes: int("Wait for each ops request, including other unfinished requests of the database before it, in minutes (1 to 1440).", 30),
@@ -178,6 +220,7 @@ const TYPES: Record<string, ObjectSpec | EnumSpec> = {
             bootstrapsClusterIssuer: bool("Whether the CA is a bootstrapped ClusterIssuer."),
             clusterResourceNamespace: str("cert-manager's cluster resource namespace."),
             namedStorageClass: bool("Whether a StorageClass is named."),
+            connectionConfigMap: str("The ConfigMap of connection.configMap, if any."),
             existingIssuer: ref("IssuerRef", "The issuer named in tls.issuer."),
         },
         ["clusterIssuers", "bootstrapsClusterIssuer", "clusterResourceNamespace"],
@@ -233,7 +276,15 @@ const sqlServerInputs: PropsOf<SqlServerArgs> = {
     autoOps: bool("Let KubeDB's recommendation engine create ops requests on its own.", false),
     tls: ref("Tls", "TLS. Default: a bootstrapped CA, client TLS on."),
     saPassword: secret(str("The sa password (SQL Server's password policy); a change is a RotateAuth request. Default: generated (32 characters).")),
+    saPasswordSecret: ref(
+        "PasswordSecretRef",
+        "Read the sa password from this Secret at every preview and update; a changed value is a RotateAuth request. Not with saPassword, rotation.interval or a rotation.generation bump. Default: none.",
+    ),
     rotation: ref("Rotation", "Credential rotation. Default: generation 0, no schedule."),
+    connection: ref(
+        "Connection",
+        "The app-facing Secret's name and keys, and an optional ConfigMap. Default: <name>-connection with today's keys, no ConfigMap.",
+    ),
     timeouts: ref("Timeouts", "How long to wait. Default: see the type."),
     kubeconfig: KUBECONFIG,
     adoptStackRoot: bool(
@@ -340,6 +391,9 @@ const tlsLifecycleInputs: PropsOf<TlsLifecycleArgs, "cluster", "kubeconfig"> = {
     clusterResourceNamespace: str("cert-manager's cluster resource namespace.", "cert-manager"),
     stepTimeout: STEP_TIMEOUT,
     timeoutMinutes: OPS_TIMEOUT,
+    connectionSecret: str("The connection Secret whose CA is widened during a CA switch. Default: <database>-connection."),
+    connectionCaKey: str('Its data key holding the CA, or "" for none.', "ca.crt"),
+    connectionConfigMap: ref("ConnectionCaConfigMap", "A connection ConfigMap holding the CA, widened the same way. Default: none."),
     kubeconfig: KUBECONFIG,
 };
 
@@ -360,6 +414,9 @@ const connectionSecretInputs: PropsOf<ConnectionSecretArgs, never, "kubeconfig">
     password: secret(str("The sa password.")),
     caBundle: str("The CA certificates clients must trust (PEM)."),
     clientTLS: bool("Whether clients must use TLS.", true),
+    secretName: str("Name of the Secret. Default: <database>-connection."),
+    keys: ref("ConnectionKeys", "The Secret's values and keys. Default: host, port, username, password, connection-string, jdbc-url, ca.crt."),
+    configMap: ref("ConnectionConfigMap", "A ConfigMap for the values that are not secret. Default: none."),
     kubeconfig: KUBECONFIG,
 };
 
@@ -399,7 +456,7 @@ function custom(
         requiredInputs: Object.keys(inputs).filter((k) => k !== "kubeconfig"),
         properties: { ...Object.fromEntries(Object.entries(inputs).filter(([k]) => k !== "kubeconfig")), ...outputs },
         required: [],
-        aliases: [{ type: PACKAGE_RESOURCES[kind].formerly }],
+        ...(PACKAGE_RESOURCES[kind].formerly ? { aliases: [{ type: PACKAGE_RESOURCES[kind].formerly! }] } : {}),
     };
 }
 
@@ -574,6 +631,9 @@ const RESOURCES: Record<string, ResourceSpec> = {
             clusterResourceNamespace: str("cert-manager's cluster resource namespace."),
             serverCertSecret: str("The server certificate's Secret."),
             connectionSecret: str("The connection Secret."),
+            connectionCaKey: str('Its data key holding the CA ("" for none). Default: ca.crt.'),
+            connectionConfigMap: str("The connection ConfigMap holding the CA, if any."),
+            connectionConfigMapCaKey: str("Its data key holding the CA."),
             stepTimeout: STEP_TIMEOUT,
             timeoutSeconds: int("How long to wait, in seconds."),
             kubeconfig: KUBECONFIG,
@@ -629,6 +689,22 @@ const RESOURCES: Record<string, ResourceSpec> = {
             secretName: str("The current credential's Secret."),
             versionPassword: secret(str("This version's own password.")),
             resumedFrom: str("The retained Secret resumed on, or none."),
+        },
+    ),
+    [PACKAGE_RESOURCES.PasswordReference.token]: custom(
+        "PasswordReference",
+        "The sa password read from a Secret of the database's namespace at every check (so in previews too): a missing Secret or key, or a value that breaks SQL Server's password policy, is refused naming them, never the value; a keyed fingerprint tells a changed value.",
+        {
+            namespace: NAMESPACE,
+            database: DATABASE,
+            name: str("The Secret's name."),
+            key: str("The data key holding the password."),
+            kubeconfig: KUBECONFIG,
+        },
+        {
+            password: secret(str("The password (read at check).")),
+            fingerprint: str("HMAC-SHA256 of the password under fingerprintKey: tells a change, not the password."),
+            fingerprintKey: secret(str("The fingerprint's random key, drawn once.")),
         },
     ),
 };

@@ -1,7 +1,7 @@
 /**
  * Prints the RBAC a stack of this project needs (components/kube/rbac.ts), as YAML to `kubectl apply -f -`:
  *
- *   npm run rbac -- --namespace sales --name ledger --service-account ci/deployer [--existing-issuer Issuer/corp-ca | ClusterIssuer/corp-ca] [--cluster-issuers] [--bootstrap-cluster-issuer] [--named-storage-class] [--cluster-resource-namespace cert-manager]
+ *   npm run rbac -- --namespace sales --name ledger --service-account ci/deployer [--existing-issuer Issuer/corp-ca | ClusterIssuer/corp-ca] [--cluster-issuers] [--bootstrap-cluster-issuer] [--named-storage-class] [--config-map <connection.configMap.name>] [--cluster-resource-namespace cert-manager]
  *
  * `--write` regenerates docs/rbac/ (the example for the defaults; tests/kube/rbac.test.ts keeps it in step).
  */
@@ -70,6 +70,7 @@ if (require.main === module) {
                     clusterIssuers: bootstrap || args.includes("--cluster-issuers") || /^ClusterIssuer\//.test(value("--existing-issuer") ?? ""),
                     bootstrapsClusterIssuer: bootstrap,
                     namedStorageClass: args.includes("--named-storage-class"),
+                    ...(value("--config-map") ? { connectionConfigMap: value("--config-map") } : {}),
                 },
                 { namespace: saNamespace, name: saName },
             ),

@@ -2,6 +2,7 @@
 import { BasicAuthSecret } from "../api/meta";
 import { labelsFor } from "../core/names";
 import { SA_USERNAME, SQL_SERVER_PORT } from "../database/manifests";
+import { ConnectionValue, DEFAULT_SECRET_KEYS, shaped } from "./connectionShape";
 /** A credential Secret; name and password may be Pulumi outputs (`N`, `P`), everything else is plain. */
 export function credentialSecretManifest<P, N = string>(a: {
     name: N;
@@ -36,8 +37,8 @@ export interface ConnectionDetailsArgs {
     caBundle: string;
 }
 
-/** What an application needs to connect: the keys of the `<db>-connection` Secret. */
-export function connectionDetails(a: ConnectionDetailsArgs): Record<string, string> {
+/** Every value an application may be given (connectionShape.ts chooses which go where, under which keys). */
+export function connectionValues(a: ConnectionDetailsArgs): Record<ConnectionValue, string> {
     const host = `${a.database}.${a.namespace}.svc`;
     const encrypt = a.clientTLS ? "Encrypt=True;TrustServerCertificate=False" : "Encrypt=False";
     return {
@@ -45,9 +46,16 @@ export function connectionDetails(a: ConnectionDetailsArgs): Record<string, stri
         port: String(SQL_SERVER_PORT),
         username: SA_USERNAME,
         password: a.password,
-        "connection-string": `Server=tcp:${host},${SQL_SERVER_PORT};Database=master;User ID=${SA_USERNAME};Password=${a.password};${encrypt};`,
-        "jdbc-url": `jdbc:sqlserver://${host}:${SQL_SERVER_PORT};databaseName=master;user=${SA_USERNAME};password={${a.password}};encrypt=${a.clientTLS};trustServerCertificate=false`,
+        connectionString: `Server=tcp:${host},${SQL_SERVER_PORT};Database=master;User ID=${SA_USERNAME};Password=${a.password};${encrypt};`,
+        jdbcUrl: `jdbc:sqlserver://${host}:${SQL_SERVER_PORT};databaseName=master;user=${SA_USERNAME};password={${a.password}};encrypt=${a.clientTLS};trustServerCertificate=false`,
+        // The password policy refuses { } ; ' ", so braces quote it safely here too.
+        odbcConnectionString: `Driver={ODBC Driver 18 for SQL Server};Server=tcp:${host},${SQL_SERVER_PORT};Database=master;Uid=${SA_USERNAME};Pwd={${a.password}};Encrypt=${a.clientTLS ? "yes" : "no"};TrustServerCertificate=no;`,
         // The CA itself, not a reference: the Secrets it lives in also hold private keys.
-        "ca.crt": a.caBundle,
+        caCrt: a.caBundle,
     };
+}
+
+/** What an application needs to connect: the keys of the default `<db>-connection` Secret. */
+export function connectionDetails(a: ConnectionDetailsArgs, keys: Partial<Record<ConnectionValue, string>> = DEFAULT_SECRET_KEYS): Record<string, string> {
+    return shaped(connectionValues(a), keys);
 }

@@ -30,6 +30,7 @@ import { checkCertificateDurations, checkInterval, checkRfc3339, checkStepTimeou
 import { Problems, nameText, shown } from "../core/problems";
 import { checkResources, checkStorageQuantity, quantityText } from "../core/quantities";
 import { checkKubeconfigText, looksLikeKubeconfigText } from "../kube/kubeconfig";
+import { ConnectionShape, DATA_KEY, parseConnectionShape } from "../credential/connectionShape";
 
 /** A current KubeDB catalog entry (`kubectl get mssqlserverversions`). */
 export const DEFAULT_VERSION = "2022-cu22";
@@ -84,6 +85,12 @@ export interface RotationSettings {
     anchor: string;
 }
 
+/** A key of a Secret in the database's namespace. */
+export interface PasswordSecretRef {
+    name: string;
+    key: string;
+}
+
 export interface DatabaseSettings {
     namespace: string;
     name: string;
@@ -105,7 +112,11 @@ export interface DatabaseSettings {
     tls: TlsSettings;
     /** Plain text only inside the program; wrapped with pulumi.secret wherever it goes. */
     saPassword?: string;
+    /** A Secret in the database's namespace whose `key` holds the sa password; read by `pulumi up`. */
+    saPasswordSecret?: PasswordSecretRef;
     rotation: RotationSettings;
+    /** Where the connection details go (the app-facing Secret, its keys, a ConfigMap). */
+    connection: ConnectionShape;
     timeouts: { readyMinutes: number; opsRequestMinutes: number; opsStepTimeout: string };
     /** Kubeconfig text (or a path, read by the program); absent = the ambient kubeconfig. */
     kubeconfig?: string;
@@ -128,7 +139,9 @@ export const KNOWN_KEYS: Record<string, readonly string[] | null> = {
     autoOps: null,
     tls: ["issuer", "clientTLS", "certificates", "ca", "privateKeyRotationPolicy", "rotation"],
     saPassword: null,
+    saPasswordSecret: ["name", "key"],
     rotation: ["generation", "interval", "anchor"],
+    connection: ["secretName", "keys", "configMap"],
     timeouts: ["readyMinutes", "opsRequestMinutes", "opsStepTimeout"],
     kubeconfig: null,
 };
@@ -253,6 +266,19 @@ export function parseDatabaseValues(values: Record<string, unknown>, problems: P
     }
     problems.add("rotation.anchor", checkRfc3339(rotation.anchor));
 
+    const saPasswordSecret = parsePasswordSecretRef(problems, get("saPasswordSecret"));
+    if (saPasswordSecret !== undefined) {
+        // The Secret is the one source of the password: anything else that would change it is refused.
+        const exclusive = 'cannot be used with "saPasswordSecret", which is where the password comes from; remove one of the two';
+        if (saPassword !== undefined) problems.add("saPassword", exclusive);
+        if (rotation.interval !== undefined) problems.add("rotation.interval", `${exclusive} (rotate by changing the Secret, e.g. from your secret store)`);
+        if (rotationRaw.generation !== undefined && rotationRaw.generation !== 0) {
+            problems.add("rotation.generation", `${exclusive} (a bump would not change the password the Secret holds; set it back to 0)`);
+        }
+    }
+
+    const connection = parseConnectionShape(problems, "connection", get("connection"), name);
+
     const timeoutsRaw = object("timeouts", KNOWN_KEYS.timeouts!) ?? {};
     const timeouts = {
         readyMinutes: (timeoutsRaw.readyMinutes ?? (availabilityGroup ? 40 : 25)) as number,
@@ -287,10 +313,34 @@ export function parseDatabaseValues(values: Record<string, unknown>, problems: P
         autoOps: autoOps === true,
         tls,
         saPassword: saPassword as string | undefined,
+        ...(saPasswordSecret ? { saPasswordSecret } : {}),
         rotation,
+        connection,
         timeouts,
         kubeconfig: kubeconfig as string | undefined,
     };
+}
+
+/** `saPasswordSecret`: `{ name, key }` of a Secret in the database's namespace; absent = not used. */
+export function parsePasswordSecretRef(problems: Problems, raw: unknown, key = "saPasswordSecret"): PasswordSecretRef | undefined {
+    if (raw === undefined || raw === null) return undefined;
+    const ref = checkObject(problems, key, raw, ["name", "key"]);
+    if (!ref) return undefined;
+    const name = nameText(ref.name);
+    const dataKey = nameText(ref.key);
+    problems.add(
+        `${key}.name`,
+        name === undefined ? "is missing; name the Secret (in the database's namespace) that holds the password" : checkDnsSubdomain(name),
+    );
+    problems.add(
+        `${key}.key`,
+        dataKey === undefined
+            ? "is missing; name the Secret's key that holds the password (e.g. password)"
+            : typeof dataKey !== "string" || !DATA_KEY.test(dataKey) || dataKey.length > 253
+              ? `${shown(dataKey)} is not a Secret data key; use letters, digits, '-', '_' and '.'`
+              : undefined,
+    );
+    return { name: name as string, key: dataKey as string };
 }
 
 /** A KubeDB MSSQLServerVersion name: a cluster-scoped object name (DNS-1123 subdomain). */

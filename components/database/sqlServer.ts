@@ -13,9 +13,12 @@ import { DeletionPolicy, IssuerKind, SecondaryAccessMode, VolumeExpansionMode } 
 import { PrivateKeyAlgorithm, PrivateKeyRotationPolicy } from "../api/certManager";
 import { CaIssuer } from "../tls/caIssuer";
 import { ChangeGuard } from "./changeGuard";
-import { kubernetesCluster } from "../kube/cluster";
+import { KubernetesCluster, kubernetesCluster } from "../kube/cluster";
 import { CertificateAliasSettings, DatabaseSettings, parseDatabaseSettings } from "./settings";
 import { ConnectionSecret } from "../credential/connectionSecret";
+import { ConnectionSettings, DEFAULT_SECRET_KEYS } from "../credential/connectionShape";
+import { PasswordReferenceInputs } from "../credential/passwordReference";
+import { PackageResource } from "../packageResources";
 import { SaCredential } from "../credential/saCredential";
 import { CredentialRotation } from "../credential/credentialRotation";
 import { DayTwoChanges } from "./dayTwoChanges";
@@ -64,6 +67,17 @@ export interface SqlServerArgs {
     };
     /** The sa password (secret); a change is a RotateAuth request. Default: generated. */
     saPassword?: pulumi.Input<string>;
+    /**
+     * A Secret of the database's namespace and its key holding the sa password, read at every preview
+     * and update; a changed value is a RotateAuth request. Not with saPassword, rotation.interval or
+     * a rotation.generation other than 0. Default: none.
+     */
+    saPasswordSecret?: { name: string; key: string };
+    /**
+     * Where applications find the connection details: the Secret's name and keys, and a ConfigMap for
+     * the values that are not secret. Default: `<name>-connection`, today's keys, no ConfigMap.
+     */
+    connection?: ConnectionSettings;
     /** Credential rotation: bump `generation`, or an `interval` from an `anchor`. Default: { generation: 0 }. */
     rotation?: { generation?: number; interval?: string; anchor?: string };
     /** How long to wait. Default: { opsRequestMinutes: 30, opsStepTimeout: "10m" }, readyMinutes 25 (40 for an AG). */
@@ -162,12 +176,20 @@ export class SqlServer extends pulumi.ComponentResource implements SqlServerOutp
                     bootstrapsClusterIssuer: config.tls.issuer === undefined && config.tls.ca.kind === "ClusterIssuer",
                     clusterResourceNamespace: config.tls.ca.clusterResourceNamespace,
                     namedStorageClass: config.storage.storageClass !== undefined,
+                    ...(config.connection.configMap ? { connectionConfigMap: config.connection.configMap.name } : {}),
                     ...(config.tls.issuer ? { existingIssuer: config.tls.issuer } : {}),
                 },
                 cluster,
             },
             opts2("guard"),
         );
+
+        // 3a. A password kept in a Secret of the user's (saPasswordSecret): read at every check, so a
+        //     preview says whether it changed; it then takes the path of a changed saPassword. Right
+        //     after the guard, so a missing or weak one stops the run before anything else is done.
+        const reference = config.saPasswordSecret
+            ? passwordReference(n("password-reference"), config.namespace, config.name, config.saPasswordSecret, cluster, this, [guard.resource])
+            : undefined;
 
         // 4. The namespace: created if missing, adopted if it exists (a patch), kept on destroy,
         //    because deleting it would delete the data volumes in it.
@@ -186,10 +208,10 @@ export class SqlServer extends pulumi.ComponentResource implements SqlServerOutp
                 namespace: config.namespace,
                 generation: config.rotation.generation,
                 periodStart: period.start,
-                password: saPassword,
+                password: reference?.password ?? saPassword,
                 cluster,
             },
-            opts2("sa", { dependsOn: [namespace] }),
+            opts2("sa", { dependsOn: [namespace, ...(reference ? [reference.resource] : [])] }),
         );
 
         // 6. The issuer KubeDB issues the database's certificates from: a bootstrapped CA or the user's.
@@ -255,6 +277,8 @@ export class SqlServer extends pulumi.ComponentResource implements SqlServerOutp
             opts2("day2", { dependsOn: [database.resource] }),
         );
 
+        const customKeys = JSON.stringify(config.connection.secretKeys) !== JSON.stringify(DEFAULT_SECRET_KEYS);
+
         // 9. TLS kept on the args through ReconfigureTLS, once a new CA is Ready. TLS goes first: if
         //    it fails, the password has not changed yet, so the connection Secret keeps working.
         const tlsLifecycle = new TlsLifecycle(
@@ -270,6 +294,11 @@ export class SqlServer extends pulumi.ComponentResource implements SqlServerOutp
                 clusterResourceNamespace: config.tls.ca.clusterResourceNamespace,
                 stepTimeout: config.timeouts.opsStepTimeout,
                 timeoutMinutes: config.timeouts.opsRequestMinutes,
+                ...(config.connection.secretName !== undefined ? { connectionSecret: config.connection.secretName } : {}),
+                ...(customKeys ? { connectionCaKey: config.connection.secretKeys.caCrt ?? "" } : {}),
+                ...(config.connection.configMap?.keys.caCrt
+                    ? { connectionConfigMap: { name: config.connection.configMap.name, caKey: config.connection.configMap.keys.caCrt } }
+                    : {}),
                 cluster,
             },
             opts2("tls", { dependsOn: [database.resource, dayTwoChanges.resource, ...ca.ready] }),
@@ -301,6 +330,10 @@ export class SqlServer extends pulumi.ComponentResource implements SqlServerOutp
                 password: pulumi.all([rotation.appliedSecretName, credential.password]).apply(([, password]) => password),
                 caBundle: tlsLifecycle.caBundle,
                 clientTLS: config.tls.clientTLS,
+                // Only what differs from the defaults, so that a default stack registers what it always did.
+                ...(config.connection.secretName !== undefined ? { secretName: config.connection.secretName } : {}),
+                ...(customKeys ? { keys: config.connection.secretKeys } : {}),
+                ...(config.connection.configMap ? { configMap: config.connection.configMap } : {}),
             },
             opts2("connection", { dependsOn: [rotation.resource, tlsLifecycle.resource] }),
         );
@@ -347,6 +380,40 @@ export class SqlServer extends pulumi.ComponentResource implements SqlServerOutp
         });
         this.registerOutputs(sqlServerOutputs(this));
     }
+}
+
+/**
+ * Registers the PasswordReference of `ref` (the package's custom resource, served by the plugin):
+ * the password as a secret, its fingerprint, and the resource to depend on.
+ */
+function passwordReference(
+    name: string,
+    namespace: string,
+    database: string,
+    ref: { name: string; key: string },
+    cluster: KubernetesCluster,
+    parent: pulumi.ComponentResource,
+    dependsOn: pulumi.Resource[],
+): { password: pulumi.Output<string>; fingerprint: pulumi.Output<string>; resource: pulumi.Resource } {
+    // The cluster's own kubeconfig (undefined = the ambient one), as the request waiters get it.
+    const kubeconfig = cluster.kubeconfig;
+    const inputs: Record<keyof PasswordReferenceInputs, pulumi.Input<unknown> | undefined> = {
+        namespace,
+        database,
+        name: ref.name,
+        key: ref.key,
+        kubeconfig,
+        // Set by the provider's check (read from the cluster), never by the program.
+        fingerprintKey: undefined,
+        password: undefined,
+        fingerprint: undefined,
+    };
+    const resource = new PackageResource("PasswordReference", name, inputs, ["password", "fingerprint", "fingerprintKey"], {
+        parent,
+        dependsOn,
+        additionalSecretOutputs: ["password", "fingerprintKey"],
+    });
+    return { password: pulumi.secret(resource.output<string>("password")), fingerprint: resource.output("fingerprint"), resource };
 }
 
 /** The URN of the stack itself: the parent of what a program makes at the top (also inside a provider's construct). */

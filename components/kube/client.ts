@@ -96,6 +96,9 @@ export interface KubeApi {
     deleteSecret(namespace: string, name: string): Promise<void>;
     /** JSON merge patch of a Secret's `data` (values base64). */
     patchSecretData(namespace: string, name: string, data: Record<string, string>): Promise<void>;
+    getConfigMap(namespace: string, name: string): Promise<KubeObject | undefined>;
+    /** JSON merge patch of a ConfigMap's `data` (plain text values). */
+    patchConfigMapData(namespace: string, name: string, data: Record<string, string>): Promise<void>;
     /** Creates a Secret; a 409 leaves as an error with `code` 409 for the caller to decide. */
     createSecret(namespace: string, body: object): Promise<KubeObject>;
     /** Whether the current identity may do this (a SelfSubjectAccessReview, which every identity may ask). */
@@ -170,6 +173,13 @@ export function kubeApi(kubeconfig?: string): KubeApi {
         patchSecretData: async (namespace, name, data) => {
             await call(`patching Secret ${namespace}/${name}`, () =>
                 core.patchNamespacedSecret({ namespace, name, body: { data } }, k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch)),
+            );
+        },
+        getConfigMap: (namespace, name) =>
+            orUndefinedOn404(`reading ConfigMap ${namespace}/${name}`, async () => asObject(await core.readNamespacedConfigMap({ namespace, name }))),
+        patchConfigMapData: async (namespace, name, data) => {
+            await call(`patching ConfigMap ${namespace}/${name}`, () =>
+                core.patchNamespacedConfigMap({ namespace, name, body: { data } }, k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch)),
             );
         },
         createSecret: (namespace, body) =>

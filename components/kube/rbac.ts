@@ -30,6 +30,8 @@ export interface PermissionContext {
     clusterResourceNamespace: string;
     /** Whether `storage.storageClass` names a class (then it is read by name). Default false. */
     namedStorageClass?: boolean;
+    /** The ConfigMap named in `connection.configMap`, if any. */
+    connectionConfigMap?: string;
 }
 
 export interface Permission {
@@ -71,7 +73,7 @@ export const PERMISSIONS: readonly Permission[] = [
         resource: "secrets",
         verbs: [...READ, "create", "patch", "delete"],
         scope: "namespace",
-        why: "credential Secrets (created, marked, the superseded ones deleted after a rotation; their names are drawn at random), the connection Secret (applied, its CA bundle patched), certificate Secrets read for the CA",
+        why: "credential Secrets (created, marked, the superseded ones deleted after a rotation; their names are drawn at random), the connection Secret (applied, its CA bundle patched; the old one deleted after a rename), certificate Secrets read for the CA, the Secret of saPasswordSecret read",
     },
     {
         apiGroup: "kubedb.com",
@@ -87,6 +89,25 @@ export const PERMISSIONS: readonly Permission[] = [
         scope: "namespace",
         resourceNames: (c) => [c.database],
         why: "the database itself: applied, read back after each request, deleted on destroy",
+    },
+    {
+        apiGroup: "",
+        resource: "configmaps",
+        verbs: ["create"],
+        scope: "namespace",
+        when: (c) => c.connectionConfigMap !== undefined,
+        onlyFor: "connection.configMap only",
+        why: "the ConfigMap of connection.configMap (the connection values that are not secret): created",
+    },
+    {
+        apiGroup: "",
+        resource: "configmaps",
+        verbs: [...BY_NAME],
+        scope: "namespace",
+        resourceNames: (c) => [c.connectionConfigMap!],
+        when: (c) => c.connectionConfigMap !== undefined,
+        onlyFor: "connection.configMap only",
+        why: "the ConfigMap of connection.configMap: applied, read back, deleted when renamed or removed",
     },
     {
         apiGroup: "ops.kubedb.com",

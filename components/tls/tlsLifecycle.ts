@@ -12,6 +12,7 @@ import { CertificateAliasSettings, MAX_DATABASE_NAME_LENGTH, parseCertificateAli
 import { KubernetesCluster, waiterKubeconfig } from "../kube/cluster";
 import { issuerRef, kubeDbCertificates } from "./manifests";
 import { names } from "../core/names";
+import { DATA_KEY } from "../credential/connectionShape";
 import { TlsLifecycleInputs, TlsLifecycleOutputs } from "./tlsLifecycleProvider";
 import { ledgerOf } from "../packageResources";
 import { checkBoolean, checkDatabaseName, checkDnsLabel, checkDnsSubdomain, checkGeneration, checkInteger, checkOneOf } from "../core/checks";
@@ -39,6 +40,12 @@ export interface TlsLifecycleArgs {
     stepTimeout?: string;
     /** How long `pulumi up` waits for a request, in minutes. Default: 30. */
     timeoutMinutes?: number;
+    /** The connection Secret whose CA is widened during a CA switch. Default: `<database>-connection`. */
+    connectionSecret?: string;
+    /** Its data key holding the CA; "" when it holds none (nothing is widened). Default: "ca.crt". */
+    connectionCaKey?: string;
+    /** A connection ConfigMap that holds the CA, and its key: widened the same way. Default: none. */
+    connectionConfigMap?: { name: string; caKey: string };
     /**
      * The cluster (kubernetesCluster): its kubeconfig is what the request waiter connects with. Default: the
      * ambient kubeconfig, and then no Kubernetes provider may reach this component (opts or a parent).
@@ -59,7 +66,11 @@ const TLS_OUTPUTS: readonly Exclude<keyof TlsLifecycleOutputs, keyof TlsLifecycl
 ];
 
 /** Inputs of the TlsLedger; validates the args first. */
-export function tlsLifecycleInputs(args: TlsLifecycleArgs, kubeconfig?: pulumi.Output<string>): Record<keyof TlsLifecycleInputs, unknown> {
+export function tlsLifecycleInputs(
+    args: TlsLifecycleArgs,
+    kubeconfig?: pulumi.Output<string>,
+): Record<Exclude<keyof TlsLifecycleInputs, "connectionCaKey" | "connectionConfigMap" | "connectionConfigMapCaKey">, unknown> &
+    Pick<TlsLifecycleInputs, "connectionCaKey" | "connectionConfigMap" | "connectionConfigMapCaKey"> {
     const p = new Problems("TlsLifecycle args");
     p.add("database", checkDatabaseName(args.database, MAX_DATABASE_NAME_LENGTH));
     p.add("namespace", checkDnsLabel(args.namespace));
@@ -74,6 +85,14 @@ export function tlsLifecycleInputs(args: TlsLifecycleArgs, kubeconfig?: pulumi.O
     if (args.clusterResourceNamespace !== undefined) p.add("clusterResourceNamespace", checkDnsLabel(args.clusterResourceNamespace));
     p.add("stepTimeout", checkStepTimeout(args.stepTimeout ?? DEFAULT_STEP_TIMEOUT));
     p.add("timeoutMinutes", checkInteger(args.timeoutMinutes ?? 30, 1, 24 * 60));
+    if (args.connectionSecret !== undefined) p.add("connectionSecret", checkDnsSubdomain(args.connectionSecret));
+    if (args.connectionConfigMap !== undefined) {
+        p.add("connectionConfigMap.name", checkDnsSubdomain(args.connectionConfigMap.name));
+        if (!DATA_KEY.test(String(args.connectionConfigMap.caKey)))
+            p.add("connectionConfigMap.caKey", `${shown(args.connectionConfigMap.caKey)} is not a data key`);
+    }
+    if (args.connectionCaKey !== undefined && args.connectionCaKey !== "" && !DATA_KEY.test(String(args.connectionCaKey)))
+        p.add("connectionCaKey", `${shown(args.connectionCaKey)} is not a data key; use letters, digits, '-', '_' and '.', or "" for none`);
     p.throwIfAny();
     return {
         namespace: args.namespace,
@@ -85,7 +104,10 @@ export function tlsLifecycleInputs(args: TlsLifecycleArgs, kubeconfig?: pulumi.O
         caRevision: args.caRevision ?? "",
         clusterResourceNamespace: args.clusterResourceNamespace ?? "cert-manager",
         serverCertSecret: names.certificateSecret(args.database, "server"),
-        connectionSecret: names.connectionSecret(args.database),
+        connectionSecret: args.connectionSecret ?? names.connectionSecret(args.database),
+        // Absent unless it differs from the default, so a stack upgraded to this release sees no change.
+        ...(args.connectionCaKey === undefined || args.connectionCaKey === "ca.crt" ? {} : { connectionCaKey: args.connectionCaKey }),
+        ...(args.connectionConfigMap ? { connectionConfigMap: args.connectionConfigMap.name, connectionConfigMapCaKey: args.connectionConfigMap.caKey } : {}),
         stepTimeout: args.stepTimeout ?? DEFAULT_STEP_TIMEOUT,
         timeoutSeconds: (args.timeoutMinutes ?? 30) * 60,
         kubeconfig,

@@ -32,8 +32,13 @@ export interface TlsLifecycleInputs extends TlsState {
     clusterResourceNamespace: string;
     /** Secret of the server certificate (its `ca.crt` is what clients must trust). */
     serverCertSecret: string;
-    /** The app-facing connection Secret whose `ca.crt` is widened during a CA switch. */
+    /** The app-facing connection Secret whose CA key is widened during a CA switch. */
     connectionSecret: string;
+    /** Its data key holding the CA; absent = "ca.crt", "" = none (nothing to widen). */
+    connectionCaKey?: string;
+    /** The connection ConfigMap and its CA key, when it holds the CA (widened the same way). */
+    connectionConfigMap?: string;
+    connectionConfigMapCaKey?: string;
     stepTimeout: string;
     timeoutSeconds: number;
     kubeconfig?: string;
@@ -184,7 +189,11 @@ export async function reconcileTls(
             beforeEach: async (request) => {
                 if (!request.plan.caChanges) return;
                 const now = await widenCaBundle(api, inputs);
-                widening = { widened: widening.widened || now.widened, includesNewCa: widening.includesNewCa || now.includesNewCa };
+                widening = {
+                    widened: widening.widened || now.widened,
+                    includesNewCa: widening.includesNewCa || now.includesNewCa,
+                    holders: now.holders ?? widening.holders,
+                };
             },
         });
     } catch (error) {
@@ -207,7 +216,7 @@ export async function reconcileTls(
     // The switch is done: clients now need only the CA the database presents. (The declared
     // connection Secret says the same, but would not be re-applied if its value did not change.)
     if (widening.widened && result.caBundle) {
-        await api.patchSecretData(namespace, inputs.connectionSecret, { "ca.crt": Buffer.from(result.caBundle).toString("base64") });
+        for (const holder of widening.holders ?? []) await holder.write(result.caBundle);
     }
     return result;
 }
@@ -218,14 +227,62 @@ export async function reconcileTls(
  * may have left pods on the new CA), the CA of the server certificate, and the new issuer's CA.
  */
 async function widenCaBundle(api: KubeApi, inputs: TlsLifecycleInputs): Promise<CaWidening> {
-    const { namespace } = inputs;
-    const connection = await api.getSecret(namespace, inputs.connectionSecret);
-    if (!connection) return { widened: false, includesNewCa: false };
+    const present: Array<{ holder: CaHolder; bundle: string }> = [];
+    for (const holder of caHolders(api, inputs)) {
+        const bundle = await holder.read();
+        if (bundle !== undefined) present.push({ holder, bundle });
+    }
+    if (present.length === 0) return { widened: false, includesNewCa: false };
     const newCa = await issuerCa(api, inputs);
-    const bundle = mergeBundles(decode(connection.data?.["ca.crt"]), await secretText(api, namespace, inputs.serverCertSecret, ["ca.crt"]), newCa);
-    if (!bundle) return { widened: false, includesNewCa: false };
-    await api.patchSecretData(namespace, inputs.connectionSecret, { "ca.crt": Buffer.from(bundle).toString("base64") });
-    return { widened: true, includesNewCa: newCa !== "" };
+    const serverCa = await secretText(api, inputs.namespace, inputs.serverCertSecret, ["ca.crt"]);
+    const widened: CaHolder[] = [];
+    for (const { holder, bundle: current } of present) {
+        const bundle = mergeBundles(current, serverCa, newCa);
+        if (!bundle) continue;
+        await holder.write(bundle);
+        widened.push(holder);
+    }
+    if (widened.length === 0) return { widened: false, includesNewCa: false };
+    return { widened: true, includesNewCa: newCa !== "", holders: widened };
+}
+
+/** Where clients read the CA from: its text (undefined when the object is absent) and how to replace it. */
+interface CaHolder {
+    read(): Promise<string | undefined>;
+    write(bundle: string): Promise<void>;
+}
+
+/** The connection Secret's CA key, and the ConfigMap's when it holds the CA. */
+function caHolders(api: KubeApi, inputs: TlsLifecycleInputs): CaHolder[] {
+    const { namespace } = inputs;
+    const holders: CaHolder[] = [];
+    const key = caKey(inputs);
+    if (key !== "") {
+        holders.push({
+            read: async () => {
+                const secret = await api.getSecret(namespace, inputs.connectionSecret);
+                return secret ? decode(secret.data?.[key]) : undefined;
+            },
+            write: (bundle) => api.patchSecretData(namespace, inputs.connectionSecret, { [key]: Buffer.from(bundle).toString("base64") }),
+        });
+    }
+    const configMap = inputs.connectionConfigMap;
+    const configMapKey = inputs.connectionConfigMapCaKey;
+    if (configMap && configMapKey) {
+        holders.push({
+            read: async () => {
+                const object = await api.getConfigMap(namespace, configMap);
+                return object ? String(object.data?.[configMapKey] ?? "") : undefined;
+            },
+            write: (bundle) => api.patchConfigMapData(namespace, configMap, { [configMapKey]: bundle }),
+        });
+    }
+    return holders;
+}
+
+/** The connection Secret's CA key ("" when it holds no CA). */
+function caKey(inputs: TlsLifecycleInputs): string {
+    return inputs.connectionCaKey ?? "ca.crt";
 }
 
 /** A ReconfigureTLS request in the queue, with the plan it carries out. */
@@ -236,6 +293,8 @@ interface CaWidening {
     widened: boolean;
     /** The new issuer's CA could be read (a `ca` issuer) and is in the bundle. */
     includesNewCa: boolean;
+    /** What was widened: narrowed to the database's CA once the switch succeeded. */
+    holders?: CaHolder[];
 }
 
 async function tlsFailure(

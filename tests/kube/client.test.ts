@@ -56,6 +56,8 @@ describe("kubeApi against the loopback API server", () => {
         ["listing Secrets in db", (a) => a.listSecrets(NS, "app=x")],
         ["deleting Secret db/s", (a) => a.deleteSecret(NS, "s")],
         ["patching Secret db/s", (a) => a.patchSecretData(NS, "s", { password: "eA==" })],
+        ["reading ConfigMap db/c", (a) => a.getConfigMap(NS, "c")],
+        ["patching ConfigMap db/c", (a) => a.patchConfigMapData(NS, "c", { "ca.crt": "x" })],
     ];
     for (const [what, call] of calls) {
         it(`a refusal of "${what}" says so, with the server's message and status`, async () => {

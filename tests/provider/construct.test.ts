@@ -74,7 +74,8 @@ describe("components through the plugin's Construct", function () {
             engine.registered.every((r) => r === component || r.parent !== STACK_URN),
             "nothing at the top of the stack",
         );
-        for (const { token } of Object.values(PACKAGE_RESOURCES)) assert.equal(ofType(token).length, 1, token);
+        for (const { token } of Object.values(PACKAGE_RESOURCES))
+            assert.equal(ofType(token).length, token === PACKAGE_RESOURCES.PasswordReference.token ? 0 : 1, token);
 
         const credential = one(PACKAGE_RESOURCES.CredentialSecret.token);
         assert.deepEqual(credential.inputs.password, markedSecret("Str0ng!Passw0rd-For-Sa"), "the password stays secret");
@@ -84,6 +85,41 @@ describe("components through the plugin's Construct", function () {
         assert.equal(db.spec.storage.resources.requests.storage, "20Gi");
         const texts = JSON.stringify(engine.registered.map((r) => ({ ...r, inputs: r.type === PACKAGE_RESOURCES.CredentialSecret.token ? {} : r.inputs })));
         assert.ok(!texts.includes("Str0ng!Passw0rd-For-Sa"), "the password is nowhere else");
+    });
+
+    it("SqlServer with saPasswordSecret and connection (as from YAML): the reference under it with the kubeconfig secret and no password; refusals by name with nothing registered", async () => {
+        const built = await host.construct(engine.address, SQL_SERVER, "orders", {
+            acceptEula: true,
+            namespace: "db",
+            name: "orders",
+            saPasswordSecret: { name: "orders-sa", key: "password" },
+            connection: { secretName: "orders-app", configMap: { name: "orders-config" } },
+            kubeconfig: markedSecret(KUBECONFIG),
+        });
+        assert.ok(built.ok, !built.ok ? built.error.message : "");
+        const component = one(SQL_SERVER);
+        const reference = one(PACKAGE_RESOURCES.PasswordReference.token);
+        assert.equal(reference.parent, component.urn);
+        assert.equal(reference.name, "orders-password-reference");
+        assert.deepEqual([reference.inputs.namespace, reference.inputs.name, reference.inputs.key], ["db", "orders-sa", "password"]);
+        assert.deepEqual(reference.inputs.kubeconfig, markedSecret(KUBECONFIG));
+        assert.equal(reference.inputs.password, undefined, "the value is read by the plugin at Check, never sent by the program");
+        assert.equal(ofType("random:index/randomPassword:RandomPassword").length, 0, "no generated password");
+        assert.equal(built.value.state.connectionSecret, "orders-app");
+        assert.equal(ofType("kubernetes:core/v1:ConfigMap").length, 1);
+
+        const before = engine.registered.length;
+        const refused = await host.construct(engine.address, SQL_SERVER, "bad", {
+            acceptEula: true,
+            saPasswordSecret: { name: "orders-sa", key: "password" },
+            saPassword: markedSecret("Str0ng!Passw0rd-For-Sa"),
+            connection: { keys: { pwd: "P" } },
+        });
+        assert.ok(!refused.ok);
+        assert.match(refused.error.message, /"saPassword": cannot be used with "saPasswordSecret"/);
+        assert.match(refused.error.message, /"connection\.keys\.pwd": unknown value/);
+        assert.ok(!refused.error.message.includes("Str0ng!Passw0rd-For-Sa"));
+        assert.equal(engine.registered.length, before, "nothing registered");
     });
 
     it("SqlServer with adoptStackRoot: its children keep their names and answer to their old place at the top of the stack", async () => {

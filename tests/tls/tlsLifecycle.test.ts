@@ -282,6 +282,31 @@ describe("TLS lifecycle provider", () => {
         assert.deepEqual(outs.applied.issuerRef, ISSUER_B);
     });
 
+    it("a shaped connection (CA under another key, and in a ConfigMap): both widened before the switch and narrowed after", async () => {
+        installOperator(fake, { outcomes: ["Successful"] });
+        fake.put({ apiVersion: "v1", kind: "Secret", metadata: { name: "orders-app", namespace: NS }, stringData: { DB_PASSWORD: "x", "ca.pem": OLD_CA } });
+        fake.put({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "orders-config", namespace: NS }, data: { host: "h", CA: OLD_CA } });
+        const secretCa = () => Buffer.from(fake.get("v1", "secrets", NS, "orders-app")!.data["ca.pem"], "base64").toString();
+        const configMapCa = () => fake.get("v1", "configmaps", NS, "orders-config")!.data.CA;
+        let whenRequested: string[] = [];
+        fake.onCreate("mssqlserveropsrequests", () => {
+            whenRequested = [secretCa(), configMapCa()];
+            fake.put({
+                apiVersion: "v1",
+                kind: "Secret",
+                type: "kubernetes.io/tls",
+                metadata: { name: "mssql-server-cert", namespace: NS },
+                stringData: { "ca.crt": NEW_CA },
+            });
+        });
+        const shaped = { connectionSecret: "orders-app", connectionCaKey: "ca.pem", connectionConfigMap: "orders-config", connectionConfigMapCaKey: "CA" };
+        await reconcileTls({ ...inputs({ issuerRef: ISSUER_B, caRevision: "" }), ...shaped }, { ...settledBase(), ...shaped });
+        assert.deepEqual(whenRequested, [`${OLD_CA}\n${NEW_CA}\n`, `${OLD_CA}\n${NEW_CA}\n`], "clients trust both while the request runs");
+        assert.deepEqual([secretCa(), configMapCa()], [NEW_CA, NEW_CA], "and only the new one after");
+        assert.equal(connectionCa(), OLD_CA, "the default Secret's name is not touched");
+        assert.equal(fake.get("v1", "configmaps", NS, "orders-config")!.data.host, "h", "other keys kept");
+    });
+
     it("moves to a namespaced Issuer: trusts what the connection Secret trusts, the server certificate's CA and the Issuer's CA, read from the database's namespace", async () => {
         const TEAM_CA = "-----BEGIN CERTIFICATE-----\nTEAMCA\n-----END CERTIFICATE-----";
         const SERVED_CA = "-----BEGIN CERTIFICATE-----\nSERVEDCA\n-----END CERTIFICATE-----";
