@@ -136,6 +136,22 @@ describe("ops edges: the day-2 planner", () => {
         assert.deepEqual([...mssqlConfSettings("[memory] x\nlimit = 1")], [".limit"]);
     });
 
+    it("a field that never settles (replicas NaN) is planned a bounded number of times, not forever", () => {
+        const plan = planDayTwo(STATE, { ...STATE, replicas: NaN }, AG);
+        assert.equal(plan.length, DAY_TWO_ORDER.length + 1);
+        assert.ok(plan.every((s) => s.type === "HorizontalScaling"));
+    });
+
+    it("each step carries the request's section and leaves the state with its own field at the desired value", () => {
+        const step = nextDayTwoStep(STATE, { ...STATE, version: "2022-cu19", restartGeneration: 1 }, AG)!;
+        assert.deepEqual(step, {
+            type: "UpdateVersion",
+            section: { updateVersion: { targetVersion: "2022-cu19" } },
+            reason: "version 2022-cu16 → 2022-cu19",
+            after: { ...STATE, version: "2022-cu19" },
+        });
+    });
+
     it("no refusal when nothing was removed, and each refusal says what to do instead", () => {
         assert.deepEqual(refusedDayTwoChanges(STATE, STATE), []);
         assert.deepEqual(refusedDayTwoChanges({ ...STATE, storageClass: "fast" }, STATE), [

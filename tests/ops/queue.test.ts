@@ -6,7 +6,7 @@ import { KubeObject, kubeApi } from "../../components/kube/client";
 import { dayTwoRequestManifest } from "../../components/ops/manifests";
 import { QueuedRequest, queueStop, runQueue } from "../../components/ops/queue";
 import { FakeKubeApi } from "../support/fakeKubeApi";
-import { DB, NS, installOperator, putDatabase, putRequest } from "../support/fakeKubeDb";
+import { DB, NS, OPS, installOperator, putDatabase, putRequest } from "../support/fakeKubeDb";
 
 describe("ops edges: the queue", function () {
     this.timeout(20_000);
@@ -61,5 +61,119 @@ describe("ops edges: the queue", function () {
         assert.equal(stop.applied, 1);
         assert.equal(stop.sequence, 1);
         assert.equal(stop.request.action, "restart 2");
+    });
+});
+
+describe("ops edges: the queue's bound, its hook and what it returns", function () {
+    this.timeout(20_000);
+    let fake: FakeKubeApi;
+    beforeEach(async () => {
+        fake = await FakeKubeApi.start();
+        putDatabase(fake, "mssql", "mssql-auth-1");
+    });
+    afterEach(async () => {
+        await fake.stop();
+    });
+
+    const restart = (name: string, after: number): QueuedRequest<number> => ({
+        manifest: dayTwoRequestManifest({ name, namespace: NS, database: "mssql", stepTimeout: "10m", type: "Restart", section: { restart: {} } }),
+        action: `restart ${after}`,
+        after,
+    });
+    const base = () => ({
+        api: kubeApi(fake.kubeconfig()),
+        database: fake.get(DB, "mssqlservers", NS, "mssql") as KubeObject,
+        timeoutSeconds: 10,
+    });
+
+    it("stops a planner that never ends after ten requests when no bound is given", async () => {
+        installOperator(fake, { outcomes: ["Successful"], stepMs: 1 });
+        await assert.rejects(
+            runQueue({ ...base(), applied: 0, sequence: 0, next: (applied) => restart(`mssql-endless-${applied}`, applied + 1) }),
+            /^Error: planned more than 10 requests in one run for db\/mssql; this is a bug in kubedb-mssql$/,
+        );
+        assert.equal(fake.list(OPS, "mssqlserveropsrequests", NS).length, 10);
+    });
+
+    it("counts on from the sequence it was given, asks the planner with the state and sequence reached, and returns the last request", async () => {
+        installOperator(fake, { outcomes: ["Successful"], stepMs: 1 });
+        const asked: Array<[number, number]> = [];
+        const requests = [restart("mssql-restart-a", 1), restart("mssql-restart-b", 2)];
+        const done = await runQueue({
+            ...base(),
+            applied: 0,
+            sequence: 5,
+            next: (applied, sequence) => {
+                asked.push([applied, sequence]);
+                return requests[applied];
+            },
+        });
+        assert.deepEqual(asked, [
+            [0, 5],
+            [1, 6],
+            [2, 7],
+        ]);
+        assert.deepEqual([done.applied, done.sequence, done.last?.name, done.last?.request], [2, 7, "mssql-restart-b", requests[1]]);
+        assert.ok(Date.parse(done.last!.observedAt) <= Date.now(), done.last!.observedAt);
+        assert.deepEqual(await runQueue({ ...base(), applied: 3, sequence: 4, next: () => undefined }), { applied: 3, sequence: 4, last: undefined });
+    });
+
+    it("calls its hook before each request is sent; a hook that fails sends nothing and is not the request's failure", async () => {
+        installOperator(fake, { outcomes: ["Successful"], stepMs: 1 });
+        const sentBefore: Array<[string, number]> = [];
+        const requests = [restart("mssql-restart-a", 1), restart("mssql-restart-b", 2)];
+        await runQueue({
+            ...base(),
+            applied: 0,
+            sequence: 0,
+            next: (applied) => requests[applied],
+            beforeEach: async (request) => {
+                sentBefore.push([request.action, fake.list(OPS, "mssqlserveropsrequests", NS).length]);
+            },
+        });
+        assert.deepEqual(sentBefore, [
+            ["restart 1", 0],
+            ["restart 2", 1],
+        ]);
+        const error = await runQueue({
+            ...base(),
+            applied: 0,
+            sequence: 0,
+            next: () => restart("mssql-restart-c", 1),
+            beforeEach: async () => {
+                throw new Error("the CA bundle could not be widened");
+            },
+        }).then(
+            () => assert.fail("expected the hook's failure"),
+            (e: unknown) => e,
+        );
+        assert.equal((error as Error).message, "the CA bundle could not be widened");
+        assert.equal(queueStop(error), undefined);
+        assert.equal(fake.get(OPS, "mssqlserveropsrequests", NS, "mssql-restart-c"), undefined);
+    });
+
+    it("a stop carries the runner's message and error, and the base name when no attempt was made", async () => {
+        fake.remove(DB, "mssqlservers", NS, "mssql");
+        const error = await runQueue({
+            ...base(),
+            database: { metadata: { name: "mssql", namespace: NS, uid: "u" } },
+            applied: 7,
+            sequence: 3,
+            next: () => restart("mssql-restart-a", 8),
+            timeoutSeconds: 1,
+            beforeEach: async () => void putRequest(fake, "mssql-other", { phase: "Progressing" }),
+        }).then(
+            () => assert.fail("expected the queue to stop"),
+            (e: unknown) => e,
+        );
+        const stop = queueStop<number, QueuedRequest<number>>(error)!;
+        assert.match(
+            (error as Error).message,
+            /^mssql-restart-a was not started: MSSQLServerOpsRequest db\/mssql-other of the same database is still Progressing/,
+        );
+        assert.equal((stop.cause as Error).message, (error as Error).message);
+        assert.deepEqual([stop.applied, stop.sequence, stop.attemptName, stop.request.after], [7, 3, "mssql-restart-a", 8]);
+        assert.equal(queueStop(new Error("other")), undefined);
+        assert.equal(queueStop(undefined), undefined);
     });
 });

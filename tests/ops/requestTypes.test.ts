@@ -8,6 +8,7 @@ import { names, retryRequestName } from "../../components/core/names";
 import { DAY_TWO_ORDER, dayTwoRequestType, nextDayTwoStep } from "../../components/database/dayTwoPlan";
 import { DAY_TWO_REQUEST_TYPES, DayTwoState, REQUEST_TYPES, sameIntent } from "../../components/ops/requestTypes";
 import { checkDnsLabel } from "../../components/core/checks";
+import { KubeApi, KubeObject } from "../../components/kube/client";
 
 const spec = (type: OpsRequestType, extra: Record<string, unknown> = {}) => ({ type, databaseRef: { name: "mssql" }, ...extra }) as never;
 
@@ -199,5 +200,190 @@ describe("request types: the table", () => {
             }
         }
         assert.equal(dayTwoRequestType("Restart").live, undefined, "a restart leaves no trace to read back");
+    });
+});
+
+describe("request types: what each day-2 request sends", () => {
+    const from: DayTwoState = {
+        version: "2022-cu16",
+        replicas: 3,
+        resources: { limits: { memory: "4Gi" } },
+        storageSize: "10Gi",
+        storageClass: "standard",
+        mssqlConf: "",
+        restartGeneration: 0,
+    };
+    const AG = { topology: "AvailabilityGroup" as const, expansionMode: "Offline" as const };
+    const T = DAY_TWO_REQUEST_TYPES;
+
+    it("each type plans its own section, reason and value, and nothing when its field already agrees", () => {
+        assert.deepEqual(T.VolumeExpansion.plan(from, { ...from, storageSize: "20Gi" }, AG), {
+            section: { volumeExpansion: { mode: "Offline", mssqlserver: "20Gi" } },
+            reason: "storage.size 10Gi → 20Gi (Offline)",
+            value: "20Gi",
+        });
+        assert.deepEqual(T.StorageMigration.plan(from, { ...from, storageClass: "fast" }, AG), {
+            section: { migration: { storageClassName: "fast", oldPVReclaimPolicy: "Retain" } },
+            reason: "storage.storageClass standard → fast",
+            value: "fast",
+        });
+        assert.deepEqual(T.UpdateVersion.plan(from, { ...from, version: "2022-cu19" }, AG), {
+            section: { updateVersion: { targetVersion: "2022-cu19" } },
+            reason: "version 2022-cu16 → 2022-cu19",
+            value: "2022-cu19",
+        });
+        assert.deepEqual(T.HorizontalScaling.plan(from, { ...from, replicas: 5 }, AG), {
+            section: { horizontalScaling: { replicas: 5 } },
+            reason: "replicas 3 → 5",
+            value: 5,
+        });
+        assert.deepEqual(T.VerticalScaling.plan(from, { ...from, resources: { limits: { memory: "8Gi" } } }, AG), {
+            section: { verticalScaling: { mssqlserver: { resources: { limits: { memory: "8Gi" } } } } },
+            reason: 'resources {"limits":{"memory":"4Gi"}} → {"limits":{"memory":"8Gi"}}',
+            value: { limits: { memory: "8Gi" } },
+        });
+        assert.deepEqual(T.Restart.plan(from, { ...from, restartGeneration: 2 }, AG), {
+            section: { restart: {} },
+            reason: "restart.generation 0 → 2",
+            value: 2,
+        });
+        for (const type of DAY_TWO_ORDER) assert.equal(dayTwoRequestType(type).plan(from, { ...from }, AG), undefined, type);
+    });
+
+    it("a standalone database is never scaled horizontally", () => {
+        assert.equal(T.HorizontalScaling.plan(from, { ...from, replicas: 5 }, { topology: "Standalone", expansionMode: "Online" }), undefined);
+    });
+
+    it("reads nothing, and does not crash, from an MSSQLServer without a spec, or without an mssql container", () => {
+        for (const type of DAY_TWO_ORDER) {
+            const live = dayTwoRequestType(type).live;
+            if (live) assert.equal(live.read({ metadata: { name: "mssql" } }), undefined, type);
+        }
+        const noMssql = {
+            metadata: { name: "mssql" },
+            spec: { podTemplate: { spec: { containers: [{ name: "exporter", resources: { limits: { cpu: "1" } } }] } } },
+        };
+        assert.equal(T.VerticalScaling.live!.read(noMssql), undefined);
+        T.VerticalScaling.live!.write(noMssql.spec, { verticalScaling: { mssqlserver: { resources: { limits: { cpu: "2" } } } } } as never);
+        assert.deepEqual(noMssql.spec.podTemplate.spec.containers, [{ name: "exporter", resources: { limits: { cpu: "1" } } }]);
+        assert.equal(T.VerticalScaling.live!.read({ metadata: { name: "mssql" }, spec: { podTemplate: {} } }), undefined);
+    });
+
+    it("a configuration kept in a Secret only is replaced by the request's text", () => {
+        const spec: Record<string, unknown> = { configuration: { secretName: "mssql-conf" } };
+        T.Reconfigure.live!.write(spec, { configuration: { applyConfig: { "mssql.conf": "[memory]\nmemorylimitmb = 2048" } } } as never);
+        assert.deepEqual(spec.configuration, { inline: { "mssql.conf": "[memory]\nmemorylimitmb = 2048" } });
+    });
+
+    it("mssqlConf: removed back to the defaults even when the old text had no settings; every dropped setting is named", () => {
+        assert.deepEqual(T.Reconfigure.plan({ ...from, mssqlConf: "# tuned later" }, from, AG), {
+            section: { configuration: { removeCustomConfig: true } },
+            reason: "mssqlConf removed (back to SQL Server's defaults)",
+            value: "",
+        });
+        const both = "[memory]\nmemorylimitmb = 4096\n[sqlagent]\nenabled = true\n[network]\ntlsprotocols = 1.2";
+        assert.equal(
+            T.Reconfigure.plan({ ...from, mssqlConf: both }, { ...from, mssqlConf: "[memory]\nmemorylimitmb = 2048" }, AG)!.reason,
+            "mssqlConf drops sqlagent.enabled, network.tlsprotocols: custom configuration removed first, then the new text applied",
+        );
+    });
+
+    it("a first custom configuration is written as the request's text", () => {
+        const spec: Record<string, unknown> = { version: "2022-cu16" };
+        T.Reconfigure.live!.write(spec, { configuration: { applyConfig: { "mssql.conf": "[memory]\nmemorylimitmb = 2048" } } } as never);
+        assert.deepEqual(T.Reconfigure.live!.read({ metadata: { name: "mssql" }, spec }), "[memory]\nmemorylimitmb = 2048");
+    });
+
+    it("what a failure message says the database has now, per type", () => {
+        const db = (spec: Record<string, unknown>) => ({ metadata: { name: "mssql" }, spec });
+        assert.equal(T.StorageMigration.now!({ storageClass: "fast" }, db({})), ", volumes on StorageClass fast");
+        assert.equal(T.StorageMigration.now!({}, db({})), ", volumes on StorageClass (the cluster's default)");
+        assert.equal(T.VerticalScaling.now!({ resources: { limits: { memory: "4Gi" } } }, db({})), ', mssql container resources {"limits":{"memory":"4Gi"}}');
+        assert.equal(T.VerticalScaling.now!({}, db({})), ", mssql container resources {}");
+        assert.equal(
+            T.Reconfigure.now!({}, db({ configuration: { inline: { "mssql.conf": "x" }, secretName: "conf" } })),
+            ", a custom configuration in spec.configuration (inline, secretName)",
+        );
+        assert.equal(T.Reconfigure.now!({}, db({})), ", no custom configuration in its spec");
+        assert.equal(T.Reconfigure.now!({}, { metadata: { name: "mssql" } }), ", no custom configuration in its spec");
+    });
+
+    it("fields KubeDB reads as false when absent compare equal to absent; an unknown or missing type compares by type and database", () => {
+        assert.ok(
+            sameIntent(
+                spec("Reconfigure", { configuration: { applyConfig: { "mssql.conf": "a" }, removeCustomConfig: false } }),
+                spec("Reconfigure", { configuration: { applyConfig: { "mssql.conf": "a" } } }),
+            ),
+        );
+        assert.ok(
+            sameIntent(spec("ReconfigureTLS", { tls: { rotateCertificates: false, remove: false, certificates: [] } }), spec("ReconfigureTLS", { tls: {} })),
+        );
+        assert.ok(!sameIntent(spec("ReconfigureTLS", { tls: { remove: true } }), spec("ReconfigureTLS", { tls: { remove: "yes" } })));
+        assert.ok(!sameIntent(spec("ReconfigureTLS", { tls: { rotateCertificates: true } }), spec("ReconfigureTLS", { tls: {} })));
+        assert.ok(sameIntent(spec("Restart", { restart: {} }), spec("Restart", { restart: { x: 1 } })));
+        assert.ok(sameIntent(spec("Unknown" as OpsRequestType, { a: 1 }), spec("Unknown" as OpsRequestType, { a: 2 })));
+        assert.ok(sameIntent({ databaseRef: { name: "mssql" }, a: 1 } as never, { databaseRef: { name: "mssql" }, a: 2 } as never));
+    });
+});
+
+describe("request types: preflight, what KubeDB would refuse or could not do", () => {
+    const forbidden = () => Promise.reject(Object.assign(new Error("forbidden"), { code: 403 }));
+    /** A cluster with these StorageClasses and catalog; `null` = not readable (no RBAC). */
+    const cluster = (classes: KubeObject[] | null, catalog: KubeObject[] | null = []) =>
+        ({
+            getClusterObject: (_ref: unknown, name: string) => (classes ? Promise.resolve(classes.find((c) => c.metadata.name === name)) : forbidden()),
+            listClusterObjects: (ref: { plural: string }) =>
+                (ref.plural === "storageclasses" ? classes : catalog) ? Promise.resolve(ref.plural === "storageclasses" ? classes : catalog) : forbidden(),
+        }) as unknown as KubeApi;
+    const storageClass = (name: string, allowVolumeExpansion?: boolean, isDefault = false) => ({
+        metadata: { name, ...(isDefault ? { annotations: { "storageclass.kubernetes.io/is-default-class": "true" } } : {}) },
+        ...(allowVolumeExpansion === undefined ? {} : { allowVolumeExpansion }),
+    });
+    const T = DAY_TWO_REQUEST_TYPES;
+    const change = <V>(value: V) => ({ section: {} as never, reason: "", value });
+
+    it("storage.size: refuses a shrink and a class that does not allow expansion; a growth on a class that does, or an unknown one, is fine", async () => {
+        const expandable = cluster([storageClass("fast", true), storageClass("standard", false, true), storageClass("plain")]);
+        assert.deepEqual(await T.VolumeExpansion.preflight!({ api: expandable, live: { storageSize: "10Gi", storageClass: "fast" } }, change("20Gi")), []);
+        assert.deepEqual(await T.VolumeExpansion.preflight!({ api: expandable, live: { storageSize: "10Gi", storageClass: "fast" } }, change("10240Mi")), []);
+        assert.deepEqual(await T.VolumeExpansion.preflight!({ api: expandable, live: { storageSize: "20Gi", storageClass: "fast" } }, change("10Gi")), [
+            "storage.size: the database's volumes have 20Gi; 10Gi would shrink them, which no request can do",
+        ]);
+        assert.deepEqual(
+            await T.VolumeExpansion.preflight!({ api: expandable, live: { storageClass: "fast" } }, change("10Gi")),
+            [],
+            "no size known: no shrink",
+        );
+        const advice =
+            "does not allow volume expansion (allowVolumeExpansion is not true); ask the cluster's administrator to allow it, or migrate to a class that does (storage.storageClass) before expanding";
+        assert.deepEqual(await T.VolumeExpansion.preflight!({ api: expandable, live: { storageSize: "10Gi", storageClass: "plain" } }, change("20Gi")), [
+            `storage.size: StorageClass plain ${advice}`,
+        ]);
+        assert.deepEqual(await T.VolumeExpansion.preflight!({ api: expandable, live: { storageSize: "10Gi" } }, change("20Gi")), [
+            `storage.size: StorageClass standard (the cluster's default) ${advice}`,
+        ]);
+        assert.deepEqual(await T.VolumeExpansion.preflight!({ api: cluster(null), live: { storageSize: "10Gi", storageClass: "fast" } }, change("20Gi")), []);
+    });
+
+    it("storage.storageClass: refuses a class that does not exist, and leaves an unreadable one to KubeDB", async () => {
+        assert.deepEqual(await T.StorageMigration.preflight!({ api: cluster([storageClass("fast", true)]), live: {} }, change("fast")), []);
+        assert.deepEqual(await T.StorageMigration.preflight!({ api: cluster([storageClass("fast", true)]), live: {} }, change("slow")), [
+            "storage.storageClass: StorageClass slow does not exist (`kubectl get storageclasses`)",
+        ]);
+        assert.deepEqual(await T.StorageMigration.preflight!({ api: cluster(null), live: {} }, change("slow")), []);
+    });
+
+    it("version: refuses what the cluster's catalog does not admit, and leaves an unreadable catalog to KubeDB", async () => {
+        const version = (name: string, v: string) => ({ metadata: { name }, spec: { version: v } });
+        const catalog = [version("2022-cu16", "2022-cu16"), version("2022-cu19", "2022-cu19")];
+        assert.deepEqual(await T.UpdateVersion.preflight!({ api: cluster([], catalog), live: { version: "2022-cu16" } }, change("2022-cu19")), []);
+        assert.deepEqual(await T.UpdateVersion.preflight!({ api: cluster([], catalog), live: { version: "2022-cu19" } }, change("2022-cu16")), [
+            "version: 2022-cu16 is older than 2022-cu19, and KubeDB does not downgrade; no version is an allowed target from 2022-cu19",
+        ]);
+        assert.match(
+            (await T.UpdateVersion.preflight!({ api: cluster([], catalog), live: {} }, change("2022-cu19")))[0],
+            /^version: the database runs , which/,
+        );
+        assert.deepEqual(await T.UpdateVersion.preflight!({ api: cluster([], null), live: { version: "2022-cu19" } }, change("2022-cu16")), []);
     });
 });

@@ -52,4 +52,88 @@ describe("ops edges: the TLS planner", () => {
             ["server", "client", "endpoint"],
         );
     });
+
+    it("plans nothing when the database has what the config asks for", () => {
+        assert.equal(planTlsChange(base, { ...base, certificates: [] }), undefined);
+        const certs = [{ alias: "server" as const, duration: "720h" }];
+        assert.equal(planTlsChange({ ...base, certificates: certs }, { ...base, certificates: [{ duration: "720h", alias: "server" as const }] }), undefined);
+    });
+
+    it("sends exactly what changed: a new issuer alone, with clientTLS riding along only when it changed", () => {
+        assert.deepEqual(planTlsChange(base, { ...base, issuerRef: ISSUER_B }), {
+            kind: "issuer",
+            action: { issuerRef: ISSUER_B },
+            caChanges: true,
+            reason: "issuer Issuer/mssql-ca → ClusterIssuer/corp-ca",
+        });
+        assert.deepEqual(planTlsChange(base, { ...base, issuerRef: ISSUER_B, clientTLS: false })!.action, { issuerRef: ISSUER_B, clientTLS: false });
+        const server = { alias: "server" as const, duration: "720h" };
+        assert.deepEqual(planTlsChange(base, { ...base, issuerRef: ISSUER_B, certificates: [server] }), {
+            kind: "issuer+certificates",
+            action: { issuerRef: ISSUER_B, certificates: [server] },
+            caChanges: true,
+            reason: "issuer Issuer/mssql-ca → ClusterIssuer/corp-ca",
+        });
+    });
+
+    it("certificate settings alone change the CA only when the bootstrapped CA was re-keyed", () => {
+        const server = { alias: "server" as const, duration: "720h" };
+        assert.deepEqual(planTlsChange(base, { ...base, certificates: [server] }), {
+            kind: "certificates",
+            action: { certificates: [server] },
+            caChanges: false,
+            reason: "certificate settings changed",
+        });
+        assert.equal(planTlsChange(base, { ...base, certificates: [server], caRevision: "rev2" })!.caChanges, true);
+        assert.deepEqual(planTlsChange(base, { ...base, certificates: [server], clientTLS: false })!.action, { certificates: [server], clientTLS: false });
+    });
+
+    it("clientTLS alone re-applies the same issuer; a rotation sends rotateCertificates only", () => {
+        assert.deepEqual(planTlsChange(base, { ...base, clientTLS: false })!.action, { issuerRef: ISSUER_A, clientTLS: false });
+        assert.deepEqual(planTlsChange(base, { ...base, rotationGeneration: 1 }), {
+            kind: "rotateCertificates",
+            action: { rotateCertificates: true },
+            caChanges: false,
+            reason: "tls.rotation.generation 0 → 1",
+        });
+        const rekeyed = planTlsChange(base, { ...base, caRevision: "rev2", rotationGeneration: 1 })!;
+        assert.deepEqual([rekeyed.kind, rekeyed.caChanges, rekeyed.reason], ["rotateCertificates", true, "the bootstrapped CA was re-issued"]);
+    });
+
+    it("sends only the aliases whose settings changed, and an alias whose settings were removed bare (back to KubeDB's defaults)", () => {
+        const before = {
+            ...base,
+            certificates: [
+                { alias: "server" as const, duration: "720h" },
+                { alias: "client" as const, duration: "720h" },
+            ],
+        };
+        const after = {
+            ...base,
+            certificates: [
+                { alias: "server" as const, duration: "720h" },
+                { alias: "endpoint" as const, duration: "24h" },
+            ],
+        };
+        assert.deepEqual(planTlsChange(before, after)!.action, { certificates: [{ alias: "client" }, { alias: "endpoint", duration: "24h" }] });
+    });
+
+    it("after clientTLS or certificates alone, the rotation and the CA the database has stay as they were", () => {
+        const desired = { ...base, clientTLS: false, rotationGeneration: 4, caRevision: "rev9" };
+        assert.deepEqual(afterRequest(base, desired, planTlsChange(base, desired)!), { ...base, clientTLS: false });
+        const rotated = { ...base, rotationGeneration: 4, caRevision: "rev9" };
+        assert.deepEqual(afterRequest(base, rotated, planTlsChange(base, rotated)!), rotated);
+        assert.equal(planTlsChange(afterRequest(base, rotated, planTlsChange(base, rotated)!), rotated), undefined);
+    });
+
+    it("a re-assertion sends the whole configuration: issuer, clientTLS even when off, and certificates only when there are any", () => {
+        assert.deepEqual(reassertTls({ ...base, clientTLS: false }).action, { issuerRef: ISSUER_A, clientTLS: false });
+        const certs = [{ alias: "client" as const, duration: "720h" }];
+        assert.deepEqual(reassertTls({ ...base, certificates: certs }), {
+            kind: "reassert",
+            action: { issuerRef: ISSUER_A, certificates: certs, clientTLS: true },
+            caChanges: true,
+            reason: "the last attempt did not finish; re-applying the whole TLS configuration",
+        });
+    });
 });
