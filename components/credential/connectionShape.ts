@@ -105,9 +105,11 @@ export function parseConnectionShape(problems: Problems, key: string, raw: unkno
 }
 
 function checkObjectName(value: unknown, database: string): string | undefined {
-    const problem = checkDnsSubdomain(value);
-    if (problem) return problem;
-    const name = value as string;
+    return checkDnsSubdomain(value) ?? ownObjectProblem(value as string, database);
+}
+
+/** Why `name` may not be a Secret the user names: it is one of the database's own (credential, CA, certificate). */
+export function ownObjectProblem(name: string, database: string): string | undefined {
     if (name.startsWith(`${database}-auth-`) || name === `${database}-ca` || name === `${database}-selfsigned` || /-cert$/.test(name)) {
         return `${shown(name)} is a name of the database's own objects (credential, CA or certificate Secrets); choose another`;
     }

@@ -30,7 +30,8 @@ import { checkCertificateDurations, checkInterval, checkRfc3339, checkStepTimeou
 import { Problems, nameText, shown } from "../core/problems";
 import { checkResources, checkStorageQuantity, quantityText } from "../core/quantities";
 import { checkKubeconfigText, looksLikeKubeconfigText } from "../kube/kubeconfig";
-import { ConnectionShape, DATA_KEY, parseConnectionShape } from "../credential/connectionShape";
+import { ConnectionShape, DATA_KEY, ownObjectProblem, parseConnectionShape } from "../credential/connectionShape";
+import { names } from "../core/names";
 
 /** A current KubeDB catalog entry (`kubectl get mssqlserverversions`). */
 export const DEFAULT_VERSION = "2022-cu22";
@@ -162,6 +163,12 @@ export function parseDatabaseSettings(values: Record<string, unknown>, context =
     return parseDatabaseValues(known, problems);
 }
 
+/**
+ * Stands for a secret given as a Pulumi Output (not known as text here): it counts as given for
+ * the rules between keys; its value is checked where it resolves.
+ */
+export const SECRET_NOT_YET_KNOWN = Symbol("a secret given as an Output");
+
 /** Checks values already gathered into one object per key (see parseDatabaseSettings and stack/config.ts). */
 export function parseDatabaseValues(values: Record<string, unknown>, problems: Problems): DatabaseSettings {
     const get = (key: string) => values[key];
@@ -246,7 +253,7 @@ export function parseDatabaseValues(values: Record<string, unknown>, problems: P
     problems.add("autoOps", checkBoolean(autoOps));
 
     const saPassword = get("saPassword");
-    if (saPassword !== undefined) problems.add("saPassword", checkSaPassword(saPassword));
+    if (saPassword !== undefined && saPassword !== SECRET_NOT_YET_KNOWN) problems.add("saPassword", checkSaPassword(saPassword));
 
     const rotationRaw = object("rotation", KNOWN_KEYS.rotation!) ?? {};
     const rotation: RotationSettings = {
@@ -278,6 +285,17 @@ export function parseDatabaseValues(values: Record<string, unknown>, problems: P
     }
 
     const connection = parseConnectionShape(problems, "connection", get("connection"), name);
+    if (typeof saPasswordSecret?.name === "string") {
+        // The user's Secret is only read; the program writes the connection Secret (and would delete it on a rename).
+        const connectionSecret = connection.secretName ?? names.connectionSecret(name);
+        const own = ownObjectProblem(saPasswordSecret.name, name);
+        if (saPasswordSecret.name === connectionSecret) {
+            problems.add(
+                "saPasswordSecret.name",
+                `${shown(saPasswordSecret.name)} is the connection Secret this program writes; keep the password's source apart (or name the connection Secret otherwise with connection.secretName)`,
+            );
+        } else if (own) problems.add("saPasswordSecret.name", own);
+    }
 
     const timeoutsRaw = object("timeouts", KNOWN_KEYS.timeouts!) ?? {};
     const timeouts = {

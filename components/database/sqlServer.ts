@@ -14,7 +14,7 @@ import { PrivateKeyAlgorithm, PrivateKeyRotationPolicy } from "../api/certManage
 import { CaIssuer } from "../tls/caIssuer";
 import { ChangeGuard } from "./changeGuard";
 import { KubernetesCluster, kubernetesCluster } from "../kube/cluster";
-import { CertificateAliasSettings, DatabaseSettings, parseDatabaseSettings } from "./settings";
+import { CertificateAliasSettings, DatabaseSettings, SECRET_NOT_YET_KNOWN, parseDatabaseSettings } from "./settings";
 import { ConnectionSecret } from "../credential/connectionSecret";
 import { ConnectionSettings, DEFAULT_SECRET_KEYS } from "../credential/connectionShape";
 import { PasswordReferenceInputs } from "../credential/passwordReference";
@@ -111,8 +111,8 @@ export function sqlServerSettings(args: SqlServerArgs): DatabaseSettings {
     void adoptStackRoot;
     const settings = parseDatabaseSettings({
         ...rest,
-        // Checked here when known as text; a secret Output is checked where it resolves.
-        ...(typeof saPassword === "string" ? { saPassword } : {}),
+        // Checked here when known as text; a secret Output is checked where it resolves, but counts as given.
+        ...(saPassword === undefined ? {} : { saPassword: typeof saPassword === "string" ? saPassword : SECRET_NOT_YET_KNOWN }),
         ...(typeof kubeconfig === "string" ? { kubeconfig } : {}),
     });
     return { ...settings, saPassword: undefined, kubeconfig: undefined };
@@ -196,7 +196,7 @@ export class SqlServer extends pulumi.ComponentResource implements SqlServerOutp
         const namespace = new k8s.core.v1.NamespacePatch(
             n("namespace"),
             { metadata: { name: config.namespace } },
-            child("namespace", { provider, retainOnDelete: true, dependsOn: [guard.resource] }),
+            child("namespace", { provider, retainOnDelete: true, dependsOn: [guard.resource, ...(reference ? [reference.resource] : [])] }),
         );
 
         // 5. The sa credential of the current version; on the first deployment of a database that

@@ -188,7 +188,7 @@ export async function reconcileTls(
             },
             beforeEach: async (request) => {
                 if (!request.plan.caChanges) return;
-                const now = await widenCaBundle(api, inputs);
+                const now = await widenCaBundle(api, inputs, previous);
                 widening = {
                     widened: widening.widened || now.widened,
                     includesNewCa: widening.includesNewCa || now.includesNewCa,
@@ -226,9 +226,13 @@ export async function reconcileTls(
  * present until the switch is done — what the connection Secret already trusts (a failed attempt
  * may have left pods on the new CA), the CA of the server certificate, and the new issuer's CA.
  */
-async function widenCaBundle(api: KubeApi, inputs: TlsLifecycleInputs): Promise<CaWidening> {
+async function widenCaBundle(api: KubeApi, inputs: TlsLifecycleInputs, previous: Partial<TlsLifecycleOutputs>): Promise<CaWidening> {
     const present: Array<{ holder: CaHolder; bundle: string }> = [];
-    for (const holder of caHolders(api, inputs)) {
+    // Where apps read the CA now (the last run's connection Secret, key and ConfigMap, which a rename
+    // in this run replaces only after this change) and where they will read it.
+    const before = previous.connectionSecret === undefined ? [] : caHolders(api, { ...inputs, ...connectionPlaces(previous as TlsLifecycleInputs) });
+    const holders = [...before, ...caHolders(api, inputs)].filter((h, i, all) => all.findIndex((o) => o.place === h.place) === i);
+    for (const holder of holders) {
         const bundle = await holder.read();
         if (bundle !== undefined) present.push({ holder, bundle });
     }
@@ -248,6 +252,8 @@ async function widenCaBundle(api: KubeApi, inputs: TlsLifecycleInputs): Promise<
 
 /** Where clients read the CA from: its text (undefined when the object is absent) and how to replace it. */
 interface CaHolder {
+    /** `Secret/<name>/<key>` or `ConfigMap/<name>/<key>`. */
+    place: string;
     read(): Promise<string | undefined>;
     write(bundle: string): Promise<void>;
 }
@@ -259,6 +265,7 @@ function caHolders(api: KubeApi, inputs: TlsLifecycleInputs): CaHolder[] {
     const key = caKey(inputs);
     if (key !== "") {
         holders.push({
+            place: `Secret/${inputs.connectionSecret}/${key}`,
             read: async () => {
                 const secret = await api.getSecret(namespace, inputs.connectionSecret);
                 return secret ? decode(secret.data?.[key]) : undefined;
@@ -270,6 +277,7 @@ function caHolders(api: KubeApi, inputs: TlsLifecycleInputs): CaHolder[] {
     const configMapKey = inputs.connectionConfigMapCaKey;
     if (configMap && configMapKey) {
         holders.push({
+            place: `ConfigMap/${configMap}/${configMapKey}`,
             read: async () => {
                 const object = await api.getConfigMap(namespace, configMap);
                 return object ? String(object.data?.[configMapKey] ?? "") : undefined;
@@ -278,6 +286,18 @@ function caHolders(api: KubeApi, inputs: TlsLifecycleInputs): CaHolder[] {
         });
     }
     return holders;
+}
+
+/** Where a ledger's inputs say the connection details are (absent fields: the defaults). */
+function connectionPlaces(
+    i: TlsLifecycleInputs,
+): Pick<TlsLifecycleInputs, "connectionSecret" | "connectionCaKey" | "connectionConfigMap" | "connectionConfigMapCaKey"> {
+    return {
+        connectionSecret: i.connectionSecret,
+        connectionCaKey: i.connectionCaKey,
+        connectionConfigMap: i.connectionConfigMap,
+        connectionConfigMapCaKey: i.connectionConfigMapCaKey,
+    };
 }
 
 /** The connection Secret's CA key ("" when it holds no CA). */

@@ -57,6 +57,36 @@ describe("saPasswordSecret in the config", () => {
         assert.ok(!problems.join(" ").includes("Str0ng!Passw0rd"), "never the password");
     });
 
+    it("never names a Secret the program writes: the connection Secret (default or named) or the database's own", () => {
+        refused({ saPasswordSecret: { name: "mssql-connection", key: "password" } }, "saPasswordSecret.name", /is the connection Secret this program writes/);
+        refused(
+            { saPasswordSecret: { name: "app-db", key: "password" }, connection: { secretName: "app-db" } },
+            "saPasswordSecret.name",
+            /is the connection Secret this program writes/,
+        );
+        refused({ saPasswordSecret: { name: "mssql-auth-0a1b2c3d4e", key: "password" } }, "saPasswordSecret.name", /the database's own objects/);
+        refused({ saPasswordSecret: { name: "mssql-ca", key: "tls.key" } }, "saPasswordSecret.name", /the database's own objects/);
+        // The default connection Secret's name is free once the connection Secret is named otherwise.
+        assert.equal(
+            parse({ saPasswordSecret: { name: "mssql-connection", key: "p" }, connection: { secretName: "app-db" } }).saPasswordSecret?.name,
+            "mssql-connection",
+        );
+    });
+
+    it("as SqlServer args: a saPassword given as a secret Output is refused beside it too (known or not, it is a second source)", async () => {
+        const { sqlServerSettings } = await import("../../components/database/sqlServer");
+        const pulumi = await import("@pulumi/pulumi");
+        const args = { acceptEula: true, saPasswordSecret: { name: "mssql-sa", key: "password" } };
+        assert.throws(
+            () => sqlServerSettings({ ...args, saPassword: pulumi.secret("Str0ng!Passw0rd") }),
+            (e: Error) => /"saPassword": cannot be used with "saPasswordSecret"/.test(e.message) && !e.message.includes("Str0ng!Passw0rd"),
+        );
+        assert.throws(() => sqlServerSettings({ ...args, saPassword: "Str0ng!Passw0rd" }), /"saPassword": cannot be used with "saPasswordSecret"/);
+        assert.equal(sqlServerSettings(args).saPasswordSecret?.name, "mssql-sa");
+        // Without a Secret reference, a secret Output is accepted here and checked where it resolves.
+        assert.equal(sqlServerSettings({ acceptEula: true, saPassword: pulumi.secret("short") }).saPassword, undefined);
+    });
+
     it("through the program: refused before anything is registered", async () => {
         let registered = 0;
         await assert.rejects(

@@ -307,6 +307,26 @@ describe("TLS lifecycle provider", () => {
         assert.equal(fake.get("v1", "configmaps", NS, "orders-config")!.data.host, "h", "other keys kept");
     });
 
+    it("a connection Secret renamed in the same run as a CA switch: the one apps read now (the last run's) is widened too", async () => {
+        installOperator(fake, { outcomes: ["Successful"] });
+        // The rename's new Secret is written only after this change; apps still read the default one.
+        fake.onCreate("mssqlserveropsrequests", () => {
+            whenRequested = connectionCa();
+            fake.put({
+                apiVersion: "v1",
+                kind: "Secret",
+                type: "kubernetes.io/tls",
+                metadata: { name: "mssql-server-cert", namespace: NS },
+                stringData: { "ca.crt": NEW_CA },
+            });
+        });
+        let whenRequested = "";
+        await reconcileTls({ ...inputs({ issuerRef: ISSUER_B, caRevision: "" }), connectionSecret: "orders-app" }, settledBase());
+        assert.equal(whenRequested, `${OLD_CA}\n${NEW_CA}\n`, "apps on the last run's Secret trust both while the request runs");
+        assert.equal(connectionCa(), NEW_CA, "and only the new one after");
+        assert.equal(fake.get("v1", "secrets", NS, "orders-app"), undefined, "the new Secret is left to the ConnectionSecret, which follows");
+    });
+
     it("moves to a namespaced Issuer: trusts what the connection Secret trusts, the server certificate's CA and the Issuer's CA, read from the database's namespace", async () => {
         const TEAM_CA = "-----BEGIN CERTIFICATE-----\nTEAMCA\n-----END CERTIFICATE-----";
         const SERVED_CA = "-----BEGIN CERTIFICATE-----\nSERVEDCA\n-----END CERTIFICATE-----";
