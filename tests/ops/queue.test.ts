@@ -176,4 +176,15 @@ describe("ops edges: the queue's bound, its hook and what it returns", function 
         assert.equal(queueStop(new Error("other")), undefined);
         assert.equal(queueStop(undefined), undefined);
     });
+
+    it("a runner that fails with something other than an Error still stops the queue, with what it was as the message", async () => {
+        const api = { ...kubeApi(fake.kubeconfig()), listObjects: () => Promise.reject(undefined) };
+        const error = await runQueue({ ...base(), api, applied: 0, sequence: 0, next: () => restart("mssql-restart-a", 1) }).then(
+            () => assert.fail("expected the queue to stop"),
+            (e: unknown) => e,
+        );
+        assert.equal((error as Error).message, "undefined");
+        assert.equal(queueStop<number, QueuedRequest<number>>(error)?.cause, undefined);
+        assert.equal(queueStop<number, QueuedRequest<number>>(error)?.attemptName, "mssql-restart-a");
+    });
 });
