@@ -1,8 +1,124 @@
 /**
- * The TLS planner: why each change is made, what kind it is and the state it leaves.
+ * The TLS planner: which ReconfigureTLS request each change makes (exactly one action, valid against
+ * the CRD and KubeDB's webhook rules), why, what kind it is and the state it leaves.
  */
 import { strict as assert } from "assert";
 import { TlsState, afterRequest, planTlsChange, reassertTls } from "../../components/tls/tlsPlan";
+import { reconfigureTlsRequestManifest } from "../../components/ops/manifests";
+import { assertValid } from "../support/crdSchema";
+import { NS } from "../support/fakeKubeDb";
+import { webhookViolations } from "../support/webhookRules";
+
+const ISSUER_A = { apiGroup: "cert-manager.io", kind: "Issuer" as const, name: "mssql-ca" };
+const ISSUER_B = { apiGroup: "cert-manager.io", kind: "ClusterIssuer" as const, name: "corp-ca" };
+const base: TlsState = { issuerRef: ISSUER_A, certificates: [], clientTLS: true, rotationGeneration: 0, caRevision: "rev1" };
+
+/** A request as sent, in the shape the CRD validates. */
+function asSent(action: ReturnType<typeof planTlsChange>) {
+    return reconfigureTlsRequestManifest({ name: "mssql-tls-0123456789", namespace: NS, database: "mssql", stepTimeout: "10m", action: action!.action });
+}
+
+describe("TLS plan: one change, one request with exactly one action", () => {
+    it("plans nothing for the same state", () => {
+        assert.equal(planTlsChange(base, { ...base }), undefined);
+    });
+
+    const cases: Array<[string, Partial<TlsState>, object, boolean]> = [
+        ["a bumped tls.rotation.generation rotates the certificates", { rotationGeneration: 1 }, { rotateCertificates: true }, false],
+        ["a new issuer sends issuerRef", { issuerRef: ISSUER_B, caRevision: "" }, { issuerRef: ISSUER_B }, true],
+        [
+            "changed certificate settings send the changed aliases",
+            { certificates: [{ alias: "server", dnsNames: ["sql.example.com"], duration: "2160h" }] },
+            { certificates: [{ alias: "server", dnsNames: ["sql.example.com"], duration: "2160h" }] },
+            false,
+        ],
+        ["a re-issued bootstrapped CA rotates the certificates", { caRevision: "rev2" }, { rotateCertificates: true }, true],
+        ["clientTLS alone rides on the current issuer (KubeDB refuses it on its own)", { clientTLS: false }, { issuerRef: ISSUER_A, clientTLS: false }, false],
+        [
+            "an issuer change and a generation bump make one request: the new issuer re-issues anyway",
+            { issuerRef: ISSUER_B, rotationGeneration: 5, caRevision: "" },
+            { issuerRef: ISSUER_B },
+            true,
+        ],
+        [
+            "issuer and certificates change together in one request",
+            { issuerRef: ISSUER_B, caRevision: "", certificates: [{ alias: "client", duration: "720h" }] },
+            { issuerRef: ISSUER_B, certificates: [{ alias: "client", duration: "720h" }] },
+            true,
+        ],
+    ];
+    for (const [title, change, action, caChanges] of cases) {
+        it(title, () => {
+            const plan = planTlsChange(base, { ...base, ...change });
+            assert.ok(plan);
+            assert.deepEqual(plan.action, action);
+            assert.equal(plan.caChanges, caChanges);
+            const sent = asSent(plan);
+            assertValid(sent);
+            assert.deepEqual(webhookViolations(sent), []);
+        });
+    }
+
+    it("after a certificates or clientTLS request, a due rotation is still planned; after a new issuer it is not", () => {
+        const desired = { ...base, clientTLS: false, rotationGeneration: 1 };
+        const first = planTlsChange(base, desired)!;
+        assert.equal(first.kind, "clientTLS");
+        assert.deepEqual(planTlsChange(afterRequest(base, desired, first), desired)?.action, { rotateCertificates: true });
+        const viaIssuer = { ...base, issuerRef: ISSUER_B, caRevision: "", rotationGeneration: 1 };
+        assert.equal(planTlsChange(afterRequest(base, viaIssuer, planTlsChange(base, viaIssuer)!), viaIssuer), undefined);
+        const certs = { ...base, certificates: [{ alias: "client" as const, duration: "720h" }], caRevision: "rev2" };
+        const certPlan = planTlsChange(base, certs)!;
+        assert.equal(certPlan.kind, "certificates");
+        assert.equal(certPlan.caChanges, true);
+        assert.deepEqual(planTlsChange(afterRequest(base, certs, certPlan), certs)?.action, { rotateCertificates: true });
+    });
+
+    it("re-asserts the whole configuration, as one valid action", () => {
+        const plan = reassertTls({ ...base, certificates: [{ alias: "server", duration: "2160h" }] });
+        assert.deepEqual(plan.action, { issuerRef: ISSUER_A, certificates: [{ alias: "server", duration: "2160h" }], clientTLS: true });
+        const sent = asSent(plan);
+        assertValid(sent);
+        assert.deepEqual(webhookViolations(sent), []);
+    });
+
+    it("an alias whose settings were removed goes back to KubeDB's defaults", () => {
+        const before = {
+            ...base,
+            certificates: [
+                { alias: "server" as const, duration: "2160h" },
+                { alias: "client" as const, duration: "720h" },
+            ],
+        };
+        const plan = planTlsChange(before, { ...before, certificates: [{ alias: "client", duration: "720h" }] });
+        assert.deepEqual(plan?.action, { certificates: [{ alias: "server" }] });
+    });
+
+    it("the request builder refuses two actions, an unknown field, or clientTLS on its own", () => {
+        const build = (action: object) => () =>
+            reconfigureTlsRequestManifest({ name: "x", namespace: NS, database: "mssql", stepTimeout: "10m", action: action as never });
+        assert.throws(build({ rotateCertificates: true, issuerRef: ISSUER_B }), /exactly one action/);
+        assert.throws(build({ rotateCertificates: true, remove: true }), /exactly one action/);
+        assert.throws(build({ clientTLS: false }), /exactly one action/);
+        assert.throws(build({ issuerRef: ISSUER_B, bogus: 1 }), /exactly one action/);
+        assert.throws(build({}), /exactly one action/);
+        assert.throws(build({ certificates: [] }), /exactly one action/, "an empty certificates list is no action");
+        assert.throws(build({ rotateCertificates: true, clientTLS: true }), /exactly one action/, "clientTLS rides only on an issuer or certificates change");
+    });
+
+    it("the request builder takes each action, with clientTLS beside an issuer or certificates", () => {
+        const build = (action: object) =>
+            reconfigureTlsRequestManifest({ name: "x", namespace: NS, database: "mssql", stepTimeout: "10m", action: action as never }).spec.tls;
+        for (const action of [
+            { rotateCertificates: true },
+            { remove: true },
+            { issuerRef: ISSUER_B },
+            { certificates: [{ alias: "server" }] },
+            { issuerRef: ISSUER_B, clientTLS: false },
+            { certificates: [{ alias: "client" }], clientTLS: true },
+        ])
+            assert.deepEqual(build(action), action);
+    });
+});
 
 describe("ops edges: the TLS planner", () => {
     const ISSUER_A = { apiGroup: "cert-manager.io", kind: "Issuer" as const, name: "mssql-ca" };
