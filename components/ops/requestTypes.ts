@@ -17,8 +17,15 @@
  *
  * A new request type is one entry here, plus its tests.
  */
-import { DayTwoSections, MSSQLServerOpsRequestSpec, MSSQL_CONF, OpsRequestType, ResourceRequirements, VolumeExpansionMode } from "../api/kubedb";
-import { MSSQLServerVersion } from "../api/kubedb";
+import {
+    DayTwoSections,
+    MSSQLServerOpsRequestSpec,
+    MSSQL_CONF,
+    OpsRequestType,
+    ResourceRequirements,
+    VolumeExpansionMode,
+    MSSQLServerVersion,
+} from "../api/kubedb";
 import { stableJson } from "../core/names";
 import { compareQuantities, parseQuantity, sameQuantity, sameResources } from "../core/quantities";
 import { droppedSettings, mergeMssqlConf } from "../database/mssqlConf";

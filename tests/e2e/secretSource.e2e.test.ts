@@ -12,15 +12,13 @@
  * no password in the clear.
  */
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import type * as k8sClient from "@kubernetes/client-node";
-import { ControlPlane, DEPLOYER, clientNode, startControlPlane } from "./support/controlPlane";
+import { ControlPlane, DEPLOYER, clientNode } from "./support/controlPlane";
 import { PermissionContext, rbacManifests } from "../../components/kube/rbac";
 import { PulumiWorkspace } from "./support/pulumiCli";
-import { ClusterReads, clusterReads } from "./support/clusterReads";
-import { CLUSTER_RESOURCE_NAMESPACE, StandIns } from "./support/standIns";
-import { toolsBin } from "./support/tools";
+import { ClusterReads } from "./support/clusterReads";
+import { CLUSTER_RESOURCE_NAMESPACE } from "./support/standIns";
+import { Story, createDeployer, deployerKubeconfig, startStory } from "./support/story";
 
 const NS = "billing";
 const DB = "invoices";
@@ -31,8 +29,8 @@ const WEAK = "weakweakweak";
 
 describe("end to end: the password from a Secret, the connection Secret shaped (real CLI, real API server)", function () {
     this.timeout(15 * 60_000);
+    let story: Story;
     let cluster: ControlPlane;
-    let standIns: StandIns;
     let stack: PulumiWorkspace;
     let core: k8sClient.CoreV1Api;
     let reads: ClusterReads;
@@ -55,48 +53,27 @@ describe("end to end: the password from a Secret, the connection Secret shaped (
 
     before(async function () {
         this.timeout(5 * 60_000);
-        const bin = toolsBin();
-        cluster = await startControlPlane(bin);
-        standIns = await StandIns.start(cluster.kubeconfig);
-        reads = clusterReads(cluster.kubeconfig);
+        story = await startStory({ stack: "e2e-secret-source", namespace: NS, database: DB, ambient: "nowhere" });
+        ({ cluster, stack, reads } = story);
         ({ core } = reads);
+        await createDeployer(reads);
+        await core.createNamespace({ body: { metadata: { name: NS } } });
         const k8s = clientNode();
         const kc = new k8s.KubeConfig();
         kc.loadFromString(cluster.kubeconfig);
-        const nowhere = path.join(path.dirname(cluster.kubeconfigPath), "nowhere.kubeconfig");
-        fs.writeFileSync(nowhere, cluster.kubeconfig.replace(/server: https:\/\/127\.0\.0\.1:\d+/, "server: https://127.0.0.1:1"));
-        stack = await PulumiWorkspace.create({ bin, kubeconfigPath: nowhere, stack: "e2e-secret-source" });
-        await core.createNamespace({ body: { metadata: { name: DEPLOYER.namespace } } });
-        await core.createNamespacedServiceAccount({ namespace: DEPLOYER.namespace, body: { metadata: { name: DEPLOYER.name } } });
-        await core.createNamespace({ body: { metadata: { name: NS } } });
         const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
         for (const o of rbacManifests(permissionContext, "kubedb-mssql-deployer", { kind: "ServiceAccount", ...DEPLOYER }))
             await objects.create(JSON.parse(JSON.stringify(o)) as k8sClient.KubernetesObject);
-        deployerToken = (
-            await core.createNamespacedServiceAccountToken({
-                namespace: DEPLOYER.namespace,
-                name: DEPLOYER.name,
-                body: { spec: { audiences: [], expirationSeconds: 24 * 3600 } },
-            })
-        ).status!.token!;
-        const deployerKubeconfig = path.join(path.dirname(cluster.kubeconfigPath), "deployer.kubeconfig");
-        fs.writeFileSync(deployerKubeconfig, cluster.kubeconfig.replace(/token: \S+/, `token: ${deployerToken}`), { mode: 0o600 });
-        await stack.config("kubeconfig", deployerKubeconfig);
-        await stack.config("acceptEula", "true");
-        await stack.config("namespace", NS);
-        await stack.config("name", DB);
+        const deployer = await deployerKubeconfig(cluster, reads);
+        deployerToken = deployer.token;
+        await stack.config("kubeconfig", deployer.path);
         await stack.config("saPasswordSecret.name", USER_SECRET, { path: true });
         await stack.config("saPasswordSecret.key", "password", { path: true });
-        await stack.config("timeouts.readyMinutes", "5", { path: true });
-        await stack.config("timeouts.opsRequestMinutes", "5", { path: true });
     });
 
     after(async function () {
         this.timeout(60_000);
-        stack?.stopAll();
-        standIns?.stop();
-        await cluster?.stop();
-        if (stack && !process.env.KUBEDB_MSSQL_E2E_KEEP) stack.remove();
+        await story?.stop();
     });
 
     it("before the Secret exists: preview and up are refused naming it, and nothing is created", async () => {

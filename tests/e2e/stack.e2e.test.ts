@@ -11,8 +11,6 @@
  * state, the permissions used against the shipped ones, destroy, re-creation after destroy. Each step's wall time is printed at the end.
  */
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import type * as k8sClient from "@kubernetes/client-node";
 import { ControlPlane, DEPLOYER, auditedCalls, clientNode, startControlPlane } from "./support/controlPlane";
 import { issue } from "./support/pki";
@@ -21,6 +19,7 @@ import { PulumiWorkspace } from "./support/pulumiCli";
 import { ClusterReads, MSSQL, clusterReads } from "./support/clusterReads";
 import { CLUSTER_RESOURCE_NAMESPACE, StandIns } from "./support/standIns";
 import { toolsBin } from "./support/tools";
+import { createDeployer, deployerKubeconfig, nowhereKubeconfig } from "./support/story";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- objects read back from the API server are arbitrary JSON
 
@@ -72,27 +71,17 @@ describe("end to end: `pulumi up` with the real CLI against a real Kubernetes AP
         ({ custom, core } = reads);
         // The ambient kubeconfig points nowhere: everything must reach the cluster through the
         // `kubeconfig` config key, the provider and the request waiters alike.
-        const nowhere = path.join(path.dirname(cluster.kubeconfigPath), "nowhere.kubeconfig");
-        fs.writeFileSync(nowhere, cluster.kubeconfig.replace(/server: https:\/\/127\.0\.0\.1:\d+/, "server: https://127.0.0.1:1"));
-        stack = await timed("pulumi stack init", () => PulumiWorkspace.create({ bin, kubeconfigPath: nowhere, stack: "e2e" }));
+        stack = await timed("pulumi stack init", () => PulumiWorkspace.create({ bin, kubeconfigPath: nowhereKubeconfig(cluster), stack: "e2e" }));
         // `pulumi up` runs as a ServiceAccount, as from CI (its token from the TokenRequest API).
-        await core.createNamespace({ body: { metadata: { name: DEPLOYER.namespace } } });
-        await core.createNamespacedServiceAccount({ namespace: DEPLOYER.namespace, body: { metadata: { name: DEPLOYER.name } } });
+        await createDeployer(reads);
         objects = k8s.KubernetesObjectApi.makeApiClient(kc);
         // Exactly the shipped permissions (components/kube/rbac.ts, as in docs/rbac): the namespace and the
         // Role in it come first, as a platform team would create them.
         await core.createNamespace({ body: { metadata: { name: NS } } });
         await grant(permissionContext);
-        deployerToken = (
-            await core.createNamespacedServiceAccountToken({
-                namespace: DEPLOYER.namespace,
-                name: DEPLOYER.name,
-                body: { spec: { audiences: [], expirationSeconds: 24 * 3600 } },
-            })
-        ).status!.token;
-        const deployerKubeconfig = path.join(path.dirname(cluster.kubeconfigPath), "deployer.kubeconfig");
-        fs.writeFileSync(deployerKubeconfig, cluster.kubeconfig.replace(/token: \S+/, `token: ${deployerToken}`), { mode: 0o600 });
-        await stack.config("kubeconfig", deployerKubeconfig);
+        const deployer = await deployerKubeconfig(cluster, reads);
+        deployerToken = deployer.token;
+        await stack.config("kubeconfig", deployer.path);
         await stack.config("acceptEula", "true");
         await stack.config("namespace", NS);
         await stack.config("name", DB);

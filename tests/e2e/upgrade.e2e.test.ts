@@ -6,17 +6,10 @@
  * no code left in the state; then `pulumi up --expect-no-changes`.
  */
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { ControlPlane, startControlPlane } from "./support/controlPlane";
-import { ClusterReads, clusterReads } from "./support/clusterReads";
+import { ClusterReads } from "./support/clusterReads";
 import { PulumiWorkspace } from "./support/pulumiCli";
-import { StandIns } from "./support/standIns";
-import { toolsBin } from "./support/tools";
-
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- objects read back from the API server are arbitrary JSON
+import { Story, checkoutCommit, startStory } from "./support/story";
 
 /** The last release with dynamic providers (0.1.0). */
 const PREVIOUS_RELEASE = "b7cd9000f0ab903b87b7e8e8a75142b689654fc1";
@@ -26,55 +19,26 @@ const DB = "stock";
 
 describe("upgrade in place: a stack of the dynamic-provider release moves to the plugin", function () {
     this.timeout(15 * 60_000);
-    let cluster: ControlPlane;
-    let standIns: StandIns;
+    let story: Story;
     let stack: PulumiWorkspace;
-    const previous = fs.mkdtempSync(path.join(os.tmpdir(), "kubedb-mssql-e2e-release-"));
-
     let reads: ClusterReads;
+    let previous: ReturnType<typeof checkoutCommit> | undefined;
+
     const requests = () => reads.requests(NS);
     const database = () => reads.database(NS, DB);
     const secretData = (name: string) => reads.secretData(NS, name);
-    /** Every object the stack made that a replacement or deletion would change: kind/name → uid. */
-    const uids = async (): Promise<Record<string, string>> => {
-        const out: Record<string, string> = {};
-        out[`namespace/${NS}`] = (await reads.core.readNamespace({ name: NS })).metadata!.uid!;
-        for (const s of (await reads.core.listNamespacedSecret({ namespace: NS })).items) out[`secret/${s.metadata!.name}`] = s.metadata!.uid!;
-        out[`mssqlserver/${DB}`] = (await database()).metadata.uid;
-        for (const plural of ["issuers", "certificates"]) {
-            for (const o of ((await reads.custom.listNamespacedCustomObject({ group: "cert-manager.io", version: "v1", plural, namespace: NS })) as Obj)
-                .items) {
-                out[`${plural}/${o.metadata.name}`] = o.metadata.uid;
-            }
-        }
-        return out;
-    };
+    const uids = () => reads.objectUids(NS, DB);
 
     before(async function () {
         this.timeout(5 * 60_000);
-        // The release's tree, from this repository's history (a clone has it).
-        execFileSync("bash", ["-c", `git -C "${ROOT}" archive ${PREVIOUS_RELEASE} | tar -x -C "${previous}"`]);
-        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(previous, "node_modules"));
-        const bin = toolsBin();
-        cluster = await startControlPlane(bin);
-        standIns = await StandIns.start(cluster.kubeconfig);
-        reads = clusterReads(cluster.kubeconfig);
-        stack = await PulumiWorkspace.create({ bin, kubeconfigPath: cluster.kubeconfigPath, stack: "upgrade", root: previous });
-        await stack.config("acceptEula", "true");
-        await stack.config("namespace", NS);
-        await stack.config("name", DB);
-        await stack.config("timeouts.readyMinutes", "5", { path: true });
-        await stack.config("timeouts.opsRequestMinutes", "5", { path: true });
+        previous = checkoutCommit(PREVIOUS_RELEASE, { compile: false });
+        story = await startStory({ stack: "upgrade", namespace: NS, database: DB, root: previous.root });
+        ({ stack, reads } = story);
     });
     after(async function () {
         this.timeout(60_000);
-        stack?.stopAll();
-        standIns?.stop();
-        await cluster?.stop();
-        if (!process.env.KUBEDB_MSSQL_E2E_KEEP) {
-            stack?.remove();
-            fs.rmSync(previous, { recursive: true, force: true });
-        }
+        await story?.stop();
+        previous?.remove();
     });
 
     let uidsBefore: Record<string, string>;
@@ -99,7 +63,7 @@ describe("upgrade in place: a stack of the dynamic-provider release moves to the
         assert.doesNotMatch(up.stdout, /replaced|deleted/, `nothing replaced or deleted:\n${up.stdout}`);
         console.log(`      ${up.stdout.slice(up.stdout.indexOf("Resources:")).trim().replace(/\n/g, "\n      ")}`);
         assert.equal((await requests()).length, 1, "no ops request");
-        assert.deepEqual(await uids(), uidsBefore, "every namespace, Secret, MSSQLServer, Issuer and Certificate is the same object");
+        assert.deepEqual(await uids(), uidsBefore, "every namespace, Secret, ConfigMap, MSSQLServer, Issuer and Certificate is the same object");
         const db = await database();
         assert.equal(db.spec.authSecret.name, inUse);
         assert.equal(

@@ -5,15 +5,10 @@
  * (the same uids), the connection Secret the same name, keys and content.
  */
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { ControlPlane, startControlPlane } from "./support/controlPlane";
-import { ClusterReads, clusterReads } from "./support/clusterReads";
+import { ClusterReads } from "./support/clusterReads";
 import { PulumiWorkspace } from "./support/pulumiCli";
-import { StandIns } from "./support/standIns";
-import { toolsBin } from "./support/tools";
+import { Story, checkoutCommit, startStory } from "./support/story";
 
 /** The last commit before issue 20 (the plugin, one SqlServer). */
 const PREVIOUS = "d72443bf98069210be1f1cf6aeac6884be41075b";
@@ -23,48 +18,27 @@ const DB = "salaries";
 
 describe("upgrade in place: a stack of the plugin release before the password source and the connection shape changes nothing", function () {
     this.timeout(15 * 60_000);
-    let cluster: ControlPlane;
-    let standIns: StandIns;
+    let story: Story;
     let stack: PulumiWorkspace;
     let reads: ClusterReads;
-    const previous = fs.mkdtempSync(path.join(os.tmpdir(), "kubedb-mssql-e2e-previous-"));
+    let previous: ReturnType<typeof checkoutCommit> | undefined;
 
-    /** Every object of the namespace a replacement or deletion would change: kind/name → uid (and a Secret's data). */
-    const snapshot = async (): Promise<Record<string, string>> => {
-        const out: Record<string, string> = {};
-        for (const s of (await reads.core.listNamespacedSecret({ namespace: NS })).items) out[`secret/${s.metadata!.name}`] = s.metadata!.uid!;
-        for (const c of (await reads.core.listNamespacedConfigMap({ namespace: NS })).items) out[`configmap/${c.metadata!.name}`] = c.metadata!.uid!;
-        out[`mssqlserver/${DB}`] = (await reads.database(NS, DB)).metadata.uid;
-        out.connection = JSON.stringify(await reads.secretData(NS, `${DB}-connection`));
-        return out;
-    };
+    /** Every object a replacement or deletion would change, and the connection Secret's content. */
+    const snapshot = async (): Promise<Record<string, string>> => ({
+        ...(await reads.objectUids(NS, DB)),
+        connection: JSON.stringify(await reads.secretData(NS, `${DB}-connection`)),
+    });
 
     before(async function () {
         this.timeout(5 * 60_000);
-        execFileSync("bash", ["-c", `git -C "${ROOT}" archive ${PREVIOUS} | tar -x -C "${previous}"`]);
-        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(previous, "node_modules"));
-        // Its plugin, compiled as `npm ci` would.
-        execFileSync(path.join(ROOT, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.build.json"], { cwd: previous, stdio: "inherit" });
-        const bin = toolsBin();
-        cluster = await startControlPlane(bin);
-        standIns = await StandIns.start(cluster.kubeconfig);
-        reads = clusterReads(cluster.kubeconfig);
-        stack = await PulumiWorkspace.create({ bin, kubeconfigPath: cluster.kubeconfigPath, stack: "upgrade-defaults", root: previous });
-        await stack.config("acceptEula", "true");
-        await stack.config("namespace", NS);
-        await stack.config("name", DB);
-        await stack.config("timeouts.readyMinutes", "5", { path: true });
-        await stack.config("timeouts.opsRequestMinutes", "5", { path: true });
+        previous = checkoutCommit(PREVIOUS, { compile: true });
+        story = await startStory({ stack: "upgrade-defaults", namespace: NS, database: DB, root: previous.root });
+        ({ stack, reads } = story);
     });
     after(async function () {
         this.timeout(60_000);
-        stack?.stopAll();
-        standIns?.stop();
-        await cluster?.stop();
-        if (!process.env.KUBEDB_MSSQL_E2E_KEEP) {
-            stack?.remove();
-            fs.rmSync(previous, { recursive: true, force: true });
-        }
+        await story?.stop();
+        previous?.remove();
     });
 
     it("the previous release deploys; this tree then previews and updates with no change at all", async () => {

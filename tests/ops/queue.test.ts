@@ -3,27 +3,19 @@
  */
 import { strict as assert } from "assert";
 import { KubeObject, kubeApi } from "../../components/kube/client";
-import { dayTwoRequestManifest } from "../../components/ops/manifests";
 import { QueuedRequest, queueStop, runQueue } from "../../components/ops/queue";
 import { FakeKubeApi } from "../support/fakeKubeApi";
-import { DB, NS, OPS, installOperator, putDatabase, putRequest } from "../support/fakeKubeDb";
+import { DB, NS, OPS, installOperator, putRequest, restartRequest, useFakeDatabase } from "../support/fakeKubeDb";
+
+/** A queued Restart whose success brings the applied state to `after`. */
+const restart = (name: string, after: number): QueuedRequest<number> => ({ manifest: restartRequest(name), action: `restart ${after}`, after });
 
 describe("ops edges: the queue", function () {
     this.timeout(20_000);
     let fake: FakeKubeApi;
-    beforeEach(async () => {
-        fake = await FakeKubeApi.start();
-        putDatabase(fake, "mssql", "mssql-auth-1");
-    });
-    afterEach(async () => {
-        await fake.stop();
-    });
+    const fakeDatabase = useFakeDatabase();
+    beforeEach(() => (fake = fakeDatabase()));
 
-    const restart = (name: string, after: number): QueuedRequest<number> => ({
-        manifest: dayTwoRequestManifest({ name, namespace: NS, database: "mssql", stepTimeout: "10m", type: "Restart", section: { restart: {} } }),
-        action: `restart ${after}`,
-        after,
-    });
     const options = (next: (applied: number, sequence: number) => QueuedRequest<number> | undefined, maxRequests?: number) => ({
         api: kubeApi(fake.kubeconfig()),
         database: fake.get(DB, "mssqlservers", NS, "mssql") as KubeObject,
@@ -67,19 +59,9 @@ describe("ops edges: the queue", function () {
 describe("ops edges: the queue's bound, its hook and what it returns", function () {
     this.timeout(20_000);
     let fake: FakeKubeApi;
-    beforeEach(async () => {
-        fake = await FakeKubeApi.start();
-        putDatabase(fake, "mssql", "mssql-auth-1");
-    });
-    afterEach(async () => {
-        await fake.stop();
-    });
+    const fakeDatabase = useFakeDatabase();
+    beforeEach(() => (fake = fakeDatabase()));
 
-    const restart = (name: string, after: number): QueuedRequest<number> => ({
-        manifest: dayTwoRequestManifest({ name, namespace: NS, database: "mssql", stepTimeout: "10m", type: "Restart", section: { restart: {} } }),
-        action: `restart ${after}`,
-        after,
-    });
     const base = () => ({
         api: kubeApi(fake.kubeconfig()),
         database: fake.get(DB, "mssqlservers", NS, "mssql") as KubeObject,

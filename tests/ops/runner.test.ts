@@ -8,15 +8,15 @@ import { dayTwoRequestManifest } from "../../components/ops/manifests";
 import { MAX_ATTEMPTS, runOpsRequest, waitForUnfinishedRequests } from "../../components/ops/runner";
 import { opsRequestFailure } from "../../components/ops/waiter";
 import { FakeKubeApi } from "../support/fakeKubeApi";
-import { DB, NS, OPS, installOperator, putDatabase, putRequest } from "../support/fakeKubeDb";
+import { DB, NS, OPS, installOperator, putRequest, restartRequest, useFakeDatabase } from "../support/fakeKubeDb";
+
+/** The base name of the request the runner is given. */
+const BASE = "mssql-restart-0123456789";
 
 describe("ops edges: attempts of one request", () => {
     let fake: FakeKubeApi;
-    beforeEach(async () => {
-        fake = await FakeKubeApi.start();
-        putDatabase(fake, "mssql", "mssql-auth-1");
-    });
-    afterEach(() => fake.stop());
+    const fakeDatabase = useFakeDatabase();
+    beforeEach(() => (fake = fakeDatabase()));
     const manifest = () =>
         dayTwoRequestManifest({
             name: "mssql-restart-0123456789",
@@ -64,12 +64,8 @@ describe("ops edges: attempts of one request", () => {
 
 describe("ops edges: what an attempt is sent as, and which existing request it adopts", () => {
     let fake: FakeKubeApi;
-    beforeEach(async () => {
-        fake = await FakeKubeApi.start();
-        putDatabase(fake, "mssql", "mssql-auth-1");
-    });
-    afterEach(() => fake.stop());
-    const BASE = "mssql-restart-0123456789";
+    const fakeDatabase = useFakeDatabase();
+    beforeEach(() => (fake = fakeDatabase()));
     const manifest = () => {
         const m = dayTwoRequestManifest({
             name: BASE,
@@ -178,14 +174,9 @@ describe("ops edges: what an attempt is sent as, and which existing request it a
 
 describe("ops edges: its own attempts are never another request", () => {
     let fake: FakeKubeApi;
-    beforeEach(async () => {
-        fake = await FakeKubeApi.start();
-        putDatabase(fake, "mssql", "mssql-auth-1");
-    });
-    afterEach(() => fake.stop());
-    const BASE = "mssql-restart-0123456789";
-    const manifest = () =>
-        dayTwoRequestManifest({ name: BASE, namespace: NS, database: "mssql", stepTimeout: "10m", type: "Restart", section: { restart: {} } as never });
+    const fakeDatabase = useFakeDatabase();
+    beforeEach(() => (fake = fakeDatabase()));
+    const manifest = () => restartRequest(BASE);
 
     it("adopts its last attempt while it still runs, without waiting for it as another request", async () => {
         for (let attempt = 1; attempt < MAX_ATTEMPTS; attempt++)
@@ -207,14 +198,9 @@ describe("ops edges: its own attempts are never another request", () => {
 
 describe("ops edges: other requests of the database run first", () => {
     let fake: FakeKubeApi;
-    beforeEach(async () => {
-        fake = await FakeKubeApi.start();
-        putDatabase(fake, "mssql", "mssql-auth-1");
-    });
-    afterEach(() => fake.stop());
-    const BASE = "mssql-restart-0123456789";
-    const manifest = () =>
-        dayTwoRequestManifest({ name: BASE, namespace: NS, database: "mssql", stepTimeout: "10m", type: "Restart", section: { restart: {} } as never });
+    const fakeDatabase = useFakeDatabase();
+    beforeEach(() => (fake = fakeDatabase()));
+    const manifest = () => restartRequest(BASE);
 
     it("sends its request only once another unfinished request of the database has finished, saying what it waits for", async () => {
         putRequest(fake, "mssql-rotate-auth-a", { phase: "Progressing" });

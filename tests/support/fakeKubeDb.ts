@@ -12,6 +12,8 @@ import * as yaml from "js-yaml";
 import { OpsRequestType } from "../../components/api/kubedb";
 import { DAY_TWO_ORDER, dayTwoRequestType } from "../../components/database/dayTwoPlan";
 import { REQUEST_TYPES } from "../../components/ops/requestTypes";
+import { dayTwoRequestManifest } from "../../components/ops/manifests";
+import { MSSQLServerOpsRequest } from "../../components/api/kubedb";
 
 export const OPS = "ops.kubedb.com/v1alpha1";
 export const DB = "kubedb.com/v1alpha2";
@@ -229,4 +231,23 @@ export function putRequest(fake: FakeKubeApi, name: string, status?: KubeObject,
         spec: { type: "RotateAuth", databaseRef: { name: database }, authentication: { secretRef: { kind: "Secret", name: secretName } } },
         ...(status ? { status } : {}),
     });
+}
+
+/**
+ * For each test of the calling suite: a loopback API server holding database `mssql` (on Secret
+ * `mssql-auth-1`), stopped after the test. Returns the current one.
+ */
+export function useFakeDatabase(): () => FakeKubeApi {
+    let fake: FakeKubeApi;
+    beforeEach(async () => {
+        fake = await FakeKubeApi.start();
+        putDatabase(fake, "mssql", "mssql-auth-1");
+    });
+    afterEach(() => fake.stop());
+    return () => fake;
+}
+
+/** A Restart request of database `mssql`, the simplest request there is (no section of its own to get wrong). */
+export function restartRequest(name: string): MSSQLServerOpsRequest {
+    return dayTwoRequestManifest({ name, namespace: NS, database: "mssql", stepTimeout: "10m", type: "Restart", section: { restart: {} } });
 }

@@ -67,6 +67,15 @@ describe("CA bundles", () => {
 });
 
 describe("TLS lifecycle provider", () => {
+    /** The server certificate's Secret with `ca` as its CA (what KubeDB's re-issuance leaves). */
+    const putServerCa = (ca: string) =>
+        fake.put({
+            apiVersion: "v1",
+            kind: "Secret",
+            type: "kubernetes.io/tls",
+            metadata: { name: "mssql-server-cert", namespace: NS },
+            stringData: { "ca.crt": ca },
+        });
     let fake: FakeKubeApi;
     let kubeconfig: string;
     const OLD_CA = "-----BEGIN CERTIFICATE-----\nOLDCA\n-----END CERTIFICATE-----";
@@ -95,13 +104,7 @@ describe("TLS lifecycle provider", () => {
         fake = await FakeKubeApi.start();
         kubeconfig = fake.kubeconfig();
         putDatabase(fake, "mssql", "mssql-auth-x");
-        fake.put({
-            apiVersion: "v1",
-            kind: "Secret",
-            type: "kubernetes.io/tls",
-            metadata: { name: "mssql-server-cert", namespace: NS },
-            stringData: { "ca.crt": OLD_CA },
-        });
+        putServerCa(OLD_CA);
         fake.put({
             apiVersion: "v1",
             kind: "Secret",
@@ -154,13 +157,7 @@ describe("TLS lifecycle provider", () => {
         fake.onCreate("mssqlserveropsrequests", () => {
             bundleWhenRequested = connectionCa();
             // KubeDB re-issues the server certificate from the new issuer.
-            fake.put({
-                apiVersion: "v1",
-                kind: "Secret",
-                type: "kubernetes.io/tls",
-                metadata: { name: "mssql-server-cert", namespace: NS },
-                stringData: { "ca.crt": NEW_CA },
-            });
+            putServerCa(NEW_CA);
         });
         const outs = await reconcileTls(inputs({ issuerRef: ISSUER_B, caRevision: "" }), settledBase());
         assert.equal(bundleWhenRequested, `${OLD_CA}\n${NEW_CA}\n`);
@@ -180,13 +177,7 @@ describe("TLS lifecycle provider", () => {
         let whenRequested: string[] = [];
         fake.onCreate("mssqlserveropsrequests", () => {
             whenRequested = [secretCa(), configMapCa()];
-            fake.put({
-                apiVersion: "v1",
-                kind: "Secret",
-                type: "kubernetes.io/tls",
-                metadata: { name: "mssql-server-cert", namespace: NS },
-                stringData: { "ca.crt": NEW_CA },
-            });
+            putServerCa(NEW_CA);
         });
         const shaped = { connectionSecret: "orders-app", connectionCaKey: "ca.pem", connectionConfigMap: "orders-config", connectionConfigMapCaKey: "CA" };
         await reconcileTls({ ...inputs({ issuerRef: ISSUER_B, caRevision: "" }), ...shaped }, { ...settledBase(), ...shaped });
@@ -199,17 +190,11 @@ describe("TLS lifecycle provider", () => {
     it("a connection Secret renamed in the same run as a CA switch: the one apps read now (the last run's) is widened too", async () => {
         installOperator(fake, { outcomes: ["Successful"] });
         // The rename's new Secret is written only after this change; apps still read the default one.
+        let whenRequested = "";
         fake.onCreate("mssqlserveropsrequests", () => {
             whenRequested = connectionCa();
-            fake.put({
-                apiVersion: "v1",
-                kind: "Secret",
-                type: "kubernetes.io/tls",
-                metadata: { name: "mssql-server-cert", namespace: NS },
-                stringData: { "ca.crt": NEW_CA },
-            });
+            putServerCa(NEW_CA);
         });
-        let whenRequested = "";
         await reconcileTls({ ...inputs({ issuerRef: ISSUER_B, caRevision: "" }), connectionSecret: "orders-app" }, settledBase());
         assert.equal(whenRequested, `${OLD_CA}\n${NEW_CA}\n`, "apps on the last run's Secret trust both while the request runs");
         assert.equal(connectionCa(), NEW_CA, "and only the new one after");
@@ -233,24 +218,12 @@ describe("TLS lifecycle provider", () => {
             stringData: { "ca.crt": TEAM_CA, "tls.crt": "leaf" },
         });
         // A failed earlier attempt left the server certificate on another CA than the connection Secret trusts.
-        fake.put({
-            apiVersion: "v1",
-            kind: "Secret",
-            type: "kubernetes.io/tls",
-            metadata: { name: "mssql-server-cert", namespace: NS },
-            stringData: { "ca.crt": SERVED_CA },
-        });
+        putServerCa(SERVED_CA);
         installOperator(fake, { outcomes: ["Successful"] });
         let bundleWhenRequested = "";
         fake.onCreate("mssqlserveropsrequests", () => {
             bundleWhenRequested = connectionCa();
-            fake.put({
-                apiVersion: "v1",
-                kind: "Secret",
-                type: "kubernetes.io/tls",
-                metadata: { name: "mssql-server-cert", namespace: NS },
-                stringData: { "ca.crt": TEAM_CA },
-            });
+            putServerCa(TEAM_CA);
         });
         const outs = await reconcileTls(inputs({ issuerRef: { apiGroup: "cert-manager.io", kind: "Issuer", name: "team-ca" }, caRevision: "" }), settledBase());
         assert.equal(bundleWhenRequested, `${OLD_CA}\n${SERVED_CA}\n${TEAM_CA}\n`, "its ca.crt, not tls.crt, beside both");
@@ -335,13 +308,7 @@ describe("TLS lifecycle provider", () => {
         fake.onCreate("mssqlserveropsrequests", () => {
             bundles.push(connectionCa());
             // KubeDB got as far as re-issuing the server certificate from the new CA.
-            fake.put({
-                apiVersion: "v1",
-                kind: "Secret",
-                type: "kubernetes.io/tls",
-                metadata: { name: "mssql-server-cert", namespace: NS },
-                stringData: { "ca.crt": NEW_CA },
-            });
+            putServerCa(NEW_CA);
         });
         const failure = await reconcileTls(inputs({ issuerRef: ISSUER_B, caRevision: "" }), settledBase()).then(
             () => assert.fail("should fail"),

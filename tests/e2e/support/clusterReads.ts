@@ -17,6 +17,8 @@ export interface ClusterReads {
     requests(namespace: string): Promise<Obj[]>;
     database(namespace: string, name: string): Promise<Obj>;
     secretData(namespace: string, name: string): Promise<Record<string, string>>;
+    /** Every object of the namespace a replacement or deletion would change: kind/name → uid. */
+    objectUids(namespace: string, database: string): Promise<Record<string, string>>;
 }
 
 export function clusterReads(kubeconfig: string): ClusterReads {
@@ -37,6 +39,19 @@ export function clusterReads(kubeconfig: string): ClusterReads {
         secretData: async (namespace, name) => {
             const secret = await core.readNamespacedSecret({ namespace, name });
             return Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]));
+        },
+        objectUids: async (namespace, database) => {
+            const out: Record<string, string> = {};
+            out[`namespace/${namespace}`] = (await core.readNamespace({ name: namespace })).metadata!.uid!;
+            for (const s of (await core.listNamespacedSecret({ namespace })).items) out[`secret/${s.metadata!.name}`] = s.metadata!.uid!;
+            for (const c of (await core.listNamespacedConfigMap({ namespace })).items) out[`configmap/${c.metadata!.name}`] = c.metadata!.uid!;
+            out[`mssqlserver/${database}`] = ((await custom.getNamespacedCustomObject({ ...MSSQL, namespace, name: database })) as Obj).metadata.uid;
+            for (const plural of ["issuers", "certificates"]) {
+                for (const o of ((await custom.listNamespacedCustomObject({ group: "cert-manager.io", version: "v1", plural, namespace })) as Obj).items) {
+                    out[`${plural}/${o.metadata.name}`] = o.metadata.uid;
+                }
+            }
+            return out;
         },
     };
 }
